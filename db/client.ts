@@ -1,0 +1,134 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import type { Logger } from "drizzle-orm/logger";
+import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
+import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import pg from "pg";
+import * as schema from "./schema/index.ts";
+
+export { schema };
+
+/** Both drivers give this type: models are written once for PGlite and PostgreSQL. */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+/** A database handle or an open transaction: models accept either. */
+export type Executor = Database | Transaction;
+
+export type DatabaseHandle = {
+  db: Database;
+  kind: "pglite" | "postgres";
+  /** Human description for logs and /healthz (never the password). */
+  description: string;
+  close: () => Promise<void>;
+  /** Counts statements sent, for the benchmark's "queries per request". */
+  stats: { queries: number };
+  /** The PGlite instance, when embedded (tests snapshot it). */
+  pglite?: PGlite;
+  /**
+   * Runs `fn` holding the cluster-wide startup lock. On PostgreSQL that is a
+   * session advisory lock on one dedicated connection (a pool could unlock on
+   * another connection); on PGlite the process already holds DATA_DIR's lock file.
+   */
+  withStartupLock: <T>(fn: (db: Database) => Promise<T>) => Promise<T>;
+};
+
+/** The repository root, found from this file (works from build/, db/ and tests). */
+export function projectRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const pkg = path.join(dir, "package.json");
+    if (fs.existsSync(pkg) && fs.existsSync(path.join(dir, "db", "migrations"))) return dir;
+    dir = path.dirname(dir);
+  }
+  return process.cwd();
+}
+
+export const migrationsFolder = () => path.join(projectRoot(), "db", "migrations");
+
+class CountingLogger implements Logger {
+  constructor(private stats: { queries: number }) {}
+  logQuery(): void {
+    this.stats.queries++;
+  }
+}
+
+export type OpenOptions =
+  | { kind: "pglite"; dataDir: string | null; loadDataDir?: Blob | File }
+  | { kind: "postgres"; url: string; poolSize?: number };
+
+/**
+ * Opens a database. PGlite has no lock of its own: callers that open a
+ * file-backed directory must hold DATA_DIR's lock first (see db/lock.ts).
+ */
+export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
+  const stats = { queries: 0 };
+  const logger = new CountingLogger(stats);
+  if (options.kind === "pglite") {
+    if (options.dataDir) {
+      // PGlite creates its own directory non-recursively: make the parent.
+      fs.mkdirSync(path.dirname(path.resolve(options.dataDir)), { recursive: true });
+    }
+    const client = options.dataDir
+      ? new PGlite(options.dataDir, { loadDataDir: options.loadDataDir })
+      : new PGlite({ loadDataDir: options.loadDataDir });
+    await client.waitReady;
+    const db = drizzlePglite(client, { schema, logger }) as unknown as Database;
+    return {
+      db,
+      kind: "pglite",
+      description: options.dataDir ? `PGlite at ${path.resolve(options.dataDir)}` : "PGlite in memory",
+      close: () => client.close(),
+      stats,
+      pglite: client,
+      withStartupLock: (fn) => fn(db),
+    };
+  }
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  // An idle client that errors (server restart) must not crash the process.
+  pool.on("error", (error) => console.error("[db] idle PostgreSQL client error:", error.message));
+  const db = drizzleNodePg(pool, { schema, logger }) as unknown as Database;
+  const url = new URL(options.url);
+  return {
+    db,
+    kind: "postgres",
+    description: `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`,
+    close: () => pool.end(),
+    stats,
+    withStartupLock: async (fn) => {
+      const client = await pool.connect();
+      try {
+        await client.query("select pg_advisory_lock($1)", [STARTUP_LOCK_KEY]);
+        try {
+          return await fn(drizzleNodePg(client, { schema, logger }) as unknown as Database);
+        } finally {
+          await client.query("select pg_advisory_unlock($1)", [STARTUP_LOCK_KEY]);
+        }
+      } finally {
+        client.release();
+      }
+    },
+  };
+}
+
+/** Arbitrary but fixed: the advisory lock every instance takes to migrate and import. */
+export const STARTUP_LOCK_KEY = 7_215_093_001;
+
+/**
+ * Applies db/migrations. On PostgreSQL this happens under an advisory lock, so
+ * several instances starting at once migrate one after another (the later ones
+ * find nothing to do).
+ */
+export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
+  await handle.withStartupLock(async (db) => {
+    if (handle.kind === "pglite") {
+      await migratePglite(db as never, { migrationsFolder: migrationsFolder() });
+    } else {
+      await migrateNodePg(db as never, { migrationsFolder: migrationsFolder() });
+    }
+  });
+}

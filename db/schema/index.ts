@@ -1,0 +1,3 @@
+export * from "./auth.ts";
+export * from "./learning.ts";
+export * from "./platform.ts";

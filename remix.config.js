@@ -1,0 +1,22 @@
+/**
+ * Classic Remix compiler (see docs/decisions/001-classic-remix-compiler.md).
+ * `server` makes app/server.ts the entry of the server build: an Express
+ * server that knows the client address, runs migrations and the content
+ * import before it listens, schedules jobs and closes the database on exit.
+ * @type {import('@remix-run/dev').AppConfig}
+ */
+export default {
+  appDirectory: "app",
+  server: "./app/server.ts",
+  serverBuildPath: "build/index.js",
+  serverModuleFormat: "esm",
+  serverPlatform: "node",
+  ignoredRouteFiles: ["**/.*", "**/*.test.{ts,tsx}"],
+  future: {
+    v3_fetcherPersist: true,
+    v3_lazyRouteDiscovery: true,
+    v3_relativeSplatPath: true,
+    v3_singleFetch: true,
+    v3_throwAbortReason: true,
+  },
+};
