@@ -11,6 +11,9 @@ export default {
   serverBuildPath: "build/index.js",
   serverModuleFormat: "esm",
   serverPlatform: "node",
+  // Our own code imported through package.json "imports" (#app/*, #db/*):
+  // bundle it, or the compiler leaves it external like a package.
+  serverDependenciesToBundle: [/^#(app|db)\//],
   ignoredRouteFiles: ["**/.*", "**/*.test.{ts,tsx}"],
   future: {
     v3_fetcherPersist: true,

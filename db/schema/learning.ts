@@ -10,6 +10,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import type { Quiz } from "../../app/content/schema.ts";
 import { organization, user } from "./auth.ts";
 
 const id = () =>
@@ -70,7 +71,7 @@ export const moduleVersions = pgTable(
     meta: jsonb("meta").$type<StoredModuleMeta>().notNull(),
     lessons: jsonb("lessons").$type<StoredLesson[]>().notNull(),
     /** The quiz bank WITH answer keys. Server only: never select it for a page. */
-    quiz: jsonb("quiz"),
+    quiz: jsonb("quiz").$type<Quiz>(),
     changeNote: text("change_note"),
     materialChange: boolean("material_change").notNull().default(true),
     publishedAt: at("published_at").notNull().defaultNow(),
@@ -121,4 +122,92 @@ export const lessonProgress = pgTable(
     completedAt: at("completed_at").notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.enrolmentId, t.lessonKey] })],
+);
+
+/** A learner's answer to one question, as saved while the attempt is open. */
+export type StoredResponse = {
+  /** classify: the offence key; single: the option id. */
+  choice?: string;
+  /** multiple: the option ids chosen. */
+  choices?: string[];
+  /** classify with FOUR: the elements the learner ticked. */
+  four?: string[];
+};
+
+/** Grading of one question, stored at submission and shown in the review. */
+export type StoredResult = {
+  questionId: string;
+  correct: boolean;
+  marks: number;
+  maxMarks: number;
+  /** For classify questions with FOUR: whether the elements were all right (scored separately). */
+  fourCorrect?: boolean;
+};
+
+export const quizAttempts = pgTable(
+  "quiz_attempts",
+  {
+    id: id(),
+    enrolmentId: text("enrolment_id")
+      .notNull()
+      .references(() => enrolments.id, { onDelete: "cascade" }),
+    /** Denormalised from the enrolment so every lookup is scoped by the learner. */
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    moduleVersionId: text("module_version_id")
+      .notNull()
+      .references(() => moduleVersions.id),
+    attemptNumber: integer("attempt_number").notNull(),
+    seed: text("seed").notNull(),
+    /** The questions drawn for this attempt, in the order shown. */
+    questionIds: jsonb("question_ids").$type<string[]>().notNull(),
+    /** The shuffled option order per question (option ids or offence keys). */
+    optionOrder: jsonb("option_order").$type<Record<string, string[]>>().notNull(),
+    /** Answers saved so far (survive a reload); final at submission. */
+    responses: jsonb("responses").$type<Record<string, StoredResponse>>().notNull().default({}),
+    startedAt: at("started_at").notNull().defaultNow(),
+    submittedAt: at("submitted_at"),
+    marks: integer("marks"),
+    maxMarks: integer("max_marks"),
+    /** Whole-number percentage. */
+    score: integer("score"),
+    passed: boolean("passed"),
+    results: jsonb("results").$type<StoredResult[]>(),
+  },
+  (t) => [
+    uniqueIndex("quiz_attempts_enrolment_number_uidx").on(t.enrolmentId, t.attemptNumber),
+    // One open attempt per enrolment: starting twice returns the same attempt.
+    uniqueIndex("quiz_attempts_open_uidx").on(t.enrolmentId).where(sql`submitted_at is null`),
+    index("quiz_attempts_user_idx").on(t.userId),
+  ],
+);
+
+/**
+ * One row per classify answer at submission: what the learner chose against
+ * the right offence. The confusion reports aggregate this table.
+ */
+export const classifyAnswers = pgTable(
+  "classify_answers",
+  {
+    attemptId: text("attempt_id")
+      .notNull()
+      .references(() => quizAttempts.id, { onDelete: "cascade" }),
+    questionId: text("question_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    organizationId: text("organization_id"),
+    moduleVersionId: text("module_version_id")
+      .notNull()
+      .references(() => moduleVersions.id),
+    expected: text("expected").notNull(),
+    chosen: text("chosen").notNull(),
+    answeredAt: at("answered_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.attemptId, t.questionId] }),
+    index("classify_answers_org_idx").on(t.organizationId, t.expected, t.chosen),
+    index("classify_answers_question_idx").on(t.questionId),
+  ],
 );

@@ -1,0 +1,180 @@
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
+
+export type FieldErrors = string[] | undefined;
+
+/** Label, hint and error above the input, GOV.UK style; errors linked by aria-describedby. */
+function FieldShell({
+  id,
+  label,
+  hint,
+  errors,
+  children,
+}: {
+  id: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  errors?: FieldErrors;
+  children: (describedBy: string | undefined, invalid: boolean) => ReactNode;
+}) {
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = errors?.length ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className={`form-group${errors?.length ? " form-group--error" : ""}`}>
+      <label className="label" htmlFor={id}>
+        {label}
+      </label>
+      {hint ? (
+        <div id={hintId} className="hint">
+          {hint}
+        </div>
+      ) : null}
+      {errors?.length ? (
+        <p id={errorId} className="error-message">
+          <span className="visually-hidden">Error: </span>
+          {errors.join(". ")}
+        </p>
+      ) : null}
+      {children(describedBy, !!errors?.length)}
+    </div>
+  );
+}
+
+type Common = { id: string; label: ReactNode; hint?: ReactNode; errors?: FieldErrors };
+
+export function TextField({ id, label, hint, errors, className, ...input }: Common & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <FieldShell id={id} label={label} hint={hint} errors={errors}>
+      {(describedBy, invalid) => (
+        <input
+          id={id}
+          className={["input", invalid ? "input--error" : "", className].filter(Boolean).join(" ")}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          {...input}
+        />
+      )}
+    </FieldShell>
+  );
+}
+
+export function TextAreaField({ id, label, hint, errors, className, ...input }: Common & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  return (
+    <FieldShell id={id} label={label} hint={hint} errors={errors}>
+      {(describedBy, invalid) => (
+        <textarea
+          id={id}
+          className={["textarea", invalid ? "input--error" : "", className].filter(Boolean).join(" ")}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          {...input}
+        />
+      )}
+    </FieldShell>
+  );
+}
+
+export function SelectField({
+  id,
+  label,
+  hint,
+  errors,
+  options,
+  className,
+  ...input
+}: Common & SelectHTMLAttributes<HTMLSelectElement> & { options: { value: string; label: string }[] }) {
+  return (
+    <FieldShell id={id} label={label} hint={hint} errors={errors}>
+      {(describedBy, invalid) => (
+        <select
+          id={id}
+          className={["select", invalid ? "input--error" : "", className].filter(Boolean).join(" ")}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          {...input}
+        >
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </FieldShell>
+  );
+}
+
+/** A fieldset of radios or checkboxes with a legend, hint and error. */
+export function ChoiceGroup({
+  id,
+  legend,
+  legendClassName,
+  hint,
+  errors,
+  type,
+  name,
+  options,
+  defaultValue,
+  required,
+}: {
+  id: string;
+  legend: ReactNode;
+  legendClassName?: string;
+  hint?: ReactNode;
+  errors?: FieldErrors;
+  type: "radio" | "checkbox";
+  name: string;
+  options: { value: string; label: ReactNode; hint?: ReactNode }[];
+  defaultValue?: string | string[];
+  required?: boolean;
+}) {
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = errors?.length ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
+  const selected = new Set(Array.isArray(defaultValue) ? defaultValue : defaultValue ? [defaultValue] : []);
+  return (
+    <div className={`form-group${errors?.length ? " form-group--error" : ""}`}>
+      <fieldset className="fieldset" aria-describedby={describedBy} id={id}>
+        <legend className={legendClassName ?? "fieldset__legend"}>{legend}</legend>
+        {hint ? (
+          <div id={hintId} className="hint">
+            {hint}
+          </div>
+        ) : null}
+        {errors?.length ? (
+          <p id={errorId} className="error-message">
+            <span className="visually-hidden">Error: </span>
+            {errors.join(". ")}
+          </p>
+        ) : null}
+        <div className={type === "radio" ? "radios" : "checkboxes"}>
+          {options.map((option, index) => {
+            const optionId = `${id}-${index}`;
+            return (
+              <div className="choice" key={option.value}>
+                <input
+                  className="choice__input"
+                  id={optionId}
+                  type={type}
+                  name={name}
+                  value={option.value}
+                  defaultChecked={selected.has(option.value)}
+                  required={type === "radio" ? required : undefined}
+                  aria-describedby={option.hint ? `${optionId}-hint` : undefined}
+                />
+                <label className="choice__label" htmlFor={optionId}>
+                  {option.label}
+                </label>
+                {option.hint ? (
+                  <div id={`${optionId}-hint`} className="hint choice__hint">
+                    {option.hint}
+                  </div>
+                ) : null}
+              </div>
+            );
+          })}
+        </div>
+      </fieldset>
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+import { drainOutbox } from "#app/utils/email.server.ts";
+import { createLogger } from "#app/utils/logger.server.ts";
+import { pruneRateLimits } from "#app/utils/rate-limit.server.ts";
+
+const log = createLogger("jobs");
+
+/**
+ * Scheduled work. Each job must be safe to run on many instances at once
+ * and twice in a row: mail is claimed with SKIP LOCKED, reminders are keyed
+ * by a unique event so one event mails once.
+ */
+export type Job = { name: string; run: () => Promise<Record<string, number> | void> };
+
+/** Every scheduled job, in the order they run. A new feature adds its job here. */
+const jobs: Job[] = [
+  { name: "send-mail", run: () => drainOutbox({ limit: 200 }) },
+  { name: "prune-rate-limits", run: () => pruneRateLimits() },
+];
+
+/** Runs every job once; a failing job is logged and does not stop the others. */
+export async function runAllJobs(): Promise<{ name: string; ok: boolean; result?: Record<string, number> | void }[]> {
+  const results = [];
+  for (const job of jobs) {
+    try {
+      const result = await job.run();
+      results.push({ name: job.name, ok: true, result });
+    } catch (error) {
+      log.error(`job ${job.name} failed`, { error });
+      results.push({ name: job.name, ok: false });
+    }
+  }
+  return results;
+}

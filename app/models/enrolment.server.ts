@@ -1,0 +1,196 @@
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import type { Executor } from "#db/client.ts";
+import { enrolments, lessonProgress, modules } from "#db/schema/index.ts";
+import { getDb } from "#app/utils/db.server.ts";
+import { isModuleComplete, nextStep, type ProgressFacts } from "#app/utils/progress.ts";
+import { getCurrentVersion, getVersionById, type VersionSummary } from "./module.server.ts";
+import { hasPassedQuiz } from "./quiz-attempt.server.ts";
+
+export type Enrolment = {
+  id: string;
+  userId: string;
+  organizationId: string | null;
+  moduleId: string;
+  moduleVersionId: string;
+  startedAt: Date;
+  completedAt: Date | null;
+  lastActivityAt: Date;
+  lastLessonKey: string | null;
+};
+
+export type EnrolmentWithProgress = Enrolment & { completedLessonKeys: Set<string> };
+
+const enrolmentColumns = {
+  id: enrolments.id,
+  userId: enrolments.userId,
+  organizationId: enrolments.organizationId,
+  moduleId: enrolments.moduleId,
+  moduleVersionId: enrolments.moduleVersionId,
+  startedAt: enrolments.startedAt,
+  completedAt: enrolments.completedAt,
+  lastActivityAt: enrolments.lastActivityAt,
+  lastLessonKey: enrolments.lastLessonKey,
+  completedLessonKeys: sql<string[]>`coalesce((select array_agg(${lessonProgress.lessonKey}) from ${lessonProgress} where ${lessonProgress.enrolmentId} = ${enrolments.id}), '{}')`,
+};
+
+/**
+ * The enrolment a learner works on for a module: the open one, else the most
+ * recently completed. With its completed lessons, in one query.
+ */
+export async function findEnrolment(userId: string, slug: string, db: Executor = getDb()): Promise<EnrolmentWithProgress | null> {
+  const [row] = await db
+    .select(enrolmentColumns)
+    .from(enrolments)
+    .innerJoin(modules, eq(modules.id, enrolments.moduleId))
+    .where(and(eq(enrolments.userId, userId), eq(modules.slug, slug)))
+    .orderBy(sql`${enrolments.completedAt} is null desc`, desc(enrolments.startedAt))
+    .limit(1);
+  return row ? { ...row, completedLessonKeys: new Set(row.completedLessonKeys) } : null;
+}
+
+export async function progressFacts(
+  enrolment: EnrolmentWithProgress,
+  version: VersionSummary,
+  db: Executor = getDb(),
+): Promise<ProgressFacts> {
+  return {
+    lessons: version.lessons,
+    completedLessonKeys: enrolment.completedLessonKeys,
+    quiz: version.hasQuiz
+      ? { requiredForCompletion: version.quizRequired, passed: await hasPassedQuiz(enrolment.id, db) }
+      : null,
+  };
+}
+
+export class NotFoundError extends Error {}
+
+/**
+ * Starts a module on its current version, or returns the open enrolment.
+ * Idempotent: a double click or replay leaves one enrolment (a partial unique
+ * index allows one open enrolment per learner and module).
+ */
+export async function startModule(input: { userId: string; slug: string; organizationId?: string | null }): Promise<Enrolment> {
+  const db = getDb();
+  const existing = await findEnrolment(input.userId, input.slug);
+  if (existing && existing.completedAt === null) return existing;
+  const version = await getCurrentVersion(input.slug);
+  if (!version) throw new NotFoundError(`No module "${input.slug}"`);
+  await db
+    .insert(enrolments)
+    .values({
+      userId: input.userId,
+      moduleId: version.moduleId,
+      moduleVersionId: version.id,
+      organizationId: input.organizationId ?? null,
+    })
+    .onConflictDoNothing({ target: [enrolments.userId, enrolments.moduleId], where: sql`completed_at is null` });
+  const open = await findEnrolment(input.userId, input.slug);
+  if (!open || open.completedAt !== null) throw new Error("Could not start the module");
+  return open;
+}
+
+export type CompleteLessonResult = {
+  enrolmentId: string;
+  moduleCompleted: boolean;
+  next: ReturnType<typeof nextStep>;
+};
+
+/**
+ * Marks a lesson complete on the learner's open enrolment, in one transaction
+ * with a row lock on the enrolment: repeating it changes nothing, and two
+ * requests at once cannot both complete the module.
+ */
+export async function completeLesson(input: { userId: string; slug: string; lessonKey: string }): Promise<CompleteLessonResult> {
+  return getDb().transaction(async (tx) => {
+    const [locked] = await tx
+      .select({ id: enrolments.id })
+      .from(enrolments)
+      .innerJoin(modules, eq(modules.id, enrolments.moduleId))
+      .where(and(eq(enrolments.userId, input.userId), eq(modules.slug, input.slug), isNull(enrolments.completedAt)))
+      .for("update", { of: enrolments })
+      .limit(1);
+    const enrolment = await findEnrolment(input.userId, input.slug, tx);
+    if (!enrolment) throw new NotFoundError("Start the module before completing its lessons.");
+    const version = await getVersionById(enrolment.moduleVersionId);
+    if (!version) throw new NotFoundError("Module version not found");
+    if (!version.lessons.some((l) => l.key === input.lessonKey)) throw new NotFoundError(`No lesson "${input.lessonKey}" in this module`);
+    if (!locked) {
+      // Already completed: nothing to record.
+      return { enrolmentId: enrolment.id, moduleCompleted: true, next: nextStep(await progressFacts(enrolment, version, tx)) };
+    }
+    await tx
+      .insert(lessonProgress)
+      .values({ enrolmentId: enrolment.id, lessonKey: input.lessonKey })
+      .onConflictDoNothing();
+    enrolment.completedLessonKeys.add(input.lessonKey);
+    const facts = await progressFacts(enrolment, version, tx);
+    const done = isModuleComplete(facts);
+    await tx
+      .update(enrolments)
+      .set({ lastLessonKey: input.lessonKey, lastActivityAt: sql`now()`, ...(done ? { completedAt: sql`now()` } : {}) })
+      .where(eq(enrolments.id, enrolment.id));
+    return { enrolmentId: enrolment.id, moduleCompleted: done, next: nextStep(facts) };
+  });
+}
+
+export type LearningItem = {
+  enrolmentId: string;
+  slug: string;
+  title: string;
+  version: number;
+  currentVersion: number | null;
+  startedAt: Date;
+  completedAt: Date | null;
+  lastActivityAt: Date;
+  lessonsDone: number;
+  lessonsTotal: number;
+  percent: number;
+  /** Where "continue" goes. */
+  continueTo: string;
+  continueLabel: string;
+};
+
+/** The learner's modules: in progress (most recent first) and completed. */
+export async function learningHome(userId: string): Promise<{ inProgress: LearningItem[]; completed: LearningItem[] }> {
+  const rows = await getDb()
+    .select({
+      ...enrolmentColumns,
+      slug: modules.slug,
+      currentVersionId: modules.currentVersionId,
+    })
+    .from(enrolments)
+    .innerJoin(modules, eq(modules.id, enrolments.moduleId))
+    .where(eq(enrolments.userId, userId))
+    .orderBy(desc(enrolments.lastActivityAt));
+  const items: LearningItem[] = [];
+  for (const row of rows) {
+    const version = await getVersionById(row.moduleVersionId);
+    if (!version) continue;
+    const current = row.currentVersionId ? await getVersionById(row.currentVersionId) : null;
+    const enrolment = { ...row, completedLessonKeys: new Set(row.completedLessonKeys) };
+    const facts = await progressFacts(enrolment, version);
+    const done = version.lessons.filter((l) => enrolment.completedLessonKeys.has(l.key)).length;
+    const step = nextStep(facts);
+    const lesson = step?.kind === "lesson" ? version.lessons.find((l) => l.key === step.key) : undefined;
+    items.push({
+      enrolmentId: row.id,
+      slug: row.slug,
+      title: version.title,
+      version: version.version,
+      currentVersion: current?.version ?? null,
+      startedAt: row.startedAt,
+      completedAt: row.completedAt,
+      lastActivityAt: row.lastActivityAt,
+      lessonsDone: done,
+      lessonsTotal: version.lessons.length,
+      percent: version.lessons.length ? Math.round((done / version.lessons.length) * 100) : 0,
+      continueTo: lesson ? `/modules/${row.slug}/${lesson.key}` : step?.kind === "quiz" ? `/modules/${row.slug}/quiz` : `/modules/${row.slug}`,
+      continueLabel: lesson ? lesson.title : step?.kind === "quiz" ? "The assessment" : "Module overview",
+    });
+  }
+  return {
+    inProgress: items.filter((i) => i.completedAt === null),
+    // A recertified module appears once per completion: history is kept.
+    completed: items.filter((i) => i.completedAt !== null).sort((a, b) => (b.completedAt?.getTime() ?? 0) - (a.completedAt?.getTime() ?? 0)),
+  };
+}

@@ -1,0 +1,41 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { requirePlatformRole } from "#app/utils/session.server.ts";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePlatformRole(request, "author");
+  return { name: user.name, isAdmin: user.role === "admin" };
+}
+
+export const meta: MetaFunction = () => [{ title: "Administration – Distinct" }];
+
+export default function AdminHome() {
+  const { name, isAdmin } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <span className="caption">{name}</span>
+      <h1>Administration</h1>
+      <ul className="card-list card-list--two">
+        {isAdmin ? (
+          <li className="card">
+            <h2>
+              <Link to="/admin/outbox">Email outbox</Link>
+            </h2>
+            <p>Every email the platform has sent or kept, with its status. Without SMTP configured, mail stays here.</p>
+          </li>
+        ) : null}
+        <li className="card">
+          <h2>
+            <Link to="/modules">Modules</Link>
+          </h2>
+          <p>The published curriculum. Authors change it in the content folder; each change becomes a new version.</p>
+        </li>
+      </ul>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,90 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { Button } from "#app/components/ui/button.tsx";
+import { TextField } from "#app/components/ui/field.tsx";
+import { Tag, type TagTone } from "#app/components/ui/tag.tsx";
+import { listOutbox, OUTBOX_PAGE_SIZE } from "#app/models/outbox.server.ts";
+import { formatDateTime, plural } from "#app/utils/format.ts";
+import { requirePlatformRole } from "#app/utils/session.server.ts";
+
+const QuerySchema = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  q: z.string().trim().max(200).catch(""),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requirePlatformRole(request, "admin");
+  const url = new URL(request.url);
+  const query = QuerySchema.parse({ page: url.searchParams.get("page") ?? 1, q: url.searchParams.get("q") ?? "" });
+  const { rows, total } = await listOutbox({ page: query.page, search: query.q || undefined });
+  return { rows, total, page: query.page, q: query.q, pages: Math.max(1, Math.ceil(total / OUTBOX_PAGE_SIZE)) };
+}
+
+export const meta: MetaFunction = () => [{ title: "Email outbox – Distinct" }];
+
+const statusTone: Record<string, TagTone> = { pending: "info", sent: "success", logged: "neutral", failed: "danger" };
+const statusWord: Record<string, string> = { pending: "Waiting", sent: "Sent", logged: "Kept (no SMTP)", failed: "Failed" };
+
+export default function OutboxPage() {
+  const { rows, total, page, pages, q } = useLoaderData<typeof loader>();
+  const link = (p: number) => `?${new URLSearchParams({ ...(q ? { q } : {}), page: String(p) })}`;
+  return (
+    <>
+      <h1>Email outbox</h1>
+      <p>
+        Every email goes through the outbox. With SMTP configured it is sent and retried on failure; without, it is kept
+        here and written to the server log.
+      </p>
+      <Form method="get" role="search" className="no-print">
+        <TextField id="outbox-search" name="q" label="Search by recipient or subject" defaultValue={q} type="search" />
+        <Button variant="secondary">Search</Button>
+      </Form>
+      <div className="table-scroll">
+        <table>
+          <caption>
+            {plural(total, "email")}
+            {q ? ` matching “${q}”` : ""}, newest first
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Queued</th>
+              <th scope="col">To</th>
+              <th scope="col">Subject</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.id}>
+                <td>{formatDateTime(row.createdAt)}</td>
+                <td>{row.recipient}</td>
+                <td>
+                  <Link to={`/admin/outbox/${row.id}`}>{row.subject}</Link>
+                </td>
+                <td>
+                  <Tag tone={statusTone[row.status] ?? "neutral"}>{statusWord[row.status] ?? row.status}</Tag>
+                  {row.lastError ? <div className="small secondary">{row.lastError}</div> : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {pages > 1 ? (
+        <nav className="pagination" aria-label="Outbox pages">
+          {page > 1 ? <Link to={link(page - 1)}>← Newer</Link> : <span />}
+          <span>
+            Page {page} of {pages}
+          </span>
+          {page < pages ? <Link to={link(page + 1)}>Older →</Link> : <span />}
+        </nav>
+      ) : null}
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

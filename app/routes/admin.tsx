@@ -1,0 +1,37 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { requirePlatformRole } from "#app/utils/session.server.ts";
+
+// Trust staff only. Each admin page checks its own role too (loaders run in parallel).
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePlatformRole(request, "author");
+  return { isAdmin: user.role === "admin" };
+}
+
+export default function AdminLayout() {
+  const { isAdmin } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <nav aria-label="Administration" className="breadcrumbs">
+        <ol>
+          <li>
+            <NavLink to="/admin" end>
+              Administration
+            </NavLink>
+          </li>
+          {isAdmin ? (
+            <li>
+              <NavLink to="/admin/outbox">Email outbox</NavLink>
+            </li>
+          ) : null}
+        </ol>
+      </nav>
+      <Outlet />
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,162 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { Button, ButtonLink } from "#app/components/ui/button.tsx";
+import { Notification } from "#app/components/ui/notification.tsx";
+import { ProgressBar } from "#app/components/ui/progress-bar.tsx";
+import { Tag } from "#app/components/ui/tag.tsx";
+import { NotFoundError, startModule } from "#app/models/enrolment.server.ts";
+import { moduleOverview } from "#app/models/learner-view.server.ts";
+import { formatDate, formatMinutes, plural } from "#app/utils/format.ts";
+import { invariantResponse } from "#app/utils/invariant.ts";
+import { getUser, requireUser } from "#app/utils/session.server.ts";
+
+const ActionSchema = z.object({ intent: z.literal("start") });
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await getUser(request);
+  const overview = await moduleOverview(params.slug ?? "", user?.id ?? null);
+  invariantResponse(overview, "There is no module at this address.");
+  return { overview, signedIn: !!user };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const parsed = ActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  invariantResponse(parsed.success, "Unknown action.", { status: 400 });
+  try {
+    await startModule({ userId: user.id, slug: params.slug ?? "" });
+    const overview = await moduleOverview(params.slug ?? "", user.id);
+    return redirect(overview?.enrolment?.next ?? `/modules/${params.slug}`);
+  } catch (error) {
+    if (error instanceof NotFoundError) throw new Response("There is no module at this address.", { status: 404 });
+    throw error;
+  }
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.overview.title} – Distinct` : "Module not found – Distinct" },
+];
+
+export default function ModuleOverviewPage() {
+  const { overview, signedIn } = useLoaderData<typeof loader>();
+  const { enrolment, meta } = overview;
+  return (
+    <>
+      <nav className="breadcrumbs" aria-label="Breadcrumb">
+        <ol>
+          <li>
+            <Link to="/modules">Modules</Link>
+          </li>
+          <li aria-current="page">{overview.title}</li>
+        </ol>
+      </nav>
+      <span className="caption">Module · version {overview.version}</span>
+      <h1>{overview.title}</h1>
+      <p className="lead two-thirds">{meta.summary}</p>
+
+      {enrolment?.completedAt ? (
+        <Notification tone="success" title={`You completed this module on ${formatDate(enrolment.completedAt)}`}>
+          <p>
+            You can read any lesson again. <Link to="/certificates">See your certificates</Link>.
+          </p>
+        </Notification>
+      ) : null}
+      {overview.newerVersion && enrolment && !enrolment.completedAt ? (
+        <Notification title="A newer version of this module exists">
+          <p>
+            You started on version {overview.version}, so you will finish on it: your progress is kept. Version{" "}
+            {overview.newerVersion.version} was published on {formatDate(overview.newerVersion.publishedAt)}.
+          </p>
+        </Notification>
+      ) : null}
+
+      {enrolment && !enrolment.completedAt ? (
+        <ProgressBar
+          id="module-progress"
+          value={enrolment.lessonsDone}
+          max={overview.lessons.length}
+          label={`${enrolment.lessonsDone} of ${plural(overview.lessons.length, "lesson")} complete`}
+        />
+      ) : null}
+
+      <div className="button-group">
+        {!signedIn ? (
+          <ButtonLink to={`/login?redirectTo=${encodeURIComponent(`/modules/${overview.slug}`)}`}>Sign in to start</ButtonLink>
+        ) : !enrolment ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="start" />
+            <Button>Start module</Button>
+          </Form>
+        ) : enrolment.next ? (
+          <ButtonLink to={enrolment.next}>{enrolment.lessonsDone === 0 ? "Start first lesson" : "Continue where you left off"}</ButtonLink>
+        ) : null}
+      </div>
+
+      <dl className="summary-list">
+        <div className="summary-list__row">
+          <dt>Time needed</dt>
+          <dd>{formatMinutes(meta.durationMinutes)}</dd>
+        </div>
+        <div className="summary-list__row">
+          <dt>For</dt>
+          <dd>{meta.audience.join(", ")}</dd>
+        </div>
+        {overview.hasQuiz ? (
+          <div className="summary-list__row">
+            <dt>Assessment</dt>
+            <dd>
+              Scenario questions{meta.passMark ? `; pass mark ${meta.passMark}%` : ""}
+              {overview.quizRequired ? ". You must pass to complete the module." : "."}
+            </dd>
+          </div>
+        ) : null}
+        <div className="summary-list__row">
+          <dt>Certificate</dt>
+          <dd>
+            {meta.certificateValidityMonths
+              ? `Valid for ${plural(meta.certificateValidityMonths, "month")}, then take the module again`
+              : "Does not expire"}
+          </dd>
+        </div>
+      </dl>
+
+      <h2>What you will learn</h2>
+      <ul>
+        {meta.outcomes.map((o) => (
+          <li key={o}>{o}</li>
+        ))}
+      </ul>
+
+      {overview.overviewHtml ? <div className="prose" dangerouslySetInnerHTML={{ __html: overview.overviewHtml }} /> : null}
+
+      <h2>Lessons</h2>
+      <ol className="task-list">
+        {overview.lessons.map((lesson, index) => (
+          <li key={lesson.key} className="task-list__item">
+            <span className="task-list__name">
+              {index + 1}.{" "}
+              {signedIn ? <Link to={`/modules/${overview.slug}/${lesson.key}`}>{lesson.title}</Link> : lesson.title}{" "}
+              <span className="secondary">({formatMinutes(lesson.minutes)})</span>
+            </span>
+            {enrolment ? lesson.completed ? <Tag tone="success">Completed</Tag> : <Tag>Not started</Tag> : null}
+          </li>
+        ))}
+        {overview.hasQuiz ? (
+          <li className="task-list__item">
+            <span className="task-list__name">
+              {signedIn && enrolment ? <Link to={`/modules/${overview.slug}/quiz`}>Assessment</Link> : "Assessment"}
+            </span>
+            {enrolment?.complete ? <Tag tone="success">Passed</Tag> : enrolment ? <Tag>Not passed yet</Tag> : null}
+          </li>
+        ) : null}
+      </ol>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,85 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { summaryErrors } from "#app/components/form-errors.ts";
+import { Button } from "#app/components/ui/button.tsx";
+import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
+import { TextField } from "#app/components/ui/field.tsx";
+import { resetPassword } from "#app/models/account.server.ts";
+import { ResetPasswordSchema } from "#app/utils/user-validation.ts";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  return { token: new URL(request.url).searchParams.get("token") ?? "" };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const submission = parseWithZod(await request.formData(), { schema: ResetPasswordSchema });
+  if (submission.status !== "success") {
+    return data({ result: submission.reply({ hideFields: ["password", "confirmPassword"] }) }, { status: 400 });
+  }
+  const outcome = await resetPassword(submission.value.token, submission.value.password);
+  if (!outcome.ok) {
+    return data(
+      { result: submission.reply({ formErrors: outcome.formError ? [outcome.formError] : [], fieldErrors: outcome.fieldErrors, hideFields: ["password", "confirmPassword"] }) },
+      { status: outcome.status },
+    );
+  }
+  return redirect("/login?notice=reset");
+}
+
+export const meta: MetaFunction = () => [{ title: "Choose a new password – Distinct" }];
+
+export default function ResetPasswordPage() {
+  const { token } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    id: "reset-password",
+    lastResult: actionData?.result,
+    constraint: getZodConstraint(ResetPasswordSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ResetPasswordSchema }),
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+  });
+  if (!token) {
+    return (
+      <div className="two-thirds">
+        <h1>This link is incomplete</h1>
+        <p>
+          Open the link from your email again, or <Link to="/forgot-password">ask for a new one</Link>.
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div className="two-thirds">
+      <ErrorSummary errors={summaryErrors(form.errors, [fields.password, fields.confirmPassword])} />
+      <h1>Choose a new password</h1>
+      <Form method="post" {...getFormProps(form)} noValidate>
+        <input type="hidden" name="token" value={token} />
+        <TextField
+          label="New password"
+          hint="At least 10 characters. Three random words make a strong, memorable password."
+          errors={fields.password.errors}
+          autoComplete="new-password"
+          {...getInputProps(fields.password, { type: "password", ariaAttributes: false })}
+          id={fields.password.id}
+        />
+        <TextField
+          label="Confirm new password"
+          errors={fields.confirmPassword.errors}
+          autoComplete="new-password"
+          {...getInputProps(fields.confirmPassword, { type: "password", ariaAttributes: false })}
+          id={fields.confirmPassword.id}
+        />
+        <Button>Change password</Button>
+      </Form>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,150 @@
+import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { admin, organization } from "better-auth/plugins";
+import { createAccessControl } from "better-auth/plugins/access";
+import { adminAc, defaultStatements, userAc } from "better-auth/plugins/admin/access";
+import type { DatabaseHandle } from "#db/client.ts";
+import * as schema from "#db/schema/index.ts";
+import { getDatabaseHandle } from "./db.server.ts";
+import { composeEmail, enqueueEmail } from "./email.server.ts";
+import { getEnv } from "./env.server.ts";
+
+/** Platform roles on user.role. Organisation roles live on the membership instead. */
+export const PLATFORM_ROLES = ["admin", "author", "user"] as const;
+export type PlatformRole = (typeof PLATFORM_ROLES)[number];
+
+const ac = createAccessControl(defaultStatements);
+const platformRoles = {
+  admin: adminAc,
+  // Authors are trust staff who write content; they manage no users.
+  author: ac.newRole({ user: [], session: [] }),
+  user: userAc,
+};
+
+/** Sessions last a working shift plus margin: force PCs are often shared. */
+export const SESSION_SECONDS = 12 * 60 * 60;
+
+function createAuth(handle: DatabaseHandle) {
+  const env = getEnv();
+  return betterAuth({
+    appName: "Distinct",
+    baseURL: env.APP_URL,
+    secret: env.BETTER_AUTH_SECRET,
+    trustedOrigins: [env.APP_URL],
+    database: drizzleAdapter(handle.db, {
+      provider: "pg",
+      schema: {
+        user: schema.user,
+        session: schema.session,
+        account: schema.account,
+        verification: schema.verification,
+        organization: schema.organization,
+        member: schema.member,
+        invitation: schema.invitation,
+        team: schema.team,
+        teamMember: schema.teamMember,
+      },
+    }),
+    emailAndPassword: {
+      enabled: true,
+      requireEmailVerification: true,
+      minPasswordLength: 10,
+      maxPasswordLength: 128,
+      autoSignIn: false,
+      revokeSessionsOnPasswordReset: true,
+      resetPasswordTokenExpiresIn: 60 * 60,
+      sendResetPassword: async ({ user, token }) => {
+        const url = `${env.APP_URL}/reset-password?token=${encodeURIComponent(token)}`;
+        await enqueueEmail(handle.db, {
+          to: user.email,
+          kind: "reset-password",
+          subject: "Reset your Distinct password",
+          ...composeEmail({
+            heading: "Reset your password",
+            paragraphs: [
+              `Hello ${user.name},`,
+              "Someone asked to reset the password for your Distinct account. If it was you, choose a new password with the link below. The link works for one hour.",
+              "If it was not you, ignore this message: your password has not changed.",
+            ],
+            action: { label: "Choose a new password", url },
+          }),
+        });
+      },
+    },
+    emailVerification: {
+      sendOnSignUp: true,
+      sendOnSignIn: true,
+      autoSignInAfterVerification: false,
+      expiresIn: 24 * 60 * 60,
+      sendVerificationEmail: async ({ user, token }) => {
+        // Our own page, which asks for a button press: a GET must not change
+        // state, and mail scanners follow links.
+        const url = `${env.APP_URL}/verify-email?token=${encodeURIComponent(token)}`;
+        await enqueueEmail(handle.db, {
+          to: user.email,
+          kind: "verify-email",
+          subject: "Confirm your email address for Distinct",
+          ...composeEmail({
+            heading: "Confirm your email address",
+            paragraphs: [
+              `Hello ${user.name},`,
+              "Confirm this is your email address to finish creating your Distinct account. The link works for 24 hours.",
+              "If you did not create an account, ignore this message.",
+            ],
+            action: { label: "Confirm my email address", url },
+          }),
+        });
+      },
+    },
+    session: {
+      expiresIn: SESSION_SECONDS,
+      updateAge: 60 * 60,
+      // The session is read from a signed cookie for 5 minutes at a time, so
+      // most page views cost no database lookup. A revoked session or changed
+      // role takes effect within those 5 minutes.
+      cookieCache: { enabled: true, maxAge: 5 * 60 },
+    },
+    rateLimit: {
+      // Behind our Express server better-auth cannot see the client address;
+      // sign-in and sign-up are limited per address by our own limiter
+      // (rate-limit.server.ts), shared by every instance through the database.
+      enabled: false,
+    },
+    advanced: {
+      useSecureCookies: env.production,
+      defaultCookieAttributes: { sameSite: "lax", httpOnly: true },
+      cookiePrefix: "distinct",
+      database: { generateId: () => crypto.randomUUID() },
+      ipAddress: { ipAddressHeaders: ["x-distinct-client-address"] },
+    },
+    plugins: [
+      admin({
+        defaultRole: "user",
+        adminRoles: ["admin"],
+        ac,
+        roles: platformRoles,
+      }),
+      organization({
+        teams: { enabled: true, allowRemovingAllTeams: true },
+        allowUserToCreateOrganization: false,
+        creatorRole: "owner",
+        invitationExpiresIn: 14 * 24 * 60 * 60,
+      }),
+    ],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+const instances = new WeakMap<DatabaseHandle, Auth>();
+
+/** The one better-auth instance for the open database. */
+export function getAuth(): Auth {
+  const handle = getDatabaseHandle();
+  let auth = instances.get(handle);
+  if (!auth) {
+    auth = createAuth(handle);
+    instances.set(handle, auth);
+  }
+  return auth;
+}

@@ -1,0 +1,25 @@
+/**
+ * The Content Security Policy of every document, enforced (not report-only).
+ * Scripts run only from our origin or with this response's nonce; no inline
+ * styles, no eval (lessons arrive as HTML, not code), no framing.
+ */
+export function contentSecurityPolicy(options: { nonce: string; production: boolean; formActions?: string[] }): string {
+  const directives: Record<string, string[]> = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", `'nonce-${options.nonce}'`],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    // A form may post only here; Stripe Checkout is reached by a redirect
+    // from our own action, which Chrome also checks against form-action.
+    "form-action": ["'self'", ...(options.formActions ?? [])],
+    "frame-ancestors": ["'none'"],
+  };
+  if (options.production) directives["upgrade-insecure-requests"] = [];
+  return Object.entries(directives)
+    .map(([name, values]) => [name, ...values].join(" "))
+    .join("; ");
+}

@@ -1,0 +1,149 @@
+import { and, asc, eq, lte, sql } from "drizzle-orm";
+import nodemailer, { type Transporter } from "nodemailer";
+import type { Executor } from "#db/client.ts";
+import { emailOutbox } from "#db/schema/index.ts";
+import { getDb } from "./db.server.ts";
+import { getEnv } from "./env.server.ts";
+import { createLogger } from "./logger.server.ts";
+
+const log = createLogger("mail");
+
+export type EmailMessage = {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  /** What the mail is for (verify-email, reset-password, invitation, reminder...). */
+  kind: string;
+};
+
+/**
+ * Puts a mail in the outbox. Pass the transaction that makes the change the
+ * mail reports, so both happen or neither does. Sending happens later.
+ */
+export async function enqueueEmail(db: Executor, message: EmailMessage): Promise<string> {
+  const [row] = await db
+    .insert(emailOutbox)
+    .values({
+      recipient: message.to,
+      subject: message.subject,
+      text: message.text,
+      html: message.html ?? null,
+      kind: message.kind,
+    })
+    .returning({ id: emailOutbox.id });
+  if (!row) throw new Error("Could not queue the e-mail");
+  scheduleDrain();
+  return row.id;
+}
+
+// After a mail is queued, drain soon rather than at the next job tick, so a
+// sign-up's verification mail goes out at once. The server installs this.
+let drainSoon: (() => void) | undefined;
+export function onMailQueued(callback: (() => void) | undefined) {
+  drainSoon = callback;
+}
+function scheduleDrain() {
+  drainSoon?.();
+}
+
+/** Minutes to wait before retry n (1-based); after the last, the mail is failed. */
+const RETRY_DELAYS_MINUTES = [1, 5, 30, 120, 720];
+
+let transporter: Transporter | undefined;
+function getTransporter(): Transporter | undefined {
+  const url = getEnv().SMTP_URL;
+  if (!url) return undefined;
+  transporter ??= nodemailer.createTransport(url);
+  return transporter;
+}
+
+export type DrainResult = { sent: number; logged: number; retried: number; failed: number };
+
+/**
+ * Sends due mails. Rows are claimed with FOR UPDATE SKIP LOCKED, so any
+ * number of instances (or `npm run jobs`) can drain at once without sending
+ * a mail twice.
+ */
+export async function drainOutbox(options: { limit?: number } = {}): Promise<DrainResult> {
+  const limit = options.limit ?? 50;
+  const result: DrainResult = { sent: 0, logged: 0, retried: 0, failed: 0 };
+  const transport = getTransporter();
+  const from = getEnv().MAIL_FROM;
+  await getDb().transaction(async (tx) => {
+    const due = await tx
+      .select()
+      .from(emailOutbox)
+      .where(and(eq(emailOutbox.status, "pending"), lte(emailOutbox.nextAttemptAt, sql`now()`)))
+      .orderBy(asc(emailOutbox.createdAt))
+      .limit(limit)
+      .for("update", { skipLocked: true });
+    for (const mail of due) {
+      if (!transport) {
+        // No SMTP configured: keep the mail (platform admins read it at
+        // /admin/outbox) and print it, so local runs can follow links.
+        log.info(`not sent (no SMTP_URL); kept in the outbox`, { to: mail.recipient, subject: mail.subject, kind: mail.kind });
+        console.log(`----- mail to ${mail.recipient}: ${mail.subject}\n${mail.text}\n-----`);
+        await tx
+          .update(emailOutbox)
+          .set({ status: "logged", attempts: mail.attempts + 1, sentAt: new Date() })
+          .where(eq(emailOutbox.id, mail.id));
+        result.logged++;
+        continue;
+      }
+      try {
+        await transport.sendMail({ from, to: mail.recipient, subject: mail.subject, text: mail.text, html: mail.html ?? undefined });
+        await tx
+          .update(emailOutbox)
+          .set({ status: "sent", attempts: mail.attempts + 1, sentAt: new Date(), lastError: null })
+          .where(eq(emailOutbox.id, mail.id));
+        result.sent++;
+      } catch (error) {
+        const attempts = mail.attempts + 1;
+        const delay = RETRY_DELAYS_MINUTES[attempts - 1];
+        const message = error instanceof Error ? error.message : String(error);
+        log.warn("sending failed", { to: mail.recipient, attempt: attempts, error: message });
+        await tx
+          .update(emailOutbox)
+          .set(
+            delay === undefined
+              ? { status: "failed", attempts, lastError: message }
+              : { attempts, lastError: message, nextAttemptAt: new Date(Date.now() + delay * 60_000) },
+          )
+          .where(eq(emailOutbox.id, mail.id));
+        if (delay === undefined) result.failed++;
+        else result.retried++;
+      }
+    }
+  });
+  return result;
+}
+
+// ------------------------------------------------------------ templates
+
+const escapeHtml = (value: string) =>
+  value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
+
+/** A plain, accessible mail: a heading, paragraphs and at most one action link. */
+export function composeEmail(parts: {
+  heading: string;
+  paragraphs: string[];
+  action?: { label: string; url: string };
+  footer?: string;
+}): { text: string; html: string } {
+  const footer = parts.footer ?? "Distinct: stalking, harassment and malicious communications training.";
+  const text = [
+    parts.heading,
+    "",
+    ...parts.paragraphs.flatMap((p) => [p, ""]),
+    ...(parts.action ? [`${parts.action.label}: ${parts.action.url}`, ""] : []),
+    "--",
+    footer,
+  ].join("\n");
+  const html = `<!doctype html><html lang="en-GB"><body style="font-family:Arial,sans-serif;font-size:16px;line-height:1.5;color:#0b0c0c">
+<h1 style="font-size:22px">${escapeHtml(parts.heading)}</h1>
+${parts.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join("\n")}
+${parts.action ? `<p><a href="${escapeHtml(parts.action.url)}" style="color:#1d4f91;font-weight:bold">${escapeHtml(parts.action.label)}</a></p><p style="font-size:14px">Or copy this address into your browser: ${escapeHtml(parts.action.url)}</p>` : ""}
+<hr><p style="font-size:14px;color:#505a5f">${escapeHtml(footer)}</p></body></html>`;
+  return { text, html };
+}

@@ -1,0 +1,101 @@
+import { z } from "zod";
+
+/**
+ * Field rules with human messages, shared by the forms (client hints) and
+ * the actions (the gate). Password policy after NCSC guidance: length and a
+ * block-list of common choices, no composition rules.
+ */
+
+// The most common choices in breach lists, and the obvious ones for this service.
+const COMMON_PASSWORDS = new Set(
+  [
+    "password", "password1", "password12", "password123", "password1234", "passw0rd", "p@ssw0rd", "p@ssword1",
+    "123456789", "1234567890", "12345678910", "0123456789", "0987654321", "1111111111", "1234512345",
+    "qwertyuiop", "qwerty1234", "qwerty12345", "1q2w3e4r5t", "1qaz2wsx3edc", "zaq12wsxcvfr", "asdfghjkl1",
+    "iloveyou12", "letmein123", "welcome123", "welcome1234", "sunshine12", "football12", "princess12",
+    "monkey1234", "dragon1234", "baseball12", "trustno1234", "superman12", "changeme123", "administrator",
+    "abcdefghij", "abcd123456", "aaaaaaaaaa", "police1234", "policeofficer", "metpolice1", "constable1",
+    "distinct123", "stalking123", "training123", "summer2026", "winter2026", "autumn2026", "spring2026",
+  ].map((p) => p.toLowerCase()),
+);
+
+export const NameSchema = z
+  .string({ error: "Enter your full name" })
+  .trim()
+  .min(1, "Enter your full name")
+  .max(100, "Name must be 100 characters or fewer");
+
+export const EmailSchema = z
+  .string({ error: "Enter your email address" })
+  .trim()
+  .min(1, "Enter your email address")
+  .max(254, "Email address must be 254 characters or fewer")
+  .email("Enter an email address in the correct format, like name@example.org")
+  .transform((value) => value.toLowerCase());
+
+export const PasswordSchema = z
+  .string({ error: "Enter a password" })
+  .min(1, "Enter a password")
+  .min(10, "Password must be at least 10 characters: three random words make a good one")
+  .max(128, "Password must be 128 characters or fewer")
+  .refine((value) => !COMMON_PASSWORDS.has(value.toLowerCase()), {
+    message: "This password is too common: choose one that is harder to guess",
+  })
+  .refine((value) => new Set(value).size >= 4, {
+    message: "This password repeats too few characters: choose one that is harder to guess",
+  });
+
+/** For sign-in: any non-empty password is checked against the account, not the policy. */
+export const CurrentPasswordSchema = z.string({ error: "Enter your password" }).min(1, "Enter your password").max(128);
+
+export const SignupSchema = z
+  .object({
+    name: NameSchema,
+    email: EmailSchema,
+    password: PasswordSchema,
+    confirmPassword: z.string({ error: "Enter your password again" }).min(1, "Enter your password again"),
+    redirectTo: z.string().optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.password !== value.confirmPassword) {
+      ctx.addIssue({ code: "custom", path: ["confirmPassword"], message: "The passwords do not match" });
+    }
+    const local = value.email.split("@")[0] ?? "";
+    if (local.length >= 4 && value.password.toLowerCase().includes(local)) {
+      ctx.addIssue({ code: "custom", path: ["password"], message: "Password must not contain your email address" });
+    }
+  });
+
+export const LoginSchema = z.object({
+  email: EmailSchema,
+  password: CurrentPasswordSchema,
+  redirectTo: z.string().optional(),
+});
+
+export const ForgotPasswordSchema = z.object({ email: EmailSchema });
+
+export const ResetPasswordSchema = z
+  .object({
+    token: z.string({ error: "The reset link is incomplete" }).min(1, "The reset link is incomplete"),
+    password: PasswordSchema,
+    confirmPassword: z.string({ error: "Enter your password again" }).min(1, "Enter your password again"),
+  })
+  .superRefine((value, ctx) => {
+    if (value.password !== value.confirmPassword) {
+      ctx.addIssue({ code: "custom", path: ["confirmPassword"], message: "The passwords do not match" });
+    }
+  });
+
+export const SetupSchema = z
+  .object({
+    token: z.string().min(1, "The setup link is incomplete"),
+    name: NameSchema,
+    email: EmailSchema,
+    password: PasswordSchema,
+    confirmPassword: z.string({ error: "Enter your password again" }).min(1, "Enter your password again"),
+  })
+  .superRefine((value, ctx) => {
+    if (value.password !== value.confirmPassword) {
+      ctx.addIssue({ code: "custom", path: ["confirmPassword"], message: "The passwords do not match" });
+    }
+  });
