@@ -77,7 +77,8 @@ export function acquireDataDirLock(dataDir: string, owner: string): DataDirLock 
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const holder = readLock(file);
-      if (holder && holder.host === os.hostname() && holder.pid !== process.pid && isAlive(holder.pid)) {
+      // Held by a live process, this one included: one handle per process too.
+      if (holder && holder.host === os.hostname() && isAlive(holder.pid)) {
         throw new DataDirLockedError(file, holder);
       }
       if (holder && holder.host !== os.hostname()) {

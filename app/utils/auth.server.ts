@@ -28,6 +28,7 @@ function createAuth(handle: DatabaseHandle) {
   const env = getEnv();
   return betterAuth({
     appName: "Distinct",
+    logger: { level: env.LOG_LEVEL },
     baseURL: env.APP_URL,
     secret: env.BETTER_AUTH_SECRET,
     trustedOrigins: [env.APP_URL],

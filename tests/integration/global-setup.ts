@@ -1,0 +1,51 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import type { TestProject } from "vitest/node";
+import { migrateDatabase, openDatabase } from "#db/client.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** PGlite: a migrated data directory to start each test file's database from. */
+    pgliteSnapshot: string;
+    /** PostgreSQL: a migrated database each test file copies (CREATE DATABASE ... TEMPLATE). */
+    postgresTemplate: string;
+  }
+}
+
+/**
+ * Migrates once, then every test file starts its own database from the
+ * result: a PGlite snapshot (initdb takes seconds; loading a snapshot does
+ * not), or a PostgreSQL template database when TEST_DATABASE_URL is set.
+ */
+export default async function setup(project: TestProject) {
+  const url = process.env.TEST_DATABASE_URL;
+  if (url) {
+    const template = `distinct_template_${process.pid}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`drop database if exists ${template}`);
+    await admin.query(`create database ${template}`);
+    const templateUrl = new URL(url);
+    templateUrl.pathname = `/${template}`;
+    const handle = await openDatabase({ kind: "postgres", url: templateUrl.toString(), poolSize: 1 });
+    await migrateDatabase(handle);
+    await handle.close();
+    project.provide("postgresTemplate", template);
+    project.provide("pgliteSnapshot", "");
+    return async () => {
+      await admin.query(`drop database if exists ${template}`);
+      await admin.end();
+    };
+  }
+  const handle = await openDatabase({ kind: "pglite", dataDir: null });
+  await migrateDatabase(handle);
+  const dump = await handle.pglite!.dumpDataDir("gzip");
+  await handle.close();
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "distinct-test-")), "migrated.tar.gz");
+  fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+  project.provide("pgliteSnapshot", file);
+  project.provide("postgresTemplate", "");
+  return () => fs.rmSync(path.dirname(file), { recursive: true, force: true });
+}
