@@ -1,0 +1,67 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expectAccessible, markNoJavaScript, signUpVerifiedLearner } from "./helpers.ts";
+import { passQuiz } from "./quiz-helpers.ts";
+
+/**
+ * Sign up, confirm the email from the outbox, complete the first module
+ * (every lesson, then the assessment), and see it completed in My learning.
+ * Every page on the way must pass axe.
+ */
+async function journey(browser: Browser, page: Page) {
+  await page.goto("/");
+  await expectAccessible(page, "home");
+  await page.goto("/signup");
+  await expectAccessible(page, "sign up");
+  await signUpVerifiedLearner(browser, page);
+  await expectAccessible(page, "my learning (empty)");
+
+  await page.getByRole("link", { name: "Modules", exact: true }).first().click();
+  await expect(page.getByRole("heading", { name: "Modules", level: 1 })).toBeVisible();
+  await expectAccessible(page, "modules");
+  const first = page.locator(".card h3 a").first();
+  const moduleTitle = (await first.textContent()) ?? "";
+  await first.click();
+  await expect(page.getByRole("heading", { name: moduleTitle, level: 1 })).toBeVisible();
+  await expectAccessible(page, "module overview");
+  const slug = new URL(page.url()).pathname.split("/")[2] ?? "";
+
+  await page.getByRole("button", { name: "Start module" }).click();
+  await page.waitForURL(new RegExp(`/modules/${slug}/[^/]+$`));
+  let lessons = 0;
+  // Mark each lesson complete until the module sends us to the assessment or back to the overview.
+  while (/\/modules\/[^/]+\/(?!quiz)[^/]+$/.test(new URL(page.url()).pathname)) {
+    await expect(page.locator("h1")).toBeVisible();
+    if (lessons === 0) {
+      await expect(page.getByText(/0 of \d+ lessons complete/)).toBeVisible();
+      await expectAccessible(page, "lesson");
+    }
+    lessons++;
+    const before = page.url();
+    await page.getByRole("button", { name: /Mark complete/ }).click();
+    await page.waitForURL((url) => url.href !== before);
+    expect(lessons).toBeLessThan(20);
+  }
+  expect(lessons).toBeGreaterThan(0);
+
+  if (new URL(page.url()).pathname.endsWith("/quiz")) {
+    await passQuiz(page, slug);
+  }
+
+  await page.goto("/learning");
+  await expectAccessible(page, "my learning (completed)");
+  const completed = page.getByRole("table", { name: "Completed modules" });
+  await expect(completed.getByRole("link", { name: moduleTitle })).toBeVisible();
+  await expect(completed.locator(".tag", { hasText: "Completed" })).toHaveCount(1);
+}
+
+test("a learner signs up, confirms their email and completes the first module", async ({ browser, page }) => {
+  await journey(browser, page);
+});
+
+test("the same journey works with JavaScript disabled", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  markNoJavaScript(page);
+  await journey(browser, page);
+  await context.close();
+});
