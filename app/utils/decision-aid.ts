@@ -94,7 +94,8 @@ const BEHAVIOUR_ANSWERS = [...BEHAVIOURS, "none"] as const;
 
 export const BEHAVIOUR_LABELS: Record<Behaviour, string> = {
   following: "Following them (s.2A(3)(a))",
-  contacting: "Contacting or trying to contact them by any means: calls, messages, letters, social media, through other people (s.2A(3)(b))",
+  contacting:
+    "Contacting or trying to contact them by any means: calls, messages, letters, social media, through other people (s.2A(3)(b))",
   publishing: "Publishing statements or material about them, or pretending to be them (s.2A(3)(c))",
   monitoring: "Monitoring their use of the internet, email or other electronic communication (s.2A(3)(d))",
   loitering: "Loitering anywhere, public or private, where they are likely to be (s.2A(3)(e))",
@@ -123,7 +124,8 @@ export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 export const MESSAGE_KIND_LABELS: Record<MessageKind, string> = {
   "grossly-offensive": "Indecent or grossly offensive, and sent to cause distress or anxiety",
-  threat: "A threat of death or serious harm, meant to make them fear it would be carried out (or not caring whether it did)",
+  threat:
+    "A threat of death or serious harm, meant to make them fear it would be carried out (or not caring whether it did)",
   false: "Information the sender knew was false, meant to cause non-trivial psychological or physical harm",
   none: "None of these, or it was not a message",
 };
@@ -204,7 +206,8 @@ export type DecisionOutcome = {
   caveats: string[];
 };
 
-const HELPLINE = "Give the victim the National Stalking Helpline number, 0808 802 0300 (run by the Suzy Lamplugh Trust).";
+const HELPLINE =
+  "Give the victim the National Stalking Helpline number, 0808 802 0300 (run by the Suzy Lamplugh Trust).";
 const ISAC =
   "If the risk is high, refer the victim to an Independent Stalking Advocacy Caseworker (ISAC), e.g. through Paladin, the National Stalking Advocacy Service.";
 const LOCAL = "Refer the victim to local victim services, with their consent.";
@@ -232,13 +235,14 @@ const CAVEAT_NOT_ADVICE =
   "This aid suggests a likely offence from the answers given; it is not legal advice. Consult the CPS legal guidance for charge selection, and your force crime registrar for recording.";
 const CAVEAT_THINK_STALKING =
   "Think stalking first (College of Policing): in a harassment case, review and record why the case does not meet the description of stalking.";
-const CAVEAT_E_AND_W = "England and Wales law only (Scotland has its own stalking offence: Criminal Justice and Licensing (Scotland) Act 2010 s.39).";
+const CAVEAT_E_AND_W =
+  "England and Wales law only (Scotland has its own stalking offence: Criminal Justice and Licensing (Scotland) Act 2010 s.39).";
 
 const unique = (items: string[]) => [...new Set(items)];
 
 function outcome(
   offence: Offence,
-  parts: Omit<DecisionOutcome, "offence" | "label" | "caveats"> & { caveats?: string[] },
+  parts: Omit<DecisionOutcome, "offence" | "label" | "caveats"> & { caveats?: string[] }
 ): DecisionOutcome {
   return {
     offence,
@@ -306,7 +310,7 @@ function decideSingle(facts: DecisionFacts): DecisionOutcome {
 function decideMessage(
   facts: DecisionFacts,
   lead: string[],
-  context: { safeguarding: string[]; toRecord: string[]; caveats: string[] },
+  context: { safeguarding: string[]; toRecord: string[]; caveats: string[] }
 ): DecisionOutcome {
   const { toRecord, caveats } = context;
   const safeguarding = context.safeguarding;
@@ -359,7 +363,7 @@ function decideMessage(
         safeguarding: [...safeguarding, LOCAL],
         caveats: [
           ...caveats,
-          "\"Not a crime\" here means none of this aid's offences: the message may still be a false communications offence (Online Safety Act 2023 s.179).",
+          '"Not a crime" here means none of this aid\'s offences: the message may still be a false communications offence (Online Safety Act 2023 s.179).',
         ],
       });
     case "none":
@@ -389,13 +393,22 @@ function decideCourse(facts: DecisionFacts): DecisionOutcome {
   const acts = stalkingIndicators(facts);
   const stalkingLike = facts.fixation || acts.distinctive.length > 0;
 
+  // A threat sent as a message can be an offence in its own right (OSA 2023
+  // s.181) even inside a course of conduct: name it, without changing the
+  // course-of-conduct outcome.
+  const threatNote = facts.behaviours.includes("threats")
+    ? [
+        "Threatening communications (OSA 2023 s.181) for any message that threatened death or serious harm, intending or reckless as to fear.",
+      ]
+    : [];
+
   const effectReasons: string[] = [];
   if (facts.fearOfViolenceTwice) {
     effectReasons.push("The victim feared, on at least two occasions, that violence would be used against them.");
   }
   if (facts.seriousAlarmOrDistress) {
     effectReasons.push(
-      "The victim suffered serious alarm or distress with a substantial adverse effect on their usual day-to-day activities.",
+      "The victim suffered serious alarm or distress with a substantial adverse effect on their usual day-to-day activities."
     );
   }
 
@@ -422,15 +435,20 @@ function decideCourse(facts: DecisionFacts): DecisionOutcome {
         "The behaviour is repeated or continuous controlling or coercive behaviour with a serious effect (fear of violence on at least two occasions, or serious alarm or distress with a substantial adverse effect on day-to-day activities): Serious Crime Act 2015 s.76, maximum 5 years.",
         ...effectReasons,
       ],
-      alsoConsider: stalkingToo
-        ? [
-            `Stalking (PHA s.2A, or s.4A given the serious effect: maximum 10 years): the conduct also shows ${
-              facts.fixation ? "fixation or obsession" : "acts associated with stalking"
-            }${acts.all.length > 0 ? ` (${describeActs(acts.all)})` : ""}. The CPS guidance "Stalking or Harassment" covers charge selection where these overlap.`,
-          ]
-        : [],
+      alsoConsider: [
+        ...threatNote,
+        ...(stalkingToo
+          ? [
+              `Stalking (PHA s.2A, or s.4A given the serious effect: maximum 10 years): the conduct also shows ${
+                facts.fixation ? "fixation or obsession" : "acts associated with stalking"
+              }${
+                acts.all.length > 0 ? ` (${describeActs(acts.all)})` : ""
+              }. The CPS guidance "Stalking or Harassment" covers charge selection where these overlap.`,
+            ]
+          : []),
+      ],
       toRecord: [
-        "Record controlling or coercive behaviour (since April 2020 it is counted in the ONS \"stalking and harassment\" group).",
+        'Record controlling or coercive behaviour (since April 2020 it is counted in the ONS "stalking and harassment" group).',
         ...(exPartner
           ? [
               "Ex-partner: if the course of conduct is recorded as stalking or harassment instead, HOCR (April 2020) says it is recorded as stalking unless police are satisfied it is harassment only.",
@@ -496,7 +514,7 @@ function decideCourse(facts: DecisionFacts): DecisionOutcome {
     ];
     if (facts.fixation) {
       reasons.push(
-        "The suspect is fixated on or obsessed with the victim: fixation or obsession is what distinguishes stalking from harassment (Suzy Lamplugh Trust; FOUR: fixated, obsessive, unwanted, repeated).",
+        "The suspect is fixated on or obsessed with the victim: fixation or obsession is what distinguishes stalking from harassment (Suzy Lamplugh Trust; FOUR: fixated, obsessive, unwanted, repeated)."
       );
     }
     if (acts.statutory.length > 0) {
@@ -504,32 +522,29 @@ function decideCourse(facts: DecisionFacts): DecisionOutcome {
     }
     if (acts.other.length > 0) {
       reasons.push(
-        `Other acts associated with stalking (the s.2A(3) list is not exhaustive): ${describeActs(acts.other)}.`,
+        `Other acts associated with stalking (the s.2A(3) list is not exhaustive): ${describeActs(acts.other)}.`
       );
     }
     if (exPartnerRule) {
       reasons.push(
-        "The suspect is an ex-partner: HOCR (April 2020) says a course of conduct between a victim and a former partner is recorded as stalking unless police are satisfied it is harassment only.",
+        "The suspect is an ex-partner: HOCR (April 2020) says a course of conduct between a victim and a former partner is recorded as stalking unless police are satisfied it is harassment only."
       );
     }
     if (s4a) {
       reasons.push(
         ...effectReasons,
-        "Stalking with fear of violence on at least two occasions, or serious alarm or distress with a substantial adverse effect on usual day-to-day activities: PHA s.4A (maximum 10 years since the Policing and Crime Act 2017 s.175).",
+        "Stalking with fear of violence on at least two occasions, or serious alarm or distress with a substantial adverse effect on usual day-to-day activities: PHA s.4A (maximum 10 years since the Policing and Crime Act 2017 s.175)."
       );
     } else {
       reasons.push(
-        "No fear of violence on two occasions and no serious alarm or distress with a substantial adverse effect on day-to-day activities is stated, so stalking under PHA s.2A rather than s.4A (s.2A is summary only: 51 weeks in the statute, read as 6 months until the Criminal Justice Act 2003 s.281(5) commences).",
+        "No fear of violence on two occasions and no serious alarm or distress with a substantial adverse effect on day-to-day activities is stated, so stalking under PHA s.2A rather than s.4A (s.2A is summary only: 51 weeks in the statute, read as 6 months until the Criminal Justice Act 2003 s.281(5) commences)."
       );
     }
-    const alsoConsider: string[] = [];
+    const alsoConsider: string[] = [...threatNote];
     if (connected && facts.controllingOrCoercive && !seriousEffect) {
       alsoConsider.push(
-        "Controlling or coercive behaviour (SCA 2015 s.76) needs a serious effect (fear of violence twice, or serious alarm or distress with a substantial adverse effect): keep it under review if the effect becomes serious.",
+        "Controlling or coercive behaviour (SCA 2015 s.76) needs a serious effect (fear of violence twice, or serious alarm or distress with a substantial adverse effect): keep it under review if the effect becomes serious."
       );
-    }
-    if (facts.behaviours.includes("threats") && !facts.fearOfViolenceTwice) {
-      alsoConsider.push("Threatening communications (OSA 2023 s.181) for any message threatening death or serious harm.");
     }
     return outcome(s4a ? "stalking-s4a" : "stalking-s2a", {
       reasons,
@@ -547,7 +562,7 @@ function decideCourse(facts: DecisionFacts): DecisionOutcome {
       safeguarding: [SAFEGUARDING_FIRST, SDASH_COURSE, SPO, HELPLINE, ISAC, RESTRAINING, MASIP],
       caveats: exPartnerRule
         ? [
-            "The stalking outcome here rests on the HOCR 2020 ex-partner rule (a recording rule). Look for fixation and acts associated with stalking before charge; the CPS guidance \"Stalking or Harassment\" covers charge selection.",
+            'The stalking outcome here rests on the HOCR 2020 ex-partner rule (a recording rule). Look for fixation and acts associated with stalking before charge; the CPS guidance "Stalking or Harassment" covers charge selection.',
           ]
         : [],
     });
@@ -567,7 +582,7 @@ function decideCourse(facts: DecisionFacts): DecisionOutcome {
         ...harassReasons,
         "The course of conduct caused the victim to fear, on at least two occasions, that violence would be used against them: putting people in fear of violence, PHA s.4 (maximum 10 years since the Policing and Crime Act 2017 s.175). The fear is enough; violence need not happen.",
       ],
-      alsoConsider: [],
+      alsoConsider: threatNote,
       toRecord: [
         "Record the s.4 offence (putting people in fear of violence) under the harassment classification your force's counting rules give it.",
         RECORD_2018,
@@ -587,7 +602,7 @@ function decideCourse(facts: DecisionFacts): DecisionOutcome {
         : []),
       "No fear of violence on at least two occasions is stated, so not PHA s.4: harassment, PHA s.2 (summary only; maximum 6 months and/or a fine).",
     ],
-    alsoConsider: [],
+    alsoConsider: threatNote,
     toRecord: ["Record a crime of harassment (HOCR classification 8L).", RECORD_2018, RECORD_PATTERN],
     safeguarding: [SAFEGUARDING_FIRST, SDASH_COURSE, RESTRAINING, LOCAL],
     caveats: [CAVEAT_THINK_STALKING],
@@ -678,7 +693,8 @@ export const DECISION_STEPS: readonly DecisionStep[] = [
   },
   {
     id: "seriousAlarmOrDistress",
-    question: "Has it caused the victim serious alarm or distress that has a substantial effect on their usual day-to-day life?",
+    question:
+      "Has it caused the victim serious alarm or distress that has a substantial effect on their usual day-to-day life?",
     hint: "For example: moving home, changing their route or job, stopping going out, changing how they care for their children, taking time off work.",
     input: "radio",
     options: YES_NO,
@@ -686,11 +702,14 @@ export const DECISION_STEPS: readonly DecisionStep[] = [
   },
   {
     id: "alarmingOrDistressing",
-    question: "Would a reasonable person, knowing what you know, think the conduct alarming or distressing to the victim?",
+    question:
+      "Would a reasonable person, knowing what you know, think the conduct alarming or distressing to the victim?",
     hint: "This is the harassment test (Protection from Harassment Act 1997, s.1 and s.7). Ordinary, reasonable contact (for example a lawful debt reminder) is not harassment.",
     input: "radio",
     options: YES_NO,
-    when: { all: [COURSE, { field: "fearOfViolenceTwice", is: ["no"] }, { field: "seriousAlarmOrDistress", is: ["no"] }] },
+    when: {
+      all: [COURSE, { field: "fearOfViolenceTwice", is: ["no"] }, { field: "seriousAlarmOrDistress", is: ["no"] }],
+    },
   },
   {
     id: "controllingOrCoercive",
@@ -702,7 +721,12 @@ export const DECISION_STEPS: readonly DecisionStep[] = [
       all: [
         COURSE,
         { field: "relationship", is: PERSONALLY_CONNECTED },
-        { any: [{ field: "fearOfViolenceTwice", is: ["yes"] }, { field: "seriousAlarmOrDistress", is: ["yes"] }] },
+        {
+          any: [
+            { field: "fearOfViolenceTwice", is: ["yes"] },
+            { field: "seriousAlarmOrDistress", is: ["yes"] },
+          ],
+        },
       ],
     },
   },

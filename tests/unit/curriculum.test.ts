@@ -27,7 +27,14 @@ import { OFFENCES } from "#app/utils/offences.ts";
 const MODULES_DIR = path.resolve(import.meta.dirname, "../../content/modules");
 
 type Lesson = { key: string; file: string; frontmatter: LessonFrontmatter; body: string };
-type Module = { slug: string; dir: string; frontmatter: ModuleFrontmatter; body: string; lessons: Lesson[]; quiz: Quiz };
+type Module = {
+  slug: string;
+  dir: string;
+  frontmatter: ModuleFrontmatter;
+  body: string;
+  lessons: Lesson[];
+  quiz: Quiz;
+};
 
 /** Splits `---` frontmatter from the body; throws with the file name if there is none. */
 function splitFrontmatter(file: string): { data: unknown; body: string } {
@@ -37,10 +44,20 @@ function splitFrontmatter(file: string): { data: unknown; body: string } {
   return { data: parseYaml(match[1] ?? "", { uniqueKeys: true }), body: text.slice(match[0].length) };
 }
 
-function parseOrReport<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown, where: string): T {
+function parseOrReport<T>(
+  schema: {
+    safeParse(
+      v: unknown
+    ): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
+  value: unknown,
+  where: string
+): T {
   const result = schema.safeParse(value);
   if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.map(String).join(".") || "(root)"}: ${i.message}`).join("; ");
+    const issues = result.error.issues
+      .map((i) => `${i.path.map(String).join(".") || "(root)"}: ${i.message}`)
+      .join("; ");
     throw new Error(`${where}: ${issues}`);
   }
   return result.data;
@@ -63,7 +80,12 @@ function loadModules(): Module[] {
           if (!match) throw new Error(`${entry.name}/${name}: lesson files are named NN-lesson-key.mdx`);
           const file = path.join(dir, name);
           const { data, body } = splitFrontmatter(file);
-          return { key: match[2] ?? "", file, frontmatter: parseOrReport(LessonFrontmatterSchema, data, `${entry.name}/${name}`), body };
+          return {
+            key: match[2] ?? "",
+            file,
+            frontmatter: parseOrReport(LessonFrontmatterSchema, data, `${entry.name}/${name}`),
+            body,
+          };
         });
       const quizText = fs.readFileSync(path.join(dir, "quiz.yaml"), "utf8");
       const quiz = parseOrReport(QuizSchema, parseYaml(quizText, { uniqueKeys: true }), `${entry.name}/quiz.yaml`);
@@ -86,24 +108,30 @@ test("the four modules exist, in order", () => {
   expect(modules.map((m) => m.frontmatter.order).sort()).toEqual([1, 2, 3, 4]);
 });
 
-test.each(modules.map((m) => [m.slug, m] as const))("%s: 3 to 6 lessons, exactly one references lesson, last", (_slug, m) => {
-  expect(m.lessons.length).toBeGreaterThanOrEqual(3);
-  expect(m.lessons.length).toBeLessThanOrEqual(6);
-  const references = m.lessons.filter((l) => l.frontmatter.references);
-  expect(references.map((l) => rel(l.file))).toHaveLength(1);
-  expect(m.lessons.at(-1)?.frontmatter.references).toBe(true);
-  const prefixes = m.lessons.map((l) => path.basename(l.file).slice(0, 2));
-  expect(new Set(prefixes).size).toBe(prefixes.length);
-});
+test.each(modules.map((m) => [m.slug, m] as const))(
+  "%s: 3 to 6 lessons, exactly one references lesson, last",
+  (_slug, m) => {
+    expect(m.lessons.length).toBeGreaterThanOrEqual(3);
+    expect(m.lessons.length).toBeLessThanOrEqual(6);
+    const references = m.lessons.filter((l) => l.frontmatter.references);
+    expect(references.map((l) => rel(l.file))).toHaveLength(1);
+    expect(m.lessons.at(-1)?.frontmatter.references).toBe(true);
+    const prefixes = m.lessons.map((l) => path.basename(l.file).slice(0, 2));
+    expect(new Set(prefixes).size).toBe(prefixes.length);
+  }
+);
 
-test.each(modules.map((m) => [m.slug, m] as const))("%s: duration is lesson minutes plus the quiz, and certificates last 24 months", (_slug, m) => {
-  const lessonMinutes = m.lessons.reduce((sum, l) => sum + l.frontmatter.minutes, 0);
-  // The quiz gets between 1 and 2 minutes a question drawn.
-  const quizMinutes = m.frontmatter.durationMinutes - lessonMinutes;
-  expect(quizMinutes).toBeGreaterThanOrEqual(m.quiz.questionsPerAttempt);
-  expect(quizMinutes).toBeLessThanOrEqual(m.quiz.questionsPerAttempt * 2);
-  expect(m.frontmatter.certificateValidityMonths).toBe(24);
-});
+test.each(modules.map((m) => [m.slug, m] as const))(
+  "%s: duration is lesson minutes plus the quiz, and certificates last 24 months",
+  (_slug, m) => {
+    const lessonMinutes = m.lessons.reduce((sum, l) => sum + l.frontmatter.minutes, 0);
+    // The quiz gets between 1 and 2 minutes a question drawn.
+    const quizMinutes = m.frontmatter.durationMinutes - lessonMinutes;
+    expect(quizMinutes).toBeGreaterThanOrEqual(m.quiz.questionsPerAttempt);
+    expect(quizMinutes).toBeLessThanOrEqual(m.quiz.questionsPerAttempt * 2);
+    expect(m.frontmatter.certificateValidityMonths).toBe(24);
+  }
+);
 
 test("recognising-stalking: its first three lessons are short and stand alone", () => {
   const m = modules.find((x) => x.slug === "recognising-stalking");
@@ -163,28 +191,38 @@ test.each(classify.map(({ module, q }) => [`${module}/${q.id}`, q] as const))(
   (id, q) => {
     const facts = parseOrReport(DecisionFactsSchema, q.facts, `${id} facts`);
     const outcome = decide(facts);
-    expect(outcome.offence, `${id}: decide() says ${outcome.offence}; reasons: ${outcome.reasons.join(" | ")}`).toBe(q.answer);
-  },
+    expect(outcome.offence, `${id}: decide() says ${outcome.offence}; reasons: ${outcome.reasons.join(" | ")}`).toBe(
+      q.answer
+    );
+  }
 );
 
-test.each(questions.map(({ module, q }) => [`${module}/${q.id}`, q] as const))("%s: the explanation names a legal test", (_id, q) => {
-  // Every explanation cites the Act or rule that decides the question.
-  expect(q.explanation).toMatch(/\b(PHA|Act|s\.\d|HOCR|Counting Rules|S-DASH|College of Policing|CPS|SPO|ONS)\b/);
-  if (q.type === "multiple") expect(q.prompt).toMatch(/Choose all that apply/);
-  if (q.type === "classify" && q.four) {
-    // FOUR's "repeated" needs two or more occasions.
-    const facts = DecisionFactsSchema.parse(q.facts);
-    if (q.four.present.includes("repeated")) expect(facts.occasions).toBe("two-or-more");
+test.each(questions.map(({ module, q }) => [`${module}/${q.id}`, q] as const))(
+  "%s: the explanation names a legal test",
+  (_id, q) => {
+    // Every explanation cites the Act or rule that decides the question.
+    expect(q.explanation).toMatch(/\b(PHA|Act|s\.\d|HOCR|Counting Rules|S-DASH|College of Policing|CPS|SPO|ONS)\b/);
+    if (q.type === "multiple") expect(q.prompt).toMatch(/Choose all that apply/);
+    if (q.type === "classify" && q.four) {
+      // FOUR's "repeated" needs two or more occasions.
+      const facts = DecisionFactsSchema.parse(q.facts);
+      if (q.four.present.includes("repeated")) expect(facts.occasions).toBe("two-or-more");
+    }
   }
-});
+);
 
 test("internal links point at real lessons", () => {
-  const lessonPaths = new Set(modules.flatMap((m) => [`/modules/${m.slug}`, ...m.lessons.map((l) => `/modules/${m.slug}/${l.key}`)]));
+  const lessonPaths = new Set(
+    modules.flatMap((m) => [`/modules/${m.slug}`, ...m.lessons.map((l) => `/modules/${m.slug}/${l.key}`)])
+  );
   for (const m of modules) lessonPaths.add(`/modules/${m.slug}/quiz`);
   const broken: string[] = [];
   const sources = [
     ...allMdx.map((x) => ({ file: x.file, text: x.body })),
-    ...modules.map((m) => ({ file: path.join(m.dir, "quiz.yaml"), text: fs.readFileSync(path.join(m.dir, "quiz.yaml"), "utf8") })),
+    ...modules.map((m) => ({
+      file: path.join(m.dir, "quiz.yaml"),
+      text: fs.readFileSync(path.join(m.dir, "quiz.yaml"), "utf8"),
+    })),
   ];
   let found = 0;
   for (const { file, text } of sources) {
@@ -253,7 +291,10 @@ test("no corrected or UNVERIFIED claim appears as fact", () => {
   const problems: string[] = [];
   const files = [
     ...allMdx.map((x) => ({ file: x.file, text: x.body })),
-    ...modules.map((m) => ({ file: path.join(m.dir, "quiz.yaml"), text: fs.readFileSync(path.join(m.dir, "quiz.yaml"), "utf8") })),
+    ...modules.map((m) => ({
+      file: path.join(m.dir, "quiz.yaml"),
+      text: fs.readFileSync(path.join(m.dir, "quiz.yaml"), "utf8"),
+    })),
   ];
   for (const { file, text } of files) {
     for (const { pattern, why } of FORBIDDEN) {

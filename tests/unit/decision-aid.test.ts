@@ -87,14 +87,24 @@ const rows: Row[] = [
   },
   {
     name: "loitering without stated fixation: acts associated with stalking, s.2A",
-    facts: { occasions: "two-or-more", relationship: "stranger", behaviours: ["loitering"], alarmingOrDistressing: true },
+    facts: {
+      occasions: "two-or-more",
+      relationship: "stranger",
+      behaviours: ["loitering"],
+      alarmingOrDistressing: true,
+    },
     offence: "stalking-s2a",
     reason: /\(e\) loitering/,
     safeguarding: /Stalking Protection Order/,
   },
   {
     name: "unwanted gifts (not in the s.2A(3) list) still point to stalking",
-    facts: { occasions: "two-or-more", relationship: "customer-or-client", behaviours: ["unwanted-gifts"], alarmingOrDistressing: true },
+    facts: {
+      occasions: "two-or-more",
+      relationship: "customer-or-client",
+      behaviours: ["unwanted-gifts"],
+      alarmingOrDistressing: true,
+    },
     offence: "stalking-s2a",
     reason: /not exhaustive/,
   },
@@ -112,7 +122,12 @@ const rows: Row[] = [
   },
   {
     name: "stalking plus serious alarm or distress with substantial adverse effect: s.4A",
-    facts: { occasions: "two-or-more", relationship: "colleague", behaviours: ["monitoring"], seriousAlarmOrDistress: true },
+    facts: {
+      occasions: "two-or-more",
+      relationship: "colleague",
+      behaviours: ["monitoring"],
+      seriousAlarmOrDistress: true,
+    },
     offence: "stalking-s4a",
     reason: /substantial adverse effect/,
   },
@@ -131,14 +146,24 @@ const rows: Row[] = [
   // ---- ex-partners: HOCR 2020
   {
     name: "ex-partner, contact only, no fixation stated: stalking by the HOCR 2020 rule",
-    facts: { occasions: "two-or-more", relationship: "ex-partner", behaviours: ["contacting"], alarmingOrDistressing: true },
+    facts: {
+      occasions: "two-or-more",
+      relationship: "ex-partner",
+      behaviours: ["contacting"],
+      alarmingOrDistressing: true,
+    },
     offence: "stalking-s2a",
     reason: /HOCR \(April 2020\)/,
     record: /unless police are satisfied it is harassment only/,
   },
   {
     name: "ex-partner, abuse in person, fear twice: stalking s.4A (HOCR 2020), not s.4",
-    facts: { occasions: "two-or-more", relationship: "ex-partner", behaviours: ["abuse-in-person"], fearOfViolenceTwice: true },
+    facts: {
+      occasions: "two-or-more",
+      relationship: "ex-partner",
+      behaviours: ["abuse-in-person"],
+      fearOfViolenceTwice: true,
+    },
     offence: "stalking-s4a",
     record: /April 2020/,
   },
@@ -150,26 +175,47 @@ const rows: Row[] = [
   // ---- harassment without stalking indicators
   {
     name: "contact only, stranger, no fixation: harassment s.2 with think-stalking-first caveat",
-    facts: { occasions: "two-or-more", relationship: "customer-or-client", behaviours: ["contacting"], alarmingOrDistressing: true },
+    facts: {
+      occasions: "two-or-more",
+      relationship: "customer-or-client",
+      behaviours: ["contacting"],
+      alarmingOrDistressing: true,
+    },
     offence: "harassment-s2",
     reason: /only act associated with stalking is contacting/,
     record: /8L/,
   },
   {
     name: "neighbour abuse face to face, serious distress but no stalking: s.2 (s.4A needs stalking)",
-    facts: { occasions: "two-or-more", relationship: "neighbour", behaviours: ["abuse-in-person"], seriousAlarmOrDistress: true },
+    facts: {
+      occasions: "two-or-more",
+      relationship: "neighbour",
+      behaviours: ["abuse-in-person"],
+      seriousAlarmOrDistress: true,
+    },
     offence: "harassment-s2",
     reason: /applies only to stalking/,
   },
   {
     name: "threats causing fear of violence twice, no stalking indicators: s.4",
-    facts: { occasions: "two-or-more", relationship: "neighbour", behaviours: ["threats", "abuse-in-person"], fearOfViolenceTwice: true },
+    facts: {
+      occasions: "two-or-more",
+      relationship: "neighbour",
+      behaviours: ["threats", "abuse-in-person"],
+      fearOfViolenceTwice: true,
+    },
     offence: "harassment-s4",
     reason: /PHA s\.4 /,
+    consider: /OSA 2023 s\.181/,
   },
   {
     name: "exactly two occasions, fear of violence on both: s.4",
-    facts: { occasions: "two-or-more", relationship: "customer-or-client", behaviours: ["threats"], fearOfViolenceTwice: true },
+    facts: {
+      occasions: "two-or-more",
+      relationship: "customer-or-client",
+      behaviours: ["threats"],
+      fearOfViolenceTwice: true,
+    },
     offence: "harassment-s4",
   },
   // ---- controlling or coercive behaviour
@@ -219,7 +265,12 @@ const rows: Row[] = [
   },
   {
     name: "two messages, not harassing, one grossly offensive: MCA s.1",
-    facts: { occasions: "two-or-more", relationship: "unknown", behaviours: ["contacting"], messageKind: "grossly-offensive" },
+    facts: {
+      occasions: "two-or-more",
+      relationship: "unknown",
+      behaviours: ["contacting"],
+      messageKind: "grossly-offensive",
+    },
     offence: "malicious-communications",
   },
   {
@@ -260,7 +311,9 @@ test("decide: threats are never classified as malicious communications (OSA 2023
 });
 
 test("decide: stalking outcomes give the helpline, S-DASH and SPO; a single polite message does not suggest an SPO", () => {
-  const stalking = decide(DecisionFactsSchema.parse({ occasions: "two-or-more", behaviours: ["following"], alarmingOrDistressing: true }));
+  const stalking = decide(
+    DecisionFactsSchema.parse({ occasions: "two-or-more", behaviours: ["following"], alarmingOrDistressing: true })
+  );
   const text = stalking.safeguarding.join("\n");
   expect(text).toMatch(/0808 802 0300/);
   expect(text).toMatch(/S-DASH/);
@@ -271,9 +324,13 @@ test("decide: stalking outcomes give the helpline, S-DASH and SPO; a single poli
 });
 
 test("decide: the s.2A penalty is stated as FACTS.md states it, never as commenced", () => {
-  const result = decide(DecisionFactsSchema.parse({ occasions: "two-or-more", fixation: true, alarmingOrDistressing: true }));
+  const result = decide(
+    DecisionFactsSchema.parse({ occasions: "two-or-more", fixation: true, alarmingOrDistressing: true })
+  );
   const text = result.reasons.join(" ");
-  expect(text).toMatch(/51 weeks in the statute, read as 6 months until the Criminal Justice Act 2003 s\.281\(5\) commences/);
+  expect(text).toMatch(
+    /51 weeks in the statute, read as 6 months until the Criminal Justice Act 2003 s\.281\(5\) commences/
+  );
 });
 
 // ---------------------------------------------------------------- the schema
@@ -318,7 +375,11 @@ test.each([
   { name: "an unknown behaviour", input: { occasions: "two-or-more", behaviours: ["stalking"] }, path: "behaviours" },
   { name: "an unknown relationship", input: { occasions: "one", relationship: "boss" }, path: "relationship" },
   { name: "a yes/no field given a number", input: { occasions: "one", fixation: 1 }, path: "fixation" },
-  { name: "a message kind from before 2024 law", input: { occasions: "one", messageKind: "menacing" }, path: "messageKind" },
+  {
+    name: "a message kind from before 2024 law",
+    input: { occasions: "one", messageKind: "menacing" },
+    path: "messageKind",
+  },
 ])("schema rejects $name", ({ input, path }) => {
   const result = DecisionFactsSchema.safeParse(input);
   expect(result.success).toBe(false);
@@ -337,8 +398,16 @@ test.each<{ name: string; answers: DecisionAnswers; next: string | null }>([
     answers: { occasions: "one", relationship: "stranger" },
     next: "messageKind",
   },
-  { name: "a single incident is done after the message question", answers: { occasions: "one", relationship: "stranger", messageKind: "none" }, next: null },
-  { name: "a course of conduct asks for behaviours", answers: { occasions: "two-or-more", relationship: "stranger" }, next: "behaviours" },
+  {
+    name: "a single incident is done after the message question",
+    answers: { occasions: "one", relationship: "stranger", messageKind: "none" },
+    next: null,
+  },
+  {
+    name: "a course of conduct asks for behaviours",
+    answers: { occasions: "two-or-more", relationship: "stranger" },
+    next: "behaviours",
+  },
   {
     name: "'none of these' answers the behaviours question",
     answers: { occasions: "two-or-more", relationship: "stranger", behaviours: ["none"] },
@@ -351,12 +420,26 @@ test.each<{ name: string; answers: DecisionAnswers; next: string | null }>([
   },
   {
     name: "fear of violence twice skips the reasonable-person question",
-    answers: { occasions: "two-or-more", relationship: "stranger", behaviours: "following", fixation: "yes", fearOfViolenceTwice: "yes", seriousAlarmOrDistress: "no" },
+    answers: {
+      occasions: "two-or-more",
+      relationship: "stranger",
+      behaviours: "following",
+      fixation: "yes",
+      fearOfViolenceTwice: "yes",
+      seriousAlarmOrDistress: "no",
+    },
     next: null,
   },
   {
     name: "no fear and no serious distress: ask the harassment test",
-    answers: { occasions: "two-or-more", relationship: "stranger", behaviours: "following", fixation: "no", fearOfViolenceTwice: "no", seriousAlarmOrDistress: "no" },
+    answers: {
+      occasions: "two-or-more",
+      relationship: "stranger",
+      behaviours: "following",
+      fixation: "no",
+      fearOfViolenceTwice: "no",
+      seriousAlarmOrDistress: "no",
+    },
     next: "alarmingOrDistressing",
   },
   {
@@ -387,17 +470,38 @@ test.each<{ name: string; answers: DecisionAnswers; next: string | null }>([
   },
   {
     name: "ex-partner with a serious effect: ask about controlling or coercive behaviour",
-    answers: { occasions: "two-or-more", relationship: "ex-partner", behaviours: "contacting", fixation: "no", fearOfViolenceTwice: "no", seriousAlarmOrDistress: "yes" },
+    answers: {
+      occasions: "two-or-more",
+      relationship: "ex-partner",
+      behaviours: "contacting",
+      fixation: "no",
+      fearOfViolenceTwice: "no",
+      seriousAlarmOrDistress: "yes",
+    },
     next: "controllingOrCoercive",
   },
   {
     name: "neighbour with a serious effect: no controlling question (not personally connected)",
-    answers: { occasions: "two-or-more", relationship: "neighbour", behaviours: "contacting", fixation: "no", fearOfViolenceTwice: "no", seriousAlarmOrDistress: "yes" },
+    answers: {
+      occasions: "two-or-more",
+      relationship: "neighbour",
+      behaviours: "contacting",
+      fixation: "no",
+      fearOfViolenceTwice: "no",
+      seriousAlarmOrDistress: "yes",
+    },
     next: null,
   },
   {
     name: "booleans (as in quiz.yaml) work like yes/no",
-    answers: { occasions: "two-or-more", relationship: "partner", behaviours: ["other"], fixation: false, fearOfViolenceTwice: true, seriousAlarmOrDistress: false },
+    answers: {
+      occasions: "two-or-more",
+      relationship: "partner",
+      behaviours: ["other"],
+      fixation: false,
+      fearOfViolenceTwice: true,
+      seriousAlarmOrDistress: false,
+    },
     next: "controllingOrCoercive",
   },
 ])("nextStep: $name", ({ answers, next }) => {
