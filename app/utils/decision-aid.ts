@@ -442,7 +442,7 @@ function decideCourse(facts: DecisionFacts): DecisionOutcome {
               `Stalking (PHA s.2A, or s.4A given the serious effect: maximum 10 years): the conduct also shows ${
                 facts.fixation ? "fixation or obsession" : "acts associated with stalking"
               }${
-                acts.all.length > 0 ? ` (${describeActs(acts.all)})` : ""
+                acts.all.length > 0 ? `, including ${describeActs(acts.all)}` : ""
               }. The CPS guidance "Stalking or Harassment" covers charge selection where these overlap.`,
             ]
           : []),
