@@ -8,8 +8,11 @@ import { OFFENCE_LABELS, type Offence } from "#app/utils/offences.ts";
  *
  * Pure: no I/O, no React. The page renders DECISION_STEPS one question per
  * page (GOV.UK pattern, no JavaScript needed), asks `nextStep(answers)` which
- * question comes next, and when it returns null parses the answers with
- * DecisionFactsSchema and shows `decide(facts)`.
+ * question comes next, and when it returns null shows
+ * `decide(DecisionFactsSchema.parse(pruneAnswers(answers)))`. pruneAnswers
+ * drops answers to questions that stopped applying when the user went back
+ * and changed an earlier answer; the schema accepts the form's "yes"/"no"
+ * strings and single checkbox values as well as quiz.yaml's booleans and lists.
  *
  * Every legal statement here comes from /work/shared/domain/FACTS.md. The aid
  * covers England and Wales only and suggests a likely offence; it is not
