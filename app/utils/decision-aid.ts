@@ -1,0 +1,805 @@
+import { z } from "zod";
+import { OFFENCE_LABELS, type Offence } from "#app/utils/offences.ts";
+
+/**
+ * The rules behind /tools/is-it-stalking, and the check that keeps the quiz
+ * honest: every classify question's `facts` run through `decide()` and must
+ * give the question's answer (tests/unit/curriculum.test.ts).
+ *
+ * Pure: no I/O, no React. The page renders DECISION_STEPS one question per
+ * page (GOV.UK pattern, no JavaScript needed), asks `nextStep(answers)` which
+ * question comes next, and when it returns null shows
+ * `decide(DecisionFactsSchema.parse(pruneAnswers(answers)))`. pruneAnswers
+ * drops answers to questions that stopped applying when the user went back
+ * and changed an earlier answer; the schema accepts the form's "yes"/"no"
+ * strings and single checkbox values as well as quiz.yaml's booleans and lists.
+ *
+ * Every legal statement here comes from /work/shared/domain/FACTS.md. The aid
+ * covers England and Wales only and suggests a likely offence; it is not
+ * legal advice.
+ *
+ * Decisions a reviewer will question (each is explained where it is made):
+ * 1. Contacting alone, without fixation, does not make a course of conduct
+ *    stalking (except for ex-partners): see `stalkingIndicators`.
+ * 2. Ex-partners: a harassing course of conduct is stalking unless police are
+ *    satisfied it is harassment only (HOCR, April 2020): see `decideCourse`.
+ * 3. Controlling or coercive behaviour is chosen before stalking when the
+ *    person is personally connected and the user says the conduct is
+ *    controlling or coercive with a serious effect: see `decideCourse`.
+ * 4. False communications (Online Safety Act 2023 s.179) have no vocabulary
+ *    key: the outcome is `not-a-crime` with s.179 named in `alsoConsider`,
+ *    reasons and caveats: see `decideSingle`.
+ */
+
+// ------------------------------------------------------------------ vocabulary
+
+export const OCCASIONS = ["one", "two-or-more"] as const;
+export type Occasions = (typeof OCCASIONS)[number];
+
+export const RELATIONSHIPS = [
+  "ex-partner",
+  "partner",
+  "family-member",
+  "colleague",
+  "neighbour",
+  "acquaintance",
+  "customer-or-client",
+  "stranger",
+  "unknown",
+] as const;
+export type Relationship = (typeof RELATIONSHIPS)[number];
+
+export const RELATIONSHIP_LABELS: Record<Relationship, string> = {
+  "ex-partner": "An ex-partner",
+  partner: "A current partner",
+  "family-member": "A family member",
+  colleague: "A colleague or ex-colleague",
+  neighbour: "A neighbour",
+  acquaintance: "Someone they know a little (an acquaintance)",
+  "customer-or-client": "A customer, client or service user",
+  stranger: "A stranger",
+  unknown: "Not known, or only known online",
+};
+
+/**
+ * Serious Crime Act 2015 s.76 needs the two people to be personally connected.
+ * Since the Domestic Abuse Act 2021 s.68 they need not live together, so
+ * ex-partners and family members count (FACTS §1).
+ */
+export const PERSONALLY_CONNECTED: readonly Relationship[] = ["partner", "ex-partner", "family-member"];
+
+/** PHA s.2A(3)(a)–(g): the Act's examples of acts associated with stalking. */
+export const STATUTORY_STALKING_ACTS = [
+  "following",
+  "contacting",
+  "publishing",
+  "monitoring",
+  "loitering",
+  "interfering-with-property",
+  "watching-or-spying",
+] as const;
+
+/**
+ * Behaviours commonly associated with stalking that the Act does not list (the
+ * list is not exhaustive: CPS guidance; the Suzy Lamplugh Trust names
+ * unwanted gifts and malicious reports to agencies as acts that look trivial
+ * alone).
+ */
+export const OTHER_STALKING_ACTS = ["turning-up", "unwanted-gifts", "malicious-reports"] as const;
+
+/** Behaviours that are not in themselves associated with stalking. */
+export const OTHER_BEHAVIOURS = ["threats", "abuse-in-person", "other"] as const;
+
+export const BEHAVIOURS = [...STATUTORY_STALKING_ACTS, ...OTHER_STALKING_ACTS, ...OTHER_BEHAVIOURS] as const;
+export type Behaviour = (typeof BEHAVIOURS)[number];
+/** The checkbox step's values: the behaviours plus an exclusive "none of these". */
+const BEHAVIOUR_ANSWERS = [...BEHAVIOURS, "none"] as const;
+
+export const BEHAVIOUR_LABELS: Record<Behaviour, string> = {
+  following: "Following them (s.2A(3)(a))",
+  contacting:
+    "Contacting or trying to contact them by any means: calls, messages, letters, social media, through other people (s.2A(3)(b))",
+  publishing: "Publishing statements or material about them, or pretending to be them (s.2A(3)(c))",
+  monitoring: "Monitoring their use of the internet, email or other electronic communication (s.2A(3)(d))",
+  loitering: "Loitering anywhere, public or private, where they are likely to be (s.2A(3)(e))",
+  "interfering-with-property": "Interfering with their property (s.2A(3)(f))",
+  "watching-or-spying": "Watching or spying on them (s.2A(3)(g))",
+  "turning-up": "Turning up uninvited at their home, work or places they go",
+  "unwanted-gifts": "Leaving or sending unwanted gifts",
+  "malicious-reports": "Making false or malicious reports about them to agencies, employers or others",
+  threats: "Threatening them, their family, pets or property",
+  "abuse-in-person": "Shouting abuse, insults or intimidation face to face",
+  other: "Something else",
+};
+
+const statutoryLetter: Partial<Record<Behaviour, string>> = {
+  following: "(a) following",
+  contacting: "(b) contacting",
+  publishing: "(c) publishing",
+  monitoring: "(d) monitoring electronic communication",
+  loitering: "(e) loitering",
+  "interfering-with-property": "(f) interfering with property",
+  "watching-or-spying": "(g) watching or spying",
+};
+
+export const MESSAGE_KINDS = ["grossly-offensive", "threat", "false", "none"] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+export const MESSAGE_KIND_LABELS: Record<MessageKind, string> = {
+  "grossly-offensive": "Indecent or grossly offensive, and sent to cause distress or anxiety",
+  threat:
+    "A threat of death or serious harm, meant to make them fear it would be carried out (or not caring whether it did)",
+  false: "Information the sender knew was false, meant to cause non-trivial psychological or physical harm",
+  none: "None of these, or it was not a message",
+};
+
+// ------------------------------------------------------------------ the facts
+
+/**
+ * Yes/no answers arrive as booleans from quiz.yaml and as "yes"/"no" from the
+ * form: accept both, so the page can parse its answers with this schema too.
+ */
+const yesNo = (field: string) =>
+  z
+    .union([z.boolean(), z.enum(["yes", "no"]).transform((value) => value === "yes")], {
+      error: `${field} must be yes or no`,
+    })
+    .default(false);
+
+/**
+ * A form posts one checkbox as a string and several as a list; the step's
+ * "none of these" option (value "none") only marks the question as answered.
+ */
+const behavioursField = z
+  .union([z.array(z.enum([...BEHAVIOURS, "none"])), z.enum([...BEHAVIOURS, "none"]).transform((value) => [value])], {
+    error: `behaviours must be a list of: ${BEHAVIOURS.join(", ")}`,
+  })
+  .transform((values) => [...new Set(values.filter((value): value is Behaviour => value !== "none"))])
+  .default([]);
+
+/**
+ * What the learner (or the officer using the aid) knows about the case.
+ * Only `occasions` is required; everything else defaults to "not stated".
+ * Strict, so that a typo in a quiz.yaml `facts` block fails the content test.
+ */
+export const DecisionFactsSchema = z.strictObject({
+  /** One incident, or two or more (a course of conduct, PHA s.7). */
+  occasions: z.enum(OCCASIONS, { error: `occasions must be one of: ${OCCASIONS.join(", ")}` }),
+  /** Who the suspect is to the victim. Default: unknown. */
+  relationship: z
+    .enum(RELATIONSHIPS, { error: `relationship must be one of: ${RELATIONSHIPS.join(", ")}` })
+    .default("unknown"),
+  /** What the suspect did (course of conduct only). Default: none stated. */
+  behaviours: behavioursField,
+  /** The suspect seems fixated on or obsessed with the victim (FOUR). */
+  fixation: yesNo("fixation"),
+  /** The victim feared, on at least two occasions, that violence would be used against them (s.4, s.4A(1)(b)(i)). */
+  fearOfViolenceTwice: yesNo("fearOfViolenceTwice"),
+  /** Serious alarm or distress with a substantial adverse effect on the victim's usual day-to-day activities (s.4A(1)(b)(ii)). */
+  seriousAlarmOrDistress: yesNo("seriousAlarmOrDistress"),
+  /** A reasonable person with the same information would think the conduct amounts to harassment: alarming or distressing (PHA s.1, s.7). */
+  alarmingOrDistressing: yesNo("alarmingOrDistressing"),
+  /** Repeated or continuous controlling or coercive behaviour (SCA 2015 s.76). Only counts if personally connected. */
+  controllingOrCoercive: yesNo("controllingOrCoercive"),
+  /** For a single message (or messages that are not a course of harassment): what it was. */
+  messageKind: z
+    .enum(MESSAGE_KINDS, { error: `messageKind must be one of: ${MESSAGE_KINDS.join(", ")}` })
+    .default("none"),
+});
+export type DecisionFacts = z.infer<typeof DecisionFactsSchema>;
+/** What authors write in quiz.yaml and what the page collects: defaults may be left out. */
+export type DecisionFactsInput = z.input<typeof DecisionFactsSchema>;
+
+// ------------------------------------------------------------------ the outcome
+
+export type DecisionOutcome = {
+  /** The likely offence, in the platform's vocabulary. */
+  offence: Offence;
+  /** The offence's long label, for the page. */
+  label: string;
+  /** Why, in plain words, naming the legal tests. */
+  reasons: string[];
+  /** Other offences to consider alongside or instead (including ones outside the vocabulary, e.g. OSA s.179). */
+  alsoConsider: string[];
+  /** What to put on the record: HOCR classification and rules. */
+  toRecord: string[];
+  /** Safeguarding, risk assessment, orders and referrals. */
+  safeguarding: string[];
+  /** Limits of the aid. */
+  caveats: string[];
+};
+
+const HELPLINE =
+  "Give the victim the National Stalking Helpline number, 0808 802 0300 (run by the Suzy Lamplugh Trust).";
+const ISAC =
+  "If the risk is high, refer the victim to an Independent Stalking Advocacy Caseworker (ISAC), e.g. through Paladin, the National Stalking Advocacy Service.";
+const LOCAL = "Refer the victim to local victim services, with their consent.";
+const SAFEGUARDING_FIRST =
+  "Safeguarding comes before a criminal justice outcome (College of Policing): if anyone is in immediate danger, respond as an emergency.";
+const SDASH_COURSE =
+  "Complete the S-DASH risk checklist (11 questions): it is for cases with two or more incidents, reported or not, and/or where the victim is very frightened. Absence of physical violence does not mean lower risk.";
+const SDASH_SINGLE =
+  "Ask whether there have been other incidents, reported or not. If there have, or the victim is very frightened, complete the S-DASH risk checklist.";
+const SPO =
+  "Consider a Stalking Protection Order (Stalking Protection Act 2019): the police can apply to a magistrates' court where the person has carried out acts associated with stalking, poses a risk associated with stalking, and an order is necessary to protect someone from that risk. It is a civil order (the charging threshold need not be met), interim orders exist, and breach is an offence (up to 5 years).";
+const RESTRAINING =
+  "If the case is prosecuted, ask the CPS to consider a restraining order: available on conviction for any offence, and on acquittal (PHA s.5A); breach is an offence.";
+const MASIP =
+  "Where your area has a multi-agency stalking intervention arrangement (such as the MASIP sites: police, health, probation and advocacy together), refer the perpetrator case to it.";
+
+const RECORD_2018 =
+  "HOCR (April 2018): where a course of conduct amounts to stalking, harassment or controlling behaviour, that offence is recorded in addition to the most serious other offence. Later changes (2023) moved to one crime per report chosen by the principal crime rule (HOCR General Rules Section F, Annex C): check the current rule with your force crime registrar, and name the stalking, harassment or controlling behaviour in the record even if another crime is counted.";
+const RECORD_PATTERN =
+  "Record the whole pattern, not each incident on its own: link earlier reports, list every occasion with dates, and note the FOUR elements (fixated, obsessive, unwanted, repeated) you found.";
+const RECORD_SINGLE =
+  "Record the incident and search for earlier reports involving the same people: one incident can be the first occasion of a course of conduct.";
+
+const CAVEAT_NOT_ADVICE =
+  "This aid suggests a likely offence from the answers given; it is not legal advice. Consult the CPS legal guidance for charge selection, and your force crime registrar for recording.";
+const CAVEAT_THINK_STALKING =
+  "Think stalking first (College of Policing): in a harassment case, review and record why the case does not meet the description of stalking.";
+const CAVEAT_E_AND_W =
+  "England and Wales law only (Scotland has its own stalking offence: Criminal Justice and Licensing (Scotland) Act 2010 s.39).";
+
+const unique = (items: string[]) => [...new Set(items)];
+
+function outcome(
+  offence: Offence,
+  parts: Omit<DecisionOutcome, "offence" | "label" | "caveats"> & { caveats?: string[] }
+): DecisionOutcome {
+  return {
+    offence,
+    label: OFFENCE_LABELS[offence].long,
+    reasons: parts.reasons,
+    alsoConsider: unique(parts.alsoConsider),
+    toRecord: unique(parts.toRecord),
+    safeguarding: unique(parts.safeguarding),
+    caveats: unique([...(parts.caveats ?? []), CAVEAT_NOT_ADVICE, CAVEAT_E_AND_W]),
+  };
+}
+
+function describeActs(acts: Behaviour[]): string {
+  return acts.map((act) => statutoryLetter[act] ?? BEHAVIOUR_LABELS[act].toLowerCase()).join(", ");
+}
+
+/**
+ * What points to stalking rather than harassment in a course of conduct that
+ * already amounts to harassment.
+ *
+ * - Fixation or obsession: the Suzy Lamplugh Trust's position is that this is
+ *   what distinguishes stalking from harassment, and FOUR asks for it.
+ * - Acts associated with stalking: PHA s.2A(3)(a)–(g) and the behaviours the
+ *   Trust names as stalking (turning up, unwanted gifts, malicious reports).
+ *
+ * The one exception is contacting (s.2A(3)(b)) on its own. Almost every
+ * harassment case involves contact, so if contact alone were enough the aid
+ * would call every harassment stalking and the distinction the law keeps (s.2
+ * and s.2A are different offences) would vanish. Contact alone, with no
+ * fixation, gives harassment, with the "think stalking first" caveat telling
+ * the user to record why it is not stalking. Ex-partners are handled
+ * separately (HOCR 2020).
+ */
+function stalkingIndicators(facts: DecisionFacts) {
+  const statutory = facts.behaviours.filter((b) => (STATUTORY_STALKING_ACTS as readonly string[]).includes(b));
+  const other = facts.behaviours.filter((b) => (OTHER_STALKING_ACTS as readonly string[]).includes(b));
+  const distinctive = [...statutory, ...other].filter((b) => b !== "contacting");
+  return { statutory, other, all: [...statutory, ...other], distinctive };
+}
+
+// ------------------------------------------------------------------ decide
+
+export function decide(facts: DecisionFacts): DecisionOutcome {
+  return facts.occasions === "one" ? decideSingle(facts) : decideCourse(facts);
+}
+
+const NOT_COURSE =
+  "One occasion is not a course of conduct: harassment and stalking need conduct on at least two occasions (PHA s.7).";
+
+function decideSingle(facts: DecisionFacts): DecisionOutcome {
+  return decideMessage(facts, [NOT_COURSE], {
+    safeguarding: [SAFEGUARDING_FIRST, SDASH_SINGLE],
+    toRecord: [RECORD_SINGLE],
+    caveats: [
+      "If this turns out to be one of several incidents, reported or not, answer again with two or more occasions: repeat behaviour treated as isolated incidents is how stalking is missed (HMIC/HMCPSI, Living in fear, 2017).",
+    ],
+  });
+}
+
+/**
+ * A message judged on its own: a single message, or messages within conduct
+ * that does not amount to harassment. `lead` explains why no course-of-conduct
+ * offence applies.
+ */
+function decideMessage(
+  facts: DecisionFacts,
+  lead: string[],
+  context: { safeguarding: string[]; toRecord: string[]; caveats: string[] }
+): DecisionOutcome {
+  const { toRecord, caveats } = context;
+  const safeguarding = context.safeguarding;
+
+  switch (facts.messageKind) {
+    case "threat":
+      return outcome("threatening-communications", {
+        reasons: [
+          ...lead,
+          "A single message can be an offence. A message conveying a threat of death or serious harm (GBH, rape, assault by penetration, serious financial loss), sent intending the recipient to fear it will be carried out or reckless as to whether they will, is threatening communications (Online Safety Act 2023 s.181, in force 31 January 2024; maximum 5 years).",
+          "Since 31 January 2024 threats are no longer Malicious Communications Act offences.",
+        ],
+        alsoConsider: [],
+        toRecord,
+        safeguarding: [...safeguarding, LOCAL],
+        caveats,
+      });
+    case "grossly-offensive":
+      return outcome("malicious-communications", {
+        reasons: [
+          ...lead,
+          "A single message can be an offence. Sending a letter, electronic communication or article that is indecent or grossly offensive, where a purpose is to cause distress or anxiety to the recipient or another, is an offence under the Malicious Communications Act 1988 s.1 (maximum 2 years). It is complete when sent; it need not be received.",
+        ],
+        alsoConsider: [
+          "Communications Act 2003 s.127(1), if sent over a public electronic communications network (summary only).",
+        ],
+        toRecord,
+        safeguarding: [...safeguarding, LOCAL],
+        caveats,
+      });
+    case "false":
+      // No vocabulary key exists for OSA s.179. `not-a-crime` is the least
+      // wrong key for reports (none of the eight offences is made out), and
+      // `malicious-communications` would repeat the pre-2024 mistake FACTS
+      // warns about: false messages left the MCA on 31 January 2024. The
+      // possible s.179 offence is named in reasons, alsoConsider and caveats,
+      // and the quiz never asks learners to call a false communication
+      // "not a crime".
+      return outcome("not-a-crime", {
+        reasons: [
+          ...lead,
+          "None of the offences this aid classifies is made out: a false message is no longer a Malicious Communications Act offence (since 31 January 2024).",
+          "But it may be the offence of false communications (Online Safety Act 2023 s.179): sending a message conveying information the sender knows is false, intending to cause non-trivial psychological or physical harm without reasonable excuse (summary only).",
+        ],
+        alsoConsider: ["False communications, Online Safety Act 2023 s.179."],
+        toRecord: [
+          ...toRecord,
+          "Record the report; if the s.179 offence is made out, record it under the classification your force's counting rules give it (this aid does not cover it).",
+        ],
+        safeguarding: [...safeguarding, LOCAL],
+        caveats: [
+          ...caveats,
+          '"Not a crime" here means none of this aid\'s offences: the message may still be a false communications offence (Online Safety Act 2023 s.179).',
+        ],
+      });
+    case "none":
+      return outcome("not-a-crime", {
+        reasons: [
+          ...lead,
+          "A single message is an offence only if it is indecent or grossly offensive and sent to cause distress or anxiety (Malicious Communications Act 1988 s.1), a threat of death or serious harm (Online Safety Act 2023 s.181), or known to be false and meant to cause non-trivial harm (Online Safety Act 2023 s.179). None of these is stated.",
+        ],
+        alsoConsider: [
+          "Offences this aid does not cover (e.g. criminal damage or public order offences) if the incident involved them.",
+          "Communications Act 2003 s.127(1) if a message sent over a public electronic communications network was grossly offensive, indecent, obscene or menacing.",
+        ],
+        toRecord,
+        safeguarding: [...safeguarding, LOCAL],
+        caveats,
+      });
+  }
+}
+
+function decideCourse(facts: DecisionFacts): DecisionOutcome {
+  const course =
+    "Two or more occasions involving the victim: a course of conduct (PHA s.7 needs at least two occasions; the fewer and further apart they are, the less likely a court is to find harassment).";
+  const harassing = facts.alarmingOrDistressing || facts.fearOfViolenceTwice || facts.seriousAlarmOrDistress;
+  const seriousEffect = facts.fearOfViolenceTwice || facts.seriousAlarmOrDistress;
+  const connected = PERSONALLY_CONNECTED.includes(facts.relationship);
+  const exPartner = facts.relationship === "ex-partner";
+  const acts = stalkingIndicators(facts);
+  const stalkingLike = facts.fixation || acts.distinctive.length > 0;
+
+  // A threat sent as a message can be an offence in its own right (OSA 2023
+  // s.181) even inside a course of conduct: name it, without changing the
+  // course-of-conduct outcome.
+  const threatNote = facts.behaviours.includes("threats")
+    ? [
+        "Threatening communications (OSA 2023 s.181) for any message that threatened death or serious harm, intending or reckless as to fear.",
+      ]
+    : [];
+
+  const effectReasons: string[] = [];
+  if (facts.fearOfViolenceTwice) {
+    effectReasons.push("The victim feared, on at least two occasions, that violence would be used against them.");
+  }
+  if (facts.seriousAlarmOrDistress) {
+    effectReasons.push(
+      "The victim suffered serious alarm or distress with a substantial adverse effect on their usual day-to-day activities."
+    );
+  }
+
+  // --- Controlling or coercive behaviour (SCA 2015 s.76) comes first.
+  //
+  // Why before stalking, even for ex-partners: the question is only asked
+  // where the people are personally connected, and a "yes" means the user has
+  // recognised a pattern of control over the victim's life, which is what
+  // s.76 was written for; the Domestic Abuse Act 2021 s.68 removed the
+  // living-together requirement precisely so that post-separation control is
+  // covered. HOCR 2020's ex-partner rule is about stalking versus harassment,
+  // not about controlling behaviour. The overlap is real, so when the same
+  // conduct shows stalking indicators the outcome says so in `alsoConsider`:
+  // s.4A carries a higher maximum (10 years against 5), and the CPS guidance
+  // "Stalking or Harassment" covers charge selection where these overlap.
+  if (connected && facts.controllingOrCoercive && seriousEffect) {
+    const stalkingToo = stalkingLike || (exPartner && acts.all.length > 0);
+    return outcome("controlling-coercive", {
+      reasons: [
+        course,
+        `The suspect is personally connected to the victim (${RELATIONSHIP_LABELS[facts.relationship].toLowerCase()})${
+          facts.relationship === "partner" ? "" : ": since the Domestic Abuse Act 2021 s.68 they need not live together"
+        }.`,
+        "The behaviour is repeated or continuous controlling or coercive behaviour with a serious effect (fear of violence on at least two occasions, or serious alarm or distress with a substantial adverse effect on day-to-day activities): Serious Crime Act 2015 s.76, maximum 5 years.",
+        ...effectReasons,
+      ],
+      alsoConsider: [
+        ...threatNote,
+        ...(stalkingToo
+          ? [
+              `Stalking (PHA s.2A, or s.4A given the serious effect: maximum 10 years): the conduct also shows ${
+                facts.fixation ? "fixation or obsession" : "acts associated with stalking"
+              }${
+                acts.all.length > 0 ? `, including ${describeActs(acts.all)}` : ""
+              }. The CPS guidance "Stalking or Harassment" covers charge selection where these overlap.`,
+            ]
+          : []),
+      ],
+      toRecord: [
+        'Record controlling or coercive behaviour (since April 2020 it is counted in the ONS "stalking and harassment" group).',
+        ...(exPartner
+          ? [
+              "Ex-partner: if the course of conduct is recorded as stalking or harassment instead, HOCR (April 2020) says it is recorded as stalking unless police are satisfied it is harassment only.",
+            ]
+          : []),
+        RECORD_2018,
+        RECORD_PATTERN,
+      ],
+      safeguarding: [
+        SAFEGUARDING_FIRST,
+        SDASH_COURSE,
+        ...(stalkingToo ? [SPO, HELPLINE, ISAC] : []),
+        RESTRAINING,
+        LOCAL,
+      ],
+      caveats: stalkingToo ? [CAVEAT_THINK_STALKING] : [],
+    });
+  }
+
+  // --- Not harassment: no course-of-conduct offence. A message may still be one.
+  if (!harassing) {
+    const notHarassing =
+      "A reasonable person with the same information would not think the conduct amounts to harassment (alarming or distressing the victim), so there is no harassment or stalking offence (PHA s.1 and s.7), and no fear of violence on two occasions (s.4).";
+    if (facts.messageKind !== "none") {
+      return decideMessage(facts, [course, notHarassing], {
+        safeguarding: [SAFEGUARDING_FIRST, SDASH_COURSE],
+        toRecord: [
+          "Record the report and link the other occasions to it: if the conduct continues, it can become a course of conduct amounting to harassment or stalking.",
+        ],
+        caveats: [CAVEAT_THINK_STALKING],
+      });
+    }
+    return outcome("not-a-crime", {
+      reasons: [
+        course,
+        notHarassing,
+        "No message is stated to be grossly offensive or indecent and sent to cause distress or anxiety (MCA 1988 s.1), a threat of death or serious harm (OSA 2023 s.181), or known to be false and meant to cause harm (OSA 2023 s.179).",
+      ],
+      alsoConsider: [
+        "Communications Act 2003 s.127(2)(c) if the person persistently used a public electronic communications network to cause annoyance, inconvenience or needless anxiety.",
+      ],
+      toRecord: [
+        "Record the report and link it to earlier ones: if the conduct continues or escalates, it can become a course of conduct amounting to harassment or stalking.",
+      ],
+      safeguarding: [SAFEGUARDING_FIRST, LOCAL],
+      caveats: [CAVEAT_THINK_STALKING],
+    });
+  }
+
+  // --- Stalking (PHA s.2A / s.4A).
+  //
+  // Ex-partners: HOCR (April 2020) records a course of conduct between a
+  // victim and a former partner as stalking unless police are satisfied it is
+  // harassment only. The aid applies that presumption to any harassing course
+  // of conduct by an ex-partner; the caveat tells the user to record reasons
+  // if they are satisfied it is harassment only.
+  const exPartnerRule = exPartner && !stalkingLike;
+  if (stalkingLike || exPartner) {
+    const s4a = seriousEffect;
+    const reasons = [
+      course,
+      "The conduct amounts to harassment: a reasonable person with the same information would think it alarming or distressing (PHA s.1, s.7).",
+    ];
+    if (facts.fixation) {
+      reasons.push(
+        "The suspect is fixated on or obsessed with the victim: fixation or obsession is what distinguishes stalking from harassment (Suzy Lamplugh Trust; FOUR: fixated, obsessive, unwanted, repeated)."
+      );
+    }
+    if (acts.statutory.length > 0) {
+      reasons.push(`Acts associated with stalking listed in PHA s.2A(3): ${describeActs(acts.statutory)}.`);
+    }
+    if (acts.other.length > 0) {
+      reasons.push(
+        `Other acts associated with stalking (the s.2A(3) list is not exhaustive): ${describeActs(acts.other)}.`
+      );
+    }
+    if (exPartnerRule) {
+      reasons.push(
+        "The suspect is an ex-partner: HOCR (April 2020) says a course of conduct between a victim and a former partner is recorded as stalking unless police are satisfied it is harassment only."
+      );
+    }
+    if (s4a) {
+      reasons.push(
+        ...effectReasons,
+        "Stalking with fear of violence on at least two occasions, or serious alarm or distress with a substantial adverse effect on usual day-to-day activities: PHA s.4A (maximum 10 years since the Policing and Crime Act 2017 s.175)."
+      );
+    } else {
+      reasons.push(
+        "No fear of violence on two occasions and no serious alarm or distress with a substantial adverse effect on day-to-day activities is stated, so stalking under PHA s.2A rather than s.4A (s.2A is summary only: 51 weeks in the statute, read as 6 months until the Criminal Justice Act 2003 s.281(5) commences)."
+      );
+    }
+    const alsoConsider: string[] = [...threatNote];
+    if (connected && facts.controllingOrCoercive && !seriousEffect) {
+      alsoConsider.push(
+        "Controlling or coercive behaviour (SCA 2015 s.76) needs a serious effect (fear of violence twice, or serious alarm or distress with a substantial adverse effect): keep it under review if the effect becomes serious."
+      );
+    }
+    return outcome(s4a ? "stalking-s4a" : "stalking-s2a", {
+      reasons,
+      alsoConsider,
+      toRecord: [
+        "Record a crime of stalking (HOCR classification 8Q, its own classification since April 2014; before that, stalking was recorded under harassment, 8L).",
+        ...(exPartner
+          ? [
+              "Ex-partner: HOCR (April 2020) records a course of conduct between a victim and a former partner as stalking unless police are satisfied it is harassment only: if you are satisfied it is harassment only, record why.",
+            ]
+          : []),
+        RECORD_2018,
+        RECORD_PATTERN,
+      ],
+      safeguarding: [SAFEGUARDING_FIRST, SDASH_COURSE, SPO, HELPLINE, ISAC, RESTRAINING, MASIP],
+      caveats: exPartnerRule
+        ? [
+            'The stalking outcome here rests on the HOCR 2020 ex-partner rule (a recording rule). Look for fixation and acts associated with stalking before charge; the CPS guidance "Stalking or Harassment" covers charge selection.',
+          ]
+        : [],
+    });
+  }
+
+  // --- Harassment without stalking indicators (PHA s.4 / s.2).
+  const harassReasons = [
+    course,
+    "The conduct amounts to harassment: a reasonable person with the same information would think it alarming or distressing (PHA s.1, s.7).",
+    facts.behaviours.includes("contacting")
+      ? "The only act associated with stalking is contacting (s.2A(3)(b)), which is part of most harassment, and no fixation or obsession is stated: harassment rather than stalking."
+      : "No fixation or obsession and no act associated with stalking (PHA s.2A(3)) is stated: harassment rather than stalking.",
+  ];
+  if (facts.fearOfViolenceTwice) {
+    return outcome("harassment-s4", {
+      reasons: [
+        ...harassReasons,
+        "The course of conduct caused the victim to fear, on at least two occasions, that violence would be used against them: putting people in fear of violence, PHA s.4 (maximum 10 years since the Policing and Crime Act 2017 s.175). The fear is enough; violence need not happen.",
+      ],
+      alsoConsider: threatNote,
+      toRecord: [
+        "Record the s.4 offence (putting people in fear of violence) under the harassment classification your force's counting rules give it.",
+        RECORD_2018,
+        RECORD_PATTERN,
+      ],
+      safeguarding: [SAFEGUARDING_FIRST, SDASH_COURSE, RESTRAINING, LOCAL],
+      caveats: [CAVEAT_THINK_STALKING],
+    });
+  }
+  return outcome("harassment-s2", {
+    reasons: [
+      ...harassReasons,
+      ...(facts.seriousAlarmOrDistress
+        ? [
+            "The victim suffered serious alarm or distress, but the s.4A limb for serious alarm or distress applies only to stalking; without stalking it stays harassment.",
+          ]
+        : []),
+      "No fear of violence on at least two occasions is stated, so not PHA s.4: harassment, PHA s.2 (summary only; maximum 6 months and/or a fine).",
+    ],
+    alsoConsider: threatNote,
+    toRecord: ["Record a crime of harassment (HOCR classification 8L).", RECORD_2018, RECORD_PATTERN],
+    safeguarding: [SAFEGUARDING_FIRST, SDASH_COURSE, RESTRAINING, LOCAL],
+    caveats: [CAVEAT_THINK_STALKING],
+  });
+}
+
+// ------------------------------------------------------------------ the steps
+
+/** The raw answers the page has collected: form values as posted (or booleans from YAML). */
+export type DecisionAnswers = Partial<Record<DecisionStepId, string | boolean | string[]>>;
+
+/**
+ * When a step applies, as data (not a function) so DECISION_STEPS can be
+ * serialised to the page unchanged. `is` lists accepted values; yes/no
+ * questions compare as "yes"/"no" whether the answer came as a string or a
+ * boolean.
+ */
+export type StepCondition =
+  | { field: DecisionStepId; is: readonly string[] }
+  | { all: readonly StepCondition[] }
+  | { any: readonly StepCondition[] };
+
+export type DecisionStepOption = { value: string; label: string; hint?: string; exclusive?: boolean };
+
+export type DecisionStep = {
+  id: DecisionStepId;
+  question: string;
+  hint: string;
+  input: "radio" | "checkbox";
+  options: readonly DecisionStepOption[];
+  /** Leave out for a step that always applies. */
+  when?: StepCondition;
+};
+
+export type DecisionStepId = keyof DecisionFacts;
+
+const YES_NO: readonly DecisionStepOption[] = [
+  { value: "yes", label: "Yes" },
+  { value: "no", label: "No, or not known" },
+];
+
+const COURSE: StepCondition = { field: "occasions", is: ["two-or-more"] };
+
+export const DECISION_STEPS: readonly DecisionStep[] = [
+  {
+    id: "occasions",
+    question: "How many times has the person done something to the victim?",
+    hint: "Count every occasion, reported or not: calls, messages, visits, gifts, posts. Two occasions can be enough for a course of conduct. Conduct towards two or more people, once each, can also be a course of conduct.",
+    input: "radio",
+    options: [
+      { value: "one", label: "Once", hint: "One message, call, visit or incident" },
+      { value: "two-or-more", label: "Two or more times" },
+    ],
+  },
+  {
+    id: "relationship",
+    question: "Who is the person to the victim?",
+    hint: "Stalkers can be ex-partners, acquaintances, colleagues or strangers. Choose the closest.",
+    input: "radio",
+    options: RELATIONSHIPS.map((value) => ({ value, label: RELATIONSHIP_LABELS[value] })),
+  },
+  {
+    id: "behaviours",
+    question: "What has the person done?",
+    hint: "Choose all that apply. The first seven are the examples of acts associated with stalking in the Protection from Harassment Act 1997, s.2A(3). Each act may look trivial on its own: look at the pattern.",
+    input: "checkbox",
+    options: [
+      ...BEHAVIOURS.map((value) => ({ value, label: BEHAVIOUR_LABELS[value] })),
+      { value: "none", label: "None of these", exclusive: true },
+    ],
+    when: COURSE,
+  },
+  {
+    id: "fixation",
+    question: "Does the person seem fixated on, or obsessed with, the victim?",
+    hint: "Think FOUR: fixated, obsessive, unwanted, repeated. Signs include persistence whatever the victim says, attention that keeps returning to them, and knowing where they go or what they do.",
+    input: "radio",
+    options: YES_NO,
+    when: COURSE,
+  },
+  {
+    id: "fearOfViolenceTwice",
+    question: "Has the victim feared, on at least two occasions, that violence would be used against them?",
+    hint: "The fear is enough: violence need not have happened or been threatened in words.",
+    input: "radio",
+    options: YES_NO,
+    when: COURSE,
+  },
+  {
+    id: "seriousAlarmOrDistress",
+    question:
+      "Has it caused the victim serious alarm or distress that has a substantial effect on their usual day-to-day life?",
+    hint: "For example: moving home, changing their route or job, stopping going out, changing how they care for their children, taking time off work.",
+    input: "radio",
+    options: YES_NO,
+    when: COURSE,
+  },
+  {
+    id: "alarmingOrDistressing",
+    question:
+      "Would a reasonable person, knowing what you know, think the conduct alarming or distressing to the victim?",
+    hint: "This is the harassment test (Protection from Harassment Act 1997, s.1 and s.7). Ordinary, reasonable contact (for example a lawful debt reminder) is not harassment.",
+    input: "radio",
+    options: YES_NO,
+    when: {
+      all: [COURSE, { field: "fearOfViolenceTwice", is: ["no"] }, { field: "seriousAlarmOrDistress", is: ["no"] }],
+    },
+  },
+  {
+    id: "controllingOrCoercive",
+    question: "Is it a pattern of controlling or coercive behaviour towards the victim?",
+    hint: "Repeated or continuous behaviour that controls their life: their money, movements, who they see, what they do, through threats, humiliation or intimidation. Partners, ex-partners and family members are covered, whether or not they live together.",
+    input: "radio",
+    options: YES_NO,
+    when: {
+      all: [
+        COURSE,
+        { field: "relationship", is: PERSONALLY_CONNECTED },
+        {
+          any: [
+            { field: "fearOfViolenceTwice", is: ["yes"] },
+            { field: "seriousAlarmOrDistress", is: ["yes"] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    id: "messageKind",
+    question: "Was the message (or any of the messages) one of these?",
+    hint: "A single message can be an offence on its own. Since 31 January 2024, threats and false messages are Online Safety Act 2023 offences, not Malicious Communications Act offences.",
+    input: "radio",
+    options: MESSAGE_KINDS.map((value) => ({ value, label: MESSAGE_KIND_LABELS[value] })),
+    when: {
+      any: [
+        { field: "occasions", is: ["one"] },
+        {
+          all: [
+            COURSE,
+            { field: "fearOfViolenceTwice", is: ["no"] },
+            { field: "seriousAlarmOrDistress", is: ["no"] },
+            { field: "alarmingOrDistressing", is: ["no"] },
+          ],
+        },
+      ],
+    },
+  },
+];
+
+function normalise(value: string | boolean | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  if (typeof value === "boolean") return [value ? "yes" : "no"];
+  return Array.isArray(value) ? value : [value];
+}
+
+function holds(condition: StepCondition, answers: DecisionAnswers): boolean {
+  if ("all" in condition) return condition.all.every((c) => holds(c, answers));
+  if ("any" in condition) return condition.any.some((c) => holds(c, answers));
+  const given = normalise(answers[condition.field]);
+  return given.some((value) => condition.is.includes(value));
+}
+
+export function isStepApplicable(step: DecisionStep, answers: DecisionAnswers): boolean {
+  return step.when === undefined || holds(step.when, answers);
+}
+
+function isAnswered(step: DecisionStep, answers: DecisionAnswers): boolean {
+  const values = normalise(answers[step.id]);
+  return values.length > 0 && values.every((value) => step.options.some((option) => option.value === value));
+}
+
+/** The next applicable question without a valid answer, or null when the aid can decide. */
+export function nextStep(answers: DecisionAnswers): DecisionStep | null {
+  for (const step of DECISION_STEPS) {
+    if (isStepApplicable(step, answers) && !isAnswered(step, answers)) return step;
+  }
+  return null;
+}
+
+/** The questions that apply to these answers, in order: for a "check your answers" page. */
+export function applicableSteps(answers: DecisionAnswers): DecisionStep[] {
+  return DECISION_STEPS.filter((step) => isStepApplicable(step, answers));
+}
+
+/**
+ * Drops answers to questions that no longer apply (the user went back and
+ * changed an earlier answer), so stale answers cannot steer the outcome.
+ * Steps are evaluated in order, so a dropped answer cannot keep a later step alive.
+ */
+export function pruneAnswers(answers: DecisionAnswers): DecisionAnswers {
+  const kept: DecisionAnswers = {};
+  for (const step of DECISION_STEPS) {
+    const value = answers[step.id];
+    if (value !== undefined && isStepApplicable(step, kept)) kept[step.id] = value;
+  }
+  return kept;
+}
