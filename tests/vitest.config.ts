@@ -6,7 +6,7 @@ import { defineConfig } from "vitest/config";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 // Fixed test configuration: what the server would validate at boot.
-const env = {
+const env: Record<string, string> = {
   NODE_ENV: "test",
   APP_URL: "http://localhost:3999",
   BETTER_AUTH_SECRET: "test-secret-test-secret-test-secret-0123456789",

@@ -10,7 +10,7 @@ export type CheckReport = { modules: number; lessons: number; questions: number;
  */
 export async function checkContent(contentDir: string): Promise<CheckReport> {
   const { modules, problems, strayLessons } = readContent(contentDir);
-  const known = knownPaths(modules);
+  const known = knownPaths(modules, strayLessons);
   let lessons = 0;
   let questions = 0;
   for (const mod of modules) {

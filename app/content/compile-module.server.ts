@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { StoredLesson } from "#db/schema/index.ts";
 import { compileMdx, describeCompileError, type MdxFinding } from "./compile-mdx.server.ts";
-import type { Problem, SourceModule } from "./read.server.ts";
+import type { Problem, SourceLesson, SourceModule } from "./read.server.ts";
 import { renderMdxToHtml } from "./render-mdx.server.tsx";
 
 export type CompiledModule = {
@@ -10,12 +10,18 @@ export type CompiledModule = {
 };
 
 /** Every `/modules/<slug>` and `/modules/<slug>/<lesson>` an internal link may point at. */
-export function knownPaths(modules: SourceModule[]): Set<string> {
+export function knownPaths(modules: SourceModule[], strayLessons: SourceLesson[] = []): Set<string> {
   const paths = new Set<string>(["/", "/modules", "/learning", "/certificates", "/verify", "/tools/is-it-stalking"]);
   for (const mod of modules) {
     paths.add(`/modules/${mod.slug}`);
     paths.add(`/modules/${mod.slug}/quiz`);
     for (const lesson of mod.lessons) paths.add(`/modules/${mod.slug}/${lesson.key}`);
+  }
+  // Lessons of a module with a problem elsewhere still exist: links to them are not the problem.
+  for (const lesson of strayLessons) {
+    const slug = path.basename(path.dirname(lesson.file));
+    paths.add(`/modules/${slug}`);
+    paths.add(`/modules/${slug}/${lesson.key}`);
   }
   return paths;
 }

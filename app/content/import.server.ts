@@ -30,8 +30,8 @@ export async function importContent(options: {
   publishedBy: string;
 }): Promise<ImportReport> {
   const report: ImportReport = { lines: [], problems: [], published: [], unchanged: [], retired: [] };
-  const { modules: sources, problems } = readContent(options.contentDir);
-  const known = knownPaths(sources);
+  const { modules: sources, problems, strayLessons } = readContent(options.contentDir);
+  const known = knownPaths(sources, strayLessons);
   const folders = fs.existsSync(options.contentDir)
     ? fs
         .readdirSync(options.contentDir, { withFileTypes: true })

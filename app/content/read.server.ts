@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { LineCounter, parseDocument, isNode, type Document } from "yaml";
 import type { z } from "zod";
+import { decide, DecisionFactsSchema } from "#app/utils/decision-aid.ts";
 import {
   LESSON_FILE_PATTERN,
   LessonFrontmatterSchema,
@@ -127,6 +128,41 @@ function validate<T extends z.ZodType>(
   return null;
 }
 
+/**
+ * Every classify question states its facts in the decision aid's terms; the
+ * aid must reach the question's answer from them, so the quiz and the tool on
+ * /tools/is-it-stalking never teach different law.
+ */
+function checkQuizAgainstAid(
+  quiz: Quiz,
+  parsed: ParsedYaml,
+  file: string,
+  problems: Problem[],
+  nameQuestion: (issuePath: PropertyKey[]) => string,
+) {
+  quiz.questions.forEach((question, index) => {
+    if (question.type !== "classify") return;
+    const base = ["questions", index, "facts"];
+    const facts = DecisionFactsSchema.safeParse(question.facts);
+    if (!facts.success) {
+      for (const issue of facts.error.issues) {
+        const at = [...base, ...issue.path];
+        problems.push({ file: display(file), line: lineOfKey(parsed, at), message: `${nameQuestion(at)}facts: ${issue.message}` });
+      }
+      return;
+    }
+    const outcome = decide(facts.data);
+    if (outcome.offence !== question.answer) {
+      const at = ["questions", index, "answer"];
+      problems.push({
+        file: display(file),
+        line: lineOfKey(parsed, at),
+        message: `${nameQuestion(at)}the decision aid reaches "${outcome.offence}" from this question's facts, not "${question.answer}": fix the facts or the answer`,
+      });
+    }
+  });
+}
+
 /** Splits `---` frontmatter from an MDX file, keeping line numbers. */
 export function splitFrontmatter(source: string): { yaml: string | null; body: string } {
   const match = /^---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(source);
@@ -221,14 +257,16 @@ export function readModule(dir: string, problems: Problem[], strayLessons: Sourc
   if (hasQuiz) {
     const parsed = parseYaml(fs.readFileSync(quizFile, "utf8"), quizFile, 0, problems);
     if (parsed) {
-      quiz = validate(QuizSchema, parsed, quizFile, problems, (issuePath) => {
+      const nameQuestion = (issuePath: PropertyKey[]) => {
         // Name the question, so a message is findable without counting.
         if (issuePath[0] === "questions" && typeof issuePath[1] === "number") {
           const id = parsed.doc.getIn(["questions", issuePath[1], "id"]);
           return typeof id === "string" ? `question "${id}": ` : "";
         }
         return "";
-      });
+      };
+      quiz = validate(QuizSchema, parsed, quizFile, problems, nameQuestion);
+      if (quiz) checkQuizAgainstAid(quiz, parsed, quizFile, problems, nameQuestion);
     }
   }
 

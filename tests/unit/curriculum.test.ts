@@ -1,19 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
-import { bundleMDX } from "mdx-bundler";
-import remarkGfm from "remark-gfm";
-import { parse as parseYaml } from "yaml";
 import { expect, test } from "vitest";
 import { MDX_COMPONENT_NAMES } from "#app/components/mdx/index.tsx";
-import {
-  LESSON_FILE_PATTERN,
-  LessonFrontmatterSchema,
-  ModuleFrontmatterSchema,
-  QuizSchema,
-  type LessonFrontmatter,
-  type ModuleFrontmatter,
-  type Quiz,
-} from "#app/content/schema.ts";
+import { checkContent } from "#app/content/check.server.ts";
+import { formatProblem, readContent, type SourceModule } from "#app/content/read.server.ts";
+import type { Quiz } from "#app/content/schema.ts";
 import { DecisionFactsSchema, decide } from "#app/utils/decision-aid.ts";
 import { OFFENCES } from "#app/utils/offences.ts";
 
@@ -26,24 +17,17 @@ import { OFFENCES } from "#app/utils/offences.ts";
 
 const MODULES_DIR = path.resolve(import.meta.dirname, "../../content/modules");
 
-type Lesson = { key: string; file: string; frontmatter: LessonFrontmatter; body: string };
-type Module = {
-  slug: string;
-  dir: string;
-  frontmatter: ModuleFrontmatter;
-  body: string;
-  lessons: Lesson[];
-  quiz: Quiz;
-};
+/** The curriculum read through the content pipeline itself (any problem fails the first test). */
+const read = readContent(MODULES_DIR);
+type Module = SourceModule & { quiz: Quiz; body: string };
+const modules: Module[] = read.modules.flatMap((m) => (m.quiz ? [{ ...m, quiz: m.quiz, body: m.overviewBody }] : []));
 
-/** Splits `---` frontmatter from the body; throws with the file name if there is none. */
-function splitFrontmatter(file: string): { data: unknown; body: string } {
-  const text = fs.readFileSync(file, "utf8");
-  const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/.exec(text);
-  if (!match) throw new Error(`${file}: no --- frontmatter block at the top`);
-  return { data: parseYaml(match[1] ?? "", { uniqueKeys: true }), body: text.slice(match[0].length) };
-}
+test("the curriculum reads without problems, and every module has a quiz", () => {
+  expect(read.problems.map(formatProblem)).toEqual([]);
+  expect(modules).toHaveLength(read.modules.length);
+});
 
+/** Parses with a zod schema; throws naming `where` and each issue. */
 function parseOrReport<T>(
   schema: {
     safeParse(
@@ -63,37 +47,6 @@ function parseOrReport<T>(
   return result.data;
 }
 
-function loadModules(): Module[] {
-  return fs
-    .readdirSync(MODULES_DIR, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => {
-      const dir = path.join(MODULES_DIR, entry.name);
-      const index = splitFrontmatter(path.join(dir, "index.mdx"));
-      const frontmatter = parseOrReport(ModuleFrontmatterSchema, index.data, `${entry.name}/index.mdx`);
-      const lessons = fs
-        .readdirSync(dir)
-        .filter((name) => name.endsWith(".mdx") && name !== "index.mdx")
-        .sort()
-        .map((name) => {
-          const match = LESSON_FILE_PATTERN.exec(name);
-          if (!match) throw new Error(`${entry.name}/${name}: lesson files are named NN-lesson-key.mdx`);
-          const file = path.join(dir, name);
-          const { data, body } = splitFrontmatter(file);
-          return {
-            key: match[2] ?? "",
-            file,
-            frontmatter: parseOrReport(LessonFrontmatterSchema, data, `${entry.name}/${name}`),
-            body,
-          };
-        });
-      const quizText = fs.readFileSync(path.join(dir, "quiz.yaml"), "utf8");
-      const quiz = parseOrReport(QuizSchema, parseYaml(quizText, { uniqueKeys: true }), `${entry.name}/quiz.yaml`);
-      return { slug: entry.name, dir, frontmatter, body: index.body, lessons, quiz };
-    });
-}
-
-const modules = loadModules();
 const questions = modules.flatMap((m) => m.quiz.questions.map((q) => ({ module: m.slug, q })));
 const classify = questions.flatMap(({ module, q }) => (q.type === "classify" ? [{ module, q }] : []));
 const allMdx = modules.flatMap((m) => [
@@ -304,21 +257,8 @@ test("no corrected or UNVERIFIED claim appears as fact", () => {
   expect(problems).toEqual([]);
 });
 
-test("every lesson and overview compiles with mdx-bundler", { timeout: 120_000 }, async () => {
-  const failures: string[] = [];
-  for (const { file, body } of allMdx) {
-    try {
-      await bundleMDX({
-        source: body,
-        cwd: path.dirname(file),
-        mdxOptions(options) {
-          options.remarkPlugins = [...(options.remarkPlugins ?? []), remarkGfm];
-          return options;
-        },
-      });
-    } catch (error) {
-      failures.push(`${rel(file)}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
-    }
-  }
-  expect(failures).toEqual([]);
+test("every lesson and overview compiles and renders through the content pipeline", { timeout: 120_000 }, async () => {
+  const report = await checkContent(MODULES_DIR);
+  expect(report.problems).toEqual([]);
+  expect(report.modules).toBe(modules.length);
 });
