@@ -64,6 +64,26 @@ export async function progressFacts(
 
 export class NotFoundError extends Error {}
 
+export async function completedLessonKeys(db: Executor, enrolmentId: string): Promise<Set<string>> {
+  const rows = await db
+    .select({ key: lessonProgress.lessonKey })
+    .from(lessonProgress)
+    .where(eq(lessonProgress.enrolmentId, enrolmentId));
+  return new Set(rows.map((r) => r.key));
+}
+
+/**
+ * Marks an enrolment complete, inside the caller's transaction (which holds
+ * the enrolment's row lock). The one place a module becomes complete, from a
+ * last lesson or a passed assessment.
+ */
+export async function completeEnrolment(tx: Executor, enrolmentId: string): Promise<void> {
+  await tx
+    .update(enrolments)
+    .set({ completedAt: sql`now()`, lastActivityAt: sql`now()` })
+    .where(and(eq(enrolments.id, enrolmentId), isNull(enrolments.completedAt)));
+}
+
 /**
  * Starts a module on its current version, or returns the open enrolment.
  * Idempotent: a double click or replay leaves one enrolment (a partial unique
@@ -127,8 +147,9 @@ export async function completeLesson(input: { userId: string; slug: string; less
     const done = isModuleComplete(facts);
     await tx
       .update(enrolments)
-      .set({ lastLessonKey: input.lessonKey, lastActivityAt: sql`now()`, ...(done ? { completedAt: sql`now()` } : {}) })
+      .set({ lastLessonKey: input.lessonKey, lastActivityAt: sql`now()` })
       .where(eq(enrolments.id, enrolment.id));
+    if (done) await completeEnrolment(tx, enrolment.id);
     return { enrolmentId: enrolment.id, moduleCompleted: done, next: nextStep(facts) };
   });
 }

@@ -116,7 +116,10 @@ export function ChoiceGroup({
   options,
   defaultValue,
   required,
+  describedBy: extraDescribedBy,
 }: {
+  /** Ids of text elsewhere that this question depends on (a scenario above it). */
+  describedBy?: string;
   id: string;
   legend: ReactNode;
   legendClassName?: string;
@@ -130,7 +133,7 @@ export function ChoiceGroup({
 }) {
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = errors?.length ? `${id}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
+  const describedBy = [extraDescribedBy, hintId, errorId].filter(Boolean).join(" ") || undefined;
   const selected = new Set(Array.isArray(defaultValue) ? defaultValue : defaultValue ? [defaultValue] : []);
   return (
     <div className={`form-group${errors?.length ? " form-group--error" : ""}`}>
