@@ -155,12 +155,14 @@ const ROLE_VALUES: ReadonlyMap<string, StaffCsvRole> = new Map([
 
 const BLANK_PLACEHOLDERS = new Set(["-", "–", "—", "n/a", "none"]);
 
-/** "Staff No. (optional)" -> "staffno"; "Tîm" -> "tim". Letters of any script survive. */
+/**
+ * "Staff No. (optional)" -> "staffno"; "Tîm" -> "tim" (NFKD splits off the
+ * accent, a mark, which the last step drops). Letters of any script survive.
+ */
 function headerKey(header: string): string {
   return header
     .replace(/\([^)]*\)/g, "")
     .normalize("NFKD")
-    .replace(/\p{M}/gu, "")
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]/gu, "");
 }
@@ -232,8 +234,9 @@ function failed(fileErrors: string[], warnings: string[] = [], totalRows = 0): S
   return { ok: false, fileErrors, warnings, rows: [], rowErrors: [], totalRows, teams: [], newTeams: [] };
 }
 
+/** Two spellings of one team: case, spacing and Unicode composition do not matter. */
 function teamKey(team: string): string {
-  return team.toLowerCase();
+  return team.normalize("NFC").trim().replace(/\s+/g, " ").toLowerCase();
 }
 
 export function parseStaffCsv(input: string | Uint8Array, options: StaffCsvOptions = {}): StaffCsvResult {
@@ -368,8 +371,7 @@ export function parseStaffCsv(input: string | Uint8Array, options: StaffCsvOptio
   const teamSpelling = new Map<string, string>();
   const existing = new Set<string>();
   for (const team of options.existingTeams ?? []) {
-    const clean = team.normalize("NFC").trim().replace(/\s+/g, " ");
-    const key = teamKey(clean);
+    const key = teamKey(team);
     existing.add(key);
     if (!teamSpelling.has(key)) teamSpelling.set(key, team);
   }
@@ -436,10 +438,10 @@ export function parseStaffCsv(input: string | Uint8Array, options: StaffCsvOptio
       const label = capitalise(staffCell.label);
       const normalised = staffCell.value.replace(/\s+/g, " ").toUpperCase();
       if (normalised.length > STAFF_NUMBER_MAX) fail(staffCell.label, staffCell.value, `${label} must be ${STAFF_NUMBER_MAX} characters or fewer`);
-      else if (!/^[A-Z0-9]/.test(normalised)) fail(staffCell.label, staffCell.value, `${label} must start with a letter or a number`);
       else if (!/^[A-Z0-9/ -]+$/.test(normalised)) {
         fail(staffCell.label, staffCell.value, `${label} must only include letters, numbers, hyphens (-), slashes (/) and spaces`);
-      } else {
+      } else if (!/^[A-Z0-9]/.test(normalised)) fail(staffCell.label, staffCell.value, `${label} must start with a letter or a number`);
+      else {
         staffNumber = normalised;
         const first = firstLineOfStaffNumber.get(normalised);
         if (first === undefined) firstLineOfStaffNumber.set(normalised, line);
