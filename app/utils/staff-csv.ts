@@ -1,0 +1,491 @@
+import { CsvError, parse } from "csv-parse/sync";
+import { EmailSchema, NameSchema } from "#app/utils/user-validation.ts";
+
+/**
+ * Bulk onboarding: a training lead uploads a CSV of staff (usually saved from
+ * Excel, sometimes thousands of rows). This module turns the file into valid
+ * rows plus plain-English problems, each with the line in the file and the
+ * column as the user named it, for a "check your answers" page. Pure: no I/O.
+ *
+ * Decisions a newcomer might question:
+ * - Headers are matched loosely (case, spaces, punctuation, words in brackets,
+ *   accents and a documented list of synonyms in `staffCsvColumns`), because
+ *   HR exports never use our names. "Rank" is deliberately NOT a synonym for
+ *   role: a rank is not a permission, so that column is ignored with a warning.
+ * - Role: blank, "learner" (and member, user, staff, trainee, student) give an
+ *   ordinary `member`; "training lead" (any spacing or hyphens), "lead",
+ *   "admin" and "administrator" give `admin`. Anything else is an error rather
+ *   than a guess, since the admin role can manage every member of the force.
+ * - Name and team must not start with =, +, - or @. No real name does; in a
+ *   spreadsheet such a cell is a formula accident (or a CSV-injection attempt
+ *   that would fire when our own reports are opened in Excel). Exports must
+ *   still escape cells: this only keeps new ones out.
+ * - In the optional columns "-", "–", "—", "n/a" and "none" mean blank, as
+ *   spreadsheets use them; otherwise "-" would be a staff number.
+ * - A string input containing U+FFFD is treated as not UTF-8: that character
+ *   is what `File.text()` leaves where it met bytes it could not decode.
+ * - The whole file is parsed even when it is over `maxRows` so the message can
+ *   say how many rows it has; the upload route caps the size in bytes.
+ */
+
+export type StaffCsvField = "email" | "name" | "staffNumber" | "team" | "role";
+
+/** The organisation membership roles a CSV can give. */
+export type StaffCsvRole = "member" | "admin";
+
+export type StaffCsvRow = {
+  /** The physical line in the file where this person's record starts (1 is the header row, usually). */
+  line: number;
+  /** Lower-cased. */
+  email: string;
+  name: string;
+  /** Upper-cased, inner spaces collapsed. */
+  staffNumber: string | null;
+  /** Spelt as the first row that used it (or as in `existingTeams`). */
+  team: string | null;
+  role: StaffCsvRole;
+};
+
+export type StaffCsvRowError = {
+  line: number;
+  /** The column as written in the file's header row; "" when the problem is the whole row. */
+  column: string;
+  /** The cell as written (trimmed). */
+  value: string;
+  message: string;
+};
+
+export type StaffCsvResult = {
+  /** False when the file as a whole cannot be used (see `fileErrors`); row errors do not make it false. */
+  ok: boolean;
+  fileErrors: string[];
+  warnings: string[];
+  rows: StaffCsvRow[];
+  rowErrors: StaffCsvRowError[];
+  /** Data rows in the file, not counting the header row or blank lines. */
+  totalRows: number;
+  /** Distinct teams of the valid rows, first spelling wins (an `existingTeams` spelling beats the file's). */
+  teams: string[];
+  /** The subset of `teams` not in `existingTeams`: the teams the import would create. */
+  newTeams: string[];
+};
+
+export type StaffCsvOptions = {
+  /** Most data rows in one upload; default 20,000. */
+  maxRows?: number;
+  /** Team names the organisation already has, so "response team a" joins "Response Team A". */
+  existingTeams?: readonly string[];
+};
+
+export type StaffCsvColumnDoc = {
+  field: StaffCsvField;
+  /** The name used in the template. */
+  header: string;
+  required: boolean;
+  /** Other header names that mean the same column (case, spaces and punctuation do not matter). */
+  alsoAccepted: readonly string[];
+  /** Help text for the upload page. */
+  hint: string;
+  example: string;
+};
+
+export const staffCsvColumns = [
+  {
+    field: "email",
+    header: "email",
+    required: true,
+    alsoAccepted: ["Email address", "E-mail", "Work email", "Work email address", "E-bost", "Cyfeiriad e-bost"],
+    hint: "Their work email address. Each person needs a different one: it is how they sign in.",
+    example: "jo.bloggs@example.org",
+  },
+  {
+    field: "name",
+    header: "name",
+    required: true,
+    alsoAccepted: ["Full name", "Staff name", "Officer name", "Employee name", "Display name", "Enw", "Enw llawn"],
+    hint: "Their full name as it should appear on certificates, up to 100 characters. First name and surname go together in this one column.",
+    example: "Jo Bloggs",
+  },
+  {
+    field: "staffNumber",
+    header: "staff number",
+    required: false,
+    alsoAccepted: [
+      "Staff no", "Staff ID", "Staff reference", "Collar number", "Collar no", "Staff/collar number",
+      "Shoulder number", "Warrant number", "Warrant no", "Employee number", "Employee ID", "Payroll number",
+      "Personnel number", "Rhif staff",
+    ],
+    hint: "Optional. Up to 20 letters, numbers, hyphens, slashes or spaces. Each person needs a different one.",
+    example: "AB1234",
+  },
+  {
+    field: "team",
+    header: "team",
+    required: false,
+    alsoAccepted: ["Team name", "Unit", "Department", "Dept", "Squad", "Tîm"],
+    hint: "Optional. Up to 80 characters. Teams that do not exist yet are created. Capitals do not matter: \"response team a\" joins \"Response Team A\".",
+    example: "Response Team A",
+  },
+  {
+    field: "role",
+    header: "role",
+    required: false,
+    alsoAccepted: ["User role", "Access role", "Access level", "Rôl"],
+    hint: "Optional. \"learner\" (the default when blank) or \"training lead\". Training leads can add staff and see everyone's progress.",
+    example: "learner",
+  },
+] as const satisfies readonly StaffCsvColumnDoc[];
+
+/** For a "download a template" link (serve as text/csv). */
+export const STAFF_CSV_TEMPLATE =
+  "email,name,staff number,team,role\r\n" +
+  "jo.bloggs@example.org,Jo Bloggs,AB1234,Response Team A,learner\r\n" +
+  "sam.patel@example.org,Sam Patel,CD5678,Public Protection Unit,training lead\r\n";
+
+const DEFAULT_MAX_ROWS = 20_000;
+const STAFF_NUMBER_MAX = 20;
+const TEAM_MAX = 80;
+const NOT_UTF8 = "The file is not UTF-8: in Excel choose 'CSV UTF-8 (Comma delimited)' when you save it";
+const TEMPLATE_HEADERS = staffCsvColumns.map((c) => c.header);
+
+const ROLE_VALUES: ReadonlyMap<string, StaffCsvRole> = new Map([
+  ...["learner", "member", "user", "staff", "trainee", "student"].map((v) => [v, "member"] as const),
+  ...["traininglead", "lead", "admin", "administrator"].map((v) => [v, "admin"] as const),
+]);
+
+const BLANK_PLACEHOLDERS = new Set(["-", "–", "—", "n/a", "none"]);
+
+/**
+ * "Staff No. (optional)" -> "staffno"; "Tîm" -> "tim" (NFKD splits off the
+ * accent, a mark, which the last step drops). Letters of any script survive.
+ */
+function headerKey(header: string): string {
+  return header
+    .replace(/\([^)]*\)/g, "")
+    .normalize("NFKD")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]/gu, "");
+}
+
+const HEADER_FIELDS: ReadonlyMap<string, StaffCsvField> = new Map(
+  staffCsvColumns.flatMap((c) => [c.header, ...c.alsoAccepted].map((h) => [headerKey(h), c.field] as const)),
+);
+
+const FIELD_WORDS: Record<StaffCsvField, string> = {
+  email: "the email address",
+  name: "the name",
+  staffNumber: "the staff number",
+  team: "the team",
+  role: "the role",
+};
+
+function formatCount(n: number): string {
+  return new Intl.NumberFormat("en-GB").format(n);
+}
+
+function capitalise(label: string): string {
+  return label.charAt(0).toUpperCase() + label.slice(1);
+}
+
+function lineOf(text: string, index: number): number {
+  return (text.slice(0, index).match(/\r\n|\r|\n/g)?.length ?? 0) + 1;
+}
+
+function decode(input: string | Uint8Array): { text: string } | { error: string } {
+  let text: string;
+  if (typeof input === "string") {
+    text = input;
+  } else {
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(input);
+    } catch {
+      text = new TextDecoder("utf-8").decode(input);
+    }
+  }
+  const bad = text.indexOf("\uFFFD");
+  if (bad !== -1) return { error: `${NOT_UTF8}. The first character that cannot be read is on line ${lineOf(text, bad)}.` };
+  return { text: text.startsWith("\uFEFF") ? text.slice(1) : text };
+}
+
+/** Comma unless the header row has more semicolons than commas outside quotes (European Excel). */
+function detectDelimiter(headerLine: string): "," | ";" | "\t" {
+  let commas = 0;
+  let semicolons = 0;
+  let tabs = 0;
+  let quoted = false;
+  for (const ch of headerLine) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && ch === ",") commas++;
+    else if (!quoted && ch === ";") semicolons++;
+    else if (!quoted && ch === "\t") tabs++;
+  }
+  if (semicolons > commas) return ";";
+  if (tabs > 0 && commas === 0 && semicolons === 0) return "\t";
+  return ",";
+}
+
+type CsvRecord = { line: number; cells: string[] };
+
+function isBlank(cells: string[]): boolean {
+  return cells.every((c) => c.trim() === "");
+}
+
+function failed(fileErrors: string[], warnings: string[] = [], totalRows = 0): StaffCsvResult {
+  return { ok: false, fileErrors, warnings, rows: [], rowErrors: [], totalRows, teams: [], newTeams: [] };
+}
+
+/** Two spellings of one team: case, spacing and Unicode composition do not matter. */
+function teamKey(team: string): string {
+  return team.normalize("NFC").trim().replace(/\s+/g, " ").toLowerCase();
+}
+
+export function parseStaffCsv(input: string | Uint8Array, options: StaffCsvOptions = {}): StaffCsvResult {
+  const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
+
+  const decoded = decode(input);
+  if ("error" in decoded) return failed([decoded.error]);
+  // One line ending for the parser; embedded newlines in cells become "\n" too.
+  // Line numbers are unchanged: CRLF and a lone CR each end one line.
+  let text = decoded.text.replace(/\r\n?/g, "\n");
+  if (text.trim() === "") return failed(["The file is empty"]);
+
+  // Excel honours a first line "sep=;" and some exports write one.
+  let skipLines = 0;
+  let delimiter: "," | ";" | "\t";
+  const sep = /^sep=([,;\t])\n/i.exec(text);
+  if (sep?.[1] === "," || sep?.[1] === ";" || sep?.[1] === "\t") {
+    delimiter = sep[1];
+    skipLines = 1;
+    text = text.slice(sep[0].length);
+  } else {
+    const headerLine = text.split("\n", 50).find((l) => l.trim() !== "") ?? "";
+    delimiter = detectDelimiter(headerLine);
+  }
+  if (delimiter === "\t") {
+    return failed(["The file uses tabs between columns: in Excel choose 'CSV UTF-8 (Comma delimited)' when you save it"]);
+  }
+
+  // csv-parse reports the line a record ENDS on; with blank lines kept as
+  // records (we skip them ourselves) each record starts on the line after the
+  // previous one ended, which is what a user needs when a cell has newlines.
+  const records: CsvRecord[] = [];
+  let lastEnd = skipLines;
+  try {
+    parse(text, {
+      delimiter,
+      record_delimiter: "\n",
+      relax_column_count: true,
+      relax_quotes: true,
+      trim: true,
+      on_record: (cells, context) => {
+        records.push({ line: lastEnd + 1, cells });
+        lastEnd = context.lines + skipLines;
+        return null;
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    const line = lastEnd + 1;
+    return failed([
+      error.code === "CSV_QUOTE_NOT_CLOSED"
+        ? `Line ${line} has a quote mark (") that is never closed, so the rest of the file cannot be read. Check the cells on line ${line}.`
+        : `Line ${line} cannot be read: check the quote marks (") on it. A cell that contains quote marks must be in quotes, with each quote mark inside doubled ("")`,
+    ]);
+  }
+
+  const nonBlank = records.filter((r) => !isBlank(r.cells));
+  const header = nonBlank[0];
+  if (!header) return failed(["The file is empty"]);
+  const data = nonBlank.slice(1);
+
+  // --- header row ---
+  const fileErrors: string[] = [];
+  const warnings: string[] = [];
+  const columnOf = new Map<StaffCsvField, { index: number; label: string }>();
+  const labelsOf = new Map<StaffCsvField, string[]>();
+  const unknown = new Set<string>();
+  header.cells.forEach((raw, index) => {
+    const label = raw.trim();
+    if (label === "") return;
+    const field = HEADER_FIELDS.get(headerKey(label));
+    if (!field) {
+      unknown.add(label);
+      return;
+    }
+    const seen = labelsOf.get(field);
+    if (seen) seen.push(label);
+    else {
+      labelsOf.set(field, [label]);
+      columnOf.set(field, { index, label });
+    }
+  });
+  for (const [field, labels] of labelsOf) {
+    if (labels.length < 2) continue;
+    const distinct = [...new Set(labels)];
+    const quoted = distinct.map((l) => `"${l}"`);
+    if (distinct.length === 1) fileErrors.push(`The column ${quoted[0]} appears more than once: delete all but one of them`);
+    else if (distinct.length === 2) fileErrors.push(`The columns ${quoted.join(" and ")} both give ${FIELD_WORDS[field]}: delete one of them`);
+    else fileErrors.push(`The columns ${quoted.slice(0, -1).join(", ")} and ${quoted.at(-1)} all give ${FIELD_WORDS[field]}: delete all but one of them`);
+  }
+  const missing = staffCsvColumns.filter((c) => c.required && !columnOf.has(c.field));
+  if (missing.length > 0) {
+    const headerKeys = new Set(header.cells.map(headerKey));
+    if (header.cells.some((c) => c.includes("@"))) {
+      fileErrors.push(
+        `The first row must be the column names (${TEMPLATE_HEADERS.join(delimiter)}) but it looks like a person's details. Add a row of column names at the top.`,
+      );
+    } else {
+      for (const column of missing) {
+        const split =
+          column.field === "name" &&
+          ["firstname", "forename", "givenname"].some((k) => headerKeys.has(k)) &&
+          ["surname", "lastname", "familyname"].some((k) => headerKeys.has(k));
+        fileErrors.push(
+          split
+            ? `The file has no "name" column. Put each person's first name and surname together in one column called "name".`
+            : `The file has no "${column.header}" column. The first row must be the column names, like: ${TEMPLATE_HEADERS.join(delimiter)}`,
+        );
+      }
+    }
+  }
+  for (const label of unknown) {
+    warnings.push(`The column "${label}" will be ignored: the columns used are ${TEMPLATE_HEADERS.join(", ")}`);
+  }
+
+  const totalRows = data.length;
+  if (fileErrors.length === 0 && totalRows === 0) {
+    fileErrors.push("The file has column names but no staff: add one row for each person under the column names");
+  }
+  if (totalRows > maxRows) {
+    fileErrors.push(
+      `The file has ${formatCount(totalRows)} rows; the most in one upload is ${formatCount(maxRows)}. Split it into smaller files.`,
+    );
+  }
+  if (fileErrors.length > 0) return failed(fileErrors, warnings, totalRows);
+
+  // --- rows ---
+  const rows: StaffCsvRow[] = [];
+  const rowErrors: StaffCsvRowError[] = [];
+  const firstLineOfEmail = new Map<string, number>();
+  const firstLineOfStaffNumber = new Map<string, number>();
+  const teamSpelling = new Map<string, string>();
+  const existing = new Set<string>();
+  for (const team of options.existingTeams ?? []) {
+    const key = teamKey(team);
+    existing.add(key);
+    if (!teamSpelling.has(key)) teamSpelling.set(key, team);
+  }
+  const teams: string[] = [];
+  const teamsListed = new Set<string>();
+  const headerWidth = header.cells.length;
+  const delimiterName = delimiter === ";" ? "semicolon" : "comma";
+
+  for (const { line, cells } of data) {
+    if (cells.length > headerWidth && !isBlank(cells.slice(headerWidth))) {
+      rowErrors.push({
+        line,
+        column: "",
+        value: cells.slice(headerWidth).join(delimiter).trim(),
+        message: `This row has more cells than there are column names. If a name or team contains a ${delimiterName}, put that cell in double quotes`,
+      });
+      continue;
+    }
+    const errorsBefore = rowErrors.length;
+    const cell = (field: StaffCsvField): { label: string; value: string } | null => {
+      const column = columnOf.get(field);
+      return column ? { label: column.label, value: (cells[column.index] ?? "").trim() } : null;
+    };
+    const fail = (column: string, value: string, message: string) => rowErrors.push({ line, column, value, message });
+
+    // email (required column)
+    let email = "";
+    const emailCell = cell("email");
+    if (emailCell) {
+      if (emailCell.value === "") fail(emailCell.label, "", "Enter an email address");
+      else {
+        const parsed = EmailSchema.safeParse(emailCell.value);
+        if (!parsed.success) fail(emailCell.label, emailCell.value, parsed.error.issues[0]?.message ?? "Enter an email address in the correct format, like name@example.org");
+        else {
+          email = parsed.data;
+          const first = firstLineOfEmail.get(email);
+          if (first === undefined) firstLineOfEmail.set(email, line);
+          else fail(emailCell.label, emailCell.value, `${capitalise(emailCell.label)} ${email} is also on line ${first}`);
+        }
+      }
+    }
+
+    // name (required column)
+    let name = "";
+    const nameCell = cell("name");
+    if (nameCell) {
+      const label = capitalise(nameCell.label);
+      if (nameCell.value === "") fail(nameCell.label, "", "Enter a name");
+      else if (/^[=+\-@]/.test(nameCell.value)) {
+        fail(nameCell.label, nameCell.value, `${label} must not start with "${nameCell.value[0]}": check the cell is the person's name and not a spreadsheet formula`);
+      } else if (/\p{Cc}/u.test(nameCell.value)) {
+        fail(nameCell.label, nameCell.value, /[\n\r]/.test(nameCell.value) ? `${label} must be on one line` : `${label} must not contain tabs or other hidden characters`);
+      } else {
+        const parsed = NameSchema.safeParse(nameCell.value.normalize("NFC"));
+        if (!parsed.success) fail(nameCell.label, nameCell.value, parsed.error.issues[0]?.message ?? "Enter a name");
+        else name = parsed.data;
+      }
+    }
+
+    // staff number (optional)
+    let staffNumber: string | null = null;
+    const staffCell = cell("staffNumber");
+    if (staffCell && staffCell.value !== "" && !BLANK_PLACEHOLDERS.has(staffCell.value.toLowerCase())) {
+      const label = capitalise(staffCell.label);
+      const normalised = staffCell.value.replace(/\s+/g, " ").toUpperCase();
+      if (normalised.length > STAFF_NUMBER_MAX) fail(staffCell.label, staffCell.value, `${label} must be ${STAFF_NUMBER_MAX} characters or fewer`);
+      else if (!/^[A-Z0-9/ -]+$/.test(normalised)) {
+        fail(staffCell.label, staffCell.value, `${label} must only include letters, numbers, hyphens (-), slashes (/) and spaces`);
+      } else if (!/^[A-Z0-9]/.test(normalised)) fail(staffCell.label, staffCell.value, `${label} must start with a letter or a number`);
+      else {
+        staffNumber = normalised;
+        const first = firstLineOfStaffNumber.get(normalised);
+        if (first === undefined) firstLineOfStaffNumber.set(normalised, line);
+        else fail(staffCell.label, staffCell.value, `${label} ${normalised} is also on line ${first}`);
+      }
+    }
+
+    // team (optional)
+    let team: string | null = null;
+    const teamCell = cell("team");
+    if (teamCell && teamCell.value !== "" && !BLANK_PLACEHOLDERS.has(teamCell.value.toLowerCase())) {
+      const label = capitalise(teamCell.label);
+      const clean = teamCell.value.normalize("NFC").replace(/ {2,}/g, " ");
+      if (/^[=+\-@]/.test(clean)) {
+        fail(teamCell.label, teamCell.value, `${label} must not start with "${clean[0]}": check the cell is a team name and not a spreadsheet formula`);
+      } else if (/\p{Cc}/u.test(teamCell.value)) {
+        fail(teamCell.label, teamCell.value, /[\n\r]/.test(teamCell.value) ? `${label} must be on one line` : `${label} must not contain tabs or other hidden characters`);
+      } else if (clean.length > TEAM_MAX) fail(teamCell.label, teamCell.value, `${label} must be ${TEAM_MAX} characters or fewer`);
+      else team = clean;
+    }
+
+    // role (optional)
+    let role: StaffCsvRole = "member";
+    const roleCell = cell("role");
+    if (roleCell && roleCell.value !== "" && !BLANK_PLACEHOLDERS.has(roleCell.value.toLowerCase())) {
+      const mapped = ROLE_VALUES.get(headerKey(roleCell.value));
+      if (mapped) role = mapped;
+      else fail(roleCell.label, roleCell.value, `${capitalise(roleCell.label)} must be "learner" or "training lead"`);
+    }
+
+    if (rowErrors.length > errorsBefore) continue;
+    if (team !== null) {
+      const key = teamKey(team);
+      const spelling = teamSpelling.get(key);
+      if (spelling === undefined) teamSpelling.set(key, team);
+      else team = spelling;
+      if (!teamsListed.has(key)) {
+        teamsListed.add(key);
+        teams.push(team);
+      }
+    }
+    rows.push({ line, email, name, staffNumber, team, role });
+  }
+
+  const newTeams = teams.filter((t) => !existing.has(teamKey(t)));
+  return { ok: true, fileErrors: [], warnings, rows, rowErrors, totalRows, teams, newTeams };
+}
