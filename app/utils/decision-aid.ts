@@ -92,8 +92,6 @@ export const OTHER_BEHAVIOURS = ["threats", "abuse-in-person", "other"] as const
 
 export const BEHAVIOURS = [...STATUTORY_STALKING_ACTS, ...OTHER_STALKING_ACTS, ...OTHER_BEHAVIOURS] as const;
 export type Behaviour = (typeof BEHAVIOURS)[number];
-/** The checkbox step's values: the behaviours plus an exclusive "none of these". */
-const BEHAVIOUR_ANSWERS = [...BEHAVIOURS, "none"] as const;
 
 export const BEHAVIOUR_LABELS: Record<Behaviour, string> = {
   following: "Following them (s.2A(3)(a))",

@@ -8,9 +8,9 @@ import { mdxStats } from "#app/content/compile-mdx.server.ts";
 import { completeLesson, findEnrolment, startModule } from "#app/models/enrolment.server.ts";
 import { getCurrentVersion, getVersionById } from "#app/models/module.server.ts";
 import { createUser, FIXTURE_CONTENT, importFixtures } from "#tests/factories.ts";
-import { useTestDatabase } from "./database.ts";
+import { openTestDatabase } from "./database.ts";
 
-const handle = await useTestDatabase();
+const handle = await openTestDatabase();
 
 function copyFixtures(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "distinct-content-"));

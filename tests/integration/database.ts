@@ -11,7 +11,7 @@ import { setDatabase } from "#app/utils/db.server.ts";
  * (copied from the migrated template) when TEST_DATABASE_URL is set.
  * Call once at the top of a test file.
  */
-export async function useTestDatabase(): Promise<DatabaseHandle> {
+export async function openTestDatabase(): Promise<DatabaseHandle> {
   const url = process.env.TEST_DATABASE_URL;
   let handle: DatabaseHandle;
   let drop: (() => Promise<void>) | undefined;

@@ -3,9 +3,9 @@ import { expect, test } from "vitest";
 import { enrolments, lessonProgress } from "#db/schema/index.ts";
 import { completeLesson, findEnrolment, learningHome, NotFoundError, startModule } from "#app/models/enrolment.server.ts";
 import { createUser, importFixtures } from "#tests/factories.ts";
-import { useTestDatabase } from "./database.ts";
+import { openTestDatabase } from "./database.ts";
 
-const handle = await useTestDatabase();
+const handle = await openTestDatabase();
 await importFixtures(handle);
 
 test("starting a module twice, even at the same moment, leaves one enrolment", async () => {

@@ -6,9 +6,9 @@ import { action as resetAction } from "#app/routes/reset-password.tsx";
 import { action as signupAction } from "#app/routes/signup.tsx";
 import { action as verifyAction } from "#app/routes/verify-email.tsx";
 import { createUser, importFixtures, sessionCookie } from "#tests/factories.ts";
-import { useTestDatabase } from "./database.ts";
+import { openTestDatabase } from "./database.ts";
 
-const handle = await useTestDatabase();
+const handle = await openTestDatabase();
 await importFixtures(handle);
 
 /** Calls a route action the way Remix does, with a form post. */

@@ -6,6 +6,7 @@ import type { TestProject } from "vitest/node";
 import { migrateDatabase, openDatabase } from "#db/client.ts";
 
 declare module "vitest" {
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- module augmentation needs an interface
   export interface ProvidedContext {
     /** PGlite: a migrated data directory to start each test file's database from. */
     pgliteSnapshot: string;

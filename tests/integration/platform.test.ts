@@ -10,9 +10,9 @@ import { migrateDatabase, openDatabase } from "#db/client.ts";
 import { createFirstAdmin, ensureSetupToken, hasPlatformAdmin, SetupError } from "#app/models/setup.server.ts";
 import { drainOutbox, enqueueEmail } from "#app/utils/email.server.ts";
 import { hitRateLimit } from "#app/utils/rate-limit.server.ts";
-import { useTestDatabase } from "./database.ts";
+import { openTestDatabase } from "./database.ts";
 
-const handle = await useTestDatabase();
+const handle = await openTestDatabase();
 
 test("without SMTP a queued mail is kept as 'logged' and printed, once, however many drains run", async () => {
   const log = vi.spyOn(console, "log").mockImplementation(() => undefined);

@@ -1,7 +1,7 @@
 import { expect, test, vi } from "vitest";
 import { importFixtures } from "#tests/factories.ts";
 import { findLeaks } from "#tests/leaks.ts";
-import { useTestDatabase } from "./database.ts";
+import { openTestDatabase } from "./database.ts";
 import { loadOpenAttemptPage } from "./quiz-leak-helpers.ts";
 
 // The guard turned off: the page is given the bank question itself instead of
@@ -11,7 +11,7 @@ vi.mock("#app/utils/quiz.ts", async (importOriginal) => {
   return { ...original, toQuestionView: (question: unknown) => question };
 });
 
-const handle = await useTestDatabase();
+const handle = await openTestDatabase();
 await importFixtures(handle);
 
 test("with the guard off, the leak test finds the answer keys", async () => {

@@ -1,10 +1,10 @@
 import { expect, test } from "vitest";
 import { importFixtures } from "#tests/factories.ts";
 import { findLeaks } from "#tests/leaks.ts";
-import { useTestDatabase } from "./database.ts";
+import { openTestDatabase } from "./database.ts";
 import { loadOpenAttemptPage } from "./quiz-leak-helpers.ts";
 
-const handle = await useTestDatabase();
+const handle = await openTestDatabase();
 await importFixtures(handle);
 
 test("an unsubmitted attempt's page data carries no answer key, feedback or explanation", async () => {

@@ -17,9 +17,9 @@ import {
 import { TamperedFormError } from "#app/utils/quiz.ts";
 import { createUser, FIXTURE_CONTENT, importFixtures } from "#tests/factories.ts";
 import { answerFields } from "#tests/quiz-answers.ts";
-import { useTestDatabase } from "./database.ts";
+import { openTestDatabase } from "./database.ts";
 
-const handle = await useTestDatabase();
+const handle = await openTestDatabase();
 await importFixtures(handle);
 const SLUG = "sample-basics";
 
