@@ -71,6 +71,9 @@ export function SiteFooter() {
           <li>
             <Link to="/modules">All modules</Link>
           </li>
+          <li>
+            <Link to="/accessibility">Accessibility</Link>
+          </li>
         </ul>
       </div>
     </footer>

@@ -57,7 +57,7 @@ export async function lessonView(slug: string, lessonKey: string, userId: string
   if (!lesson) return null;
   const code = await getLessonCode(version.id, lessonKey);
   if (code === null) return null;
-  const facts = enrolment ? await progressFacts(enrolment, version) : null;
+  const lessonsDone = version.lessons.filter((l) => enrolment?.completedLessonKeys.has(l.key)).length;
   return {
     slug,
     moduleTitle: version.title,
@@ -71,7 +71,7 @@ export async function lessonView(slug: string, lessonKey: string, userId: string
     enrolled: !!enrolment,
     moduleCompleted: !!enrolment?.completedAt,
     completed: enrolment?.completedLessonKeys.has(lessonKey) ?? false,
-    lessonsDone: facts ? version.lessons.filter((l) => enrolment?.completedLessonKeys.has(l.key)).length : 0,
+    lessonsDone,
     lessonsTotal: version.lessons.length,
   };
 }
