@@ -149,6 +149,12 @@ test("with JavaScript: a neighbour's alarming course of conduct is harassment s.
   await page.getByLabel("Two or more times").check();
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page.getByRole("heading", { level: 1, name: /Who is the person/ })).toBeFocused();
+  // A missing answer: the error summary takes focus, as GOV.UK's does.
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("alert")).toBeFocused();
+  await expect(page).toHaveTitle(/^Error: Question 2: Who is the person/);
+  await page.getByRole("alert").getByRole("link", { name: "Select who the person is to the victim" }).click();
+  await expect(page.getByLabel("An ex-partner")).toBeFocused();
   await page.getByLabel("A neighbour").check();
   await page.getByRole("button", { name: "Continue" }).click();
 

@@ -48,6 +48,7 @@ test("aidHref: answers in question order, then step and return; hiddenAnswers le
     "/tools/is-it-stalking?occasions=two-or-more&relationship=stranger&behaviours=following&behaviours=contacting&step=fixation",
   );
   expect(aidHref({})).toBe("/tools/is-it-stalking");
+  expect(aidHref({ occasions: "one" }, "check", { returnToCheck: true })).toBe("/tools/is-it-stalking?occasions=one&step=check");
   expect(aidHref({ occasions: "one" }, "relationship", { returnToCheck: true })).toBe(
     "/tools/is-it-stalking?occasions=one&step=relationship&return=check",
   );

@@ -85,9 +85,9 @@ const quoted = (value: unknown) => `“${typeof value === "string" ? value : JSO
 
 function answerSchema(step: DecisionStep) {
   const option = z
-    .string({ error: `Give one answer to “${step.question}”, not several.` })
+    .string({ error: `Give one answer, not several, to the question: ${step.question}` })
     .refine((value) => step.options.some((candidate) => candidate.value === value), {
-      error: (issue) => `${quoted(issue.input)} is not one of the answers to “${step.question}”.`,
+      error: (issue) => `${quoted(issue.input)} is not one of the answers to the question: ${step.question}`,
     });
   if (step.input === "radio") return option;
   // A checkbox question repeats its parameter; once is a single string.
@@ -154,7 +154,7 @@ export function parseAidQuery(params: URLSearchParams): { ok: true; query: AidQu
     // On the question just answered this is the user's mistake, shown at the
     // field; anywhere else the address was changed by hand.
     if (step.id !== query.answered && exclusiveConflict(step, value)) {
-      return { ok: false, message: `The answers to “${step.question}” include ‘None of these’ together with other answers.` };
+      return { ok: false, message: `‘None of these’ is given together with other answers to the question: ${step.question}` };
     }
     query.answers[step.id] = value;
   }
@@ -277,7 +277,8 @@ export function aidHref(answers: QueryAnswers, page?: AidPage, options: { return
   const params = new URLSearchParams();
   appendAnswers(params, answers);
   if (page) params.set("step", page);
-  if (options.returnToCheck) params.set("return", "check");
+  // Only a question returns to "check your answers"; the other pages have nowhere to return to.
+  if (options.returnToCheck && page && page !== "check" && page !== "result") params.set("return", "check");
   const search = params.toString();
   return search ? `${AID_PATH}?${search}` : AID_PATH;
 }

@@ -50,7 +50,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const error = value === undefined ? STEP_REQUIRED_MESSAGES[answered] : exclusiveConflict(stepById(answered), value);
     if (error) return data(question(answers, answered, returnToCheck, url.search, error), { status: 400 });
     const next = pageAfter(answers, answered, returnToCheck);
-    throw redirect(aidHref(prune(answers), next, { returnToCheck: returnToCheck && next !== "check" }));
+    throw redirect(aidHref(prune(answers), next, { returnToCheck }));
   }
 
   // Asking for a page whose earlier questions are unanswered (an edited or
