@@ -2,7 +2,11 @@ import { Fragment } from "react";
 
 /** A phone number that a phone can dial: spaces kept for reading, removed for the tel: link. */
 export function PhoneLink({ number }: { number: string }) {
-  return <a href={`tel:${number.replace(/\s+/g, "")}`}>{number}</a>;
+  return (
+    <a className="aid-phone" href={`tel:${number.replace(/\s+/g, "")}`}>
+      {number}
+    </a>
+  );
 }
 
 const PHONE_NUMBER = /(0\d{3} \d{3} \d{4})/;
