@@ -1,0 +1,277 @@
+import { PDFDocument, popGraphicsState, pushGraphicsState, rgb, setCharacterSpacing, type PDFPage, type RGB } from "pdf-lib";
+import { CertificateFonts, splitAt, widthOf, type LatinFace, type MixedText } from "#app/models/certificate-pdf/fonts.server.ts";
+import { qrCodePath } from "#app/models/certificate-pdf/qr.server.ts";
+import { checkCertificateCode, formatCertificateCode } from "#app/utils/certificate-code.ts";
+import { formatDate, formatMinutes } from "#app/utils/format.ts";
+
+export { preloadCertificateFonts } from "#app/models/certificate-pdf/fonts.server.ts";
+
+export type CertificatePdfData = {
+  learnerName: string;
+  moduleTitle: string;
+  moduleVersion: number;
+  organisationName: string | null;
+  issuedAt: Date;
+  expiresAt: Date | null;
+  cpdMinutes: number;
+  scorePercent: number | null;
+  /** Canonical, without hyphens. */
+  code: string;
+  verifyUrl: string;
+  revoked?: { at: Date; reason: string } | null;
+};
+
+// A4 landscape in points.
+const PAGE = { width: 841.89, height: 595.28 };
+const CENTRE_X = PAGE.width / 2;
+
+const NAVY = hex("#13294b");
+const GOLD = hex("#a8894f");
+const INK = hex("#1d2430");
+const MUTED = hex("#555f6d");
+const WHITE = rgb(1, 1, 1);
+const REVOKED_RED = hex("#a1141c");
+
+/**
+ * The certificate as an A4 landscape PDF: selectable text in embedded, subset Noto fonts, and a
+ * vector QR code for `verifyUrl`. Names and titles of any reasonable length shrink (or break onto
+ * a second line) to fit; nothing overflows the border.
+ */
+export async function renderCertificatePdf(data: CertificatePdfData): Promise<Uint8Array> {
+  const checked = checkCertificateCode(data.code);
+  if (checked.status !== "valid") throw new Error(`Certificate code ${JSON.stringify(data.code)} is ${checked.status}`);
+  if (!/^https?:\/\/\S+$/.test(data.verifyUrl)) throw new Error(`verifyUrl must be an absolute http(s) URL: ${data.verifyUrl}`);
+  const code = formatCertificateCode(checked.code);
+
+  const pdf = await PDFDocument.create();
+  const fonts = new CertificateFonts(pdf);
+  const page = pdf.addPage([PAGE.width, PAGE.height]);
+  const now = new Date();
+  pdf.setTitle(`Certificate ${code}`, { showInWindowTitleBar: true });
+  pdf.setAuthor("Distinct");
+  pdf.setSubject(`Certificate of completion: ${data.learnerName}, ${data.moduleTitle} (version ${data.moduleVersion})`);
+  pdf.setKeywords(["certificate", "CPD", code]);
+  pdf.setCreator("Distinct");
+  pdf.setProducer("Distinct (pdf-lib)");
+  pdf.setLanguage("en-GB");
+  pdf.setCreationDate(now);
+  pdf.setModificationDate(now);
+
+  const shape = (text: string, face: LatinFace) => fonts.shape(text, face);
+
+  drawBorder(page);
+
+  // Heading.
+  drawCentred(page, await shape("DISTINCT", "sansSemiBold"), { y: 516, size: 9.5, color: NAVY, letterSpacing: 3.2 });
+  drawCentred(page, await shape("Certificate of completion", "serifBold"), { y: 470, size: 34, color: NAVY });
+  drawGoldRule(page, 450);
+
+  // The statement.
+  drawCentred(page, await shape("This is to certify that", "sans"), { y: 421, size: 12.5, color: MUTED });
+  drawBlock(page, await shape(data.learnerName, "serif"), {
+    centreY: 390,
+    maxWidth: 640,
+    maxSize: 36,
+    minSingleLineSize: 24,
+    color: NAVY,
+  });
+  let y = 350;
+  if (data.organisationName) {
+    drawFitted(page, await shape(`of ${data.organisationName}`, "sans"), { y, size: 12.5, maxWidth: 600, color: INK });
+    y -= 24;
+  }
+  drawCentred(page, await shape("has completed", "sans"), { y, size: 12.5, color: MUTED });
+  drawBlock(page, await shape(data.moduleTitle, "serifBold"), {
+    centreY: y - 31,
+    maxWidth: 620,
+    maxSize: 21,
+    minSingleLineSize: 15,
+    color: INK,
+  });
+  drawCentred(page, await shape(`version ${data.moduleVersion}`, "sans"), { y: y - 62, size: 11, color: MUTED });
+
+  // Details, bottom left.
+  const details: [string, string][] = [
+    ["Issued", formatDate(data.issuedAt)],
+    data.expiresAt ? ["Valid until", formatDate(data.expiresAt)] : ["Expiry", "Does not expire"],
+    ["CPD", formatMinutes(data.cpdMinutes)],
+  ];
+  if (data.scorePercent !== null) details.push(["Score", `${Math.round(data.scorePercent)}%`]);
+  let detailY = 196;
+  for (const [label, value] of details) {
+    drawLeft(page, await shape(label.toUpperCase(), "sansSemiBold"), { x: 78, y: detailY, size: 7.5, color: MUTED, letterSpacing: 1 });
+    drawFittedLeft(page, await shape(value, "sans"), { x: 160, y: detailY, size: 11, maxWidth: 150, color: INK });
+    detailY -= 22;
+  }
+
+  drawSeal(page, await shape("DISTINCT", "sansSemiBold"), { x: CENTRE_X, y: 150 });
+
+  // Code, QR and how to check, bottom right.
+  const columnX = 680;
+  drawCentred(page, await shape("CERTIFICATE CODE", "sansSemiBold"), { x: columnX, y: 232, size: 7.5, color: MUTED, letterSpacing: 1 });
+  drawCentred(page, await shape(code, "sansSemiBold"), { x: columnX, y: 211, size: 17, color: NAVY, letterSpacing: 1.2 });
+  const qrSide = 92;
+  drawQrCode(page, data.verifyUrl, { x: columnX - qrSide / 2, top: 200, side: qrSide });
+  const captionSize = 7.5;
+  drawCentred(page, await shape("Check this certificate at", "sans"), { x: columnX, y: 98, size: captionSize, color: MUTED });
+  drawFitted(page, await shape(data.verifyUrl, "sans"), { x: columnX, y: 87, size: captionSize, maxWidth: 200, color: INK });
+  drawCentred(page, await shape("or scan the QR code", "sans"), { x: columnX, y: 76, size: captionSize, color: MUTED });
+
+  if (data.revoked) {
+    await drawRevokedBand(page, fonts, data.revoked);
+  }
+
+  return pdf.save();
+}
+
+type TextOptions = { x?: number; y: number; size: number; color: RGB; letterSpacing?: number };
+
+function drawLeft(page: PDFPage, text: MixedText, { x = 0, y, size, color, letterSpacing = 0 }: TextOptions): void {
+  if (letterSpacing) page.pushOperators(pushGraphicsState(), setCharacterSpacing(letterSpacing));
+  let cursor = x;
+  for (const run of text.runs) {
+    page.drawText(run.text, { x: cursor, y, size, font: run.font, color });
+    cursor += run.font.widthOfTextAtSize(run.text, size) + letterSpacing * [...run.text].length;
+  }
+  if (letterSpacing) page.pushOperators(popGraphicsState());
+}
+
+function drawCentred(page: PDFPage, text: MixedText, options: TextOptions): void {
+  const width = widthOf(text, options.size, options.letterSpacing);
+  drawLeft(page, text, { ...options, x: (options.x ?? CENTRE_X) - width / 2 });
+}
+
+/** Centred on one line, shrunk if it would be wider than maxWidth. */
+function drawFitted(page: PDFPage, text: MixedText, options: TextOptions & { maxWidth: number }): void {
+  drawCentred(page, text, { ...options, size: fittedSize(text, options.size, options.maxWidth) });
+}
+
+function drawFittedLeft(page: PDFPage, text: MixedText, options: TextOptions & { maxWidth: number }): void {
+  drawLeft(page, text, { ...options, size: fittedSize(text, options.size, options.maxWidth) });
+}
+
+function fittedSize(text: MixedText, size: number, maxWidth: number): number {
+  const width = widthOf(text, size);
+  return width > maxWidth ? (size * maxWidth) / width : size;
+}
+
+/**
+ * A name or title centred around centreY: one line at up to maxSize, shrinking to fit maxWidth;
+ * below minSingleLineSize, two balanced lines if that allows larger text. Never wider than maxWidth.
+ */
+function drawBlock(
+  page: PDFPage,
+  text: MixedText,
+  options: { centreY: number; maxWidth: number; maxSize: number; minSingleLineSize: number; color: RGB },
+): void {
+  const { centreY, maxWidth, maxSize, minSingleLineSize, color } = options;
+  const oneLineSize = Math.min(maxSize, (maxWidth / widthOf(text, 1000)) * 1000);
+  let lines = [text];
+  let size = oneLineSize;
+  if (oneLineSize < minSingleLineSize) {
+    // Two lines must fit the height one line at maxSize would take.
+    const twoLineMaxSize = maxSize * 0.72;
+    for (const [index, char] of [...text.text].entries()) {
+      if (char !== " ") continue;
+      const offset = [...text.text].slice(0, index).join("").length;
+      const pair = splitAt(text, offset);
+      const widest = Math.max(...pair.map((line) => widthOf(line, 1000)));
+      const pairSize = Math.min(twoLineMaxSize, (maxWidth / widest) * 1000);
+      if (pairSize > size) {
+        size = pairSize;
+        lines = pair;
+      }
+    }
+  }
+  // Vertical middle of capitals and x-height is about 0.36 em above the baseline.
+  const leading = size * 1.18;
+  const firstBaseline = centreY + ((lines.length - 1) * leading) / 2 - size * 0.36;
+  lines.forEach((line, index) => drawCentred(page, line, { y: firstBaseline - index * leading, size, color }));
+}
+
+function drawBorder(page: PDFPage): void {
+  const outer = 20;
+  const inner = 26.5;
+  const rect = (inset: number, borderWidth: number, borderColor: RGB) =>
+    page.drawRectangle({
+      x: inset,
+      y: inset,
+      width: PAGE.width - 2 * inset,
+      height: PAGE.height - 2 * inset,
+      borderWidth,
+      borderColor,
+    });
+  rect(outer, 2.2, NAVY);
+  rect(inner, 0.6, NAVY);
+  // Gold accents: small diamonds at the inner corners and a fine gold line inside the border.
+  rect(31, 0.35, GOLD);
+  for (const [x, y] of [
+    [inner, inner],
+    [PAGE.width - inner, inner],
+    [inner, PAGE.height - inner],
+    [PAGE.width - inner, PAGE.height - inner],
+  ] as const) {
+    const r = 4.2;
+    page.drawSvgPath(`M0 ${-r}L${r} 0L0 ${r}L${-r} 0Z`, { x, y, color: GOLD });
+  }
+}
+
+function drawGoldRule(page: PDFPage, y: number): void {
+  const half = 46;
+  page.drawLine({ start: { x: CENTRE_X - half, y }, end: { x: CENTRE_X - 6, y }, thickness: 0.9, color: GOLD });
+  page.drawLine({ start: { x: CENTRE_X + 6, y }, end: { x: CENTRE_X + half, y }, thickness: 0.9, color: GOLD });
+  const r = 2.6;
+  page.drawSvgPath(`M0 ${-r}L${r} 0L0 ${r}L${-r} 0Z`, { x: CENTRE_X, y, color: GOLD });
+}
+
+/** A simple rosette: a serrated gold edge, a navy disc, a fine gold ring and the name. */
+function drawSeal(page: PDFPage, label: MixedText, { x, y }: { x: number; y: number }): void {
+  const points = 60;
+  const outer = 42;
+  const inner = 39;
+  let path = "";
+  for (let i = 0; i < points * 2; i++) {
+    const radius = i % 2 === 0 ? outer : inner;
+    const angle = (Math.PI * i) / points;
+    path += `${i === 0 ? "M" : "L"}${(radius * Math.cos(angle)).toFixed(2)} ${(radius * Math.sin(angle)).toFixed(2)}`;
+  }
+  page.drawSvgPath(`${path}Z`, { x, y, color: GOLD });
+  page.drawCircle({ x, y, size: 35, color: NAVY });
+  page.drawCircle({ x, y, size: 31.5, borderColor: GOLD, borderWidth: 0.6 });
+  page.drawCircle({ x, y, size: 29.5, borderColor: GOLD, borderWidth: 0.3 });
+  drawCentred(page, label, { x, y: y - 3, size: 8, color: WHITE, letterSpacing: 1.6 });
+  // Two small gold diamonds above and below the name.
+  for (const dy of [13, -13]) {
+    const r = 2.2;
+    page.drawSvgPath(`M0 ${-r}L${r} 0L0 ${r}L${-r} 0Z`, { x, y: y + dy, color: GOLD });
+  }
+}
+
+function drawQrCode(page: PDFPage, url: string, { x, top, side }: { x: number; top: number; side: number }): void {
+  const { path, size } = qrCodePath(url);
+  // The standard's four-module quiet zone is included in `side`; nothing else is drawn there.
+  const moduleSize = side / (size + 8);
+  page.drawSvgPath(path, { x: x + 4 * moduleSize, y: top - 4 * moduleSize, scale: moduleSize, color: NAVY });
+}
+
+async function drawRevokedBand(page: PDFPage, fonts: CertificateFonts, revoked: { at: Date; reason: string }): Promise<void> {
+  const centreY = 330;
+  const height = 86;
+  page.drawRectangle({
+    x: 31,
+    y: centreY - height / 2,
+    width: PAGE.width - 62,
+    height,
+    color: REVOKED_RED,
+    opacity: 0.9,
+  });
+  const heading = await fonts.shape(`REVOKED on ${formatDate(revoked.at)}`, "sansSemiBold");
+  drawFitted(page, heading, { y: centreY + 2, size: 30, maxWidth: 720, color: WHITE });
+  const reason = await fonts.shape(`This certificate is no longer valid. Reason: ${revoked.reason}`, "sans");
+  drawFitted(page, reason, { y: centreY - 26, size: 12, maxWidth: 720, color: WHITE });
+}
+
+function hex(value: string): RGB {
+  const n = Number.parseInt(value.slice(1), 16);
+  return rgb(((n >> 16) & 255) / 255, ((n >> 8) & 255) / 255, (n & 255) / 255);
+}
