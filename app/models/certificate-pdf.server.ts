@@ -1,5 +1,13 @@
-import { PDFDocument, popGraphicsState, pushGraphicsState, rgb, setCharacterSpacing, type PDFPage, type RGB } from "pdf-lib";
-import { CertificateFonts, splitAt, widthOf, type LatinFace, type MixedText } from "#app/models/certificate-pdf/fonts.server.ts";
+import {
+  PDFDocument,
+  popGraphicsState,
+  pushGraphicsState,
+  rgb,
+  setCharacterSpacing,
+  type PDFPage,
+  type RGB,
+} from "pdf-lib";
+import { CertificateFonts, cleanText, splitAt, widthOf, type LatinFace, type MixedText } from "#app/models/certificate-pdf/fonts.server.ts";
 import { qrCodePath } from "#app/models/certificate-pdf/qr.server.ts";
 import { checkCertificateCode, formatCertificateCode } from "#app/utils/certificate-code.ts";
 import { formatDate, formatMinutes } from "#app/utils/format.ts";
@@ -41,6 +49,7 @@ export async function renderCertificatePdf(data: CertificatePdfData): Promise<Ui
   const checked = checkCertificateCode(data.code);
   if (checked.status !== "valid") throw new Error(`Certificate code ${JSON.stringify(data.code)} is ${checked.status}`);
   if (!/^https?:\/\/\S+$/.test(data.verifyUrl)) throw new Error(`verifyUrl must be an absolute http(s) URL: ${data.verifyUrl}`);
+  if (!cleanText(data.learnerName) || !cleanText(data.moduleTitle)) throw new Error("A certificate needs a learner name and a module title");
   const code = formatCertificateCode(checked.code);
 
   const pdf = await PDFDocument.create();
@@ -61,34 +70,32 @@ export async function renderCertificatePdf(data: CertificatePdfData): Promise<Ui
 
   drawBorder(page);
 
-  // Heading.
-  drawCentred(page, await shape("DISTINCT", "sansSemiBold"), { y: 516, size: 9.5, color: NAVY, letterSpacing: 3.2 });
-  drawCentred(page, await shape("Certificate of completion", "serifBold"), { y: 470, size: 34, color: NAVY });
-  drawGoldRule(page, 450);
-
-  // The statement.
-  drawCentred(page, await shape("This is to certify that", "sans"), { y: 421, size: 12.5, color: MUTED });
-  drawBlock(page, await shape(data.learnerName, "serif"), {
-    centreY: 390,
-    maxWidth: 640,
-    maxSize: 36,
-    minSingleLineSize: 24,
-    color: NAVY,
-  });
-  let y = 350;
-  if (data.organisationName) {
-    drawFitted(page, await shape(`of ${data.organisationName}`, "sans"), { y, size: 12.5, maxWidth: 600, color: INK });
-    y -= 24;
+  // Heading. A revoked certificate loses its title to the REVOKED band: nothing hidden under it
+  // for copy and paste or a screen reader to find.
+  if (data.revoked) {
+    await drawRevokedBand(page, fonts, data.revoked);
+  } else {
+    drawCentred(page, await shape("DISTINCT", "sansSemiBold"), { y: 516, size: 9.5, color: NAVY, letterSpacing: 3.2 });
+    drawCentred(page, await shape("Certificate of completion", "serifBold"), { y: 470, size: 34, color: NAVY });
+    drawGoldRule(page, 450);
   }
-  drawCentred(page, await shape("has completed", "sans"), { y, size: 12.5, color: MUTED });
-  drawBlock(page, await shape(data.moduleTitle, "serifBold"), {
-    centreY: y - 31,
-    maxWidth: 620,
-    maxSize: 21,
-    minSingleLineSize: 15,
-    color: INK,
-  });
-  drawCentred(page, await shape(`version ${data.moduleVersion}`, "sans"), { y: y - 62, size: 11, color: MUTED });
+
+  // The statement, centred in the space between the heading and the details.
+  const name = await shape(data.learnerName, "serif");
+  const moduleTitle = await shape(data.moduleTitle, "serifBold");
+  const statement: FlowItem[] = [
+    line(await shape("This is to certify that", "sans"), { size: 12.5, color: MUTED }),
+    block(name, { gapBefore: 13, maxWidth: 640, maxSize: 36, minSingleLineSize: 24, color: NAVY }),
+  ];
+  if (data.organisationName) {
+    statement.push(line(await shape(data.organisationName, "sans"), { gapBefore: 9, size: 12.5, maxWidth: 600, color: INK }));
+  }
+  statement.push(
+    line(await shape("has completed", "sans"), { gapBefore: 14, size: 12.5, color: MUTED }),
+    block(moduleTitle, { gapBefore: 13, maxWidth: 620, maxSize: 21, minSingleLineSize: 15, color: INK }),
+    line(await shape(`version ${data.moduleVersion}`, "sans"), { gapBefore: 8, size: 11, color: MUTED }),
+  );
+  drawFlow(page, statement, { top: 438, bottom: 246 });
 
   // Details, bottom left.
   const details: [string, string][] = [
@@ -97,29 +104,30 @@ export async function renderCertificatePdf(data: CertificatePdfData): Promise<Ui
     ["CPD", formatMinutes(data.cpdMinutes)],
   ];
   if (data.scorePercent !== null) details.push(["Score", `${Math.round(data.scorePercent)}%`]);
-  let detailY = 196;
+  // The details, the seal and the code column share one centre line.
+  const bandCentreY = 147;
+  const rowGap = 22;
+  let detailY = bandCentreY + ((details.length - 1) * rowGap) / 2 - 4;
   for (const [label, value] of details) {
     drawLeft(page, await shape(label.toUpperCase(), "sansSemiBold"), { x: 78, y: detailY, size: 7.5, color: MUTED, letterSpacing: 1 });
     drawFittedLeft(page, await shape(value, "sans"), { x: 160, y: detailY, size: 11, maxWidth: 150, color: INK });
-    detailY -= 22;
+    detailY -= rowGap;
   }
 
-  drawSeal(page, await shape("DISTINCT", "sansSemiBold"), { x: CENTRE_X, y: 150 });
+  drawSeal(page, await shape("DISTINCT", "sansSemiBold"), { x: CENTRE_X, y: bandCentreY });
 
   // Code, QR and how to check, bottom right.
   const columnX = 680;
-  drawCentred(page, await shape("CERTIFICATE CODE", "sansSemiBold"), { x: columnX, y: 232, size: 7.5, color: MUTED, letterSpacing: 1 });
-  drawCentred(page, await shape(code, "sansSemiBold"), { x: columnX, y: 211, size: 17, color: NAVY, letterSpacing: 1.2 });
+  const label = await shape("CERTIFICATE CODE", "sansSemiBold");
+  drawCentred(page, label, { x: columnX, y: bandCentreY + 78, size: 7.5, color: MUTED, letterSpacing: 1 });
+  drawCentred(page, await shape(code, "sansSemiBold"), { x: columnX, y: bandCentreY + 57, size: 17, color: NAVY, letterSpacing: 1.2 });
   const qrSide = 92;
-  drawQrCode(page, data.verifyUrl, { x: columnX - qrSide / 2, top: 200, side: qrSide });
+  drawQrCode(page, data.verifyUrl, { x: columnX - qrSide / 2, top: bandCentreY + 46, side: qrSide });
   const captionSize = 7.5;
-  drawCentred(page, await shape("Check this certificate at", "sans"), { x: columnX, y: 98, size: captionSize, color: MUTED });
-  drawFitted(page, await shape(data.verifyUrl, "sans"), { x: columnX, y: 87, size: captionSize, maxWidth: 200, color: INK });
-  drawCentred(page, await shape("or scan the QR code", "sans"), { x: columnX, y: 76, size: captionSize, color: MUTED });
-
-  if (data.revoked) {
-    await drawRevokedBand(page, fonts, data.revoked);
-  }
+  const captionY = bandCentreY + 46 - qrSide - 10;
+  drawCentred(page, await shape("Check this certificate at", "sans"), { x: columnX, y: captionY, size: captionSize, color: MUTED });
+  drawFitted(page, await shape(data.verifyUrl, "sans"), { x: columnX, y: captionY - 11, size: captionSize, maxWidth: 210, color: INK });
+  drawCentred(page, await shape("or scan the QR code", "sans"), { x: columnX, y: captionY - 22, size: captionSize, color: MUTED });
 
   return pdf.save();
 }
@@ -156,26 +164,42 @@ function fittedSize(text: MixedText, size: number, maxWidth: number): number {
 }
 
 /**
- * A name or title centred around centreY: one line at up to maxSize, shrinking to fit maxWidth;
- * below minSingleLineSize, two balanced lines if that allows larger text. Never wider than maxWidth.
+ * A vertical stack of centred lines. Each item knows its height (top of capitals and accents to the
+ * bottom of descenders, roughly 1 em per line) so names and titles that wrap push the rest down.
  */
-function drawBlock(
-  page: PDFPage,
+type FlowItem = { gapBefore: number; height: number; draw: (page: PDFPage, top: number) => void };
+
+// Baseline sits about 0.8 em below the top of a line's box in Noto.
+const ASCENT = 0.8;
+
+function line(
   text: MixedText,
-  options: { centreY: number; maxWidth: number; maxSize: number; minSingleLineSize: number; color: RGB },
-): void {
-  const { centreY, maxWidth, maxSize, minSingleLineSize, color } = options;
-  const oneLineSize = Math.min(maxSize, (maxWidth / widthOf(text, 1000)) * 1000);
+  { gapBefore = 0, size, color, maxWidth = 680 }: { gapBefore?: number; size: number; color: RGB; maxWidth?: number },
+): FlowItem {
+  const fitted = fittedSize(text, size, maxWidth);
+  return {
+    gapBefore,
+    height: size,
+    draw: (page, top) => drawCentred(page, text, { y: top - size * ASCENT - (size - fitted) / 2, size: fitted, color }),
+  };
+}
+
+/**
+ * A name or title: one line at up to maxSize, shrinking to fit maxWidth; when that would go below
+ * minSingleLineSize, two balanced lines if they allow larger text. Never wider than maxWidth.
+ */
+function block(
+  text: MixedText,
+  options: { gapBefore: number; maxWidth: number; maxSize: number; minSingleLineSize: number; color: RGB },
+): FlowItem {
+  const { gapBefore, maxWidth, maxSize, minSingleLineSize, color } = options;
   let lines = [text];
-  let size = oneLineSize;
-  if (oneLineSize < minSingleLineSize) {
-    // Two lines must fit the height one line at maxSize would take.
-    const twoLineMaxSize = maxSize * 0.72;
-    for (const [index, char] of [...text.text].entries()) {
-      if (char !== " ") continue;
-      const offset = [...text.text].slice(0, index).join("").length;
+  let size = Math.min(maxSize, (maxWidth / widthOf(text, 1000)) * 1000);
+  if (size < minSingleLineSize) {
+    const twoLineMaxSize = maxSize * 0.75;
+    for (let offset = text.text.indexOf(" "); offset > 0; offset = text.text.indexOf(" ", offset + 1)) {
       const pair = splitAt(text, offset);
-      const widest = Math.max(...pair.map((line) => widthOf(line, 1000)));
+      const widest = Math.max(...pair.map((part) => widthOf(part, 1000)));
       const pairSize = Math.min(twoLineMaxSize, (maxWidth / widest) * 1000);
       if (pairSize > size) {
         size = pairSize;
@@ -183,10 +207,29 @@ function drawBlock(
       }
     }
   }
-  // Vertical middle of capitals and x-height is about 0.36 em above the baseline.
-  const leading = size * 1.18;
-  const firstBaseline = centreY + ((lines.length - 1) * leading) / 2 - size * 0.36;
-  lines.forEach((line, index) => drawCentred(page, line, { y: firstBaseline - index * leading, size, color }));
+  const leading = size * 1.2;
+  return {
+    gapBefore,
+    height: size + (lines.length - 1) * leading,
+    draw: (page, top) =>
+      lines.forEach((part, index) => drawCentred(page, part, { y: top - size * ASCENT - index * leading, size, color })),
+  };
+}
+
+function drawFlow(page: PDFPage, items: FlowItem[], { top, bottom }: { top: number; bottom: number }): void {
+  const space = top - bottom;
+  const heights = items.reduce((sum, item) => sum + item.height, 0);
+  const gaps = items.reduce((sum, item) => sum + item.gapBefore, 0);
+  // A two-line name and a two-line title together can be taller than the space: close the gaps
+  // up rather than shrink the text again.
+  const gapScale = heights + gaps > space ? Math.max(0, (space - heights) / gaps) : 1;
+  const total = heights + gaps * gapScale;
+  let cursor = top - Math.max(0, space - total) / 2;
+  for (const item of items) {
+    cursor -= item.gapBefore * gapScale;
+    item.draw(page, cursor);
+    cursor -= item.height;
+  }
 }
 
 function drawBorder(page: PDFPage): void {
@@ -254,21 +297,29 @@ function drawQrCode(page: PDFPage, url: string, { x, top, side }: { x: number; t
   page.drawSvgPath(path, { x: x + 4 * moduleSize, y: top - 4 * moduleSize, scale: moduleSize, color: NAVY });
 }
 
+/**
+ * A red band in place of the title: the claim "Certificate of completion" is gone while the name,
+ * module and dates stay readable (the verification page tells the same story). The words say it,
+ * not only the colour, and the band is horizontal so they extract and read in order.
+ */
 async function drawRevokedBand(page: PDFPage, fonts: CertificateFonts, revoked: { at: Date; reason: string }): Promise<void> {
-  const centreY = 330;
-  const height = 86;
-  page.drawRectangle({
-    x: 31,
-    y: centreY - height / 2,
-    width: PAGE.width - 62,
-    height,
-    color: REVOKED_RED,
-    opacity: 0.9,
-  });
+  const inset = 31;
+  const top = 530;
+  const bottom = 440;
+  page.drawRectangle({ x: inset, y: bottom, width: PAGE.width - 2 * inset, height: top - bottom, color: REVOKED_RED });
+  for (const y of [top - 5, bottom + 5]) {
+    page.drawLine({ start: { x: inset, y }, end: { x: PAGE.width - inset, y }, thickness: 0.8, color: WHITE });
+  }
   const heading = await fonts.shape(`REVOKED on ${formatDate(revoked.at)}`, "sansSemiBold");
-  drawFitted(page, heading, { y: centreY + 2, size: 30, maxWidth: 720, color: WHITE });
-  const reason = await fonts.shape(`This certificate is no longer valid. Reason: ${revoked.reason}`, "sans");
-  drawFitted(page, reason, { y: centreY - 26, size: 12, maxWidth: 720, color: WHITE });
+  drawFitted(page, heading, { y: bottom + 45, size: 30, maxWidth: 720, color: WHITE });
+  // A long reason is cut short rather than printed too small to read; the verification page has it in full.
+  const maxWidth = 720;
+  const minSize = 9;
+  let reason = await fonts.shape(`This certificate is no longer valid. Reason: ${revoked.reason}`, "sans");
+  while (widthOf(reason, minSize) > maxWidth && reason.text.length > 1) {
+    reason = await fonts.shape(`${[...reason.text].slice(0, -2).join("").trimEnd()}…`, "sans");
+  }
+  drawFitted(page, reason, { y: bottom + 20, size: 12, maxWidth, color: WHITE });
 }
 
 function hex(value: string): RGB {
