@@ -1,13 +1,12 @@
+import { PDFDocument, popGraphicsState, pushGraphicsState, rgb, setCharacterSpacing, type PDFPage, type RGB } from "pdf-lib";
 import {
-  PDFDocument,
-  popGraphicsState,
-  pushGraphicsState,
-  rgb,
-  setCharacterSpacing,
-  type PDFPage,
-  type RGB,
-} from "pdf-lib";
-import { CertificateFonts, cleanText, splitAt, widthOf, type LatinFace, type MixedText } from "#app/models/certificate-pdf/fonts.server.ts";
+  CertificateFonts,
+  cleanText,
+  splitAt,
+  widthOf,
+  type LatinFace,
+  type MixedText,
+} from "#app/models/certificate-pdf/fonts.server.ts";
 import { qrCodePath } from "#app/models/certificate-pdf/qr.server.ts";
 import { checkCertificateCode, formatCertificateCode } from "#app/utils/certificate-code.ts";
 import { formatDate, formatMinutes } from "#app/utils/format.ts";
@@ -49,7 +48,8 @@ export async function renderCertificatePdf(data: CertificatePdfData): Promise<Ui
   const checked = checkCertificateCode(data.code);
   if (checked.status !== "valid") throw new Error(`Certificate code ${JSON.stringify(data.code)} is ${checked.status}`);
   if (!/^https?:\/\/\S+$/.test(data.verifyUrl)) throw new Error(`verifyUrl must be an absolute http(s) URL: ${data.verifyUrl}`);
-  if (!cleanText(data.learnerName) || !cleanText(data.moduleTitle)) throw new Error("A certificate needs a learner name and a module title");
+  if (!cleanText(data.learnerName) || !cleanText(data.moduleTitle))
+    throw new Error("A certificate needs a learner name and a module title");
   const code = formatCertificateCode(checked.code);
 
   const pdf = await PDFDocument.create();
@@ -58,7 +58,9 @@ export async function renderCertificatePdf(data: CertificatePdfData): Promise<Ui
   const now = new Date();
   pdf.setTitle(`Certificate ${code}`, { showInWindowTitleBar: true });
   pdf.setAuthor("Distinct");
-  pdf.setSubject(`Certificate of completion: ${data.learnerName}, ${data.moduleTitle} (version ${data.moduleVersion})`);
+  pdf.setSubject(
+    `Certificate of completion: ${cleanText(data.learnerName)}, ${cleanText(data.moduleTitle)} (version ${data.moduleVersion})`,
+  );
   pdf.setKeywords(["certificate", "CPD", code]);
   pdf.setCreator("Distinct");
   pdf.setProducer("Distinct (pdf-lib)");
@@ -109,7 +111,13 @@ export async function renderCertificatePdf(data: CertificatePdfData): Promise<Ui
   const rowGap = 22;
   let detailY = bandCentreY + ((details.length - 1) * rowGap) / 2 - 4;
   for (const [label, value] of details) {
-    drawLeft(page, await shape(label.toUpperCase(), "sansSemiBold"), { x: 78, y: detailY, size: 7.5, color: MUTED, letterSpacing: 1 });
+    drawLeft(page, await shape(label.toUpperCase(), "sansSemiBold"), {
+      x: 78,
+      y: detailY,
+      size: 7.5,
+      color: MUTED,
+      letterSpacing: 1,
+    });
     drawFittedLeft(page, await shape(value, "sans"), { x: 160, y: detailY, size: 11, maxWidth: 150, color: INK });
     detailY -= rowGap;
   }
@@ -120,14 +128,36 @@ export async function renderCertificatePdf(data: CertificatePdfData): Promise<Ui
   const columnX = 680;
   const label = await shape("CERTIFICATE CODE", "sansSemiBold");
   drawCentred(page, label, { x: columnX, y: bandCentreY + 78, size: 7.5, color: MUTED, letterSpacing: 1 });
-  drawCentred(page, await shape(code, "sansSemiBold"), { x: columnX, y: bandCentreY + 57, size: 17, color: NAVY, letterSpacing: 1.2 });
+  drawCentred(page, await shape(code, "sansSemiBold"), {
+    x: columnX,
+    y: bandCentreY + 57,
+    size: 17,
+    color: NAVY,
+    letterSpacing: 1.2,
+  });
   const qrSide = 92;
   drawQrCode(page, data.verifyUrl, { x: columnX - qrSide / 2, top: bandCentreY + 46, side: qrSide });
   const captionSize = 7.5;
   const captionY = bandCentreY + 46 - qrSide - 10;
-  drawCentred(page, await shape("Check this certificate at", "sans"), { x: columnX, y: captionY, size: captionSize, color: MUTED });
-  drawFitted(page, await shape(data.verifyUrl, "sans"), { x: columnX, y: captionY - 11, size: captionSize, maxWidth: 210, color: INK });
-  drawCentred(page, await shape("or scan the QR code", "sans"), { x: columnX, y: captionY - 22, size: captionSize, color: MUTED });
+  drawCentred(page, await shape("Check this certificate at", "sans"), {
+    x: columnX,
+    y: captionY,
+    size: captionSize,
+    color: MUTED,
+  });
+  drawFitted(page, await shape(data.verifyUrl, "sans"), {
+    x: columnX,
+    y: captionY - 11,
+    size: captionSize,
+    maxWidth: 210,
+    color: INK,
+  });
+  drawCentred(page, await shape("or scan the QR code", "sans"), {
+    x: columnX,
+    y: captionY - 22,
+    size: captionSize,
+    color: MUTED,
+  });
 
   return pdf.save();
 }
@@ -316,8 +346,10 @@ async function drawRevokedBand(page: PDFPage, fonts: CertificateFonts, revoked: 
   const maxWidth = 720;
   const minSize = 9;
   let reason = await fonts.shape(`This certificate is no longer valid. Reason: ${revoked.reason}`, "sans");
-  while (widthOf(reason, minSize) > maxWidth && reason.text.length > 1) {
-    reason = await fonts.shape(`${[...reason.text].slice(0, -2).join("").trimEnd()}…`, "sans");
+  for (let keep = [...reason.text].length; widthOf(reason, minSize) > maxWidth && keep > 1; ) {
+    // Jump close to the right length first: a 2,000-character reason should not take 2,000 layouts.
+    keep = Math.min(keep - 1, Math.floor((keep * maxWidth) / widthOf(reason, minSize)));
+    reason = await fonts.shape(`${[...reason.text].slice(0, keep).join("").trimEnd()}…`, "sans");
   }
   drawFitted(page, reason, { y: bottom + 20, size: 12, maxWidth, color: WHITE });
 }

@@ -5,26 +5,34 @@ import os from "node:os";
 import path from "node:path";
 import fontkit from "@pdf-lib/fontkit";
 import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream } from "pdf-lib";
-import { expect, test } from "vitest";
+import { afterAll, expect, test } from "vitest";
 import { renderCertificatePdf, type CertificatePdfData } from "#app/models/certificate-pdf.server.ts";
 import { formatCertificateCode, generateCertificateCode } from "#app/utils/certificate-code.ts";
 
 // These tests read the PDF the way people and tools will: poppler extracts the text and renders
 // the page, zbar decodes the QR code from the pixels. Without them the test fails; it never skips.
-const TOOLS = { pdftotext: "poppler-utils", pdftoppm: "poppler-utils", pdffonts: "poppler-utils", zbarimg: "zbar-tools" } as const;
+const TOOLS = {
+  pdftotext: "poppler-utils",
+  pdftoppm: "poppler-utils",
+  pdffonts: "poppler-utils",
+  zbarimg: "zbar-tools",
+} as const;
 
 function run(tool: keyof typeof TOOLS, args: string[]): string {
   try {
     return execFileSync(tool, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   } catch (error) {
     if (error instanceof Error && "code" in error && error.code === "ENOENT") {
-      throw new Error(`${tool} is not installed: install poppler-utils and zbar-tools (apt-get install poppler-utils zbar-tools)`);
+      throw new Error(
+        `${tool} is not installed: install poppler-utils and zbar-tools (apt-get install poppler-utils zbar-tools)`,
+      );
     }
     throw error;
   }
 }
 
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "certificate-pdf-"));
+afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
 function sample(overrides: Partial<CertificatePdfData> = {}): CertificatePdfData {
   const code = generateCertificateCode();
@@ -55,8 +63,7 @@ function extractText(file: string): string {
   return run("pdftotext", ["-enc", "UTF-8", file, "-"]).normalize("NFKC").replace(/\s+/g, " ");
 }
 
-const longName =
-  "Maximilian Alexander Fitzgerald-Montgomery-Worthington Ó Súilleabháin de la Cruz Wiśniewski Smith-Li";
+const longName = "Maximilian Alexander Fitzgerald-Montgomery-Worthington Ó Súilleabháin de la Cruz Wiśniewski Smith-Li";
 const longTitle =
   "Recognising stalking, harassment and malicious communications: a practical guide for call handlers, front-counter staff and response officers in England and Wales";
 
@@ -168,7 +175,12 @@ test("a revoked certificate says so in words, with the date and reason, and stil
 });
 
 test("names and titles with no spaces still shrink to fit inside the border", async () => {
-  const data = sample({ learnerName: "W".repeat(100), moduleTitle: "M".repeat(200), organisationName: "O".repeat(120) });
+  const data = sample({
+    learnerName: "W".repeat(100),
+    moduleTitle: "M".repeat(200),
+    organisationName: "O".repeat(120),
+    revoked: { at: new Date("2027-03-03T12:00:00Z"), reason: "A very long reason. ".repeat(100) },
+  });
   const { file } = await writePdf(data);
   // pdftotext -bbox gives every word's box in points: none may cross the inner border (26.5 pt).
   const html = run("pdftotext", ["-bbox", file, "-"]);
@@ -180,7 +192,11 @@ test("names and titles with no spaces still shrink to fit inside the border", as
     expect(Number(yMin), word).toBeGreaterThan(31);
     expect(Number(yMax), word).toBeLessThan(595 - 31);
   }
-  expect(extractText(file)).toContain("W".repeat(100));
+  const text = extractText(file);
+  expect(text).toContain("W".repeat(100));
+  expect(text).toContain("REVOKED on 3 March 2027");
+  // Cut short with an ellipsis (which NFKC turns into three dots).
+  expect(text).toMatch(/Reason: (A very long reason\. )+A very\.\.\./);
 });
 
 test("a code that fails its check or a relative verify URL is refused", async () => {

@@ -114,7 +114,8 @@ test("twin errors (aa → bb) next to each other or one apart are detected", () 
         if (code[i] !== code[i + gap]) continue;
         for (const b of alphabet) {
           if (b === code[i]) continue;
-          if (checkCertificateCode(replaceAt(replaceAt(code, i, b), i + gap, b)).status !== "typo") missed.push(`${code}: ${b}${b} at ${i}+${gap}`);
+          if (checkCertificateCode(replaceAt(replaceAt(code, i, b), i + gap, b)).status !== "typo")
+            missed.push(`${code}: ${b}${b} at ${i}+${gap}`);
         }
       }
     }
