@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import fontkit from "@pdf-lib/fontkit";
 import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream } from "pdf-lib";
-import { afterAll, expect, test } from "vitest";
+import { afterAll, expect, test, vi } from "vitest";
 import { renderCertificatePdf, type CertificatePdfData } from "#app/models/certificate-pdf.server.ts";
 import { formatCertificateCode, generateCertificateCode } from "#app/utils/certificate-code.ts";
 
@@ -70,6 +70,7 @@ const longTitle =
 test.each([
   { learnerName: "Łukasz Wiśniewski" },
   { learnerName: "Siobhán Ní Bhriain" },
+  { learnerName: "Siobha\u0301n Ni\u0301 Bhriain (typed with combining accents)" },
   { learnerName: "Gwenllïan Ŵyn" },
   { learnerName: "李雷" },
   { learnerName: "Chen 陈伟" },
@@ -197,6 +198,17 @@ test("names and titles with no spaces still shrink to fit inside the border", as
   expect(text).toContain("REVOKED on 3 March 2027");
   // Cut short with an ellipsis (which NFKC turns into three dots).
   expect(text).toMatch(/Reason: (A very long reason\. )+A very\.\.\./);
+});
+
+test("a character no font has is drawn as a box and logged by code point, without the name", async () => {
+  vi.stubEnv("LOG_LEVEL", "warn");
+  const warn = vi.spyOn(console, "error").mockImplementation(() => undefined);
+  await renderCertificatePdf(sample({ learnerName: "Sam 김" }));
+  vi.unstubAllEnvs();
+  expect(warn).toHaveBeenCalledTimes(1);
+  expect(String(warn.mock.calls[0]?.[0])).toMatch(/no certificate font has these characters.*codePoints=U\+AE40$/);
+  expect(String(warn.mock.calls[0]?.[0])).not.toContain("Sam");
+  warn.mockRestore();
 });
 
 test("a code that fails its check or a relative verify URL is refused", async () => {

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import fontkit from "@pdf-lib/fontkit";
 import type { PDFDocument, PDFFont } from "pdf-lib";
+import { createLogger } from "#app/utils/logger.server.ts";
 
 /**
  * Fonts for certificates: Noto Serif and Noto Sans for Latin, Greek and Cyrillic, and Noto Sans SC
@@ -33,6 +34,7 @@ const NO_POSITIONING = { kern: false, mark: false, mkmk: false, dist: false, cur
 type LoadedFace = { bytes: Uint8Array; font: fontkit.Font };
 
 const require = createRequire(import.meta.url);
+const log = createLogger("certificate-pdf");
 // One read and one parse per face per process. A failed read is forgotten so the next request retries.
 const loadedFaces = new Map<Face, Promise<LoadedFace>>();
 // pdf-lib parses the font bytes again for every document it embeds them in (26 ms for Noto Sans SC);
@@ -128,7 +130,8 @@ export class CertificateFonts {
 
   /**
    * Split `text` into runs: each character goes to `face` if it has a glyph, otherwise to the
-   * CJK fallback, otherwise stays with `face` (and shows as a box: better than dropping it).
+   * CJK fallback, otherwise stays with `face` and shows as an empty box (logged as a warning):
+   * Arabic, Hebrew, Hangul, Indic scripts and emoji need fonts we do not ship yet.
    * Combining marks and spaces stay with the run before them so accents sit on their letter.
    */
   async shape(rawText: string, face: LatinFace): Promise<MixedText> {
@@ -136,6 +139,7 @@ export class CertificateFonts {
     const primary = (await loadFace(face)).font;
     let fallback: fontkit.Font | undefined;
     const pieces: { text: string; face: Face; font: fontkit.Font }[] = [];
+    const missing = new Set<string>();
     for (const char of text) {
       const codePoint = char.codePointAt(0) ?? 0;
       const last = pieces.at(-1);
@@ -145,9 +149,14 @@ export class CertificateFonts {
       } else if (!primary.hasGlyphForCodePoint(codePoint)) {
         fallback ??= (await loadFace("cjk")).font;
         if (fallback.hasGlyphForCodePoint(codePoint)) chosen = { face: "cjk", font: fallback };
+        else missing.add(`U+${codePoint.toString(16).toUpperCase().padStart(4, "0")}`);
       }
       if (last && last.face === chosen.face) last.text += char;
       else pieces.push({ text: char, face: chosen.face, font: chosen.font });
+    }
+    if (missing.size > 0) {
+      // Code points only, not the text: it is usually someone's name.
+      log.warn("no certificate font has these characters; they print as empty boxes", { codePoints: [...missing].join(" ") });
     }
     const runs = await Promise.all(pieces.map(async (piece) => ({ text: piece.text, font: await this.embed(piece.face) })));
     return { text, runs };
