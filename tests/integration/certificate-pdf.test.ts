@@ -23,9 +23,7 @@ function run(tool: keyof typeof TOOLS, args: string[]): string {
     return execFileSync(tool, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   } catch (error) {
     if (error instanceof Error && "code" in error && error.code === "ENOENT") {
-      throw new Error(
-        `${tool} is not installed: install poppler-utils and zbar-tools (apt-get install poppler-utils zbar-tools)`,
-      );
+      throw new Error(`${tool} is not installed: install ${TOOLS[tool]} (apt-get install poppler-utils zbar-tools)`);
     }
     throw error;
   }
