@@ -49,7 +49,10 @@ async function main() {
   const publicDir = path.join(projectRoot(), "public");
   // Fingerprinted build output: cache for a year.
   app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y" }));
-  app.use(express.static(publicDir, { maxAge: "1h" }));
+  // Other public files have an extension; page addresses do not, so they skip
+  // the filesystem lookup static serving would cost on every page view.
+  const publicFiles = express.static(publicDir, { maxAge: "1h" });
+  app.use((req, res, next) => (path.extname(req.path) ? publicFiles(req, res, next) : next()));
 
   // Cross-site form posts are refused outright (belt and braces beside
   // SameSite=Lax cookies). Requests without an Origin (curl, Stripe) pass.

@@ -4,6 +4,7 @@ import { getEnv } from "#app/utils/env.server.ts";
 import { createLogger } from "#app/utils/logger.server.ts";
 import { hitRateLimit } from "#app/utils/rate-limit.server.ts";
 import { getClientAddress } from "#app/utils/request-context.server.ts";
+import { forgetVerifiedSession } from "#app/utils/session.server.ts";
 
 const log = createLogger("account");
 
@@ -101,6 +102,7 @@ export async function signIn(request: Request, input: { email: string; password:
 }
 
 export async function signOut(request: Request): Promise<Headers> {
+  forgetVerifiedSession(request);
   try {
     const { headers } = await getAuth().api.signOut({ headers: request.headers, returnHeaders: true });
     return headers;

@@ -16,19 +16,52 @@ function toRole(value: unknown): PlatformRole {
   return PLATFORM_ROLES.find((role) => role === value) ?? "user";
 }
 
+/**
+ * Verified sessions, per process, for a few seconds. better-auth's cookie
+ * cache already trusts the signed session cookie for 5 minutes; this saves
+ * re-verifying the same cookie on every request (about a millisecond of
+ * better-auth's machinery each time). Keyed by the exact session cookies, so a
+ * new or refreshed cookie is looked up afresh; signing out evicts its entry.
+ */
+const VERIFIED_TTL_MS = 30_000;
+const VERIFIED_MAX = 10_000;
+const verified = new Map<string, { session: CurrentSession; until: number }>();
+
+function sessionCookieKey(request: Request): string | null {
+  const header = request.headers.get("cookie");
+  if (!header) return null;
+  const parts = header
+    .split(";")
+    .map((c) => c.trim())
+    .filter((c) => /^(__Secure-)?distinct\.session_(token|data)=/.test(c))
+    .sort();
+  return parts.length > 0 ? parts.join("; ") : null;
+}
+
+export function forgetVerifiedSession(request: Request): void {
+  const key = sessionCookieKey(request);
+  if (key) verified.delete(key);
+}
+
 async function lookup(request: Request): Promise<CurrentSession | null> {
+  const key = sessionCookieKey(request);
+  if (!key) return null;
+  const hit = verified.get(key);
+  if (hit && hit.until > Date.now()) return hit.session;
+  if (hit) verified.delete(key);
   const { headers, response } = await getAuth().api.getSession({
     headers: request.headers,
     returnHeaders: true,
   });
   // A refreshed cookie cache or session expiry comes back as Set-Cookie:
   // hand it to the response through the request context.
+  const refreshed = headers.getSetCookie();
   const context = getRequestContext();
-  if (context) for (const cookie of headers.getSetCookie()) context.appendSetCookie(cookie);
+  if (context) for (const cookie of refreshed) context.appendSetCookie(cookie);
   if (!response) return null;
   const { user, session } = response;
   if (user.banned) return null;
-  return {
+  const current: CurrentSession = {
     user: {
       id: user.id,
       name: user.name,
@@ -39,6 +72,12 @@ async function lookup(request: Request): Promise<CurrentSession | null> {
     sessionId: session.id,
     activeOrganizationId: session.activeOrganizationId ?? null,
   };
+  // Only cookies that are still current are worth remembering.
+  if (refreshed.length === 0) {
+    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value ?? "");
+    verified.set(key, { session: current, until: Math.min(Date.now() + VERIFIED_TTL_MS, new Date(session.expiresAt).getTime()) });
+  }
+  return current;
 }
 
 /** The signed-in session, or null. Looked up once per request however many loaders ask. */

@@ -9,8 +9,16 @@ import { httpBench } from "./http-bench.ts";
 
 const only = process.argv[2];
 
+import { postgresForBench } from "./postgres.ts";
+
 if (!only || only === "http") {
-  printSection("HTTP (production build, embedded database, 10 connections, 10 s each)", await httpBench());
+  printSection("HTTP, embedded database (production build, 10 connections, median of 5 interleaved 5 s rounds)", await httpBench());
+  const postgres = await postgresForBench();
+  if (postgres) {
+    printSection(`HTTP, PostgreSQL at ${new URL(postgres).host} (same runs)`, await httpBench(postgres));
+  } else {
+    console.log("\nHTTP, PostgreSQL: no server found (set BENCH_DATABASE_URL, or run one on 127.0.0.1:5432): not measured");
+  }
 }
 
 // Standalone benches, each its own process so their timings do not share a warm heap.

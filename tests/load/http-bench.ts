@@ -8,63 +8,38 @@
  * and how many MDX compiles and database statements one lesson request costs.
  * Prints figures; asserts nothing.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
+import pg from "pg";
 import { ROOT, type BenchLine, fmt, waitForHealthy } from "./common.ts";
 
 const PORT = 3300;
 const BASE = `http://127.0.0.1:${PORT}`;
 const LEARNERS = 300;
-const PASSWORD = "bench learner password";
-const SLUG = "recognising-stalking";
+const ROUNDS = 5;
+import { BENCH_PASSWORD as PASSWORD, BENCH_SLUG } from "./seed-http-bench-shared.ts";
+const SLUG = BENCH_SLUG;
 
 type Prepared = { learners: { email: string; attemptId: string; form: string }[]; lessonKey: string };
 
-/** Creates learners with progress and open attempts, before the server starts (it holds the database after). */
-async function prepare(env: Record<string, string>): Promise<Prepared> {
-  Object.assign(process.env, env);
-  const { openConfiguredDatabase } = await import("#app/boot.server.ts");
-  const { migrateDatabase, projectRoot } = await import("#db/client.ts");
-  const { importContent } = await import("#app/content/import.server.ts");
-  const { getAuth } = await import("#app/utils/auth.server.ts");
-  const { startModule, completeLesson } = await import("#app/models/enrolment.server.ts");
-  const { startAttempt } = await import("#app/models/quiz-attempt.server.ts");
-  const { getQuizBankWithAnswers, getCurrentVersion } = await import("#app/models/module.server.ts");
-  const { answerFields } = await import("#tests/quiz-answers.ts");
-  const { quizAttempts } = await import("#db/schema/index.ts");
-  const { eq } = await import("drizzle-orm");
-
-  const { handle, lock } = await openConfiguredDatabase("npm run bench (seeding)");
-  try {
-    await migrateDatabase(handle);
-    await importContent({ handle, contentDir: path.join(projectRoot(), "content", "modules"), publishedBy: "bench" });
-    const context = await getAuth().$context;
-    const hash = await context.password.hash(PASSWORD);
-    const version = await getCurrentVersion(SLUG);
-    if (!version) throw new Error(`No module ${SLUG}`);
-    const bank = await getQuizBankWithAnswers(version.id);
-    const learners: Prepared["learners"] = [];
-    for (let i = 0; i < LEARNERS; i++) {
-      const email = `bench-${i}@force.example.org`;
-      const user = await context.internalAdapter.createUser({ email, name: `Bench Learner ${i}`, emailVerified: true }, { method: "admin" });
-      await context.internalAdapter.linkAccount({ userId: user.id, providerId: "credential", accountId: user.id, password: hash });
-      await startModule({ userId: user.id, slug: SLUG });
-      for (const lesson of version.lessons.slice(0, 2)) await completeLesson({ userId: user.id, slug: SLUG, lessonKey: lesson.key });
-      const attemptId = await startAttempt(user.id, SLUG);
-      const [attempt] = await handle.db.select().from(quizAttempts).where(eq(quizAttempts.id, attemptId));
-      const questions = attempt!.questionIds.map((id) => bank!.questions.find((q) => q.id === id)!);
-      const fields = answerFields(questions, (_q, n) => n % 3 !== 0);
-      learners.push({ email, attemptId, form: new URLSearchParams([...fields, ["intent", "submit"]]).toString() });
-    }
-    return { learners, lessonKey: version.lessons[2]?.key ?? version.lessons[0]!.key };
-  } finally {
-    await handle.close();
-    lock?.release();
-  }
+/**
+ * Seeds learners with progress and open attempts before the server starts (it
+ * holds the database after), in a child process so each run's configuration
+ * and database handle start clean.
+ */
+function prepare(env: Record<string, string>): Prepared {
+  const seeded = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "tests", "load", "seed-http-bench.ts"), String(LEARNERS)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (seeded.status !== 0) throw new Error(`seeding failed:\n${seeded.stderr}`);
+  return JSON.parse(seeded.stdout.trim().split("\n").pop() ?? "{}") as Prepared;
 }
 
 async function signIn(email: string): Promise<string> {
@@ -92,15 +67,36 @@ function run(options: autocannon.Options): Promise<autocannon.Result> {
   });
 }
 
-export async function httpBench(): Promise<BenchLine[]> {
+/**
+ * One run of the whole HTTP benchmark. `databaseUrl` null: the embedded
+ * database (queries run on the server's own thread); otherwise a fresh
+ * database created on that PostgreSQL server for the run and dropped after.
+ */
+export async function httpBench(databaseUrl: string | null = null): Promise<BenchLine[]> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "distinct-bench-"));
+  let dropDatabase: (() => Promise<void>) | null = null;
+  let benchUrl = "";
+  if (databaseUrl) {
+    const name = `distinct_bench_${process.pid}`;
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    await admin.query(`drop database if exists ${name}`);
+    await admin.query(`create database ${name}`);
+    const url = new URL(databaseUrl);
+    url.pathname = `/${name}`;
+    benchUrl = url.toString();
+    dropDatabase = async () => {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    };
+  }
   const env: Record<string, string> = {
     NODE_ENV: "production",
     PORT: String(PORT),
     HOST: "127.0.0.1",
     APP_URL: BASE,
     DATA_DIR: dataDir,
-    DATABASE_URL: "",
+    DATABASE_URL: benchUrl,
     SMTP_URL: "",
     BETTER_AUTH_SECRET: crypto.randomBytes(32).toString("hex"),
     AUTH_RATE_LIMIT: "100000",
@@ -108,8 +104,10 @@ export async function httpBench(): Promise<BenchLine[]> {
     LOG_LEVEL: "warn",
   };
   console.log(`Seeding ${LEARNERS} learners with progress and open attempts…`);
-  const prepared = await prepare(env);
-  const server: ChildProcess = spawn(process.execPath, [path.join(ROOT, "build", "index.js")], {
+  const prepared = prepare(env);
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server during the run.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const server: ChildProcess = spawn(process.execPath, [...nodeArgs, path.join(ROOT, "build", "index.js")], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "ignore", "inherit"],
@@ -132,11 +130,25 @@ export async function httpBench(): Promise<BenchLine[]> {
     const queriesPerLesson = (after.queries - before.queries - 1) / N; // one /healthz query in between
     const compilesPerLesson = (after.mdxCompiles - before.mdxCompiles) / N;
 
-    const common = { connections: 10, duration: 10, headers: { Cookie: cookie } };
-    await run({ url: `${BASE}${lessonPath}`, ...common, duration: 3 }); // warm-up
-    const a = await run({ url: `${BASE}${lessonPath}`, ...common });
-    const b = await run({ url: `${BASE}/accessibility`, ...common });
-    const c = await run({ url: `${BASE}/build/bench-static.html`, ...common });
+    const common = { connections: 10, duration: 5, headers: { Cookie: cookie } };
+    // Warm-up: JIT and caches, for every page measured.
+    for (const url of [lessonPath, "/accessibility", "/build/bench-static.html"]) await run({ url: `${BASE}${url}`, ...common, duration: 4 });
+    // Interleaved rounds, median of each: the machine's other load shifts all three alike.
+    const rounds: { a: autocannon.Result; b: autocannon.Result; c: autocannon.Result }[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      rounds.push({
+        a: await run({ url: `${BASE}${lessonPath}`, ...common }),
+        b: await run({ url: `${BASE}/accessibility`, ...common }),
+        c: await run({ url: `${BASE}/build/bench-static.html`, ...common }),
+      });
+    }
+    const median = (key: "a" | "b" | "c") => {
+      const sorted = rounds.map((r) => r[key]).sort((x, y) => x.requests.average - y.requests.average);
+      return sorted[Math.floor(sorted.length / 2)]!;
+    };
+    const [a, b, c] = [median("a"), median("b"), median("c")];
+    const ratios = rounds.map((r) => r.a.requests.average / r.b.requests.average).sort();
+
 
     console.log(`Signing in ${prepared.learners.length} learners for the quiz-submit run…`);
     const sessions: string[] = [];
@@ -174,7 +186,7 @@ export async function httpBench(): Promise<BenchLine[]> {
       line("(a) lesson page, signed-in learner with progress", a),
       line("(b) page with no loader (framework ceiling)", b),
       line("(c) static file of the lesson page's size", c),
-      { name: "a/b", value: (a.requests.average / b.requests.average).toFixed(2) },
+      { name: "a/b", value: `${(a.requests.average / b.requests.average).toFixed(2)} (per round: ${ratios.map((r) => r.toFixed(2)).join(", ")})` },
       { name: "b/c", value: (b.requests.average / c.requests.average).toFixed(2) },
       { name: "MDX compiles per lesson request", value: String(compilesPerLesson) },
       { name: "database statements per lesson request", value: queriesPerLesson.toFixed(2) },
@@ -188,5 +200,6 @@ export async function httpBench(): Promise<BenchLine[]> {
     server.kill("SIGTERM");
     await new Promise((resolve) => server.once("exit", resolve));
     fs.rmSync(dataDir, { recursive: true, force: true });
+    await dropDatabase?.();
   }
 }
