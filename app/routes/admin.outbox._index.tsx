@@ -1,23 +1,18 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { TextField } from "#app/components/ui/field.tsx";
 import { Tag, type TagTone } from "#app/components/ui/tag.tsx";
 import { listOutbox, OUTBOX_PAGE_SIZE } from "#app/models/outbox.server.ts";
 import { formatDateTime, plural } from "#app/utils/format.ts";
+import { ListQuerySchema } from "#app/utils/admin-validation.ts";
 import { requirePlatformRole } from "#app/utils/session.server.ts";
-
-const QuerySchema = z.object({
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
-  q: z.string().trim().max(200).catch(""),
-});
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePlatformRole(request, "admin");
   const url = new URL(request.url);
-  const query = QuerySchema.parse({ page: url.searchParams.get("page") ?? 1, q: url.searchParams.get("q") ?? "" });
+  const query = ListQuerySchema.parse({ page: url.searchParams.get("page") ?? 1, q: url.searchParams.get("q") ?? "" });
   const { rows, total } = await listOutbox({ page: query.page, search: query.q || undefined });
   return { rows, total, page: query.page, q: query.q, pages: Math.max(1, Math.ceil(total / OUTBOX_PAGE_SIZE)) };
 }

@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ProgressBar } from "#app/components/ui/progress-bar.tsx";
@@ -10,12 +9,8 @@ import { completeLesson, NotFoundError, startModule } from "#app/models/enrolmen
 import { lessonView } from "#app/models/learner-view.server.ts";
 import { formatMinutes } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
+import { LessonActionSchema } from "#app/utils/learning-validation.ts";
 import { requireUser } from "#app/utils/session.server.ts";
-
-const ActionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("complete") }),
-  z.object({ intent: z.literal("start") }),
-]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -28,7 +23,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const slug = params.slug ?? "";
   const lessonKey = params.lesson ?? "";
-  const parsed = ActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = LessonActionSchema.safeParse(Object.fromEntries(await request.formData()));
   invariantResponse(parsed.success, "Unknown action: use the buttons on the lesson page.", { status: 400 });
   try {
     if (parsed.data.intent === "start") {

@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Button, ButtonLink } from "#app/components/ui/button.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
@@ -11,9 +10,8 @@ import { NotFoundError, startModule } from "#app/models/enrolment.server.ts";
 import { moduleOverview } from "#app/models/learner-view.server.ts";
 import { formatDate, formatMinutes, plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
+import { StartModuleSchema } from "#app/utils/learning-validation.ts";
 import { getUser, requireUser } from "#app/utils/session.server.ts";
-
-const ActionSchema = z.object({ intent: z.literal("start") });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await getUser(request);
@@ -24,7 +22,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const parsed = ActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = StartModuleSchema.safeParse(Object.fromEntries(await request.formData()));
   invariantResponse(parsed.success, "Unknown action.", { status: 400 });
   try {
     await startModule({ userId: user.id, slug: params.slug ?? "" });

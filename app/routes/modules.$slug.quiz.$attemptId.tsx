@@ -2,7 +2,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { useRef } from "react";
-import { z } from "zod";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { AttemptReview } from "#app/components/attempt-review.tsx";
 import { Button } from "#app/components/ui/button.tsx";
@@ -12,9 +11,8 @@ import { getAttemptView, QuizNotFoundError, saveAnswers, submitAttempt } from "#
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { FOUR_ELEMENTS, FOUR_LABELS } from "#app/utils/offences.ts";
 import { fieldName, fourFieldName, TamperedFormError } from "#app/utils/quiz.ts";
+import { AttemptIntentSchema } from "#app/utils/learning-validation.ts";
 import { requireUser } from "#app/utils/session.server.ts";
-
-const IntentSchema = z.enum(["save", "submit"], { error: "Use the Save or Submit button." });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -26,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const form = await request.formData();
-  const intent = IntentSchema.safeParse(form.get("intent"));
+  const intent = AttemptIntentSchema.safeParse(form.get("intent"));
   invariantResponse(intent.success, "Unknown action: use the Save or Submit button.", { status: 400 });
   const attemptId = params.attemptId ?? "";
   try {

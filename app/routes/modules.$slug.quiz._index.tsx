@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Button, ButtonLink } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
@@ -10,9 +9,8 @@ import { Tag } from "#app/components/ui/tag.tsx";
 import { AttemptNotAllowedError, QuizNotFoundError, quizOverview, startAttempt } from "#app/models/quiz-attempt.server.ts";
 import { formatDateTime, plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
+import { StartAttemptSchema } from "#app/utils/learning-validation.ts";
 import { requireUser } from "#app/utils/session.server.ts";
-
-const ActionSchema = z.object({ intent: z.literal("start") });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -26,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const parsed = ActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = StartAttemptSchema.safeParse(Object.fromEntries(await request.formData()));
   invariantResponse(parsed.success, "Unknown action: use the button on the assessment page.", { status: 400 });
   try {
     const attemptId = await startAttempt(user.id, params.slug ?? "");

@@ -1,13 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { verifyEmail } from "#app/models/account.server.ts";
-
-const TokenSchema = z.object({ token: z.string().min(1).max(2000) });
+import { VerifyEmailSchema } from "#app/utils/user-validation.ts";
 
 // GET only shows the button: mail scanners follow links, and a GET must not change state.
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -16,7 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const parsed = TokenSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = VerifyEmailSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) {
     return data({ error: "This confirmation link is incomplete. Copy the whole link from the email." }, { status: 400 });
   }

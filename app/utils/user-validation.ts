@@ -99,3 +99,6 @@ export const SetupSchema = z
       ctx.addIssue({ code: "custom", path: ["confirmPassword"], message: "The passwords do not match" });
     }
   });
+
+/** The token in an email confirmation link. */
+export const VerifyEmailSchema = z.object({ token: z.string().min(1).max(2000) });
