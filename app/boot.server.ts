@@ -3,6 +3,7 @@ import { migrateDatabase, openDatabase, projectRoot, type DatabaseHandle } from 
 import { acquireDataDirLock, type DataDirLock } from "#db/lock.ts";
 import { importContent } from "./content/import.server.ts";
 import { startScheduler, type Scheduler } from "./jobs/scheduler.server.ts";
+import { warmCertificateRenderer } from "./models/certificate-pdf.server.ts";
 import { ensureSetupToken } from "./models/setup.server.ts";
 import { setDatabase } from "./utils/db.server.ts";
 import { drainOutbox, onMailQueued } from "./utils/email.server.ts";
@@ -75,6 +76,8 @@ export async function boot(options: { owner: string; contentDir?: string }): Pro
     for (const line of report.lines) log.info(line);
     for (const problem of report.problems) log.error(problem);
     await ensureSetupToken(env.APP_URL);
+    // Load the certificate fonts now, so the first learner's PDF is not the slow one.
+    void warmCertificateRenderer();
     if (env.JOBS_IN_SERVER === "on") {
       scheduler = startScheduler({ intervalSeconds: env.JOBS_INTERVAL_SECONDS });
       let queued = false;

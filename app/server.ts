@@ -67,6 +67,19 @@ async function main() {
     next();
   });
 
+  // /certificates/:code.pdf is the PDF's public address (printed on pages and
+  // in mails); a route parameter cannot end in ".pdf", so serve it from the
+  // resource route /certificates/:code/pdf.
+  app.use((req, _res, next) => {
+    const pdf = /^\/certificates\/([A-Za-z0-9-]{1,40})\.pdf$/.exec(req.path);
+    if (pdf) {
+      // Remix builds its request from originalUrl, so both change.
+      req.url = `/certificates/${pdf[1]}/pdf${req.url.slice(req.path.length)}`;
+      req.originalUrl = req.url;
+    }
+    next();
+  });
+
   const handler = createRequestHandler({ build, mode: build.mode });
   app.all("*", (req, res, next) => {
     const clientAddress = req.ip ?? req.socket.remoteAddress ?? "unknown";

@@ -26,6 +26,9 @@ export function SiteHeader({ user }: { user: HeaderUser }) {
                 <li>
                   <NavLink to="/learning">My learning</NavLink>
                 </li>
+                <li>
+                  <NavLink to="/certificates">Certificates</NavLink>
+                </li>
                 {isStaff ? (
                   <li>
                     <NavLink to="/admin">Admin</NavLink>

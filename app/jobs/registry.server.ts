@@ -1,3 +1,4 @@
+import { sendCertificateExpiryReminders } from "#app/models/certificate.server.ts";
 import { drainOutbox } from "#app/utils/email.server.ts";
 import { createLogger } from "#app/utils/logger.server.ts";
 import { pruneRateLimits } from "#app/utils/rate-limit.server.ts";
@@ -13,6 +14,7 @@ export type Job = { name: string; run: () => Promise<Record<string, number> | vo
 
 /** Every scheduled job, in the order they run. A new feature adds its job here. */
 const jobs: Job[] = [
+  { name: "certificate-expiry-reminders", run: () => sendCertificateExpiryReminders() },
   { name: "send-mail", run: () => drainOutbox({ limit: 200 }) },
   { name: "prune-rate-limits", run: () => pruneRateLimits() },
 ];

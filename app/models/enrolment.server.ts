@@ -1,8 +1,11 @@
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Executor } from "#db/client.ts";
-import { enrolments, lessonProgress, modules } from "#db/schema/index.ts";
+import { certificates, enrolments, lessonProgress, modules } from "#db/schema/index.ts";
+import { formatCertificateCode } from "#app/utils/certificate-code.ts";
+import { certificateStatus, type CertificateStatus } from "#app/utils/certificate-status.ts";
 import { getDatabaseHandle, getDb } from "#app/utils/db.server.ts";
 import { isModuleComplete, nextStep, type ProgressFacts } from "#app/utils/progress.ts";
+import { issueCertificate } from "./certificate.server.ts";
 import { getCurrentVersion, getVersionById, type VersionSummary } from "./module.server.ts";
 import { hasPassedQuiz } from "./quiz-attempt.server.ts";
 
@@ -115,10 +118,13 @@ export async function completedLessonKeys(db: Executor, enrolmentId: string): Pr
  * last lesson or a passed assessment.
  */
 export async function completeEnrolment(tx: Executor, enrolmentId: string): Promise<void> {
-  await tx
+  const completed = await tx
     .update(enrolments)
     .set({ completedAt: sql`now()`, lastActivityAt: sql`now()` })
-    .where(and(eq(enrolments.id, enrolmentId), isNull(enrolments.completedAt)));
+    .where(and(eq(enrolments.id, enrolmentId), isNull(enrolments.completedAt)))
+    .returning({ id: enrolments.id });
+  // Completing a module issues its certificate, in the same transaction.
+  if (completed.length > 0) await issueCertificate(tx, enrolmentId);
 }
 
 /**
@@ -206,6 +212,7 @@ export type LearningItem = {
   /** Where "continue" goes. */
   continueTo: string;
   continueLabel: string;
+  certificate: { code: string; status: CertificateStatus; expiresAt: Date | null } | null;
 };
 
 /** The learner's modules: in progress (most recent first) and completed. */
@@ -215,9 +222,13 @@ export async function learningHome(userId: string): Promise<{ inProgress: Learni
       ...enrolmentColumns,
       slug: modules.slug,
       currentVersionId: modules.currentVersionId,
+      certificateCode: certificates.code,
+      certificateExpiresAt: certificates.expiresAt,
+      certificateRevokedAt: certificates.revokedAt,
     })
     .from(enrolments)
     .innerJoin(modules, eq(modules.id, enrolments.moduleId))
+    .leftJoin(certificates, eq(certificates.enrolmentId, enrolments.id))
     .where(eq(enrolments.userId, userId))
     .orderBy(desc(enrolments.lastActivityAt));
   const items: LearningItem[] = [];
@@ -244,6 +255,13 @@ export async function learningHome(userId: string): Promise<{ inProgress: Learni
       percent: version.lessons.length ? Math.round((done / version.lessons.length) * 100) : 0,
       continueTo: lesson ? `/modules/${row.slug}/${lesson.key}` : step?.kind === "quiz" ? `/modules/${row.slug}/quiz` : `/modules/${row.slug}`,
       continueLabel: lesson ? lesson.title : step?.kind === "quiz" ? "The assessment" : "Module overview",
+      certificate: row.certificateCode
+        ? {
+            code: formatCertificateCode(row.certificateCode),
+            status: certificateStatus({ expiresAt: row.certificateExpiresAt, revokedAt: row.certificateRevokedAt }),
+            expiresAt: row.certificateExpiresAt,
+          }
+        : null,
     });
   }
   return {

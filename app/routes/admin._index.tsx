@@ -20,6 +20,14 @@ export default function AdminHome() {
         {isAdmin ? (
           <li className="card">
             <h2>
+              <Link to="/admin/certificates">Certificates</Link>
+            </h2>
+            <p>Find any certificate by code, learner or module; revoke or reinstate it, with the reason audited.</p>
+          </li>
+        ) : null}
+        {isAdmin ? (
+          <li className="card">
+            <h2>
               <Link to="/admin/outbox">Email outbox</Link>
             </h2>
             <p>Every email the platform has sent or kept, with its status. Without SMTP configured, mail stays here.</p>

@@ -21,9 +21,14 @@ export default function AdminLayout() {
             </NavLink>
           </li>
           {isAdmin ? (
-            <li>
-              <NavLink to="/admin/outbox">Email outbox</NavLink>
-            </li>
+            <>
+              <li>
+                <NavLink to="/admin/certificates">Certificates</NavLink>
+              </li>
+              <li>
+                <NavLink to="/admin/outbox">Email outbox</NavLink>
+              </li>
+            </>
           ) : null}
         </ol>
       </nav>

@@ -3,6 +3,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { ButtonLink } from "#app/components/ui/button.tsx";
 import { ProgressBar } from "#app/components/ui/progress-bar.tsx";
+import { CertificateStatusTag } from "#app/components/certificate-status-tag.tsx";
+import { Notification } from "#app/components/ui/notification.tsx";
 import { Tag } from "#app/components/ui/tag.tsx";
 import { learningHome } from "#app/models/enrolment.server.ts";
 import { formatDate } from "#app/utils/format.ts";
@@ -19,6 +21,13 @@ export const meta: MetaFunction = () => [{ title: "My learning – Distinct" }];
 export default function LearningPage() {
   const { name, inProgress, completed } = useLoaderData<typeof loader>();
   const resume = inProgress[0];
+  // The latest certificate per module that is expiring or expired, unless the learner is already renewing it.
+  const renewing = new Set(inProgress.map((i) => i.slug));
+  const latest = new Map<string, (typeof completed)[number]>();
+  for (const item of completed) if (!latest.has(item.slug)) latest.set(item.slug, item);
+  const renew = [...latest.values()].filter(
+    (item) => !renewing.has(item.slug) && (item.certificate?.status === "expired" || item.certificate?.status === "expiring"),
+  );
   return (
     <>
       <span className="caption">{name}</span>
@@ -34,6 +43,22 @@ export default function LearningPage() {
           </p>
           <ButtonLink to={resume.continueTo}>Continue</ButtonLink>
         </section>
+      ) : null}
+
+      {renew.length > 0 ? (
+        <Notification tone="warning" title="Certificates to renew">
+          <ul>
+            {renew.map((item) => (
+              <li key={item.enrolmentId}>
+                {item.title}:{" "}
+                {item.certificate?.status === "expired"
+                  ? `expired on ${formatDate(item.certificate.expiresAt)}`
+                  : `expires on ${formatDate(item.certificate?.expiresAt)}`}
+                . <Link to="/certificates">Renew it</Link>
+              </li>
+            ))}
+          </ul>
+        </Notification>
       ) : null}
 
       <h2>In progress</h2>
@@ -80,6 +105,7 @@ export default function LearningPage() {
                 <th scope="col">Version</th>
                 <th scope="col">Completed</th>
                 <th scope="col">Status</th>
+                <th scope="col">Certificate</th>
               </tr>
             </thead>
             <tbody>
@@ -92,6 +118,19 @@ export default function LearningPage() {
                   <td>{formatDate(item.completedAt)}</td>
                   <td>
                     <Tag tone="success">Completed</Tag>
+                  </td>
+                  <td>
+                    {item.certificate ? (
+                      <>
+                        <CertificateStatusTag status={item.certificate.status} />{" "}
+                        <Link to={`/certificates/${item.certificate.code}`}>
+                          {item.certificate.code}
+                          <span className="visually-hidden"> for {item.title}</span>
+                        </Link>
+                      </>
+                    ) : (
+                      "None"
+                    )}
                   </td>
                 </tr>
               ))}

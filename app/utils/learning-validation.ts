@@ -17,3 +17,8 @@ export const LessonActionSchema = z.discriminatedUnion("intent", [
 export const StartAttemptSchema = z.object({ intent: z.literal("start") });
 
 export const AttemptIntentSchema = z.enum(["save", "submit"], { error: "Use the Save or Submit button." });
+
+export const RecertifySchema = z.object({
+  intent: z.literal("recertify"),
+  slug: z.string().regex(/^[a-z0-9-]{1,80}$/, "Unknown module"),
+});

@@ -211,3 +211,61 @@ export const classifyAnswers = pgTable(
     index("classify_answers_question_idx").on(t.questionId),
   ],
 );
+
+/**
+ * A certificate as issued: the learner's name, module title and version and
+ * organisation are copied at issue, so the certificate reads the same for its
+ * whole life whatever changes later. Revocation keeps the row (the public
+ * address stays valid and says "revoked").
+ */
+export const certificates = pgTable(
+  "certificates",
+  {
+    id: id(),
+    /** Canonical code (11 characters, last one a check character); shown as 4-4-3 groups. */
+    code: text("code").notNull().unique(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    organizationId: text("organization_id"),
+    /** One certificate per completed enrolment. */
+    enrolmentId: text("enrolment_id")
+      .notNull()
+      .unique()
+      .references(() => enrolments.id),
+    moduleId: text("module_id")
+      .notNull()
+      .references(() => modules.id),
+    moduleVersionId: text("module_version_id")
+      .notNull()
+      .references(() => moduleVersions.id),
+    learnerName: text("learner_name").notNull(),
+    moduleTitle: text("module_title").notNull(),
+    moduleVersion: integer("module_version").notNull(),
+    organisationName: text("organisation_name"),
+    issuedAt: at("issued_at").notNull().defaultNow(),
+    /** Null: does not expire. */
+    expiresAt: at("expires_at"),
+    cpdMinutes: integer("cpd_minutes").notNull(),
+    /** The passing score, when the module has an assessment. */
+    scorePercent: integer("score_percent"),
+    revokedAt: at("revoked_at"),
+    revokedBy: text("revoked_by"),
+    revokedReason: text("revoked_reason"),
+  },
+  (t) => [
+    index("certificates_user_idx").on(t.userId),
+    index("certificates_org_idx").on(t.organizationId),
+    index("certificates_expires_idx").on(t.expiresAt),
+  ],
+);
+
+/**
+ * Notifications already sent, by a key naming the event (e.g.
+ * "certificate-expiry:<id>:30d"). Inserting the key and queueing the mail in
+ * one transaction means one event mails once, however many instances run the job.
+ */
+export const sentNotifications = pgTable("sent_notifications", {
+  key: text("key").primaryKey(),
+  sentAt: at("sent_at").notNull().defaultNow(),
+});

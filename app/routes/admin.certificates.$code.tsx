@@ -1,0 +1,119 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { CertificateStatusTag } from "#app/components/certificate-status-tag.tsx";
+import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { summaryErrors } from "#app/components/form-errors.ts";
+import { Button } from "#app/components/ui/button.tsx";
+import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
+import { TextAreaField } from "#app/components/ui/field.tsx";
+import { CertificateNotFoundError, getCertificateFor, reinstateCertificate, revokeCertificate } from "#app/models/certificate.server.ts";
+import { CertificateAdminSchema } from "#app/utils/admin-validation.ts";
+import { formatDate, formatDateTime, formatMinutes } from "#app/utils/format.ts";
+import { invariantResponse } from "#app/utils/invariant.ts";
+import { requirePlatformRole } from "#app/utils/session.server.ts";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const admin = await requirePlatformRole(request, "admin");
+  const certificate = await getCertificateFor(admin, params.code ?? "");
+  invariantResponse(certificate, "No certificate has this code.");
+  return { certificate };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const admin = await requirePlatformRole(request, "admin");
+  const submission = parseWithZod(await request.formData(), { schema: CertificateAdminSchema });
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  try {
+    if (submission.value.intent === "revoke") await revokeCertificate(admin, params.code ?? "", submission.value.reason);
+    else await reinstateCertificate(admin, params.code ?? "", submission.value.reason);
+  } catch (error) {
+    if (error instanceof CertificateNotFoundError) throw new Response(error.message, { status: 404 });
+    throw error;
+  }
+  return redirect(`/admin/certificates/${params.code}`);
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Certificate ${data?.certificate.formattedCode ?? ""} – Administration – Distinct` },
+];
+
+export default function AdminCertificatePage() {
+  const { certificate: c } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const revoked = c.status === "revoked";
+  const [form, fields] = useForm({
+    id: revoked ? "reinstate" : "revoke",
+    lastResult: actionData?.result,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: CertificateAdminSchema }),
+    shouldValidate: "onSubmit",
+  });
+  return (
+    <>
+      <ErrorSummary errors={summaryErrors(form.errors, [fields.reason])} />
+      <p>
+        <Link to="/admin/certificates">← All certificates</Link>
+      </p>
+      <span className="caption">Certificate</span>
+      <h1 className="certificate-code">{c.formattedCode}</h1>
+      <dl className="summary-list">
+        <div className="summary-list__row">
+          <dt>Status</dt>
+          <dd>
+            <CertificateStatusTag status={c.status} />
+            {revoked ? ` on ${formatDateTime(c.revokedAt)}. Reason: ${c.revokedReason ?? "not given"}` : null}
+          </dd>
+        </div>
+        <div className="summary-list__row">
+          <dt>Learner</dt>
+          <dd>{c.learnerName}</dd>
+        </div>
+        <div className="summary-list__row">
+          <dt>Module</dt>
+          <dd>
+            {c.moduleTitle}, version {c.moduleVersion}
+          </dd>
+        </div>
+        <div className="summary-list__row">
+          <dt>Organisation</dt>
+          <dd>{c.organisationName ?? "None"}</dd>
+        </div>
+        <div className="summary-list__row">
+          <dt>Issued</dt>
+          <dd>{formatDate(c.issuedAt)}</dd>
+        </div>
+        <div className="summary-list__row">
+          <dt>Valid until</dt>
+          <dd>{c.expiresAt ? formatDate(c.expiresAt) : "Does not expire"}</dd>
+        </div>
+        <div className="summary-list__row">
+          <dt>CPD time</dt>
+          <dd>{formatMinutes(c.cpdMinutes)}</dd>
+        </div>
+        <div className="summary-list__row">
+          <dt>Public page</dt>
+          <dd>
+            <a href={c.verifyUrl}>{c.verifyUrl}</a>
+          </dd>
+        </div>
+      </dl>
+      <h2>{revoked ? "Reinstate this certificate" : "Revoke this certificate"}</h2>
+      <p>
+        {revoked
+          ? "Reinstating makes the certificate valid again. The revocation stays in the audit log."
+          : "Revoking keeps the record and its public address, which will say the certificate was revoked and when. The reason is kept in the audit log, not shown publicly."}
+      </p>
+      <Form method="post" {...getFormProps(form)} noValidate>
+        <input type="hidden" name="intent" value={revoked ? "reinstate" : "revoke"} />
+        <TextAreaField id={fields.reason.id} name={fields.reason.name} label="Reason" errors={fields.reason.errors} rows={3} />
+        <Button variant={revoked ? "primary" : "warning"}>{revoked ? "Reinstate certificate" : "Revoke certificate"}</Button>
+      </Form>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,86 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { CertificateStatusTag } from "#app/components/certificate-status-tag.tsx";
+import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { Button } from "#app/components/ui/button.tsx";
+import { TextField } from "#app/components/ui/field.tsx";
+import { CERTIFICATE_PAGE_SIZE, searchCertificates } from "#app/models/certificate.server.ts";
+import { ListQuerySchema } from "#app/utils/admin-validation.ts";
+import { formatDate, plural } from "#app/utils/format.ts";
+import { requirePlatformRole } from "#app/utils/session.server.ts";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requirePlatformRole(request, "admin");
+  const url = new URL(request.url);
+  const query = ListQuerySchema.parse({ page: url.searchParams.get("page") ?? 1, q: url.searchParams.get("q") ?? "" });
+  const { rows, total } = await searchCertificates({ q: query.q, page: query.page });
+  return { rows, total, q: query.q, page: query.page, pages: Math.max(1, Math.ceil(total / CERTIFICATE_PAGE_SIZE)) };
+}
+
+export const meta: MetaFunction = () => [{ title: "Certificates – Administration – Distinct" }];
+
+export default function AdminCertificatesPage() {
+  const { rows, total, q, page, pages } = useLoaderData<typeof loader>();
+  const link = (p: number) => `?${new URLSearchParams({ ...(q ? { q } : {}), page: String(p) })}`;
+  return (
+    <>
+      <h1>Certificates</h1>
+      <Form method="get" role="search">
+        <TextField id="certificate-search" name="q" type="search" label="Search by code, name, email or module" defaultValue={q} />
+        <Button variant="secondary">Search</Button>
+      </Form>
+      <div className="table-scroll">
+        <table>
+          <caption>
+            {plural(total, "certificate")}
+            {q ? ` matching “${q}”` : ""}, newest first
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Code</th>
+              <th scope="col">Learner</th>
+              <th scope="col">Module</th>
+              <th scope="col">Issued</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((c) => (
+              <tr key={c.id}>
+                <td>
+                  <Link to={`/admin/certificates/${c.formattedCode}`} className="certificate-code">
+                    {c.formattedCode}
+                  </Link>
+                </td>
+                <td>
+                  {c.learnerName}
+                  <div className="small secondary">{c.email}</div>
+                </td>
+                <td>
+                  {c.moduleTitle} (v{c.moduleVersion})
+                </td>
+                <td>{formatDate(c.issuedAt)}</td>
+                <td>
+                  <CertificateStatusTag status={c.status} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {pages > 1 ? (
+        <nav className="pagination" aria-label="Certificate pages">
+          {page > 1 ? <Link to={link(page - 1)}>← Newer</Link> : <span />}
+          <span>
+            Page {page} of {pages}
+          </span>
+          {page < pages ? <Link to={link(page + 1)}>Older →</Link> : <span />}
+        </nav>
+      ) : null}
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
