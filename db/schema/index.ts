@@ -1,3 +1,4 @@
 export * from "./auth.ts";
 export * from "./learning.ts";
 export * from "./platform.ts";
+export * from "./organisations.ts";

@@ -1,0 +1,179 @@
+import { sql } from "drizzle-orm";
+import { boolean, date, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { organization, team, user } from "./auth.ts";
+import { modules } from "./learning.ts";
+
+const id = () =>
+  text("id")
+    .primaryKey()
+    .$defaultFn(() => crypto.randomUUID());
+const at = (name: string) => timestamp(name, { withTimezone: true });
+
+/**
+ * Email domains whose verified addresses join an organisation automatically
+ * as learners (e.g. cambs.police.uk). A domain belongs to one organisation.
+ */
+export const organisationDomains = pgTable(
+  "organisation_domains",
+  {
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+    domain: text("domain").notNull(),
+    createdAt: at("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.domain] }), uniqueIndex("organisation_domains_domain_uidx").on(t.domain)],
+);
+
+/**
+ * The organisation's roster: everyone invited to, in, or gone from it, keyed
+ * by email. better-auth's `member` row exists only while someone is active
+ * (it is what grants access); this row keeps their profile and history, so
+ * reports still show people who have left.
+ */
+export const people = pgTable(
+  "people",
+  {
+    id: id(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+    /** Lower-cased. */
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    /** Collar or staff number, unique in the organisation when given. */
+    staffNumber: text("staff_number"),
+    /** Rank or role in the force, free text (e.g. "PC", "Call handler"). */
+    rank: text("rank"),
+    teamId: text("team_id").references(() => team.id, { onDelete: "set null" }),
+    /** Organisation role: member (learner) or admin (training lead). */
+    role: text("role", { enum: ["member", "admin"] }).notNull().default("member"),
+    status: text("status", { enum: ["invited", "active", "left"] }).notNull(),
+    userId: text("user_id").references(() => user.id, { onDelete: "set null" }),
+    invitedAt: at("invited_at"),
+    joinedAt: at("joined_at"),
+    leftAt: at("left_at"),
+    createdAt: at("created_at").notNull().defaultNow(),
+    updatedAt: at("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("people_org_email_uidx").on(t.organizationId, t.email),
+    uniqueIndex("people_org_staff_number_uidx").on(t.organizationId, t.staffNumber).where(sql`staff_number is not null`),
+    uniqueIndex("people_org_user_uidx").on(t.organizationId, t.userId).where(sql`user_id is not null`),
+    index("people_org_status_idx").on(t.organizationId, t.status),
+    index("people_org_team_idx").on(t.organizationId, t.teamId),
+    index("people_user_idx").on(t.userId),
+  ],
+);
+
+/** A module assigned to a whole organisation, a team, or named people, with a due date. */
+export const assignments = pgTable(
+  "assignments",
+  {
+    id: id(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+    moduleId: text("module_id")
+      .notNull()
+      .references(() => modules.id),
+    target: text("target", { enum: ["organisation", "team", "people"] }).notNull(),
+    teamId: text("team_id").references(() => team.id, { onDelete: "cascade" }),
+    /** Absolute due date, or null when relative. */
+    dueDate: date("due_date", { mode: "string" }),
+    /** Relative: due this many days after the person was assigned (or joined, if later). */
+    dueDays: integer("due_days"),
+    createdBy: text("created_by").notNull(),
+    createdAt: at("created_at").notNull().defaultNow(),
+    /** Withdrawn assignments stop counting; kept for history. */
+    withdrawnAt: at("withdrawn_at"),
+  },
+  (t) => [index("assignments_org_idx").on(t.organizationId), index("assignments_org_module_idx").on(t.organizationId, t.moduleId)],
+);
+
+/** The people an assignment of target "people" names. */
+export const assignmentPeople = pgTable(
+  "assignment_people",
+  {
+    assignmentId: text("assignment_id")
+      .notNull()
+      .references(() => assignments.id, { onDelete: "cascade" }),
+    personId: text("person_id")
+      .notNull()
+      .references(() => people.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.assignmentId, t.personId] }), index("assignment_people_person_idx").on(t.personId)],
+);
+
+/** Per-person extensions of an assignment's due date, with the reason. The latest counts. */
+export const assignmentExtensions = pgTable(
+  "assignment_extensions",
+  {
+    id: id(),
+    assignmentId: text("assignment_id")
+      .notNull()
+      .references(() => assignments.id, { onDelete: "cascade" }),
+    personId: text("person_id")
+      .notNull()
+      .references(() => people.id, { onDelete: "cascade" }),
+    dueDate: date("due_date", { mode: "string" }).notNull(),
+    reason: text("reason").notNull(),
+    grantedBy: text("granted_by").notNull(),
+    createdAt: at("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("assignment_extensions_lookup_idx").on(t.assignmentId, t.personId, t.createdAt)],
+);
+
+/**
+ * Seat licences: a number of learner seats for a period, bought by card
+ * (Stripe) or granted by a platform admin against a purchase order. History
+ * is kept: a change ends one row and starts another.
+ */
+export const licences = pgTable(
+  "licences",
+  {
+    id: id(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+    seats: integer("seats").notNull(),
+    validFrom: at("valid_from").notNull(),
+    validUntil: at("valid_until").notNull(),
+    source: text("source", { enum: ["manual", "stripe"] }).notNull(),
+    purchaseOrder: text("purchase_order"),
+    stripeCustomerId: text("stripe_customer_id"),
+    stripeSubscriptionId: text("stripe_subscription_id"),
+    /** The subscription's status as Stripe last told us (active, past_due, canceled...). */
+    stripeStatus: text("stripe_status"),
+    /** When Stripe last changed this row: events older than this are ignored (out of order). */
+    stripeUpdatedAt: at("stripe_updated_at"),
+    paymentFailedAt: at("payment_failed_at"),
+    endedAt: at("ended_at"),
+    note: text("note"),
+    createdBy: text("created_by"),
+    createdAt: at("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("licences_org_idx").on(t.organizationId),
+    uniqueIndex("licences_subscription_uidx").on(t.stripeSubscriptionId).where(sql`stripe_subscription_id is not null`),
+  ],
+);
+
+/** Stripe events already processed, recorded in the same transaction as their effect. */
+export const stripeEvents = pgTable("stripe_events", {
+  id: text("id").primaryKey(),
+  type: text("type").notNull(),
+  createdAt: at("created_at").notNull(),
+  processedAt: at("processed_at").notNull().defaultNow(),
+});
+
+/** Per-organisation settings that are ours rather than better-auth's. */
+export const organisationSettings = pgTable("organisation_settings", {
+  organizationId: text("organization_id")
+    .primaryKey()
+    .references(() => organization.id, { onDelete: "cascade" }),
+  stripeCustomerId: text("stripe_customer_id"),
+  /** Send training leads the weekly CSV export by email. */
+  weeklyExport: boolean("weekly_export").notNull().default(false),
+  createdAt: at("created_at").notNull().defaultNow(),
+});
