@@ -1,3 +1,4 @@
+import { sendDueReminders, sendWeeklyOverdueDigest } from "#app/models/assignment.server.ts";
 import { sendCertificateExpiryReminders } from "#app/models/certificate.server.ts";
 import { drainOutbox } from "#app/utils/email.server.ts";
 import { createLogger } from "#app/utils/logger.server.ts";
@@ -15,6 +16,8 @@ export type Job = { name: string; run: () => Promise<Record<string, number> | vo
 /** Every scheduled job, in the order they run. A new feature adds its job here. */
 const jobs: Job[] = [
   { name: "certificate-expiry-reminders", run: () => sendCertificateExpiryReminders() },
+  { name: "assignment-due-reminders", run: () => sendDueReminders() },
+  { name: "weekly-overdue-digest", run: () => sendWeeklyOverdueDigest() },
   { name: "send-mail", run: () => drainOutbox({ limit: 200 }) },
   { name: "prune-rate-limits", run: () => pruneRateLimits() },
 ];

@@ -156,3 +156,27 @@ export async function verifyEmail(token: string): Promise<AccountFailure | { ok:
     throw error;
   }
 }
+
+/**
+ * Creates an account for an invited person: the invitation mailed to this
+ * address proves it, so the address is verified at once. Returns null if an
+ * account already exists (they sign in instead).
+ */
+export async function createInvitedAccount(request: Request, input: { email: string; name: string; password: string }): Promise<AccountSuccess | AccountFailure | null> {
+  try {
+    await assertAuthRateLimit("sign-up");
+  } catch (error) {
+    if (error instanceof RateLimitedError) return rateLimited(error);
+    throw error;
+  }
+  const context = await getAuth().$context;
+  if (await context.internalAdapter.findUserByEmail(input.email)) return null;
+  const created = await context.internalAdapter.createUser({ email: input.email, name: input.name, emailVerified: true }, { method: "email-password" });
+  await context.internalAdapter.linkAccount({
+    userId: created.id,
+    providerId: "credential",
+    accountId: created.id,
+    password: await context.password.hash(input.password),
+  });
+  return signIn(request, { email: input.email, password: input.password });
+}

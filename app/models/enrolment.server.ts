@@ -5,6 +5,7 @@ import { formatCertificateCode } from "#app/utils/certificate-code.ts";
 import { certificateStatus, type CertificateStatus } from "#app/utils/certificate-status.ts";
 import { getDatabaseHandle, getDb } from "#app/utils/db.server.ts";
 import { isModuleComplete, nextStep, type ProgressFacts } from "#app/utils/progress.ts";
+import { organisationForEnrolment } from "./assignment.server.ts";
 import { issueCertificate } from "./certificate.server.ts";
 import { getCurrentVersion, getVersionById, type VersionSummary } from "./module.server.ts";
 import { hasPassedQuiz } from "./quiz-attempt.server.ts";
@@ -138,13 +139,14 @@ export async function startModule(input: { userId: string; slug: string; organiz
   if (existing && existing.completedAt === null) return existing;
   const version = await getCurrentVersion(input.slug);
   if (!version) throw new NotFoundError(`No module "${input.slug}"`);
+  const organizationId = input.organizationId !== undefined ? input.organizationId : await organisationForEnrolment(input.userId, version.moduleId);
   await db
     .insert(enrolments)
     .values({
       userId: input.userId,
       moduleId: version.moduleId,
       moduleVersionId: version.id,
-      organizationId: input.organizationId ?? null,
+      organizationId,
     })
     .onConflictDoNothing({ target: [enrolments.userId, enrolments.moduleId], where: sql`completed_at is null` });
   const open = await findEnrolment(input.userId, input.slug);

@@ -3,6 +3,7 @@ import type { Executor } from "#db/client.ts";
 import { member, organisationDomains, organisationSettings, organization, people, user } from "#db/schema/index.ts";
 import { audit, type AuditActor } from "#app/utils/audit.server.ts";
 import { getDb } from "#app/utils/db.server.ts";
+import { invitePersonIn } from "./people.server.ts";
 
 export type OrgRole = "admin" | "member";
 
@@ -102,6 +103,28 @@ export async function createOrganisation(
   await tx.insert(organisationSettings).values({ organizationId: id });
   await audit(tx, { actor, action: "organisation.created", organizationId: id, target: { type: "organisation", id }, details: input });
   return { id, name: input.name, slug: input.slug };
+}
+
+/**
+ * Creates an organisation and invites its first training lead, in one
+ * transaction. The lead accepts by the mailed link like anyone else.
+ */
+export async function createOrganisationWithLead(
+  actor: AuditActor & { id: string; name: string },
+  input: { name: string; slug: string; domains: string[]; leadName: string; leadEmail: string },
+): Promise<Organisation> {
+  return getDb().transaction(async (tx) => {
+    const org = await createOrganisation(tx, actor, { name: input.name, slug: input.slug, domains: input.domains });
+    await invitePersonIn(tx, actor, org.id, {
+      email: input.leadEmail,
+      name: input.leadName,
+      staffNumber: null,
+      rank: null,
+      teamId: null,
+      role: "admin",
+    });
+    return org;
+  });
 }
 
 /** The organisation whose allowed domains include this address's domain, if any. */

@@ -20,6 +20,14 @@ export default function AdminHome() {
         {isAdmin ? (
           <li className="card">
             <h2>
+              <Link to="/admin/organisations">Organisations</Link>
+            </h2>
+            <p>Forces and agencies: add one with its first training lead, see members, and manage licences.</p>
+          </li>
+        ) : null}
+        {isAdmin ? (
+          <li className="card">
+            <h2>
               <Link to="/admin/certificates">Certificates</Link>
             </h2>
             <p>Find any certificate by code, learner or module; revoke or reinstate it, with the reason audited.</p>

@@ -23,6 +23,9 @@ export default function AdminLayout() {
           {isAdmin ? (
             <>
               <li>
+                <NavLink to="/admin/organisations">Organisations</NavLink>
+              </li>
+              <li>
                 <NavLink to="/admin/certificates">Certificates</NavLink>
               </li>
               <li>

@@ -5,6 +5,7 @@ import { createAccessControl } from "better-auth/plugins/access";
 import { adminAc, defaultStatements, userAc } from "better-auth/plugins/admin/access";
 import type { DatabaseHandle } from "#db/client.ts";
 import * as schema from "#db/schema/index.ts";
+import { joinByEmailDomain } from "#app/models/people.server.ts";
 import { getDatabaseHandle } from "./db.server.ts";
 import { composeEmail, enqueueEmail } from "./email.server.ts";
 import { getEnv } from "./env.server.ts";
@@ -73,6 +74,10 @@ function createAuth(handle: DatabaseHandle) {
       },
     },
     emailVerification: {
+      // A confirmed address on an organisation's domain joins it as a learner.
+      afterEmailVerification: async (verified) => {
+        await joinByEmailDomain({ id: verified.id, email: verified.email, name: verified.name });
+      },
       sendOnSignUp: true,
       sendOnSignIn: true,
       autoSignInAfterVerification: false,

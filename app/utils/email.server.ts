@@ -47,6 +47,11 @@ function scheduleDrain() {
   drainSoon?.();
 }
 
+/** For mail written to the outbox in bulk (not through enqueueEmail): send soon. */
+export function requestMailDrain() {
+  scheduleDrain();
+}
+
 /** Minutes to wait before retry n (1-based); after the last, the mail is failed. */
 const RETRY_DELAYS_MINUTES = [1, 5, 30, 120, 720];
 

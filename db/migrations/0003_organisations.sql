@@ -78,6 +78,20 @@ CREATE TABLE "people" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "staff_imports" (
+	"id" text PRIMARY KEY NOT NULL,
+	"organization_id" text NOT NULL,
+	"created_by" text NOT NULL,
+	"file_name" text NOT NULL,
+	"status" text NOT NULL,
+	"csv" text,
+	"total_rows" integer NOT NULL,
+	"summary" jsonb,
+	"error" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"finished_at" timestamp with time zone
+);
+--> statement-breakpoint
 CREATE TABLE "stripe_events" (
 	"id" text PRIMARY KEY NOT NULL,
 	"type" text NOT NULL,
@@ -98,6 +112,7 @@ ALTER TABLE "organisation_settings" ADD CONSTRAINT "organisation_settings_organi
 ALTER TABLE "people" ADD CONSTRAINT "people_organization_id_organization_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organization"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "people" ADD CONSTRAINT "people_team_id_team_id_fk" FOREIGN KEY ("team_id") REFERENCES "public"."team"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "people" ADD CONSTRAINT "people_user_id_user_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."user"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "staff_imports" ADD CONSTRAINT "staff_imports_organization_id_organization_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organization"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "assignment_extensions_lookup_idx" ON "assignment_extensions" USING btree ("assignment_id","person_id","created_at");--> statement-breakpoint
 CREATE INDEX "assignment_people_person_idx" ON "assignment_people" USING btree ("person_id");--> statement-breakpoint
 CREATE INDEX "assignments_org_idx" ON "assignments" USING btree ("organization_id");--> statement-breakpoint
@@ -110,4 +125,5 @@ CREATE UNIQUE INDEX "people_org_staff_number_uidx" ON "people" USING btree ("org
 CREATE UNIQUE INDEX "people_org_user_uidx" ON "people" USING btree ("organization_id","user_id") WHERE user_id is not null;--> statement-breakpoint
 CREATE INDEX "people_org_status_idx" ON "people" USING btree ("organization_id","status");--> statement-breakpoint
 CREATE INDEX "people_org_team_idx" ON "people" USING btree ("organization_id","team_id");--> statement-breakpoint
-CREATE INDEX "people_user_idx" ON "people" USING btree ("user_id");
+CREATE INDEX "people_user_idx" ON "people" USING btree ("user_id");--> statement-breakpoint
+CREATE INDEX "staff_imports_org_idx" ON "staff_imports" USING btree ("organization_id","created_at");

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, date, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { organization, team, user } from "./auth.ts";
 import { modules } from "./learning.ts";
 
@@ -177,3 +177,30 @@ export const organisationSettings = pgTable("organisation_settings", {
   weeklyExport: boolean("weekly_export").notNull().default(false),
   createdAt: at("created_at").notNull().defaultNow(),
 });
+
+/**
+ * A staff CSV upload: checked on upload (nothing written to the roster), then
+ * applied on confirm in one transaction. The file is kept until applied so
+ * the confirm step does not need it again.
+ */
+export const staffImports = pgTable(
+  "staff_imports",
+  {
+    id: id(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+    createdBy: text("created_by").notNull(),
+    fileName: text("file_name").notNull(),
+    /** checked: waiting for confirmation; applying; applied; failed. */
+    status: text("status", { enum: ["checked", "applying", "applied", "failed"] }).notNull(),
+    csv: text("csv"),
+    totalRows: integer("total_rows").notNull(),
+    /** What applying did: invited, updated, unchanged, rejected, teams created. */
+    summary: jsonb("summary").$type<Record<string, number>>(),
+    error: text("error"),
+    createdAt: at("created_at").notNull().defaultNow(),
+    finishedAt: at("finished_at"),
+  },
+  (t) => [index("staff_imports_org_idx").on(t.organizationId, t.createdAt)],
+);
