@@ -28,6 +28,10 @@ import { EmailSchema, NameSchema } from "#app/utils/user-validation.ts";
  *   accident (or a CSV-injection attempt that would fire when our own reports
  *   are opened in Excel). Exports must still escape cells: this only keeps
  *   new ones out.
+ * - A file with no access column whose role or rank cells say "learner" or
+ *   "training lead" (how the role column was used before it meant rank) gets
+ *   a warning, not an error: the rows are valid, but a user who expects to
+ *   have made someone a training lead must be told they have not.
  * - In the optional columns "-", "–", "—", "n/a" and "none" mean blank, as
  *   spreadsheets use them; otherwise "-" would be a staff number.
  * - A string input containing U+FFFD is treated as not UTF-8: that character
@@ -179,6 +183,9 @@ const TRAINING_LEAD_FLAG: ReadonlyMap<string, StaffCsvRole> = new Map([
   ...["yes", "y", "true", "1"].map((v) => [v, "admin"] as const),
   ...["no", "n", "false", "0"].map((v) => [v, "member"] as const),
 ]);
+
+/** `headerKey` of role or rank values that look like an access level written in the wrong column. */
+const ACCESS_IN_RANK = new Set(["learner", "traininglead"]);
 
 const BLANK_PLACEHOLDERS = new Set(["-", "–", "—", "n/a", "none"]);
 
@@ -409,6 +416,7 @@ export function parseStaffCsv(input: string | Uint8Array, options: StaffCsvOptio
   const delimiterName = delimiter === ";" ? "semicolon" : "comma";
   const accessLabel = columnOf.get("access")?.label;
   const accessIsFlag = accessLabel !== undefined && headerKey(accessLabel) === "traininglead";
+  let accessInRank = 0;
 
   for (const { line, cells } of data) {
     if (cells.length > headerWidth && !isBlank(cells.slice(headerWidth))) {
@@ -531,7 +539,16 @@ export function parseStaffCsv(input: string | Uint8Array, options: StaffCsvOptio
         teams.push(team);
       }
     }
+    if (rank !== null && accessLabel === undefined && ACCESS_IN_RANK.has(headerKey(rank))) accessInRank++;
     rows.push({ line, email, name, staffNumber, team, rank, role });
+  }
+  const rankLabel = columnOf.get("rank")?.label;
+  if (accessInRank > 0 && rankLabel !== undefined) {
+    const rowsSay = accessInRank === 1 ? "1 row says" : `${formatCount(accessInRank)} rows say`;
+    warnings.push(
+      `The "${rankLabel}" column is each person's role or rank, like PC or Sergeant, but ${rowsSay} "learner" or "training lead" there. ` +
+        `That makes nobody a training lead: put "training lead" in an "access" column instead.`,
+    );
   }
 
   const newTeams = teams.filter((t) => !existing.has(teamKey(t)));

@@ -402,7 +402,7 @@ test.each(["", "-", "–", "—", "n/a", "N/A", "None"])("the role or rank place
 
 test.each(["Rank", "Job title", "Role or rank", "Position"])("a %j column is the role or rank, not access", (header) => {
   const result = parseStaffCsv(csv(`email,name,${header}`, "a@example.org,Ann,Sergeant", "b@example.org,Bo,training lead"));
-  expect(result.warnings).toEqual([]);
+  expect(result.warnings).toEqual([expect.stringMatching(new RegExp(`^The "${header}" column is each person's role or rank.*That makes nobody a training lead`))]);
   expect(result.rowErrors).toEqual([]);
   expect(result.rows.map((r) => [r.rank, r.role])).toEqual([["Sergeant", "member"], ["training lead", "member"]]);
 });
@@ -411,6 +411,31 @@ test("\"Role\" and \"Rank\" columns together are a duplicate, not a permission a
   const result = parseStaffCsv(csv("email,name,Role,Rank", "a@example.org,Ann,training lead,Sergeant"));
   expect(result.ok).toBe(false);
   expect(result.fileErrors).toEqual(['The columns "Role" and "Rank" both give the role or rank: delete one of them']);
+});
+
+test("a file made from the old template (access words in the role column) warns that nobody becomes a training lead", () => {
+  const result = parseStaffCsv(
+    csv("email,name,Role", "a@example.org,Ann,learner", "b@example.org,Bo,Training Lead", "c@example.org,Cy,Sergeant", "d@example.org,Di,training-lead"),
+  );
+  expect(result.ok).toBe(true);
+  expect(result.rowErrors).toEqual([]);
+  expect(result.rows.map((r) => [r.rank, r.role])).toEqual([
+    ["learner", "member"], ["Training Lead", "member"], ["Sergeant", "member"], ["training-lead", "member"],
+  ]);
+  expect(result.warnings).toEqual([
+    'The "Role" column is each person\'s role or rank, like PC or Sergeant, but 3 rows say "learner" or "training lead" there. ' +
+      'That makes nobody a training lead: put "training lead" in an "access" column instead.',
+  ]);
+  expect(parseStaffCsv(csv("email,name,rank", "a@example.org,Ann,Learner")).warnings).toEqual([
+    'The "rank" column is each person\'s role or rank, like PC or Sergeant, but 1 row says "learner" or "training lead" there. ' +
+      'That makes nobody a training lead: put "training lead" in an "access" column instead.',
+  ]);
+});
+
+test("access words in the role column are not questioned when there is an access column", () => {
+  const result = parseStaffCsv(csv("email,name,role,access", "a@example.org,Ann,Training lead,training lead"));
+  expect(result.warnings).toEqual([]);
+  expect(result.rows.map((r) => [r.rank, r.role])).toEqual([["Training lead", "admin"]]);
 });
 
 test("role or rank and access are independent: a PC can be a training lead", () => {
