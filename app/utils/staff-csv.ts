@@ -10,16 +10,28 @@ import { EmailSchema, NameSchema } from "#app/utils/user-validation.ts";
  * Decisions a newcomer might question:
  * - Headers are matched loosely (case, spaces, punctuation, words in brackets,
  *   accents and a documented list of synonyms in `staffCsvColumns`), because
- *   HR exports never use our names. "Rank" is deliberately NOT a synonym for
- *   role: a rank is not a permission, so that column is ignored with a warning.
- * - Role: blank, "learner" (and member, user, staff, trainee, student) give an
- *   ordinary `member`; "training lead" (any spacing or hyphens), "lead",
- *   "admin" and "administrator" give `admin`. Anything else is an error rather
- *   than a guess, since the admin role can manage every member of the force.
- * - Name and team must not start with =, +, - or @. No real name does; in a
- *   spreadsheet such a cell is a formula accident (or a CSV-injection attempt
- *   that would fire when our own reports are opened in Excel). Exports must
- *   still escape cells: this only keeps new ones out.
+ *   HR exports never use our names.
+ * - The "role" column is the person's role or rank in the force ("PC",
+ *   "Sergeant", "Call handler"), free text for their profile, as the product
+ *   brief's column list means it; so "Rank", "Job title" and "Position" are
+ *   synonyms of it. It never gives permissions in the app.
+ * - Permission comes only from the optional "access" column (or one headed
+ *   "training lead"): blank, "learner" (and member, user, staff, trainee,
+ *   student) give an ordinary `member`; "training lead" (any spacing, hyphens
+ *   or underscores), "lead", "admin" and "administrator" give `admin`. Under a
+ *   "training lead" header, yes/y/true/1 and no/n/false/0 also work, as HR
+ *   exports write flags (and an error there asks for "yes" or "no"). Anything
+ *   else is an error rather than a guess, since the admin role can manage
+ *   every member of the force.
+ * - Name, team and role or rank must not start with =, +, - or @. No real
+ *   name, team or rank does; in a spreadsheet such a cell is a formula
+ *   accident (or a CSV-injection attempt that would fire when our own reports
+ *   are opened in Excel). Exports must still escape cells: this only keeps
+ *   new ones out.
+ * - A file with no access column whose role or rank cells say "learner" or
+ *   "training lead" (how the role column was used before it meant rank) gets
+ *   a warning, not an error: the rows are valid, but a user who expects to
+ *   have made someone a training lead must be told they have not.
  * - In the optional columns "-", "–", "—", "n/a" and "none" mean blank, as
  *   spreadsheets use them; otherwise "-" would be a staff number.
  * - A string input containing U+FFFD is treated as not UTF-8: that character
@@ -28,7 +40,7 @@ import { EmailSchema, NameSchema } from "#app/utils/user-validation.ts";
  *   say how many rows it has; the upload route caps the size in bytes.
  */
 
-export type StaffCsvField = "email" | "name" | "staffNumber" | "team" | "role";
+export type StaffCsvField = "email" | "name" | "staffNumber" | "team" | "rank" | "access";
 
 /** The organisation membership roles a CSV can give. */
 export type StaffCsvRole = "member" | "admin";
@@ -43,6 +55,9 @@ export type StaffCsvRow = {
   staffNumber: string | null;
   /** Spelt as the first row that used it (or as in `existingTeams`). */
   team: string | null;
+  /** Their role or rank in the force, free text from the "role" column (NFC, inner spaces collapsed); not a permission. */
+  rank: string | null;
+  /** Their permission in the app, from the "access" column; `member` when there is none. */
   role: StaffCsvRole;
 };
 
@@ -127,31 +142,50 @@ export const staffCsvColumns = [
     example: "Response Team A",
   },
   {
-    field: "role",
+    field: "rank",
     header: "role",
     required: false,
-    alsoAccepted: ["User role", "Access role", "Access level", "Rôl"],
-    hint: "Optional. \"learner\" (the default when blank) or \"training lead\". Training leads can add staff and see everyone's progress.",
+    alsoAccepted: ["Rank", "Role or rank", "Job title", "Job role", "Position", "Rôl", "Rheng"],
+    hint: "Optional. Their role or rank, for example PC, Sergeant or Call handler. Up to 80 characters.",
+    example: "PC",
+  },
+  {
+    field: "access",
+    header: "access",
+    required: false,
+    alsoAccepted: ["Training lead", "Access level", "Access role", "User role", "Permission"],
+    hint: "Optional. \"learner\" (the default) or \"training lead\". Training leads can add staff and see everyone's progress.",
     example: "learner",
   },
 ] as const satisfies readonly StaffCsvColumnDoc[];
 
 /** For a "download a template" link (serve as text/csv). */
 export const STAFF_CSV_TEMPLATE =
-  "email,name,staff number,team,role\r\n" +
-  "jo.bloggs@example.org,Jo Bloggs,AB1234,Response Team A,learner\r\n" +
-  "sam.patel@example.org,Sam Patel,CD5678,Public Protection Unit,training lead\r\n";
+  "email,name,staff number,team,role,access\r\n" +
+  "jo.bloggs@example.org,Jo Bloggs,AB1234,Response Team A,PC,learner\r\n" +
+  "sam.patel@example.org,Sam Patel,CD5678,Public Protection Unit,Sergeant,training lead\r\n";
 
 const DEFAULT_MAX_ROWS = 20_000;
 const STAFF_NUMBER_MAX = 20;
 const TEAM_MAX = 80;
+const RANK_MAX = 80;
 const NOT_UTF8 = "The file is not UTF-8: in Excel choose 'CSV UTF-8 (Comma delimited)' when you save it";
 const TEMPLATE_HEADERS = staffCsvColumns.map((c) => c.header);
 
-const ROLE_VALUES: ReadonlyMap<string, StaffCsvRole> = new Map([
+/** Keyed by `headerKey(value)`, so case, spaces, hyphens and underscores do not matter. */
+const ACCESS_VALUES: ReadonlyMap<string, StaffCsvRole> = new Map([
   ...["learner", "member", "user", "staff", "trainee", "student"].map((v) => [v, "member"] as const),
   ...["traininglead", "lead", "admin", "administrator"].map((v) => [v, "admin"] as const),
 ]);
+
+/** Extra values for a column headed "training lead": a yes/no flag. */
+const TRAINING_LEAD_FLAG: ReadonlyMap<string, StaffCsvRole> = new Map([
+  ...["yes", "y", "true", "1"].map((v) => [v, "admin"] as const),
+  ...["no", "n", "false", "0"].map((v) => [v, "member"] as const),
+]);
+
+/** `headerKey` of role or rank values that look like an access level written in the wrong column. */
+const ACCESS_IN_RANK = new Set(["learner", "traininglead"]);
 
 const BLANK_PLACEHOLDERS = new Set(["-", "–", "—", "n/a", "none"]);
 
@@ -176,7 +210,8 @@ const FIELD_WORDS: Record<StaffCsvField, string> = {
   name: "the name",
   staffNumber: "the staff number",
   team: "the team",
-  role: "the role",
+  rank: "the role or rank",
+  access: "the access level",
 };
 
 function formatCount(n: number): string {
@@ -379,6 +414,9 @@ export function parseStaffCsv(input: string | Uint8Array, options: StaffCsvOptio
   const teamsListed = new Set<string>();
   const headerWidth = header.cells.length;
   const delimiterName = delimiter === ";" ? "semicolon" : "comma";
+  const accessLabel = columnOf.get("access")?.label;
+  const accessIsFlag = accessLabel !== undefined && headerKey(accessLabel) === "traininglead";
+  let accessInRank = 0;
 
   for (const { line, cells } of data) {
     if (cells.length > headerWidth && !isBlank(cells.slice(headerWidth))) {
@@ -463,13 +501,31 @@ export function parseStaffCsv(input: string | Uint8Array, options: StaffCsvOptio
       else team = clean;
     }
 
-    // role (optional)
+    // role or rank (optional, free text)
+    let rank: string | null = null;
+    const rankCell = cell("rank");
+    if (rankCell && rankCell.value !== "" && !BLANK_PLACEHOLDERS.has(rankCell.value.toLowerCase())) {
+      const label = capitalise(rankCell.label);
+      const clean = rankCell.value.normalize("NFC").replace(/ {2,}/g, " ");
+      if (/^[=+\-@]/.test(clean)) {
+        fail(rankCell.label, rankCell.value, `${label} must not start with "${clean[0]}": check the cell is a role or rank and not a spreadsheet formula`);
+      } else if (/\p{Cc}/u.test(rankCell.value)) {
+        fail(rankCell.label, rankCell.value, /[\n\r]/.test(rankCell.value) ? `${label} must be on one line` : `${label} must not contain tabs or other hidden characters`);
+      } else if (clean.length > RANK_MAX) fail(rankCell.label, rankCell.value, `${label} must be ${RANK_MAX} characters or fewer`);
+      else rank = clean;
+    }
+
+    // access (optional): the permission in the app
     let role: StaffCsvRole = "member";
-    const roleCell = cell("role");
-    if (roleCell && roleCell.value !== "" && !BLANK_PLACEHOLDERS.has(roleCell.value.toLowerCase())) {
-      const mapped = ROLE_VALUES.get(headerKey(roleCell.value));
+    const accessCell = cell("access");
+    if (accessCell && accessCell.value !== "" && !BLANK_PLACEHOLDERS.has(accessCell.value.toLowerCase())) {
+      const key = headerKey(accessCell.value);
+      const mapped = ACCESS_VALUES.get(key) ?? (accessIsFlag ? TRAINING_LEAD_FLAG.get(key) : undefined);
       if (mapped) role = mapped;
-      else fail(roleCell.label, roleCell.value, `${capitalise(roleCell.label)} must be "learner" or "training lead"`);
+      else {
+        const allowed = accessIsFlag ? '"yes" or "no"' : '"learner" or "training lead"';
+        fail(accessCell.label, accessCell.value, `${capitalise(accessCell.label)} must be ${allowed}`);
+      }
     }
 
     if (rowErrors.length > errorsBefore) continue;
@@ -483,7 +539,16 @@ export function parseStaffCsv(input: string | Uint8Array, options: StaffCsvOptio
         teams.push(team);
       }
     }
-    rows.push({ line, email, name, staffNumber, team, role });
+    if (rank !== null && accessLabel === undefined && ACCESS_IN_RANK.has(headerKey(rank))) accessInRank++;
+    rows.push({ line, email, name, staffNumber, team, rank, role });
+  }
+  const rankLabel = columnOf.get("rank")?.label;
+  if (accessInRank > 0 && rankLabel !== undefined) {
+    const rowsSay = accessInRank === 1 ? "1 row says" : `${formatCount(accessInRank)} rows say`;
+    warnings.push(
+      `The "${rankLabel}" column is each person's role or rank, like PC or Sergeant, but ${rowsSay} "learner" or "training lead" there. ` +
+        `That makes nobody a training lead: put "training lead" in an "access" column instead.`,
+    );
   }
 
   const newTeams = teams.filter((t) => !existing.has(teamKey(t)));

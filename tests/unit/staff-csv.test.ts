@@ -7,23 +7,33 @@ const csv = (...lines: string[]) => `${lines.join("\n")}\n`;
 const errors = (result: ReturnType<typeof parseStaffCsv>) => result.rowErrors.map((e) => [e.line, e.column, e.message]);
 const NOT_UTF8 = /^The file is not UTF-8: in Excel choose 'CSV UTF-8 \(Comma delimited\)'/;
 
-test("the template parses to a learner and a training lead", () => {
+test("the template parses cleanly to a PC learner and a Sergeant training lead", () => {
   const result = parseStaffCsv(STAFF_CSV_TEMPLATE);
   expect(result).toMatchObject({ ok: true, fileErrors: [], warnings: [], rowErrors: [], totalRows: 2 });
   expect(result.rows).toEqual([
-    { line: 2, email: "jo.bloggs@example.org", name: "Jo Bloggs", staffNumber: "AB1234", team: "Response Team A", role: "member" },
-    { line: 3, email: "sam.patel@example.org", name: "Sam Patel", staffNumber: "CD5678", team: "Public Protection Unit", role: "admin" },
+    { line: 2, email: "jo.bloggs@example.org", name: "Jo Bloggs", staffNumber: "AB1234", team: "Response Team A", rank: "PC", role: "member" },
+    { line: 3, email: "sam.patel@example.org", name: "Sam Patel", staffNumber: "CD5678", team: "Public Protection Unit", rank: "Sergeant", role: "admin" },
   ]);
+  expect(result.newTeams).toEqual(["Response Team A", "Public Protection Unit"]);
+});
+
+test("the template's header row is every column, in the documented order", () => {
+  expect(STAFF_CSV_TEMPLATE.split("\r\n")[0]).toBe("email,name,staff number,team,role,access");
+  expect(staffCsvColumns.map((c) => c.header)).toEqual(["email", "name", "staff number", "team", "role", "access"]);
 });
 
 test.each(staffCsvColumns.flatMap((c) => [c.header, ...c.alsoAccepted].map((h) => [h, c.field] as const)))(
   "the documented header %j is read as %s",
   (header, field) => {
     const headers = staffCsvColumns.map((c) => (c.field === field ? header : c.header));
-    const values: Record<string, string> = { email: "jo@example.org", name: "Jo Bloggs", staffNumber: "AB1", team: "Response", role: "training lead" };
+    const values: Record<string, string> = {
+      email: "jo@example.org", name: "Jo Bloggs", staffNumber: "AB1", team: "Response", rank: "Sergeant", access: "training lead",
+    };
     const result = parseStaffCsv(csv(headers.map((h) => `"${h}"`).join(","), staffCsvColumns.map((c) => values[c.field]).join(",")));
     expect(result.warnings).toEqual([]);
-    expect(result.rows).toEqual([{ line: 2, email: "jo@example.org", name: "Jo Bloggs", staffNumber: "AB1", team: "Response", role: "admin" }]);
+    expect(result.rows).toEqual([
+      { line: 2, email: "jo@example.org", name: "Jo Bloggs", staffNumber: "AB1", team: "Response", rank: "Sergeant", role: "admin" },
+    ]);
   },
 );
 
@@ -38,16 +48,19 @@ test.each([
   expect(result.rows.map((r) => [r.email, r.name])).toEqual([["jo@example.org", "Jo Bloggs"]]);
 });
 
-test("Welsh headers match with or without their accents", () => {
-  const result = parseStaffCsv(csv("Cyfeiriad e-bost,Enw llawn,Rhif staff,Tim,Rol", "jo@example.org,Siôn Jones,AB1,Ymateb,arweinydd"));
+test.each(["Rol", "Rôl", "Rheng"])("Welsh headers match with or without their accents (rank column %j)", (rankHeader) => {
+  const result = parseStaffCsv(csv(`Cyfeiriad e-bost,Enw llawn,Rhif staff,Tim,${rankHeader}`, "jo@example.org,Siôn Jones,AB1,Ymateb,Rhingyll"));
   expect(result.fileErrors).toEqual([]);
   expect(result.warnings).toEqual([]);
-  expect(errors(result)).toEqual([[2, "Rol", 'Rol must be "learner" or "training lead"']]);
+  expect(result.rowErrors).toEqual([]);
+  expect(result.rows.map((r) => [r.name, r.team, r.rank, r.role])).toEqual([["Siôn Jones", "Ymateb", "Rhingyll", "member"]]);
 });
 
 test("columns can come in any order", () => {
-  const result = parseStaffCsv(csv("Role,Team,Collar number,Full name,Email address", "lead,Response,ab 12,Jo Bloggs,Jo@Example.org"));
-  expect(result.rows).toEqual([{ line: 2, email: "jo@example.org", name: "Jo Bloggs", staffNumber: "AB 12", team: "Response", role: "admin" }]);
+  const result = parseStaffCsv(csv("Access,Role,Team,Collar number,Full name,Email address", "lead,Call handler,Response,ab 12,Jo Bloggs,Jo@Example.org"));
+  expect(result.rows).toEqual([
+    { line: 2, email: "jo@example.org", name: "Jo Bloggs", staffNumber: "AB 12", team: "Response", rank: "Call handler", role: "admin" },
+  ]);
 });
 
 test.each([
@@ -120,17 +133,17 @@ test("quoted commas, doubled quotes and embedded newlines, with the right line n
 
 test("spaces around a quoted cell are allowed and cells are trimmed", () => {
   const result = parseStaffCsv(csv("email , name , team", '  a@example.org ,  "Bloggs, Jo"  , \u00a0Response\u00a0 '));
-  expect(result.rows).toEqual([{ line: 2, email: "a@example.org", name: "Bloggs, Jo", staffNumber: null, team: "Response", role: "member" }]);
+  expect(result.rows).toEqual([{ line: 2, email: "a@example.org", name: "Bloggs, Jo", staffNumber: null, team: "Response", rank: null, role: "member" }]);
 });
 
 test("a semicolon-delimited file (European Excel) is read from its header", () => {
   const result = parseStaffCsv(fixture("semicolon.csv"));
   expect(result.fileErrors).toEqual([]);
   expect(result.rowErrors).toEqual([]);
-  expect(result.rows.map((r) => [r.line, r.email, r.name, r.staffNumber, r.team, r.role])).toEqual([
-    [2, "jo.bloggs@example.org", "Jo Bloggs", "AB1234", "Response, North", "member"],
-    [3, "lukasz.nowak@example.org", "Łukasz Nowak", "EF9012", "Response, North", "admin"],
-    [4, "marie.dubois@example.org", "Dubois; Marie", "GH3456", null, "member"],
+  expect(result.rows.map((r) => [r.line, r.email, r.name, r.staffNumber, r.team, r.rank, r.role])).toEqual([
+    [2, "jo.bloggs@example.org", "Jo Bloggs", "AB1234", "Response, North", "PC", "member"],
+    [3, "lukasz.nowak@example.org", "Łukasz Nowak", "EF9012", "Response, North", "Sergeant", "admin"],
+    [4, "marie.dubois@example.org", "Dubois; Marie", "GH3456", null, null, "member"],
   ]);
   expect(result.teams).toEqual(["Response, North"]);
 });
@@ -164,14 +177,14 @@ test("a tab-delimited file is refused with how to save it", () => {
 test("the Excel BOM + CRLF sample reads with synonyms, an ignored column and a blank row", () => {
   const result = parseStaffCsv(fixture("excel-bom-crlf.csv"));
   expect(result.ok).toBe(true);
-  expect(result.warnings).toEqual(['The column "Rank" will be ignored: the columns used are email, name, staff number, team, role']);
+  expect(result.warnings).toEqual(['The column "Start date" will be ignored: the columns used are email, name, staff number, team, role, access']);
   expect(result.rowErrors).toEqual([]);
   expect(result.totalRows).toBe(4);
-  expect(result.rows.map((r) => [r.line, r.email, r.name, r.staffNumber, r.team, r.role])).toEqual([
-    [2, "jo.bloggs@example.org", "Jo Bloggs", "AB1234", "Response Team A", "member"],
-    [3, "sam.patel@example.org", "Patel, Sam", "CD5678", "Public Protection Unit", "admin"],
-    [4, "siobhan.ni.bhriain@example.org", "Siobhán Ní Bhriain", "GH3456", "Response Team A", "member"],
-    [6, "gwenllian.wyn@example.org", "Gwenllïan Ŵyn", null, null, "member"],
+  expect(result.rows.map((r) => [r.line, r.email, r.name, r.staffNumber, r.team, r.rank, r.role])).toEqual([
+    [2, "jo.bloggs@example.org", "Jo Bloggs", "AB1234", "Response Team A", "PC", "member"],
+    [3, "sam.patel@example.org", "Patel, Sam", "CD5678", "Public Protection Unit", "DS", "admin"],
+    [4, "siobhan.ni.bhriain@example.org", "Siobhán Ní Bhriain", "GH3456", "Response Team A", "PC", "member"],
+    [6, "gwenllian.wyn@example.org", "Gwenllïan Ŵyn", null, null, "PCSO", "member"],
   ]);
   expect(result.teams).toEqual(["Response Team A", "Public Protection Unit"]);
 });
@@ -181,6 +194,9 @@ test("the good sample has no problems and keeps every name exactly", () => {
   expect(result).toMatchObject({ ok: true, fileErrors: [], warnings: [], rowErrors: [], totalRows: 7 });
   expect(result.rows.map((r) => r.name)).toEqual([
     "Jo Bloggs", "Sam Patel", "Łukasz Nowak", "Siobhán Ní Bhriain", "Gwenllïan Ŵyn", "李雷", "O'Connor, Mary",
+  ]);
+  expect(result.rows.map((r) => r.rank)).toEqual([
+    "PC", "Sergeant", "Call handler", "Victim hub caseworker", "Rhingyll", null, "Detective Inspector, PPU",
   ]);
   expect(result.rows.map((r) => r.role)).toEqual(["member", "admin", "member", "member", "member", "member", "admin"]);
   expect(result.teams).toEqual(["Response Team A", "Public Protection Unit", "Neighbourhood Policing", "Safeguarding, Vulnerability and Harm"]);
@@ -201,9 +217,10 @@ test("the mixed-errors sample reports each bad row with its line and column", ()
     [9, "staff number", "Staff number AB1234 is also on line 2"],
     [10, "name", 'Name must not start with "=": check the cell is the person\'s name and not a spreadsheet formula'],
     [11, "staff number", "Staff number must only include letters, numbers, hyphens (-), slashes (/) and spaces"],
-    [12, "role", 'Role must be "learner" or "training lead"'],
+    [12, "access", 'Access must be "learner" or "training lead"'],
   ]);
   expect(result.rowErrors.find((e) => e.line === 11)?.value).toBe("QR#5566");
+  expect(result.rowErrors.find((e) => e.line === 12)?.value).toBe("supervisor");
 });
 
 test.each([
@@ -222,12 +239,25 @@ test.each([
   ["staffNumber", "Ł123", "Staff number", "Staff number must only include letters, numbers, hyphens (-), slashes (/) and spaces"],
   ["team", "T".repeat(81), "Team", "Team must be 80 characters or fewer"],
   ["team", "=A1", "Unit", 'Unit must not start with "=": check the cell is a team name and not a spreadsheet formula'],
-  ["role", "sergeant", "Role", 'Role must be "learner" or "training lead"'],
-  ["role", "team lead", "Access level", 'Access level must be "learner" or "training lead"'],
+  ["rank", "=A1", "Role", 'Role must not start with "=": check the cell is a role or rank and not a spreadsheet formula'],
+  ["rank", "+Sergeant", "Rank", 'Rank must not start with "+": check the cell is a role or rank and not a spreadsheet formula'],
+  ["rank", "-PC", "Job title", 'Job title must not start with "-": check the cell is a role or rank and not a spreadsheet formula'],
+  ["rank", "@SUM(A1)", "Role", 'Role must not start with "@": check the cell is a role or rank and not a spreadsheet formula'],
+  ["rank", "R".repeat(81), "Role", "Role must be 80 characters or fewer"],
+  ["rank", "Police\nSergeant", "Rank", "Rank must be on one line"],
+  ["rank", "Police\tSergeant", "Role", "Role must not contain tabs or other hidden characters"],
+  ["access", "sergeant", "Access", 'Access must be "learner" or "training lead"'],
+  ["access", "team lead", "Access level", 'Access level must be "learner" or "training lead"'],
+  ["access", "yes", "Permission", 'Permission must be "learner" or "training lead"'],
+  ["access", "maybe", "Training lead", 'Training lead must be "yes" or "no"'],
 ] as const)("%s %j under %j: %s", (field, value, header, message) => {
-  const headers: Record<string, string> = { email: "Email", name: "Name", staffNumber: "Staff number", team: "Team", role: "Role", [field]: header };
-  const values: Record<string, string> = { email: "jo@example.org", name: "Jo Bloggs", staffNumber: "AB1", team: "Response", role: "learner", [field]: value };
-  const order = ["email", "name", "staffNumber", "team", "role"] as const;
+  const headers: Record<string, string> = {
+    email: "Email", name: "Name", staffNumber: "Staff number", team: "Team", rank: "Role", access: "Access", [field]: header,
+  };
+  const values: Record<string, string> = {
+    email: "jo@example.org", name: "Jo Bloggs", staffNumber: "AB1", team: "Response", rank: "PC", access: "learner", [field]: value,
+  };
+  const order = ["email", "name", "staffNumber", "team", "rank", "access"] as const;
   const quote = (v: string) => `"${v.replaceAll('"', '""')}"`;
   const result = parseStaffCsv(csv(order.map((f) => quote(headers[f] ?? "")).join(","), "", order.map((f) => quote(values[f] ?? "")).join(",")));
   expect(result.rowErrors).toEqual([{ line: 3, column: header, value: value.trim(), message }]);
@@ -236,8 +266,8 @@ test.each([
 });
 
 test("a row with every problem reports each column", () => {
-  const result = parseStaffCsv(csv("email,name,staff number,team,role", "nope,,#1,=X,boss"));
-  expect(errors(result).map(([, column]) => column)).toEqual(["email", "name", "staff number", "team", "role"]);
+  const result = parseStaffCsv(csv("email,name,staff number,team,role,access", "nope,,#1,=X,@boss,boss"));
+  expect(errors(result).map(([, column]) => column)).toEqual(["email", "name", "staff number", "team", "role", "access"]);
 });
 
 test("repeated emails and staff numbers name the first line, ignoring case and spacing", () => {
@@ -294,10 +324,123 @@ test.each([
   ["lead", "admin"],
   ["Admin", "admin"],
   ["administrator", "admin"],
-])("role %j is %s", (role, expected) => {
-  const result = parseStaffCsv(csv("email,name,role", `jo@example.org,Jo,${role}`));
+  ["n/a", "member"],
+  ["Trainee", "member"],
+])("access %j is %s", (access, expected) => {
+  const result = parseStaffCsv(csv("email,name,access", `jo@example.org,Jo,${access}`));
   expect(result.rowErrors).toEqual([]);
   expect(result.rows.map((r) => r.role)).toEqual([expected]);
+});
+
+test.each([
+  ["Yes", "admin"],
+  ["y", "admin"],
+  ["TRUE", "admin"],
+  ["1", "admin"],
+  ["training lead", "admin"],
+  ["No", "member"],
+  ["n", "member"],
+  ["false", "member"],
+  ["0", "member"],
+  ["learner", "member"],
+  ["", "member"],
+  ["-", "member"],
+])("under a \"Training lead\" header, %j is %s", (value, expected) => {
+  const result = parseStaffCsv(csv("email,name,Training lead", `jo@example.org,Jo,${value}`));
+  expect(result.warnings).toEqual([]);
+  expect(result.rowErrors).toEqual([]);
+  expect(result.rows.map((r) => r.role)).toEqual([expected]);
+});
+
+test("yes and no are only a flag under a \"training lead\" header, however it is spelt", () => {
+  const flag = parseStaffCsv(csv("email,name,TRAINING_LEAD", "a@example.org,Ann,yes", "b@example.org,Bo,no"));
+  expect(flag.rows.map((r) => r.role)).toEqual(["admin", "member"]);
+  const access = parseStaffCsv(csv("email,name,Access level", "a@example.org,Ann,yes", "b@example.org,Bo,no"));
+  expect(errors(access)).toEqual([
+    [2, "Access level", 'Access level must be "learner" or "training lead"'],
+    [3, "Access level", 'Access level must be "learner" or "training lead"'],
+  ]);
+});
+
+test("an \"access\" column and a \"training lead\" column together are a duplicate", () => {
+  const result = parseStaffCsv(csv("email,name,access,Training lead", "a@example.org,Ann,learner,no"));
+  expect(result.fileErrors).toEqual(['The columns "access" and "Training lead" both give the access level: delete one of them']);
+});
+
+test.each([
+  "PC", "Sergeant", "Call handler", "Victim hub caseworker", "Detective Constable (DC)", "Police Staff – Band C", "O'Neill's deputy",
+  "Rhingyll", "Ditectif Gwnstabl", "Komisarz", "Inspecteur général", "Αστυφύλακας", "Сержант", "巡査部長", "رقيب",
+])("the role or rank %j is kept exactly", (rank) => {
+  const text = csv("email,name,role", `x@example.org,Jo,"${rank}"`);
+  for (const input of [text, new TextEncoder().encode(text)]) {
+    const result = parseStaffCsv(input);
+    expect(result.rowErrors).toEqual([]);
+    expect(result.rows.map((r) => [r.rank, r.role])).toEqual([[rank, "member"]]);
+  }
+});
+
+test("a role or rank is trimmed, composed and has runs of inner spaces collapsed, but keeps its case", () => {
+  const result = parseStaffCsv(
+    csv("email,name,role", "a@example.org,Ann,  Police   Sergeant  ", "b@example.org,Bo,Inspecteur ge\u0301ne\u0301ral", "c@example.org,Cy,pcso"),
+  );
+  expect(result.rowErrors).toEqual([]);
+  expect(result.rows.map((r) => r.rank)).toEqual(["Police Sergeant", "Inspecteur g\u00e9n\u00e9ral", "pcso"]);
+});
+
+test("a role or rank of exactly 80 characters is allowed", () => {
+  const rank = `Sergeant ${"x".repeat(71)}`;
+  const result = parseStaffCsv(csv("email,name,rank", `a@example.org,Ann,${rank}`));
+  expect(result.rowErrors).toEqual([]);
+  expect(result.rows.map((r) => r.rank)).toEqual([rank]);
+});
+
+test.each(["", "-", "–", "—", "n/a", "N/A", "None"])("the role or rank placeholder %j means blank", (placeholder) => {
+  const result = parseStaffCsv(csv("email,name,role", `a@example.org,Ann,${placeholder}`));
+  expect(result.rowErrors).toEqual([]);
+  expect(result.rows.map((r) => r.rank)).toEqual([null]);
+});
+
+test.each(["Rank", "Job title", "Role or rank", "Position"])("a %j column is the role or rank, not access", (header) => {
+  const result = parseStaffCsv(csv(`email,name,${header}`, "a@example.org,Ann,Sergeant", "b@example.org,Bo,training lead"));
+  expect(result.warnings).toEqual([expect.stringMatching(new RegExp(`^The "${header}" column is each person's role or rank.*That makes nobody a training lead`))]);
+  expect(result.rowErrors).toEqual([]);
+  expect(result.rows.map((r) => [r.rank, r.role])).toEqual([["Sergeant", "member"], ["training lead", "member"]]);
+});
+
+test("\"Role\" and \"Rank\" columns together are a duplicate, not a permission and a rank", () => {
+  const result = parseStaffCsv(csv("email,name,Role,Rank", "a@example.org,Ann,training lead,Sergeant"));
+  expect(result.ok).toBe(false);
+  expect(result.fileErrors).toEqual(['The columns "Role" and "Rank" both give the role or rank: delete one of them']);
+});
+
+test("a file made from the old template (access words in the role column) warns that nobody becomes a training lead", () => {
+  const result = parseStaffCsv(
+    csv("email,name,Role", "a@example.org,Ann,learner", "b@example.org,Bo,Training Lead", "c@example.org,Cy,Sergeant", "d@example.org,Di,training-lead"),
+  );
+  expect(result.ok).toBe(true);
+  expect(result.rowErrors).toEqual([]);
+  expect(result.rows.map((r) => [r.rank, r.role])).toEqual([
+    ["learner", "member"], ["Training Lead", "member"], ["Sergeant", "member"], ["training-lead", "member"],
+  ]);
+  expect(result.warnings).toEqual([
+    'The "Role" column is each person\'s role or rank, like PC or Sergeant, but 3 rows say "learner" or "training lead" there. ' +
+      'That makes nobody a training lead: put "training lead" in an "access" column instead.',
+  ]);
+  expect(parseStaffCsv(csv("email,name,rank", "a@example.org,Ann,Learner")).warnings).toEqual([
+    'The "rank" column is each person\'s role or rank, like PC or Sergeant, but 1 row says "learner" or "training lead" there. ' +
+      'That makes nobody a training lead: put "training lead" in an "access" column instead.',
+  ]);
+});
+
+test("access words in the role column are not questioned when there is an access column", () => {
+  const result = parseStaffCsv(csv("email,name,role,access", "a@example.org,Ann,Training lead,training lead"));
+  expect(result.warnings).toEqual([]);
+  expect(result.rows.map((r) => [r.rank, r.role])).toEqual([["Training lead", "admin"]]);
+});
+
+test("role or rank and access are independent: a PC can be a training lead", () => {
+  const result = parseStaffCsv(csv("email,name,role,access", "a@example.org,Ann,PC,training lead", "b@example.org,Bo,Chief Inspector,learner"));
+  expect(result.rows.map((r) => [r.rank, r.role])).toEqual([["PC", "admin"], ["Chief Inspector", "member"]]);
 });
 
 test("staff numbers are trimmed and upper-cased; placeholders in optional columns mean blank", () => {
@@ -309,8 +452,8 @@ test("staff numbers are trimmed and upper-cased; placeholders in optional column
 });
 
 test("a row shorter than the header leaves the missing optional cells blank", () => {
-  const result = parseStaffCsv(csv("email,name,staff number,team,role", "a@example.org,Ann"));
-  expect(result.rows).toEqual([{ line: 2, email: "a@example.org", name: "Ann", staffNumber: null, team: null, role: "member" }]);
+  const result = parseStaffCsv(csv("email,name,staff number,team,role,access", "a@example.org,Ann"));
+  expect(result.rows).toEqual([{ line: 2, email: "a@example.org", name: "Ann", staffNumber: null, team: null, rank: null, role: "member" }]);
 });
 
 test("a row with more cells than column names is one error for the whole row", () => {
@@ -361,8 +504,8 @@ test("teams only come from valid rows", () => {
 });
 
 test.each([
-  ["email", "name,team", 'The file has no "email" column. The first row must be the column names, like: email,name,staff number,team,role'],
-  ["name", "email,staff number", 'The file has no "name" column. The first row must be the column names, like: email,name,staff number,team,role'],
+  ["email", "name,team", 'The file has no "email" column. The first row must be the column names, like: email,name,staff number,team,role,access'],
+  ["name", "email,staff number", 'The file has no "name" column. The first row must be the column names, like: email,name,staff number,team,role,access'],
 ])("a missing %s column is a file error", (_field, header, message) => {
   const result = parseStaffCsv(csv(header, "x,y"));
   expect(result.ok).toBe(false);
@@ -380,7 +523,7 @@ test("a file without a header row is told to add one", () => {
   const result = parseStaffCsv(csv("jo@example.org,Jo Bloggs", "sam@example.org,Sam Patel"));
   expect(result.ok).toBe(false);
   expect(result.fileErrors).toEqual([
-    "The first row must be the column names (email,name,staff number,team,role) but it looks like a person's details. Add a row of column names at the top.",
+    "The first row must be the column names (email,name,staff number,team,role,access) but it looks like a person's details. Add a row of column names at the top.",
   ]);
 });
 
@@ -400,13 +543,13 @@ test("a column repeated with the same spelling says it appears more than once", 
 });
 
 test("unknown columns are a warning and their data is ignored", () => {
-  const result = parseStaffCsv(csv("email,Rank,name,Notes,", "a@example.org,Sergeant,Ann,=cmd|' /C calc'!A0,extra"));
+  const result = parseStaffCsv(csv("email,Shift,name,Notes,", "a@example.org,Nights,Ann,=cmd|' /C calc'!A0,extra"));
   expect(result.ok).toBe(true);
   expect(result.warnings).toEqual([
-    'The column "Rank" will be ignored: the columns used are email, name, staff number, team, role',
-    'The column "Notes" will be ignored: the columns used are email, name, staff number, team, role',
+    'The column "Shift" will be ignored: the columns used are email, name, staff number, team, role, access',
+    'The column "Notes" will be ignored: the columns used are email, name, staff number, team, role, access',
   ]);
-  expect(result.rows).toEqual([{ line: 2, email: "a@example.org", name: "Ann", staffNumber: null, team: null, role: "member" }]);
+  expect(result.rows).toEqual([{ line: 2, email: "a@example.org", name: "Ann", staffNumber: null, team: null, rank: null, role: "member" }]);
 });
 
 test("Windows-1252 bytes (Siobhán as 0xE1) are refused as not UTF-8", () => {
@@ -477,9 +620,10 @@ test("a header row with no staff is a file error", () => {
 });
 
 function generate(count: number): string {
-  const lines = ["email,name,staff number,team,role"];
+  const lines = ["email,name,staff number,team,role,access"];
   for (let i = 0; i < count; i++) {
-    lines.push(`officer.${i}@example.police.uk,"Officer ${i}, Łukasz",PC${i},Team ${i % 25},${i % 50 === 0 ? "training lead" : "learner"}`);
+    const lead = i % 50 === 0;
+    lines.push(`officer.${i}@example.police.uk,"Officer ${i}, Łukasz",PC${i},Team ${i % 25},${lead ? "Sergeant" : "PC"},${lead ? "training lead" : "learner"}`);
   }
   return `${lines.join("\r\n")}\r\n`;
 }
@@ -513,6 +657,7 @@ test("a generated 10,000-row file parses with no errors", () => {
     name: "Officer 9999, Łukasz",
     staffNumber: "PC9999",
     team: "Team 24",
+    rank: "PC",
     role: "member",
   });
 });
