@@ -5,6 +5,7 @@ import { importContent } from "./content/import.server.ts";
 import { startScheduler, type Scheduler } from "./jobs/scheduler.server.ts";
 import { warmCertificateRenderer } from "./models/certificate-pdf.server.ts";
 import { ensureSetupToken } from "./models/setup.server.ts";
+import { recoverInterruptedImports } from "./models/staff-import.server.ts";
 import { setDatabase } from "./utils/db.server.ts";
 import { drainOutbox, onMailQueued } from "./utils/email.server.ts";
 import { getEnv, type Env } from "./utils/env.server.ts";
@@ -76,6 +77,7 @@ export async function boot(options: { owner: string; contentDir?: string }): Pro
     for (const line of report.lines) log.info(line);
     for (const problem of report.problems) log.error(problem);
     await ensureSetupToken(env.APP_URL);
+    await recoverInterruptedImports();
     // Load the certificate fonts now, so the first learner's PDF is not the slow one.
     void warmCertificateRenderer();
     if (env.JOBS_IN_SERVER === "on") {

@@ -413,3 +413,28 @@ export async function assignmentFormOptions(organizationId: string) {
   ]);
   return { modules: mods, teams, people: persons };
 }
+
+/**
+ * Resolves "named people" typed by a training lead (emails or staff numbers,
+ * one per line) to people of this organisation. Returns the ids and the lines
+ * that match nobody.
+ */
+export async function resolvePeopleList(organizationId: string, text: string): Promise<{ ids: string[]; unknown: string[] }> {
+  const entries = [...new Set(text.split(/[\n,;]+/).map((e) => e.trim()).filter(Boolean))].slice(0, 5000);
+  if (entries.length === 0) return { ids: [], unknown: [] };
+  const emails = entries.filter((e) => e.includes("@")).map((e) => e.toLowerCase());
+  const numbers = entries.filter((e) => !e.includes("@")).map((e) => e.toUpperCase().replace(/\s+/g, " "));
+  const rows = await getDb()
+    .select({ id: people.id, email: people.email, staffNumber: people.staffNumber })
+    .from(people)
+    .where(
+      and(
+        eq(people.organizationId, organizationId),
+        sql`${people.status} <> 'left'`,
+        sql`(${people.email} = any(${emails}) or ${people.staffNumber} = any(${numbers}))`,
+      ),
+    );
+  const found = new Set([...rows.map((r) => r.email), ...rows.map((r) => r.staffNumber ?? "")]);
+  const unknown = [...emails.filter((e) => !found.has(e)), ...numbers.filter((n) => !found.has(n))];
+  return { ids: rows.map((r) => r.id), unknown };
+}

@@ -1,11 +1,12 @@
 import { and, asc, count, eq, ilike, inArray, isNull, ne, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "#db/client.ts";
-import { invitation, member, organization, people, team, user } from "#db/schema/index.ts";
+import { invitation, member, modules, organization, people, team, user } from "#db/schema/index.ts";
 import { audit, type AuditActor } from "#app/utils/audit.server.ts";
 import { getDb } from "#app/utils/db.server.ts";
 import { composeEmail, enqueueEmail } from "#app/utils/email.server.ts";
 import { getEnv } from "#app/utils/env.server.ts";
 import { createLogger } from "#app/utils/logger.server.ts";
+import { personAssignmentsQuery, runStatusQuery } from "./assignment-status.server.ts";
 import { assertSeatsAvailable, SeatLimitError } from "./licence.server.ts";
 import { organisationForEmail } from "./organisation.server.ts";
 
@@ -518,4 +519,17 @@ export async function peopleByIds(organizationId: string, ids: string[], db: Exe
     .select({ id: people.id, name: people.name })
     .from(people)
     .where(and(eq(people.organizationId, organizationId), inArray(people.id, ids)));
+}
+
+/** One person's assigned modules with status, for their page (scoped to the organisation). */
+export async function personAssignments(organizationId: string, personId: string) {
+  const db = getDb();
+  const rows = await runStatusQuery(
+    db,
+    sql`select * from (${personAssignmentsQuery({ organizationId }, { includeLeft: true })}) s where s.person_id = ${personId}`,
+  );
+  if (rows.length === 0) return [];
+  const titles = await db.select({ id: modules.id, title: modules.title }).from(modules).where(inArray(modules.id, rows.map((r) => r.moduleId)));
+  const titleById = new Map(titles.map((t) => [t.id, t.title]));
+  return rows.map((r) => ({ ...r, moduleTitle: titleById.get(r.moduleId) ?? "" }));
 }

@@ -400,3 +400,27 @@ export async function listImports(organizationId: string) {
     .orderBy(desc(staffImports.createdAt))
     .limit(10);
 }
+
+/** Starts applying in the background; the progress page follows it. */
+export function startApplyingImport(actor: AuditActor & { id: string; name: string }, organizationId: string, importId: string): void {
+  applyImport(actor, organizationId, importId).catch(() => {
+    // The error is stored on the upload for the page; seat problems are expected, others are logged there.
+  });
+}
+
+export async function cancelImport(organizationId: string, importId: string): Promise<void> {
+  await getDb()
+    .delete(staffImports)
+    .where(and(eq(staffImports.id, importId), eq(staffImports.organizationId, organizationId), eq(staffImports.status, "checked")));
+}
+
+/**
+ * At start: an upload left "applying" by a process that stopped was rolled
+ * back by the database; mark it checked again so it can be applied.
+ */
+export async function recoverInterruptedImports(): Promise<void> {
+  await getDb()
+    .update(staffImports)
+    .set({ status: "checked", error: "The server restarted while this was being applied. Nothing was changed: apply it again." })
+    .where(eq(staffImports.status, "applying"));
+}

@@ -6,20 +6,23 @@ import { ProgressBar } from "#app/components/ui/progress-bar.tsx";
 import { CertificateStatusTag } from "#app/components/certificate-status-tag.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
 import { Tag } from "#app/components/ui/tag.tsx";
+import { AssignmentStatusTag } from "#app/components/status-tags.tsx";
+import { learnerAssignments } from "#app/models/assignment.server.ts";
 import { learningHome } from "#app/models/enrolment.server.ts";
+import { listMemberships } from "#app/models/organisation.server.ts";
 import { formatDate } from "#app/utils/format.ts";
 import { requireUser } from "#app/utils/session.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const home = await learningHome(user.id);
-  return { name: user.name, ...home };
+  const [home, assigned, organisations] = await Promise.all([learningHome(user.id), learnerAssignments(user.id), listMemberships(user.id)]);
+  return { name: user.name, ...home, assigned, organisations };
 }
 
 export const meta: MetaFunction = () => [{ title: "My learning – Distinct" }];
 
 export default function LearningPage() {
-  const { name, inProgress, completed } = useLoaderData<typeof loader>();
+  const { name, inProgress, completed, assigned, organisations } = useLoaderData<typeof loader>();
   const resume = inProgress[0];
   // The latest certificate per module that is expiring or expired, unless the learner is already renewing it.
   const renewing = new Set(inProgress.map((i) => i.slug));
@@ -59,6 +62,39 @@ export default function LearningPage() {
             ))}
           </ul>
         </Notification>
+      ) : null}
+
+      {assigned.length > 0 ? (
+        <>
+          <h2>Assigned to you</h2>
+          <div className="table-scroll">
+            <table>
+              <caption className="visually-hidden">Modules your organisation has assigned to you</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Module</th>
+                  <th scope="col">From</th>
+                  <th scope="col">Due</th>
+                  <th scope="col">Status</th>
+                </tr>
+              </thead>
+              <tbody>
+                {assigned.map((a) => (
+                  <tr key={a.assignmentId}>
+                    <td>
+                      <Link to={`/modules/${a.slug}`}>{a.title}</Link>
+                    </td>
+                    <td>{a.organisation}</td>
+                    <td>{a.due ? formatDate(`${a.due}T12:00:00Z`) : "No due date"}</td>
+                    <td>
+                      <AssignmentStatusTag status={a.status} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
       ) : null}
 
       <h2>In progress</h2>
@@ -138,6 +174,23 @@ export default function LearningPage() {
           </table>
         </div>
       )}
+      <Organisations organisations={organisations} />
+    </>
+  );
+}
+
+function Organisations({ organisations }: { organisations: { slug: string; name: string; role: string }[] }) {
+  if (organisations.length === 0) return null;
+  return (
+    <>
+      <h2>Your organisations</h2>
+      <ul>
+        {organisations.map((o) => (
+          <li key={o.slug}>
+            {o.name}: {o.role === "admin" ? <Link to={`/org/${o.slug}`}>manage training as a training lead</Link> : "learner"}
+          </li>
+        ))}
+      </ul>
     </>
   );
 }

@@ -109,3 +109,21 @@ export const InvitationSignupSchema = z
   .superRefine((v, ctx) => {
     if (v.password !== v.confirmPassword) ctx.addIssue({ code: "custom", path: ["confirmPassword"], message: "The passwords do not match" });
   });
+
+export const PeopleFilterSchema = z.object({
+  q: z.string().trim().max(200).catch(""),
+  status: z.enum(["invited", "active", "left", ""]).catch(""),
+  team: z.string().max(64).catch(""),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+});
+
+export const PersonActionSchema = z.discriminatedUnion("intent", [
+  PersonFieldsSchema.extend({ intent: z.literal("update") }),
+  z.object({ intent: z.literal("resend") }),
+  z.object({ intent: z.literal("revoke") }),
+  z.object({ intent: z.literal("remove") }),
+]);
+
+export const ImportActionSchema = z.object({ intent: z.enum(["apply", "cancel"], { error: "Use the Apply or Cancel button." }) });
+
+export const WithdrawSchema = z.object({ intent: z.literal("withdraw") });

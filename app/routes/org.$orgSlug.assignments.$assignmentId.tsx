@@ -1,0 +1,133 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { AssignmentStatusTag } from "#app/components/status-tags.tsx";
+import { Button } from "#app/components/ui/button.tsx";
+import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
+import { SelectField, TextAreaField, TextField } from "#app/components/ui/field.tsx";
+import { Notification } from "#app/components/ui/notification.tsx";
+import { AssignmentInputError, AssignmentNotFoundError, extendDueDate, getAssignment, withdrawAssignment } from "#app/models/assignment.server.ts";
+import { formatDate, plural } from "#app/utils/format.ts";
+import { invariantResponse } from "#app/utils/invariant.ts";
+import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { ExtensionSchema, WithdrawSchema } from "#app/utils/org-validation.ts";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { organisation } = await requireOrgRole(request, params.orgSlug, "admin");
+  const assignment = await getAssignment(organisation.id, params.assignmentId ?? "");
+  invariantResponse(assignment, "There is no such assignment in this organisation.");
+  return { organisation, assignment };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { organisation, user } = await requireOrgRole(request, params.orgSlug, "admin");
+  const formData = await request.formData();
+  const assignmentId = params.assignmentId ?? "";
+  try {
+    if (formData.get("intent") === "withdraw") {
+      const parsed = WithdrawSchema.safeParse(Object.fromEntries(formData));
+      invariantResponse(parsed.success, "Use the Withdraw button.", { status: 400 });
+      await withdrawAssignment(user, organisation.id, assignmentId);
+      return redirect(`/org/${organisation.slug}/assignments?withdrawn=1`);
+    }
+    const submission = parseWithZod(formData, { schema: ExtensionSchema });
+    if (submission.status !== "success") return data({ errors: submission.error ?? {} }, { status: 400 });
+    await extendDueDate(user, organisation.id, assignmentId, submission.value.personId, submission.value.dueDate, submission.value.reason);
+    return redirect(`/org/${organisation.slug}/assignments/${assignmentId}?extended=1`);
+  } catch (error) {
+    if (error instanceof AssignmentNotFoundError) throw new Response("There is no such assignment or person in this organisation.", { status: 404 });
+    if (error instanceof AssignmentInputError) return data({ errors: { [error.field]: [error.message] } }, { status: 400 });
+    throw error;
+  }
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.assignment.moduleTitle ?? "Assignment"} – ${data?.organisation.name ?? ""} – Distinct` }];
+
+export default function AssignmentPage() {
+  const { organisation, assignment } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const errors = actionData?.errors ?? {};
+  const fieldError = (name: string) => {
+    const e = (errors as Record<string, string[] | null | undefined>)[name];
+    return e && e.length ? e : undefined;
+  };
+  const summary = (["personId", "dueDate", "reason"] as const).flatMap((f) => (fieldError(f) ? [{ href: `#extension-${f}`, message: fieldError(f)![0]! }] : []));
+  return (
+    <>
+      <ErrorSummary errors={summary} />
+      {params.get("created") ? <Notification tone="success" title="Module assigned: the people assigned have been emailed" /> : null}
+      {params.get("extended") ? <Notification tone="success" title="Due date extended" /> : null}
+      <p>
+        <Link to={`/org/${organisation.slug}/assignments`}>← All assignments</Link>
+      </p>
+      <span className="caption">Assignment</span>
+      <h1>{assignment.moduleTitle}</h1>
+      <p>
+        For {assignment.target === "organisation" ? "everyone" : assignment.target === "team" ? `the team ${assignment.teamName}` : "named people"}, due{" "}
+        {assignment.due}. Assigned {formatDate(assignment.createdAt)}.
+      </p>
+      <div className="table-scroll">
+        <table>
+          <caption>{plural(assignment.people.length, "person", "people")} assigned</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Staff number</th>
+              <th scope="col">Due</th>
+              <th scope="col">Status</th>
+              <th scope="col">Completed</th>
+            </tr>
+          </thead>
+          <tbody>
+            {assignment.people.map((p) => (
+              <tr key={p.personId}>
+                <td>
+                  <Link to={`/org/${organisation.slug}/people/${p.personId}`}>{p.person.name}</Link>
+                  {p.personStatus === "invited" ? <span className="secondary"> (invited)</span> : null}
+                </td>
+                <td>{p.person.staffNumber ?? ""}</td>
+                <td>
+                  {p.due ? formatDate(`${p.due}T12:00:00Z`) : "No due date"}
+                  {p.extended ? " (extended)" : ""}
+                </td>
+                <td>
+                  <AssignmentStatusTag status={p.status} />
+                </td>
+                <td>{p.completedAt ? formatDate(p.completedAt) : ""}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <h2>Extend the due date for one person</h2>
+      <Form method="post" className="two-thirds" noValidate>
+        <input type="hidden" name="intent" value="extend" />
+        <SelectField
+          id="extension-personId"
+          name="personId"
+          label="Person"
+          errors={fieldError("personId")}
+          options={[{ value: "", label: "Choose a person" }, ...assignment.people.map((p) => ({ value: p.personId, label: `${p.person.name}${p.person.staffNumber ? ` (${p.person.staffNumber})` : ""}` }))]}
+        />
+        <TextField id="extension-dueDate" name="dueDate" type="date" label="New due date" className="input--narrow" errors={fieldError("dueDate")} />
+        <TextAreaField id="extension-reason" name="reason" label="Reason" hint="For example, long-term sick leave. Kept in the audit log." errors={fieldError("reason")} rows={2} />
+        <Button variant="secondary">Extend due date</Button>
+      </Form>
+
+      <h2>Withdraw this assignment</h2>
+      <p>It stops counting in reports and reminders. Progress and certificates stay.</p>
+      <Form method="post">
+        <input type="hidden" name="intent" value="withdraw" />
+        <Button variant="warning">Withdraw assignment</Button>
+      </Form>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,64 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { AUDIT_PAGE_SIZE, listOrganisationAudit } from "#app/models/audit-log.server.ts";
+import { ListQuerySchema } from "#app/utils/admin-validation.ts";
+import { auditDetails, auditWords } from "#app/utils/audit-words.ts";
+import { formatDateTime, plural } from "#app/utils/format.ts";
+import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { organisation } = await requireOrgRole(request, params.orgSlug, "admin");
+  const url = new URL(request.url);
+  const { page } = ListQuerySchema.parse({ page: url.searchParams.get("page") ?? 1, q: "" });
+  const { rows, total } = await listOrganisationAudit(organisation.id, page);
+  return { organisation, rows, total, page, pages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)) };
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Audit log – ${data?.organisation.name ?? ""} – Distinct` }];
+
+export default function AuditPage() {
+  const { rows, total, page, pages } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>Audit log</h1>
+      <p>Who did what in this organisation: invitations, role changes, removals, assignments and extensions.</p>
+      <div className="table-scroll">
+        <table>
+          <caption>{plural(total, "event")}, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">What</th>
+              <th scope="col">Details</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id}>
+                <td>{formatDateTime(r.at)}</td>
+                <td>{r.actor}</td>
+                <td>{auditWords(r.action)}</td>
+                <td className="small">{auditDetails(r.details)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {pages > 1 ? (
+        <nav className="pagination" aria-label="Audit log pages">
+          {page > 1 ? <Link to={`?page=${page - 1}`}>← Newer</Link> : <span />}
+          <span>
+            Page {page} of {pages}
+          </span>
+          {page < pages ? <Link to={`?page=${page + 1}`}>Older →</Link> : <span />}
+        </nav>
+      ) : null}
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,195 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { summaryErrors } from "#app/components/form-errors.ts";
+import { PersonFields } from "#app/components/person-fields.tsx";
+import { AssignmentStatusTag, PersonStatusTag, roleLabel } from "#app/components/status-tags.tsx";
+import { Button } from "#app/components/ui/button.tsx";
+import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
+import { Notification } from "#app/components/ui/notification.tsx";
+import { SeatLimitError } from "#app/models/licence.server.ts";
+import {
+  getPerson,
+  personAssignments,
+  PersonInputError,
+  PersonNotFoundError,
+  removePerson,
+  resendInvitation,
+  revokeInvitation,
+  updatePerson,
+} from "#app/models/people.server.ts";
+import { listTeams } from "#app/models/team.server.ts";
+import { formatDate } from "#app/utils/format.ts";
+import { invariantResponse } from "#app/utils/invariant.ts";
+import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { PersonActionSchema } from "#app/utils/org-validation.ts";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { organisation } = await requireOrgRole(request, params.orgSlug, "admin");
+  const person = await getPerson(organisation.id, params.personId ?? "");
+  invariantResponse(person, "There is no such person in this organisation.");
+  const [teams, assignments] = await Promise.all([listTeams(organisation.id), personAssignments(organisation.id, person.id)]);
+  const { userId: _userId, organizationId: _org, ...shown } = person;
+  return { organisation, person: shown, teams, assignments };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { organisation, user } = await requireOrgRole(request, params.orgSlug, "admin");
+  const submission = parseWithZod(await request.formData(), { schema: PersonActionSchema });
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  const personId = params.personId ?? "";
+  const here = `/org/${organisation.slug}/people/${personId}`;
+  try {
+    const v = submission.value;
+    switch (v.intent) {
+      case "update":
+        await updatePerson(user, organisation.id, personId, { name: v.name, staffNumber: v.staffNumber ?? null, rank: v.rank ?? null, teamId: v.teamId ?? null, role: v.role });
+        return redirect(`${here}?saved=1`);
+      case "resend":
+        await resendInvitation(user, organisation.id, personId);
+        return redirect(`${here}?resent=1`);
+      case "revoke":
+        await revokeInvitation(user, organisation.id, personId);
+        return redirect(`/org/${organisation.slug}/people?withdrawn=1`);
+      case "remove":
+        await removePerson(user, organisation.id, personId);
+        return redirect(`${here}?removed=1`);
+    }
+  } catch (error) {
+    if (error instanceof PersonNotFoundError) throw new Response("There is no such person in this organisation.", { status: 404 });
+    if (error instanceof PersonInputError) {
+      return data({ result: submission.reply(error.field === "form" ? { formErrors: [error.message] } : { fieldErrors: { [error.field]: [error.message] } }) }, { status: 400 });
+    }
+    if (error instanceof SeatLimitError) return data({ result: submission.reply({ formErrors: [error.message] }) }, { status: 400 });
+    throw error;
+  }
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "Person"} – ${data?.organisation.name ?? ""} – Distinct` }];
+
+const notices: Record<string, string> = {
+  invited: "Invitation sent",
+  saved: "Changes saved",
+  resent: "A new invitation has been sent",
+  removed: "They have been removed from the organisation",
+};
+
+export default function PersonPage() {
+  const { organisation, person, teams, assignments } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const notice = [...params.keys()].map((k) => notices[k]).find(Boolean);
+  const [form, fields] = useForm({
+    id: "person",
+    lastResult: actionData?.result,
+    defaultValue: { name: person.name, staffNumber: person.staffNumber ?? "", rank: person.rank ?? "", teamId: person.teamId ?? "", role: person.role },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: PersonActionSchema }),
+    shouldValidate: "onSubmit",
+  });
+  return (
+    <>
+      <ErrorSummary errors={summaryErrors(form.errors, [fields.name, fields.staffNumber, fields.rank, fields.teamId, fields.role])} />
+      {notice ? <Notification tone="success" title={notice} /> : null}
+      <p>
+        <Link to={`/org/${organisation.slug}/people`}>← All people</Link>
+      </p>
+      <span className="caption">{person.email}</span>
+      <h1>{person.name}</h1>
+      <dl className="summary-list">
+        <div className="summary-list__row">
+          <dt>Status</dt>
+          <dd>
+            <PersonStatusTag status={person.status} />{" "}
+            {person.status === "invited"
+              ? `Invited ${formatDate(person.invitedAt)}${person.invitationExpiresAt ? `; the link works until ${formatDate(person.invitationExpiresAt)}` : ""}`
+              : person.status === "active"
+                ? `Joined ${formatDate(person.joinedAt)}`
+                : `Left ${formatDate(person.leftAt)}`}
+          </dd>
+        </div>
+        <div className="summary-list__row">
+          <dt>Access</dt>
+          <dd>{roleLabel(person.role)}</dd>
+        </div>
+      </dl>
+
+      <h2>Assigned training</h2>
+      {assignments.length === 0 ? (
+        <p>Nothing is assigned to {person.name}.</p>
+      ) : (
+        <div className="table-scroll">
+          <table>
+            <caption className="visually-hidden">Assigned training of {person.name}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Module</th>
+                <th scope="col">Due</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {assignments.map((a) => (
+                <tr key={a.assignmentId}>
+                  <td>
+                    <Link to={`/org/${organisation.slug}/assignments/${a.assignmentId}`}>{a.moduleTitle}</Link>
+                  </td>
+                  <td>
+                    {a.due ? formatDate(`${a.due}T12:00:00Z`) : "No due date"}
+                    {a.extended ? " (extended)" : ""}
+                  </td>
+                  <td>
+                    <AssignmentStatusTag status={a.status} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {person.status !== "left" ? (
+        <>
+          <h2>Details</h2>
+          <Form method="post" {...getFormProps(form)} noValidate className="two-thirds">
+            <input type="hidden" name="intent" value="update" />
+            <PersonFields fields={fields} teams={teams} />
+            <Button>Save changes</Button>
+          </Form>
+        </>
+      ) : null}
+
+      {person.status === "invited" ? (
+        <>
+          <h2>Invitation</h2>
+          <div className="button-group">
+            <Form method="post">
+              <input type="hidden" name="intent" value="resend" />
+              <Button variant="secondary">Send the invitation again</Button>
+            </Form>
+            <Form method="post">
+              <input type="hidden" name="intent" value="revoke" />
+              <Button variant="warning">Withdraw the invitation</Button>
+            </Form>
+          </div>
+        </>
+      ) : null}
+      {person.status === "active" ? (
+        <>
+          <h2>Remove from {organisation.name}</h2>
+          <p>They lose access to the organisation at once. Their training records and certificates are kept, and reports show them as left.</p>
+          <Form method="post">
+            <input type="hidden" name="intent" value="remove" />
+            <Button variant="warning">Remove {person.name}</Button>
+          </Form>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,113 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { PersonStatusTag, roleLabel } from "#app/components/status-tags.tsx";
+import { Button, ButtonLink } from "#app/components/ui/button.tsx";
+import { SelectField, TextField } from "#app/components/ui/field.tsx";
+import { listPeople, PEOPLE_PAGE_SIZE } from "#app/models/people.server.ts";
+import { listTeams } from "#app/models/team.server.ts";
+import { plural } from "#app/utils/format.ts";
+import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { PeopleFilterSchema } from "#app/utils/org-validation.ts";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { organisation } = await requireOrgRole(request, params.orgSlug, "admin");
+  const url = new URL(request.url);
+  const filter = PeopleFilterSchema.parse(Object.fromEntries(url.searchParams));
+  const [{ rows, total }, teams] = await Promise.all([
+    listPeople(organisation.id, { q: filter.q || undefined, status: filter.status || undefined, teamId: filter.team || undefined, page: filter.page }),
+    listTeams(organisation.id),
+  ]);
+  return { organisation, rows, total, teams, filter, pages: Math.max(1, Math.ceil(total / PEOPLE_PAGE_SIZE)) };
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `People – ${data?.organisation.name ?? ""} – Distinct` }];
+
+export default function PeoplePage() {
+  const { organisation, rows, total, teams, filter, pages } = useLoaderData<typeof loader>();
+  const base = `/org/${organisation.slug}/people`;
+  const pageLink = (p: number) =>
+    `?${new URLSearchParams({ ...(filter.q ? { q: filter.q } : {}), ...(filter.status ? { status: filter.status } : {}), ...(filter.team ? { team: filter.team } : {}), page: String(p) })}`;
+  return (
+    <>
+      <h1>People</h1>
+      <div className="button-group">
+        <ButtonLink to={`${base}/invite`}>Invite someone</ButtonLink>
+        <ButtonLink to={`${base}/import`} variant="secondary">
+          Upload a staff list (CSV)
+        </ButtonLink>
+      </div>
+      <Form method="get" className="filters">
+        <TextField id="people-q" name="q" type="search" label="Name, email or staff number" defaultValue={filter.q} />
+        <SelectField
+          id="people-status"
+          name="status"
+          label="Status"
+          defaultValue={filter.status}
+          options={[
+            { value: "", label: "Everyone" },
+            { value: "active", label: "Active" },
+            { value: "invited", label: "Invited" },
+            { value: "left", label: "Left" },
+          ]}
+        />
+        <SelectField
+          id="people-team"
+          name="team"
+          label="Team"
+          defaultValue={filter.team}
+          options={[{ value: "", label: "All teams" }, { value: "none", label: "No team" }, ...teams.map((t) => ({ value: t.id, label: t.name }))]}
+        />
+        <Button variant="secondary">Apply filters</Button>
+      </Form>
+      <div className="table-scroll">
+        <table>
+          <caption>
+            {plural(total, "person", "people")}
+            {filter.q || filter.status || filter.team ? " matching the filters" : ""}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Staff number</th>
+              <th scope="col">Role or rank</th>
+              <th scope="col">Team</th>
+              <th scope="col">Access</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((p) => (
+              <tr key={p.id}>
+                <td>
+                  <Link to={`${base}/${p.id}`}>{p.name}</Link>
+                  <div className="small secondary">{p.email}</div>
+                </td>
+                <td>{p.staffNumber ?? ""}</td>
+                <td>{p.rank ?? ""}</td>
+                <td>{p.teamName ?? ""}</td>
+                <td>{roleLabel(p.role)}</td>
+                <td>
+                  <PersonStatusTag status={p.status} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {pages > 1 ? (
+        <nav className="pagination" aria-label="People pages">
+          {filter.page > 1 ? <Link to={pageLink(filter.page - 1)}>← Previous</Link> : <span />}
+          <span>
+            Page {filter.page} of {pages}
+          </span>
+          {filter.page < pages ? <Link to={pageLink(filter.page + 1)}>Next →</Link> : <span />}
+        </nav>
+      ) : null}
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,107 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { Button } from "#app/components/ui/button.tsx";
+import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
+import { TextField } from "#app/components/ui/field.tsx";
+import { createTeam, deleteTeam, listTeams, renameTeam, TeamInputError, TeamNotFoundError } from "#app/models/team.server.ts";
+import { plural } from "#app/utils/format.ts";
+import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { TeamActionSchema } from "#app/utils/org-validation.ts";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { organisation } = await requireOrgRole(request, params.orgSlug, "admin");
+  return { organisation, teams: await listTeams(organisation.id) };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { organisation, user } = await requireOrgRole(request, params.orgSlug, "admin");
+  const submission = parseWithZod(await request.formData(), { schema: TeamActionSchema });
+  if (submission.status !== "success") {
+    const error = submission.error ?? {};
+    const message = Object.values(error).flat().find(Boolean) ?? "Check the form";
+    return data({ error: message, teamId: null as string | null }, { status: 400 });
+  }
+  const v = submission.value;
+  try {
+    if (v.intent === "create") await createTeam(user, organisation.id, v.name);
+    else if (v.intent === "rename") await renameTeam(user, organisation.id, v.teamId, v.name);
+    else await deleteTeam(user, organisation.id, v.teamId);
+  } catch (error) {
+    if (error instanceof TeamNotFoundError) throw new Response("There is no such team in this organisation.", { status: 404 });
+    if (error instanceof TeamInputError) return data({ error: error.message, teamId: v.intent === "create" ? null : v.teamId }, { status: 400 });
+    throw error;
+  }
+  return redirect(`/org/${organisation.slug}/teams`);
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Teams – ${data?.organisation.name ?? ""} – Distinct` }];
+
+export default function TeamsPage() {
+  const { organisation, teams } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const errorFor = (teamId: string | null) => (actionData && actionData.teamId === teamId ? [actionData.error] : undefined);
+  return (
+    <>
+      <ErrorSummary errors={actionData?.error ? [{ href: actionData.teamId ? `#rename-${actionData.teamId}` : "#new-team", message: actionData.error }] : []} />
+      <h1>Teams</h1>
+      <p className="two-thirds">
+        Teams are your basic command units, departments or hubs. Assign a module to a team, and see reports by team. A
+        staff list upload creates the teams it names.
+      </p>
+      <Form method="post" className="two-thirds">
+        <input type="hidden" name="intent" value="create" />
+        <TextField id="new-team" name="name" label="New team" hint="For example, Response Team A or Victim and Witness Hub" errors={errorFor(null)} />
+        <Button>Add team</Button>
+      </Form>
+      <div className="table-scroll">
+        <table>
+          <caption>{plural(teams.length, "team")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Team</th>
+              <th scope="col" className="numeric">
+                People
+              </th>
+              <th scope="col">Rename</th>
+              <th scope="col">Delete</th>
+            </tr>
+          </thead>
+          <tbody>
+            {teams.map((t) => (
+              <tr key={t.id}>
+                <td>
+                  <Link to={`/org/${organisation.slug}/people?team=${t.id}`}>{t.name}</Link>
+                </td>
+                <td className="numeric">{t.members}</td>
+                <td>
+                  <Form method="post" className="inline-row">
+                    <input type="hidden" name="intent" value="rename" />
+                    <input type="hidden" name="teamId" value={t.id} />
+                    <TextField id={`rename-${t.id}`} name="name" label={`New name for ${t.name}`} defaultValue={t.name} errors={errorFor(t.id)} />
+                    <Button variant="secondary">Rename</Button>
+                  </Form>
+                </td>
+                <td>
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="delete" />
+                    <input type="hidden" name="teamId" value={t.id} />
+                    <Button variant="warning">
+                      Delete<span className="visually-hidden"> {t.name}</span>
+                    </Button>
+                  </Form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,35 @@
+/** Audit actions in plain words, for the audit log pages. */
+const words: Record<string, string> = {
+  "organisation.created": "Organisation created",
+  "person.invited": "Invited",
+  "person.invitation-resent": "Invitation sent again",
+  "person.invitation-revoked": "Invitation withdrawn",
+  "person.joined": "Joined",
+  "person.role-changed": "Role changed",
+  "person.updated": "Details changed",
+  "person.removed": "Removed",
+  "people.imported": "Staff imported from a file",
+  "team.created": "Team created",
+  "team.renamed": "Team renamed",
+  "team.deleted": "Team deleted",
+  "assignment.created": "Module assigned",
+  "assignment.withdrawn": "Assignment withdrawn",
+  "assignment.extended": "Due date extended",
+  "certificate.revoked": "Certificate revoked",
+  "certificate.reinstated": "Certificate reinstated",
+  "licence.granted": "Licence granted",
+  "licence.extended": "Licence extended",
+  "licence.changed": "Licence changed",
+  "licence.ended": "Licence ended",
+};
+
+export const auditWords = (action: string) => words[action] ?? action;
+
+/** The details of an event as short "key: value" text. */
+export function auditDetails(details: Record<string, unknown> | null): string {
+  if (!details) return "";
+  return Object.entries(details)
+    .filter(([, v]) => v !== null && v !== undefined && v !== "")
+    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : typeof v === "object" ? JSON.stringify(v) : String(v)}`)
+    .join("; ");
+}
