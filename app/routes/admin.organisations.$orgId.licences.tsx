@@ -1,0 +1,318 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { summaryErrors } from "#app/components/form-errors.ts";
+import { LicenceHistoryTable, SeatSummaryList } from "#app/components/seat-summary.tsx";
+import { Button } from "#app/components/ui/button.tsx";
+import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
+import { TextAreaField, TextField } from "#app/components/ui/field.tsx";
+import { Notification } from "#app/components/ui/notification.tsx";
+import {
+  changeLicenceSeats,
+  endLicence,
+  extendLicence,
+  getOrganisationById,
+  grantLicence,
+  LicenceInputError,
+  LicenceNotFoundError,
+  listLicences,
+  seatSummary,
+} from "#app/models/licence.server.ts";
+import {
+  ChangeSeatsSchema,
+  EndLicenceSchema,
+  ExtendLicenceSchema,
+  GrantLicenceSchema,
+  LicenceAdminSchema,
+  LicenceChangeQuerySchema,
+  londonDay,
+} from "#app/utils/billing-validation.ts";
+import { formatDate, plural } from "#app/utils/format.ts";
+import { invariantResponse } from "#app/utils/invariant.ts";
+import { requirePlatformRole } from "#app/utils/session.server.ts";
+
+const done = {
+  granted: "Licence granted",
+  extended: "Licence extended",
+  seats: "Number of seats changed",
+  ended: "Licence ended",
+} as const;
+
+const isDone = (value: string | null): value is keyof typeof done => value !== null && value in done;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requirePlatformRole(request, "admin");
+  const organisation = await getOrganisationById(params.orgId ?? "");
+  invariantResponse(organisation, "There is no organisation with this id.");
+  const [summary, licences] = await Promise.all([seatSummary(organisation.id), listLicences(organisation.id)]);
+  const search = new URL(request.url).searchParams;
+  const query = LicenceChangeQuerySchema.safeParse({ change: search.get("change"), licence: search.get("licence") });
+  let changing = null;
+  if (query.success) {
+    const licence = licences.find((l) => l.id === query.data.licence);
+    invariantResponse(licence, "This organisation has no such licence.");
+    changing = { kind: query.data.change, licence };
+  }
+  const today = new Date();
+  const yearOn = new Date(today);
+  yearOn.setUTCFullYear(yearOn.getUTCFullYear() + 1);
+  yearOn.setUTCDate(yearOn.getUTCDate() - 1);
+  const notice = search.get("done");
+  return {
+    organisation,
+    summary,
+    licences,
+    changing,
+    done: isDone(notice) ? done[notice] : null,
+    defaults: { validFrom: londonDay(today), validUntil: londonDay(yearOn) },
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const admin = await requirePlatformRole(request, "admin");
+  const organisation = await getOrganisationById(params.orgId ?? "");
+  invariantResponse(organisation, "There is no organisation with this id.");
+  const submission = parseWithZod(await request.formData(), { schema: LicenceAdminSchema });
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  const value = submission.value;
+  let outcome: keyof typeof done;
+  try {
+    switch (value.intent) {
+      case "grant":
+        await grantLicence(admin, organisation.id, value);
+        outcome = "granted";
+        break;
+      case "extend":
+        await extendLicence(admin, organisation.id, value.licenceId, value);
+        outcome = "extended";
+        break;
+      case "change-seats":
+        await changeLicenceSeats(admin, organisation.id, value.licenceId, value);
+        outcome = "seats";
+        break;
+      case "end":
+        await endLicence(admin, organisation.id, value.licenceId, value);
+        outcome = "ended";
+        break;
+    }
+  } catch (error) {
+    if (error instanceof LicenceInputError) {
+      const reply = error.field ? submission.reply({ fieldErrors: { [error.field]: [error.message] } }) : submission.reply({ formErrors: [error.message] });
+      return data({ result: reply }, { status: 400 });
+    }
+    if (error instanceof LicenceNotFoundError) throw new Response(error.message, { status: 404 });
+    throw error;
+  }
+  return redirect(`/admin/organisations/${organisation.id}/licences?done=${outcome}`);
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Licences – ${data?.organisation.name ?? "Organisation"} – Administration – Distinct` },
+];
+
+const headings = { extend: "Extend the licence", seats: "Change the number of seats", end: "End the licence" } as const;
+
+export default function AdminLicencesPage() {
+  const { organisation, summary, licences, changing, done, defaults } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const base = `/admin/organisations/${organisation.id}/licences`;
+
+  const grantSchema = GrantLicenceSchema;
+  const changeSchema = changing?.kind === "extend" ? ExtendLicenceSchema : changing?.kind === "seats" ? ChangeSeatsSchema : EndLicenceSchema;
+  const [grantForm, grant] = useForm({
+    id: "grant-licence",
+    lastResult: changing ? undefined : actionData?.result,
+    constraint: getZodConstraint(grantSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: grantSchema }),
+    shouldValidate: "onSubmit",
+  });
+  const [changeForm, change] = useForm({
+    id: `${changing?.kind ?? "change"}-licence`,
+    lastResult: changing ? actionData?.result : undefined,
+    constraint: getZodConstraint(changeSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: changeSchema }),
+    shouldValidate: "onSubmit",
+  });
+
+  if (changing) {
+    const l = changing.licence;
+    const fields = changing.kind === "extend" ? [change.validUntil, change.purchaseOrder] : changing.kind === "seats" ? [change.seats, change.purchaseOrder] : [change.reason];
+    return (
+      <>
+        <ErrorSummary errors={summaryErrors(changeForm.errors, fields)} />
+        <p>
+          <Link to={base}>← Licences of {organisation.name}</Link>
+        </p>
+        <span className="caption">{organisation.name}</span>
+        <h1>{headings[changing.kind]}</h1>
+        <dl className="summary-list">
+          <div className="summary-list__row">
+            <dt>Seats</dt>
+            <dd>{l.seats.toLocaleString("en-GB")}</dd>
+          </div>
+          <div className="summary-list__row">
+            <dt>Valid</dt>
+            <dd>
+              {formatDate(l.validFrom)} to {formatDate(l.validUntil)}
+            </dd>
+          </div>
+          <div className="summary-list__row">
+            <dt>Purchase order</dt>
+            <dd>{l.purchaseOrder ?? "None"}</dd>
+          </div>
+        </dl>
+        {!l.changeable ? (
+          <Notification tone="warning" title="This licence cannot be changed here">
+            <p>
+              {l.source === "stripe"
+                ? "It was bought by card, so it changes only through Stripe."
+                : "It has already been ended or changed: its successor, if any, is in the licence history."}{" "}
+              <Link to={base}>Go back to the licences</Link>.
+            </p>
+          </Notification>
+        ) : null}
+        <p className="two-thirds">
+          {changing.kind === "end"
+            ? "The licence stops now: its seats are gone at once. Learners already added keep learning, but no one new can be added without seats. The reason is kept in the audit log."
+            : "This licence ends now and a new one starts with the change, so the history shows both. The change is kept in the audit log."}
+        </p>
+        {l.changeable ? (
+        <Form method="post" action={`${base}?change=${changing.kind}&licence=${l.id}`} {...getFormProps(changeForm)} noValidate>
+          <input type="hidden" name="intent" value={changing.kind === "seats" ? "change-seats" : changing.kind} />
+          <input type="hidden" name="licenceId" value={l.id} />
+          {changing.kind === "extend" ? (
+            <TextField
+              id={change.validUntil.id}
+              name={change.validUntil.name}
+              type="date"
+              label="New end date"
+              hint={`The licence is valid to the end of this day. It now ends on ${formatDate(l.validUntil)}.`}
+              errors={change.validUntil.errors}
+              defaultValue={change.validUntil.initialValue}
+            />
+          ) : null}
+          {changing.kind === "seats" ? (
+            <TextField
+              id={change.seats.id}
+              name={change.seats.name}
+              label="New number of seats"
+              hint={`It now has ${plural(l.seats, "seat")}.`}
+              inputMode="numeric"
+              autoComplete="off"
+              className="input--narrow"
+              errors={change.seats.errors}
+              defaultValue={change.seats.initialValue}
+            />
+          ) : null}
+          {changing.kind !== "end" ? (
+            <TextField
+              id={change.purchaseOrder.id}
+              name={change.purchaseOrder.name}
+              label="Purchase order reference (optional)"
+              hint="Leave empty to keep the current one."
+              errors={change.purchaseOrder.errors}
+              defaultValue={change.purchaseOrder.initialValue}
+            />
+          ) : (
+            <TextAreaField id={change.reason.id} name={change.reason.name} label="Reason" rows={3} errors={change.reason.errors} defaultValue={change.reason.initialValue} />
+          )}
+          <div className="button-group">
+            <Button variant={changing.kind === "end" ? "warning" : "primary"}>
+              {changing.kind === "extend" ? "Extend licence" : changing.kind === "seats" ? "Change seats" : "End licence"}
+            </Button>
+            <Link to={base}>Cancel</Link>
+          </div>
+        </Form>
+        ) : null}
+      </>
+    );
+  }
+
+  return (
+    <>
+      <ErrorSummary errors={summaryErrors(grantForm.errors, [grant.seats, grant.validFrom, grant.validUntil, grant.purchaseOrder, grant.note])} />
+      <span className="caption">{organisation.name}</span>
+      <h1>Licences</h1>
+      {done ? <Notification tone="success" title={done} /> : null}
+      <p>
+        <Link to={`/org/${organisation.slug}/billing`}>See what the training leads see</Link>
+      </p>
+      <h2>Seats now</h2>
+      <SeatSummaryList summary={summary} />
+      <h2>Licence history</h2>
+      <LicenceHistoryTable
+        licences={licences}
+        caption={`Licences of ${organisation.name}, newest first`}
+        actions={(l) => {
+          if (!l.changeable) return null;
+          const which = `the licence of ${plural(l.seats, "seat")} until ${formatDate(l.validUntil)}`;
+          return (
+            <div className="button-group">
+              <Link to={`${base}?change=extend&licence=${l.id}`}>
+                Extend<span className="visually-hidden"> {which}</span>
+              </Link>
+              <Link to={`${base}?change=seats&licence=${l.id}`}>
+                Change seats<span className="visually-hidden"> of {which}</span>
+              </Link>
+              <Link to={`${base}?change=end&licence=${l.id}`}>
+                End<span className="visually-hidden"> {which}</span>
+              </Link>
+            </div>
+          );
+        }}
+      />
+      <h2>Grant a licence</h2>
+      <p className="two-thirds">
+        For an organisation that buys by invoice: the seats it ordered, for the period its purchase order covers. Seats add to any
+        licence it already has.
+      </p>
+      <Form method="post" action={base} {...getFormProps(grantForm)} noValidate>
+        <input type="hidden" name="intent" value="grant" />
+        <TextField
+          id={grant.seats.id}
+          name={grant.seats.name}
+          label="Number of seats"
+          inputMode="numeric"
+          autoComplete="off"
+          className="input--narrow"
+          errors={grant.seats.errors}
+          defaultValue={grant.seats.initialValue}
+        />
+        <TextField
+          id={grant.validFrom.id}
+          name={grant.validFrom.name}
+          type="date"
+          label="Valid from"
+          hint="From the start of this day, UK time."
+          errors={grant.validFrom.errors}
+          defaultValue={grant.validFrom.initialValue ?? defaults.validFrom}
+        />
+        <TextField
+          id={grant.validUntil.id}
+          name={grant.validUntil.name}
+          type="date"
+          label="Valid until"
+          hint="To the end of this day, UK time."
+          errors={grant.validUntil.errors}
+          defaultValue={grant.validUntil.initialValue ?? defaults.validUntil}
+        />
+        <TextField
+          id={grant.purchaseOrder.id}
+          name={grant.purchaseOrder.name}
+          label="Purchase order reference (optional)"
+          errors={grant.purchaseOrder.errors}
+          defaultValue={grant.purchaseOrder.initialValue}
+        />
+        <TextAreaField id={grant.note.id} name={grant.note.name} label="Note (optional)" rows={2} errors={grant.note.errors} defaultValue={grant.note.initialValue} />
+        <Button>Grant licence</Button>
+      </Form>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
