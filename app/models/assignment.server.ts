@@ -438,3 +438,12 @@ export async function resolvePeopleList(organizationId: string, text: string): P
   const unknown = [...emails.filter((e) => !found.has(e)), ...numbers.filter((n) => !found.has(n))];
   return { ids: rows.map((r) => r.id), unknown };
 }
+
+export async function assignmentExists(organizationId: string, assignmentId: string): Promise<boolean> {
+  if (!isUuid(assignmentId)) return false;
+  const [row] = await getDb()
+    .select({ id: assignments.id })
+    .from(assignments)
+    .where(and(eq(assignments.id, assignmentId), eq(assignments.organizationId, organizationId), isNull(assignments.withdrawnAt)));
+  return !!row;
+}

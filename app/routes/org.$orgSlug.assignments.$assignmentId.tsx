@@ -8,7 +8,7 @@ import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { SelectField, TextAreaField, TextField } from "#app/components/ui/field.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
-import { AssignmentInputError, AssignmentNotFoundError, extendDueDate, getAssignment, withdrawAssignment } from "#app/models/assignment.server.ts";
+import { AssignmentInputError, AssignmentNotFoundError, assignmentExists, extendDueDate, getAssignment, withdrawAssignment } from "#app/models/assignment.server.ts";
 import { formatDate, plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
@@ -23,8 +23,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { organisation, user } = await requireOrgRole(request, params.orgSlug, "admin");
-  const formData = await request.formData();
   const assignmentId = params.assignmentId ?? "";
+  // An assignment of another organisation is not found, whatever the form says.
+  invariantResponse(await assignmentExists(organisation.id, assignmentId), "There is no such assignment in this organisation.");
+  const formData = await request.formData();
   try {
     if (formData.get("intent") === "withdraw") {
       const parsed = WithdrawSchema.safeParse(Object.fromEntries(formData));

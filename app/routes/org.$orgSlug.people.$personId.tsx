@@ -38,6 +38,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { organisation, user } = await requireOrgRole(request, params.orgSlug, "admin");
+  // Someone of another organisation is not found, whatever the form says.
+  invariantResponse(await getPerson(organisation.id, params.personId ?? ""), "There is no such person in this organisation.");
   const submission = parseWithZod(await request.formData(), { schema: PersonActionSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const personId = params.personId ?? "";

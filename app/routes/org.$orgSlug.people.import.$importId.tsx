@@ -29,10 +29,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { organisation, user } = await requireOrgRole(request, params.orgSlug, "admin");
-  const parsed = ImportActionSchema.safeParse(Object.fromEntries(await request.formData()));
-  invariantResponse(parsed.success, "Use the Apply or Cancel button.", { status: 400 });
   const preview = await getImportPreview(organisation.id, params.importId ?? "");
   invariantResponse(preview, "There is no such upload for this organisation.");
+  const parsed = ImportActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  invariantResponse(parsed.success, "Use the Apply or Cancel button.", { status: 400 });
   if (parsed.data.intent === "cancel") {
     await cancelImport(organisation.id, preview.id);
     return redirect(`/org/${organisation.slug}/people/import`);
