@@ -1,0 +1,146 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { adminCredentials, expectAccessible, linkFromLatestMail, markNoJavaScript, signIn, uid } from "./helpers.ts";
+import { passQuiz } from "./quiz-helpers.ts";
+
+test.describe.configure({ timeout: 300_000 });
+
+async function newPage(browser: Browser, javaScript: boolean): Promise<Page> {
+  const context = await browser.newContext({ javaScriptEnabled: javaScript });
+  const page = await context.newPage();
+  if (!javaScript) markNoJavaScript(page);
+  return page;
+}
+
+/** A staff list for this run: unique addresses, so the flow can run twice against one server. */
+function staffFiles(run: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "distinct-e2e-csv-"));
+  const rows = [
+    `jo.bloggs.${run}@force.example.org,Jo Bloggs,JB${run.slice(0, 4).toUpperCase()}1,Response Team A,PC,learner`,
+    `sam.patel.${run}@force.example.org,Sam Patel,SP${run.slice(0, 4).toUpperCase()}2,Public Protection Unit,Sergeant,learner`,
+    `"Nowak, Łukasz ${run}"@force.example.org,Łukasz Nowak,,Response Team A,Call handler,`,
+  ];
+  const header = "email,name,staff number,team,role,access";
+  const bad = [header, rows[0], rows[1], `not-an-email,Broken Row,,,,`, `ann.other.${run}@force.example.org,,,,,`].join("\r\n");
+  const good = [header, rows[0], rows[1], `ann.other.${run}@force.example.org,Ann Other,,Victim Hub,Caseworker,learner`].join("\r\n");
+  fs.writeFileSync(path.join(dir, "staff-with-errors.csv"), `\uFEFF${bad}\r\n`);
+  fs.writeFileSync(path.join(dir, "staff.csv"), `\uFEFF${good}\r\n`);
+  return { bad: path.join(dir, "staff-with-errors.csv"), good: path.join(dir, "staff.csv"), learnerEmail: `jo.bloggs.${run}@force.example.org` };
+}
+
+async function flow(browser: Browser, javaScript: boolean) {
+  const run = uid();
+  const slug = `force-${run}`;
+  const files = staffFiles(run);
+
+  // A platform admin creates the force and gives it seats.
+  const admin = await newPage(browser, javaScript);
+  await signIn(admin, await adminCredentials(browser));
+  await admin.goto("/admin/organisations/new");
+  await expectAccessible(admin, "new organisation");
+  await admin.getByRole("button", { name: "Add organisation" }).click();
+  await expect(admin.getByRole("heading", { name: "There is a problem" })).toBeVisible();
+  await expectAccessible(admin, "new organisation (errors)");
+  await admin.getByLabel("Name", { exact: true }).fill(`Test Constabulary ${run}`);
+  await admin.getByLabel("Short address").fill(slug);
+  await admin.getByLabel("Email domains (optional)").fill(`${run}.police.example`);
+  await admin.getByLabel("Full name").fill("Terry Lead");
+  const leadEmail = `lead.${run}@force.example.org`;
+  await admin.getByLabel("Email address").fill(leadEmail);
+  await admin.getByRole("button", { name: "Add organisation" }).click();
+  await expect(admin.getByText(`Test Constabulary ${run} has been added`)).toBeVisible();
+  await admin.goto("/admin/organisations");
+  await admin.getByRole("link", { name: `Licences of Test Constabulary ${run}` }).click();
+  await admin.getByLabel("Number of seats").fill("50");
+  await admin.getByLabel("Purchase order reference (optional)").fill(`PO-${run}`);
+  await admin.getByRole("button", { name: "Grant licence" }).click();
+  await expect(admin.getByText(`PO-${run}`).first()).toBeVisible();
+
+  // The training lead accepts and uploads a staff list with problems, then the fixed one.
+  const lead = await newPage(browser, javaScript);
+  await lead.goto(await linkFromLatestMail(browser, leadEmail, /has invited you to Distinct/));
+  await expectAccessible(lead, "invitation");
+  await lead.getByLabel("Create a password").fill("lead pass phrase words");
+  await lead.getByLabel("Confirm password").fill("lead pass phrase words");
+  await lead.getByRole("button", { name: "Create account and join" }).click();
+  await expect(lead.getByRole("heading", { name: `Test Constabulary ${run}`, level: 1 })).toBeVisible();
+  await expectAccessible(lead, "organisation overview");
+
+  await lead.goto(`/org/${slug}/people/import`);
+  await expectAccessible(lead, "upload staff list");
+  await lead.getByLabel("Staff list (CSV, up to 20,000 rows)").setInputFiles(files.bad);
+  await lead.getByRole("button", { name: "Check the file" }).click();
+  await expect(lead.getByRole("heading", { name: "Check the staff list before you apply it" })).toBeVisible();
+  const problems = lead.getByRole("table", { name: "Rows with problems, by line in the file" });
+  await expect(problems.getByRole("row")).toHaveCount(3); // header + 2 bad rows
+  await expect(problems.getByText("4", { exact: true })).toBeVisible();
+  await expectAccessible(lead, "check staff list (problems)");
+  await lead.getByRole("button", { name: "Cancel" }).click();
+  await lead.waitForURL(new RegExp(`/org/${slug}/people/import$`));
+
+  await lead.getByLabel("Staff list (CSV, up to 20,000 rows)").setInputFiles(files.good);
+  await lead.getByRole("button", { name: "Check the file" }).click();
+  await expect(lead.getByRole("button", { name: "Apply: invite 3, update 0" })).toBeVisible();
+  await lead.getByRole("button", { name: "Apply: invite 3, update 0" }).click();
+  await expect(lead.getByRole("heading", { name: "Staff list applied" })).toBeVisible({ timeout: 30_000 });
+  await expectAccessible(lead, "staff list applied");
+
+  await lead.goto(`/org/${slug}/teams`);
+  await lead.getByLabel("New team").fill("Neighbourhood Policing");
+  await lead.getByRole("button", { name: "Add team" }).click();
+  await expect(lead.getByRole("link", { name: "Neighbourhood Policing" })).toBeVisible();
+  await expectAccessible(lead, "teams");
+
+  await lead.goto(`/org/${slug}/assignments/new`);
+  await expectAccessible(lead, "assign a module");
+  await lead.getByLabel("Module").selectOption({ label: "Recognising stalking" });
+  await lead.getByLabel("Everyone in the organisation").check();
+  await lead.getByLabel("Within a number of days of being assigned").check();
+  await lead.getByLabel("Number of days", { exact: true }).fill("30");
+  await lead.getByRole("button", { name: "Assign module" }).click();
+  await expect(lead.getByText("Module assigned")).toBeVisible();
+  await expectAccessible(lead, "assignment");
+
+  // A learner from the list accepts, sees the assignment, completes it.
+  const learner = await newPage(browser, javaScript);
+  await learner.goto(await linkFromLatestMail(browser, files.learnerEmail, /has invited you to Distinct/));
+  await learner.getByLabel("Create a password").fill("learner pass phrase words");
+  await learner.getByLabel("Confirm password").fill("learner pass phrase words");
+  await learner.getByRole("button", { name: "Create account and join" }).click();
+  await expect(learner.getByRole("heading", { name: "My learning" })).toBeVisible();
+  const assigned = learner.getByRole("table", { name: "Modules your organisation has assigned to you" });
+  await expect(assigned.getByRole("link", { name: "Recognising stalking" })).toBeVisible();
+  await expect(assigned.getByText("Not started")).toBeVisible();
+  await expectAccessible(learner, "my learning (assigned)");
+  await assigned.getByRole("link", { name: "Recognising stalking" }).click();
+  await learner.getByRole("button", { name: "Start module" }).click();
+  await learner.waitForURL(/\/modules\/recognising-stalking\/[^/]+$/);
+  while (!new URL(learner.url()).pathname.endsWith("/quiz")) {
+    const before = learner.url();
+    await learner.getByRole("button", { name: /Mark complete/ }).click();
+    await learner.waitForURL((url) => url.href !== before);
+  }
+  await passQuiz(learner, "recognising-stalking");
+  await learner.goto("/learning");
+  await expect(learner.getByRole("table", { name: "Modules your organisation has assigned to you" }).getByText("Completed")).toBeVisible();
+
+  // The training lead sees them completed.
+  await lead.goto(`/org/${slug}/assignments`);
+  await lead.getByRole("link", { name: "Recognising stalking" }).click();
+  const row = lead.getByRole("row", { name: /Jo Bloggs/ });
+  await expect(row.getByText("Completed")).toBeVisible();
+  await lead.goto(`/org/${slug}/audit`);
+  await expect(lead.getByText("Staff imported from a file")).toBeVisible();
+  await expectAccessible(lead, "audit log");
+  for (const page of [admin, lead, learner]) await page.context().close();
+}
+
+test("a platform admin creates a force; its lead imports staff, makes a team and assigns a module; a learner completes it", async ({ browser }) => {
+  await flow(browser, true);
+});
+
+test("the same with JavaScript disabled", async ({ browser }) => {
+  await flow(browser, false);
+});
