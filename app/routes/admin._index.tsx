@@ -20,6 +20,14 @@ export default function AdminHome() {
         {isAdmin ? (
           <li className="card">
             <h2>
+              <Link to="/admin/organisations">Organisations and licences</Link>
+            </h2>
+            <p>Each force or agency, its training leads and its seats: grant, extend or end a licence bought by invoice.</p>
+          </li>
+        ) : null}
+        {isAdmin ? (
+          <li className="card">
+            <h2>
               <Link to="/admin/certificates">Certificates</Link>
             </h2>
             <p>Find any certificate by code, learner or module; revoke or reinstate it, with the reason audited.</p>
