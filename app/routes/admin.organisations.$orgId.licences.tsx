@@ -182,65 +182,67 @@ export default function AdminLicencesPage() {
             </p>
           </Notification>
         ) : null}
-        <p className="two-thirds">
-          {changing.kind === "end"
-            ? "The licence stops now: its seats are gone at once. Learners already added keep learning, but no one new can be added without seats. The reason is kept in the audit log."
-            : "This licence ends now and a new one starts with the change, so the history shows both. The change is kept in the audit log."}
-        </p>
         {l.changeable ? (
-          <Form method="post" action={`${base}?change=${changing.kind}&licence=${l.id}`} {...getFormProps(changeForm)} noValidate>
-            <input type="hidden" name="intent" value={changing.kind === "seats" ? "change-seats" : changing.kind} />
-            <input type="hidden" name="licenceId" value={l.id} />
-            {changing.kind === "extend" ? (
-              <TextField
-                id={change.validUntil.id}
-                name={change.validUntil.name}
-                type="date"
-                label="New end date"
-                hint={`The licence is valid to the end of this day. It now ends on ${formatDate(l.validUntil)}.`}
-                errors={change.validUntil.errors}
-                defaultValue={change.validUntil.initialValue}
-              />
-            ) : null}
-            {changing.kind === "seats" ? (
-              <TextField
-                id={change.seats.id}
-                name={change.seats.name}
-                label="New number of seats"
-                hint={`It now has ${plural(l.seats, "seat")}.`}
-                inputMode="numeric"
-                autoComplete="off"
-                className="input--narrow"
-                errors={change.seats.errors}
-                defaultValue={change.seats.initialValue}
-              />
-            ) : null}
-            {changing.kind !== "end" ? (
-              <TextField
-                id={change.purchaseOrder.id}
-                name={change.purchaseOrder.name}
-                label="Purchase order reference (optional)"
-                hint="Leave empty to keep the current one."
-                errors={change.purchaseOrder.errors}
-                defaultValue={change.purchaseOrder.initialValue}
-              />
-            ) : (
-              <TextAreaField
-                id={change.reason.id}
-                name={change.reason.name}
-                label="Reason"
-                rows={3}
-                errors={change.reason.errors}
-                defaultValue={change.reason.initialValue}
-              />
-            )}
-            <div className="button-group">
-              <Button variant={changing.kind === "end" ? "warning" : "primary"}>
-                {changing.kind === "extend" ? "Extend licence" : changing.kind === "seats" ? "Change seats" : "End licence"}
-              </Button>
-              <Link to={base}>Cancel</Link>
-            </div>
-          </Form>
+          <>
+            <p className="two-thirds">
+              {changing.kind === "end"
+                ? "The licence stops now: its seats are gone at once. Learners already added keep learning, but no one new can be added without seats. The reason is kept in the audit log."
+                : "This licence ends now and a new one starts with the change, so the history shows both. The change is kept in the audit log."}
+            </p>
+            <Form method="post" action={`${base}?change=${changing.kind}&licence=${l.id}`} {...getFormProps(changeForm)} noValidate>
+              <input type="hidden" name="intent" value={changing.kind === "seats" ? "change-seats" : changing.kind} />
+              <input type="hidden" name="licenceId" value={l.id} />
+              {changing.kind === "extend" ? (
+                <TextField
+                  id={change.validUntil.id}
+                  name={change.validUntil.name}
+                  type="date"
+                  label="New end date"
+                  hint={`The licence is valid to the end of this day. It now ends on ${formatDate(l.validUntil)}.`}
+                  errors={change.validUntil.errors}
+                  defaultValue={change.validUntil.initialValue}
+                />
+              ) : null}
+              {changing.kind === "seats" ? (
+                <TextField
+                  id={change.seats.id}
+                  name={change.seats.name}
+                  label="New number of seats"
+                  hint={`It now has ${plural(l.seats, "seat")}.`}
+                  inputMode="numeric"
+                  autoComplete="off"
+                  className="input--narrow"
+                  errors={change.seats.errors}
+                  defaultValue={change.seats.initialValue}
+                />
+              ) : null}
+              {changing.kind !== "end" ? (
+                <TextField
+                  id={change.purchaseOrder.id}
+                  name={change.purchaseOrder.name}
+                  label="Purchase order reference (optional)"
+                  hint="Leave empty to keep the current one."
+                  errors={change.purchaseOrder.errors}
+                  defaultValue={change.purchaseOrder.initialValue}
+                />
+              ) : (
+                <TextAreaField
+                  id={change.reason.id}
+                  name={change.reason.name}
+                  label="Reason"
+                  rows={3}
+                  errors={change.reason.errors}
+                  defaultValue={change.reason.initialValue}
+                />
+              )}
+              <div className="button-group">
+                <Button variant={changing.kind === "end" ? "warning" : "primary"}>
+                  {changing.kind === "extend" ? "Extend licence" : changing.kind === "seats" ? "Change seats" : "End licence"}
+                </Button>
+                <Link to={base}>Cancel</Link>
+              </div>
+            </Form>
+          </>
         ) : null}
       </>
     );

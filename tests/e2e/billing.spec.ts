@@ -335,6 +335,17 @@ test("a platform admin grants, extends and resizes seats by invoice; the lead se
   const history = admin.getByRole("table", { name: /Licences of Westshire Police/ });
   await expect(history.getByRole("row")).toHaveCount(3);
   await expect(history).toContainText("Seats changed from 50 to 80");
+
+  // A renewal: the end date moves on, the old row stays in the history.
+  await admin.getByRole("link", { name: /^Extend/ }).click();
+  await expect(admin.getByRole("heading", { name: "Extend the licence" })).toBeVisible();
+  const twoYears = new Date();
+  twoYears.setUTCFullYear(twoYears.getUTCFullYear() + 2);
+  await admin.getByLabel("New end date").fill(twoYears.toISOString().slice(0, 10));
+  await admin.getByRole("button", { name: "Extend licence" }).click();
+  await expect(admin.getByText("Licence extended")).toBeVisible();
+  await expect(history.getByRole("row")).toHaveCount(4);
+  await expect(summaryValue(admin, "Seats")).toHaveText("80");
   await adminContext.close();
 
   const leadContext = await browser.newContext();

@@ -16,7 +16,7 @@ import {
 import { createOrganisation } from "#app/models/organisation.server.ts";
 import { action as licencesAction, loader as licencesLoader } from "#app/routes/admin.organisations.$orgId.licences.tsx";
 import { action as billingAction, loader as billingLoader } from "#app/routes/org.$orgSlug.billing.tsx";
-import { londonDay } from "#app/utils/billing-validation.ts";
+import { endOfLondonDay, isCalendarDay, londonDay, startOfLondonDay } from "#app/utils/billing-validation.ts";
 import { createUser, sessionCookie, type TestUser } from "#tests/factories.ts";
 import { openTestDatabase } from "./database.ts";
 
@@ -435,4 +435,17 @@ test("the billing page: 404 for another organisation's lead, 403 for a learner; 
   const badSeats = reply(await run(billingAction, request(path, { cookie, form: { intent: "buy", seats: "ten" } }), params));
   expect(badSeats.init?.status).toBe(400);
   expect(badSeats.data.result.error?.seats).toEqual(["Enter the number of seats as a whole number, like 50"]);
+});
+
+test("licence days run from midnight to the last millisecond of the day in London, in winter and summer time", () => {
+  expect(startOfLondonDay("2027-01-15").toISOString()).toBe("2027-01-15T00:00:00.000Z");
+  expect(endOfLondonDay("2027-01-15").toISOString()).toBe("2027-01-15T23:59:59.999Z");
+  expect(startOfLondonDay("2027-07-01").toISOString()).toBe("2027-06-30T23:00:00.000Z");
+  expect(endOfLondonDay("2027-07-01").toISOString()).toBe("2027-07-01T22:59:59.999Z");
+  // The days the clocks change are 23 and 25 hours long.
+  expect(endOfLondonDay("2027-03-28").getTime() + 1 - startOfLondonDay("2027-03-28").getTime()).toBe(23 * 3600_000);
+  expect(endOfLondonDay("2027-10-31").getTime() + 1 - startOfLondonDay("2027-10-31").getTime()).toBe(25 * 3600_000);
+  expect(londonDay(endOfLondonDay("2027-07-01"))).toBe("2027-07-01");
+  expect(londonDay(new Date("2027-06-30T23:30:00Z"))).toBe("2027-07-01");
+  expect(["2027-02-29", "2028-02-29", "2027-13-01", "27-01-01", "2027-1-1"].map(isCalendarDay)).toEqual([false, true, false, false, false]);
 });
