@@ -58,7 +58,11 @@ export async function startStripeStub(): Promise<StripeStub> {
     const page = /^\/(checkout|portal)\/([\w-]+)$/.exec(path);
     if (method === "GET" && page) {
       const title = page[1] === "checkout" ? "Stripe Checkout (test stub)" : "Stripe customer portal (test stub)";
-      return { status: 200, body: null, html: `<!doctype html><html lang="en"><head><title>${title}</title></head><body><h1>${title}</h1><p>${page[2]}</p></body></html>` };
+      return {
+        status: 200,
+        body: null,
+        html: `<!doctype html><html lang="en"><head><title>${title}</title></head><body><h1>${title}</h1><p>${page[2]}</p></body></html>`,
+      };
     }
     if (stub.down) return stripeError(500, "The stub is down");
     if (method === "POST" && path === "/v1/customers") {
@@ -193,8 +197,8 @@ export function subscriptionObject(options: {
     created: start,
     billing_cycle_anchor: start,
     cancel_at_period_end: false,
-    canceled_at: status === "canceled" ? (options.endedAt ?? now()) : null,
-    ended_at: status === "canceled" ? (options.endedAt ?? now()) : null,
+    canceled_at: status === "canceled" ? options.endedAt ?? now() : null,
+    ended_at: status === "canceled" ? options.endedAt ?? now() : null,
     collection_method: "charge_automatically",
     currency: "gbp",
     latest_invoice: stripeId("in"),
@@ -213,7 +217,13 @@ export function subscriptionObject(options: {
           current_period_start: periodStart,
           current_period_end: periodEnd,
           metadata: {},
-          price: { id: options.priceId ?? "price_test_seat", object: "price", currency: "gbp", unit_amount: 2500, recurring: { interval: "year", interval_count: 1 } },
+          price: {
+            id: options.priceId ?? "price_test_seat",
+            object: "price",
+            currency: "gbp",
+            unit_amount: 2500,
+            recurring: { interval: "year", interval_count: 1 },
+          },
         },
       ],
     },
@@ -238,7 +248,12 @@ export function completedCheckoutSession(options: { customer: string; subscripti
 }
 
 /** A subscription invoice: it names its subscription under parent.subscription_details. */
-export function invoiceObject(options: { subscription: string; customer: string; status: "paid" | "open"; periodEnd?: number }): Record<string, unknown> {
+export function invoiceObject(options: {
+  subscription: string;
+  customer: string;
+  status: "paid" | "open";
+  periodEnd?: number;
+}): Record<string, unknown> {
   return {
     id: stripeId("in"),
     object: "invoice",

@@ -44,15 +44,23 @@ export function SeatSummaryList({ summary: s, id = "seats" }: { summary: Seriali
         <Row label="Learners using a seat">{s.used.toLocaleString("en-GB")}</Row>
         <Row label="Invitations waiting">{s.reserved.toLocaleString("en-GB")}</Row>
         <Row label="Free seats">{s.free.toLocaleString("en-GB")}</Row>
-        <Row label={s.state === "expired" ? "Ended" : "Valid until"}>
-          {s.validUntil ? formatDate(s.validUntil) : "No end date"}
-        </Row>
+        <Row label={s.state === "expired" ? "Ended" : "Valid until"}>{s.validUntil ? formatDate(s.validUntil) : "No end date"}</Row>
         <Row label="Paid by">{s.source ? sources[s.source] : "Not paid for (free trial)"}</Row>
       </dl>
-      {s.seats > 0 ? <ProgressBar id={`${id}-taken`} value={Math.min(taken, s.seats)} max={s.seats} label={`${taken.toLocaleString("en-GB")} of ${plural(s.seats, "seat")} taken`} /> : null}
+      {s.seats > 0 ? (
+        <ProgressBar
+          id={`${id}-taken`}
+          value={Math.min(taken, s.seats)}
+          max={s.seats}
+          label={`${taken.toLocaleString("en-GB")} of ${plural(s.seats, "seat")} taken`}
+        />
+      ) : null}
       {s.state === "expired" ? (
         <Notification tone="warning" title="The licence has ended">
-          <p>Learners already added keep learning and keep their certificates. No one new can be added until the organisation has seats again.</p>
+          <p>
+            Learners already added keep learning and keep their certificates. No one new can be added until the organisation has seats
+            again.
+          </p>
         </Notification>
       ) : taken > s.seats ? (
         <Notification tone="warning" title="More learners than seats">

@@ -75,14 +75,28 @@ function summarise(rows: LicenceRow[], used: number, reserved: number, now: Date
   const first = current[0];
   if (first) {
     const seats = current.reduce((sum, r) => sum + r.seats, 0);
-    return { state: "licensed", seats, ...counts, free: Math.max(0, seats - used - reserved), validUntil: first.validUntil, source: first.source };
+    return {
+      state: "licensed",
+      seats,
+      ...counts,
+      free: Math.max(0, seats - used - reserved),
+      validUntil: first.validUntil,
+      source: first.source,
+    };
   }
   const past = rows.filter((r) => hasBeenInForce(r, now));
   if (past.length > 0) {
     const last = past.reduce((a, b) => (licenceEnd(b) > licenceEnd(a) ? b : a));
     return { state: "expired", seats: 0, ...counts, free: 0, validUntil: licenceEnd(last), source: last.source };
   }
-  return { state: "trial", seats: TRIAL_SEATS, ...counts, free: Math.max(0, TRIAL_SEATS - used - reserved), validUntil: null, source: null };
+  return {
+    state: "trial",
+    seats: TRIAL_SEATS,
+    ...counts,
+    free: Math.max(0, TRIAL_SEATS - used - reserved),
+    validUntil: null,
+    source: null,
+  };
 }
 
 /** When a licence stopped giving seats: its end date, or earlier if it was ended. */
@@ -157,7 +171,8 @@ export type LicenceStatus = { tone: "success" | "info" | "warning" | "danger" | 
 
 function licenceStatus(row: LicenceRow, now: Date): LicenceStatus {
   if (row.endedAt) {
-    if (row.source === "stripe" && row.stripeStatus === "canceled") return { tone: "neutral", label: `Cancelled ${formatDate(row.endedAt)}` };
+    if (row.source === "stripe" && row.stripeStatus === "canceled")
+      return { tone: "neutral", label: `Cancelled ${formatDate(row.endedAt)}` };
     return { tone: "neutral", label: `Ended ${formatDate(row.endedAt)}` };
   }
   if (row.source === "stripe") {
@@ -205,7 +220,7 @@ export async function listLicences(organizationId: string, db: Executor = getDb(
     purchaseOrder: r.purchaseOrder,
     note: r.note,
     createdAt: r.createdAt,
-    createdByName: r.source === "stripe" ? null : (createdByName ?? null),
+    createdByName: r.source === "stripe" ? null : createdByName ?? null,
     status: licenceStatus(r, now),
     changeable: r.source === "manual" && !r.endedAt,
   }));
@@ -259,10 +274,16 @@ async function lockChangeableLicence(tx: Executor, organizationId: string, licen
     .for("update");
   if (!row) throw new LicenceNotFoundError();
   if (row.source !== "manual") {
-    throw new LicenceInputError("", "This licence was bought by card: it changes only through Stripe (the training lead's Manage billing).");
+    throw new LicenceInputError(
+      "",
+      "This licence was bought by card: it changes only through Stripe (the training lead's Manage billing).",
+    );
   }
   if (row.endedAt) {
-    throw new LicenceInputError("", `This licence was already ended or changed on ${formatDate(row.endedAt)}. Go back to the licences to see the current one.`);
+    throw new LicenceInputError(
+      "",
+      `This licence was already ended or changed on ${formatDate(row.endedAt)}. Go back to the licences to see the current one.`,
+    );
   }
   return row;
 }
@@ -305,7 +326,12 @@ export async function grantLicence(
       action: "licence.granted",
       organizationId,
       target: { type: "licence", id: row.id },
-      details: { seats: input.seats, validFrom: validFrom.toISOString(), validUntil: validUntil.toISOString(), purchaseOrder: input.purchaseOrder || null },
+      details: {
+        seats: input.seats,
+        validFrom: validFrom.toISOString(),
+        validUntil: validUntil.toISOString(),
+        purchaseOrder: input.purchaseOrder || null,
+      },
     });
     return row.id;
   });
@@ -483,8 +509,8 @@ export async function applyStripeSubscription(
     stripeCustomerId: state.customerId,
     stripeStatus: state.status,
     stripeUpdatedAt: state.readAt,
-    paymentFailedAt: failed ? (existing?.paymentFailedAt ?? state.readAt) : null,
-    endedAt: ended ? (existing?.endedAt ?? state.endedAt ?? state.readAt) : null,
+    paymentFailedAt: failed ? existing?.paymentFailedAt ?? state.readAt : null,
+    endedAt: ended ? existing?.endedAt ?? state.endedAt ?? state.readAt : null,
   };
   let outcome: StripeApplyOutcome;
   let licenceId: string;
@@ -518,7 +544,8 @@ export async function applyStripeSubscription(
   if (outcome !== "unchanged") {
     await audit(tx, {
       actor: "system",
-      action: ended && !existing?.endedAt ? "licence.stripe-ended" : outcome === "created" ? "licence.stripe-created" : "licence.stripe-updated",
+      action:
+        ended && !existing?.endedAt ? "licence.stripe-ended" : outcome === "created" ? "licence.stripe-created" : "licence.stripe-updated",
       organizationId,
       target: { type: "licence", id: licenceId },
       details: {
@@ -528,7 +555,9 @@ export async function applyStripeSubscription(
         status: state.status,
         seats: state.seats,
         validUntil: state.periodEnd.toISOString(),
-        ...(existing ? { previous: { status: existing.stripeStatus, seats: existing.seats, validUntil: existing.validUntil.toISOString() } } : {}),
+        ...(existing
+          ? { previous: { status: existing.stripeStatus, seats: existing.seats, validUntil: existing.validUntil.toISOString() } }
+          : {}),
       },
     });
   }

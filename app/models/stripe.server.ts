@@ -23,7 +23,12 @@ export type StripeSettings = { secretKey: string; webhookSecret: string; priceId
 export function stripeSettings(): StripeSettings | null {
   const env = getEnv();
   if (!env.STRIPE_SECRET_KEY || !env.STRIPE_WEBHOOK_SECRET || !env.STRIPE_PRICE_ID) return null;
-  return { secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET, priceId: env.STRIPE_PRICE_ID, apiBase: env.STRIPE_API_BASE };
+  return {
+    secretKey: env.STRIPE_SECRET_KEY,
+    webhookSecret: env.STRIPE_WEBHOOK_SECRET,
+    priceId: env.STRIPE_PRICE_ID,
+    apiBase: env.STRIPE_API_BASE,
+  };
 }
 
 export function billingByCardEnabled(): boolean {
@@ -199,7 +204,7 @@ const fromUnix = (seconds: number) => new Date(seconds * 1000);
 export function subscriptionState(raw: unknown, readAt: Date): StripeSubscriptionState {
   const sub = SubscriptionSchema.parse(raw);
   const ends = sub.items.data.map((i) => i.current_period_end).filter((n): n is number => typeof n === "number");
-  const periodEnd = ends.length > 0 ? Math.max(...ends) : (sub.current_period_end ?? sub.start_date);
+  const periodEnd = ends.length > 0 ? Math.max(...ends) : sub.current_period_end ?? sub.start_date;
   const orgId = sub.metadata?.orgId;
   return {
     subscriptionId: sub.id,
@@ -254,7 +259,9 @@ export function verifyWebhook(rawBody: string, signature: string | null): Stripe
     return Stripe.webhooks.constructEvent(rawBody, signature, webhookSecret);
   } catch (error) {
     throw new WebhookSignatureError(
-      error instanceof Stripe.errors.StripeSignatureVerificationError ? "The Stripe signature does not match this request." : "The request is not a Stripe event.",
+      error instanceof Stripe.errors.StripeSignatureVerificationError
+        ? "The Stripe signature does not match this request."
+        : "The request is not a Stripe event.",
     );
   }
 }

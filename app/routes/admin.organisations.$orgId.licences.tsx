@@ -100,7 +100,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
   } catch (error) {
     if (error instanceof LicenceInputError) {
-      const reply = error.field ? submission.reply({ fieldErrors: { [error.field]: [error.message] } }) : submission.reply({ formErrors: [error.message] });
+      const reply = error.field
+        ? submission.reply({ fieldErrors: { [error.field]: [error.message] } })
+        : submission.reply({ formErrors: [error.message] });
       return data({ result: reply }, { status: 400 });
     }
     if (error instanceof LicenceNotFoundError) throw new Response(error.message, { status: 404 });
@@ -121,7 +123,8 @@ export default function AdminLicencesPage() {
   const base = `/admin/organisations/${organisation.id}/licences`;
 
   const grantSchema = GrantLicenceSchema;
-  const changeSchema = changing?.kind === "extend" ? ExtendLicenceSchema : changing?.kind === "seats" ? ChangeSeatsSchema : EndLicenceSchema;
+  const changeSchema =
+    changing?.kind === "extend" ? ExtendLicenceSchema : changing?.kind === "seats" ? ChangeSeatsSchema : EndLicenceSchema;
   const [grantForm, grant] = useForm({
     id: "grant-licence",
     lastResult: changing ? undefined : actionData?.result,
@@ -139,7 +142,12 @@ export default function AdminLicencesPage() {
 
   if (changing) {
     const l = changing.licence;
-    const fields = changing.kind === "extend" ? [change.validUntil, change.purchaseOrder] : changing.kind === "seats" ? [change.seats, change.purchaseOrder] : [change.reason];
+    const fields =
+      changing.kind === "extend"
+        ? [change.validUntil, change.purchaseOrder]
+        : changing.kind === "seats"
+        ? [change.seats, change.purchaseOrder]
+        : [change.reason];
     return (
       <>
         <ErrorSummary errors={summaryErrors(changeForm.errors, fields)} />
@@ -174,58 +182,67 @@ export default function AdminLicencesPage() {
             </p>
           </Notification>
         ) : null}
-        <p className="two-thirds">
-          {changing.kind === "end"
-            ? "The licence stops now: its seats are gone at once. Learners already added keep learning, but no one new can be added without seats. The reason is kept in the audit log."
-            : "This licence ends now and a new one starts with the change, so the history shows both. The change is kept in the audit log."}
-        </p>
         {l.changeable ? (
-        <Form method="post" action={`${base}?change=${changing.kind}&licence=${l.id}`} {...getFormProps(changeForm)} noValidate>
-          <input type="hidden" name="intent" value={changing.kind === "seats" ? "change-seats" : changing.kind} />
-          <input type="hidden" name="licenceId" value={l.id} />
-          {changing.kind === "extend" ? (
-            <TextField
-              id={change.validUntil.id}
-              name={change.validUntil.name}
-              type="date"
-              label="New end date"
-              hint={`The licence is valid to the end of this day. It now ends on ${formatDate(l.validUntil)}.`}
-              errors={change.validUntil.errors}
-              defaultValue={change.validUntil.initialValue}
-            />
-          ) : null}
-          {changing.kind === "seats" ? (
-            <TextField
-              id={change.seats.id}
-              name={change.seats.name}
-              label="New number of seats"
-              hint={`It now has ${plural(l.seats, "seat")}.`}
-              inputMode="numeric"
-              autoComplete="off"
-              className="input--narrow"
-              errors={change.seats.errors}
-              defaultValue={change.seats.initialValue}
-            />
-          ) : null}
-          {changing.kind !== "end" ? (
-            <TextField
-              id={change.purchaseOrder.id}
-              name={change.purchaseOrder.name}
-              label="Purchase order reference (optional)"
-              hint="Leave empty to keep the current one."
-              errors={change.purchaseOrder.errors}
-              defaultValue={change.purchaseOrder.initialValue}
-            />
-          ) : (
-            <TextAreaField id={change.reason.id} name={change.reason.name} label="Reason" rows={3} errors={change.reason.errors} defaultValue={change.reason.initialValue} />
-          )}
-          <div className="button-group">
-            <Button variant={changing.kind === "end" ? "warning" : "primary"}>
-              {changing.kind === "extend" ? "Extend licence" : changing.kind === "seats" ? "Change seats" : "End licence"}
-            </Button>
-            <Link to={base}>Cancel</Link>
-          </div>
-        </Form>
+          <>
+            <p className="two-thirds">
+              {changing.kind === "end"
+                ? "The licence stops now: its seats are gone at once. Learners already added keep learning, but no one new can be added without seats. The reason is kept in the audit log."
+                : "This licence ends now and a new one starts with the change, so the history shows both. The change is kept in the audit log."}
+            </p>
+            <Form method="post" action={`${base}?change=${changing.kind}&licence=${l.id}`} {...getFormProps(changeForm)} noValidate>
+              <input type="hidden" name="intent" value={changing.kind === "seats" ? "change-seats" : changing.kind} />
+              <input type="hidden" name="licenceId" value={l.id} />
+              {changing.kind === "extend" ? (
+                <TextField
+                  id={change.validUntil.id}
+                  name={change.validUntil.name}
+                  type="date"
+                  label="New end date"
+                  hint={`The licence is valid to the end of this day. It now ends on ${formatDate(l.validUntil)}.`}
+                  errors={change.validUntil.errors}
+                  defaultValue={change.validUntil.initialValue}
+                />
+              ) : null}
+              {changing.kind === "seats" ? (
+                <TextField
+                  id={change.seats.id}
+                  name={change.seats.name}
+                  label="New number of seats"
+                  hint={`It now has ${plural(l.seats, "seat")}.`}
+                  inputMode="numeric"
+                  autoComplete="off"
+                  className="input--narrow"
+                  errors={change.seats.errors}
+                  defaultValue={change.seats.initialValue}
+                />
+              ) : null}
+              {changing.kind !== "end" ? (
+                <TextField
+                  id={change.purchaseOrder.id}
+                  name={change.purchaseOrder.name}
+                  label="Purchase order reference (optional)"
+                  hint="Leave empty to keep the current one."
+                  errors={change.purchaseOrder.errors}
+                  defaultValue={change.purchaseOrder.initialValue}
+                />
+              ) : (
+                <TextAreaField
+                  id={change.reason.id}
+                  name={change.reason.name}
+                  label="Reason"
+                  rows={3}
+                  errors={change.reason.errors}
+                  defaultValue={change.reason.initialValue}
+                />
+              )}
+              <div className="button-group">
+                <Button variant={changing.kind === "end" ? "warning" : "primary"}>
+                  {changing.kind === "extend" ? "Extend licence" : changing.kind === "seats" ? "Change seats" : "End licence"}
+                </Button>
+                <Link to={base}>Cancel</Link>
+              </div>
+            </Form>
+          </>
         ) : null}
       </>
     );
@@ -233,7 +250,9 @@ export default function AdminLicencesPage() {
 
   return (
     <>
-      <ErrorSummary errors={summaryErrors(grantForm.errors, [grant.seats, grant.validFrom, grant.validUntil, grant.purchaseOrder, grant.note])} />
+      <ErrorSummary
+        errors={summaryErrors(grantForm.errors, [grant.seats, grant.validFrom, grant.validUntil, grant.purchaseOrder, grant.note])}
+      />
       <span className="caption">{organisation.name}</span>
       <h1>Licences</h1>
       {done ? <Notification tone="success" title={done} /> : null}
@@ -266,8 +285,8 @@ export default function AdminLicencesPage() {
       />
       <h2>Grant a licence</h2>
       <p className="two-thirds">
-        For an organisation that buys by invoice: the seats it ordered, for the period its purchase order covers. Seats add to any
-        licence it already has.
+        For an organisation that buys by invoice: the seats it ordered, for the period its purchase order covers. Seats add to any licence
+        it already has.
       </p>
       <Form method="post" action={base} {...getFormProps(grantForm)} noValidate>
         <input type="hidden" name="intent" value="grant" />
@@ -306,7 +325,14 @@ export default function AdminLicencesPage() {
           errors={grant.purchaseOrder.errors}
           defaultValue={grant.purchaseOrder.initialValue}
         />
-        <TextAreaField id={grant.note.id} name={grant.note.name} label="Note (optional)" rows={2} errors={grant.note.errors} defaultValue={grant.note.initialValue} />
+        <TextAreaField
+          id={grant.note.id}
+          name={grant.note.name}
+          label="Note (optional)"
+          rows={2}
+          errors={grant.note.errors}
+          defaultValue={grant.note.initialValue}
+        />
         <Button>Grant licence</Button>
       </Form>
     </>

@@ -124,7 +124,9 @@ export default function BillingPage() {
           {card.canManage ? (
             <>
               <h2>Manage card billing</h2>
-              <p className="two-thirds">Change the card or the number of seats, download invoices, or cancel, on Stripe&rsquo;s secure pages.</p>
+              <p className="two-thirds">
+                Change the card or the number of seats, download invoices, or cancel, on Stripe&rsquo;s secure pages.
+              </p>
               <Form method="post">
                 <input type="hidden" name="intent" value="manage" />
                 <Button variant="secondary">Manage billing</Button>
@@ -138,8 +140,8 @@ export default function BillingPage() {
 
       <h2>Buy seats by invoice</h2>
       <p className="two-thirds">
-        Most forces and agencies buy by invoice. Send the trust that runs Distinct a purchase order for the number of seats you need, for
-        a year. When it is processed, a platform administrator adds the seats to {organisation.name}, and they appear below.
+        Most forces and agencies buy by invoice. Send the trust that runs Distinct a purchase order for the number of seats you need, for a
+        year. When it is processed, a platform administrator adds the seats to {organisation.name}, and they appear below.
       </p>
 
       <h2>Licence history</h2>

@@ -2,7 +2,8 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { processStripeEvent } from "#app/models/stripe-webhook.server.ts";
 import { billingByCardEnabled, StripeUnavailableError, verifyWebhook, WebhookSignatureError } from "#app/models/stripe.server.ts";
 
-const text = (body: string, status: number) => new Response(body, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+const text = (body: string, status: number) =>
+  new Response(body, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
 
 /**
  * Stripe's events (register this address in Stripe; the events to send are

@@ -79,11 +79,7 @@ const seats = (max: number, more: string) =>
     .min(1, "The number of seats must be 1 or more")
     .max(max, `The number of seats must be ${max.toLocaleString("en-GB")} or fewer${more}`);
 
-const PurchaseOrderSchema = z
-  .string()
-  .trim()
-  .max(100, "The purchase order reference must be 100 characters or fewer")
-  .optional();
+const PurchaseOrderSchema = z.string().trim().max(100, "The purchase order reference must be 100 characters or fewer").optional();
 
 const NoteSchema = z.string().trim().max(500, "The note must be 500 characters or fewer").optional();
 
@@ -113,18 +109,22 @@ export const GrantLicenceSchema = z
     purchaseOrder: PurchaseOrderSchema,
     note: NoteSchema,
   })
-  .superRefine((value, ctx) => {
-    if (!isCalendarDay(value.validFrom) || !isCalendarDay(value.validUntil)) return;
-    if (value.validUntil < value.validFrom) {
-      ctx.addIssue({ code: "custom", path: ["validUntil"], message: "The end date must be the same as or after the start date" });
-      return;
-    }
-    const limit = new Date(startOfLondonDay(value.validFrom));
-    limit.setUTCFullYear(limit.getUTCFullYear() + MAX_LICENCE_YEARS);
-    if (startOfLondonDay(value.validUntil) > limit) {
-      ctx.addIssue({ code: "custom", path: ["validUntil"], message: `A licence can run for at most ${MAX_LICENCE_YEARS} years` });
-    }
-  });
+  .superRefine(
+    (value, ctx) => {
+      if (!isCalendarDay(value.validFrom) || !isCalendarDay(value.validUntil)) return;
+      if (value.validUntil < value.validFrom) {
+        ctx.addIssue({ code: "custom", path: ["validUntil"], message: "The end date must be the same as or after the start date" });
+        return;
+      }
+      const limit = new Date(startOfLondonDay(value.validFrom));
+      limit.setUTCFullYear(limit.getUTCFullYear() + MAX_LICENCE_YEARS);
+      if (startOfLondonDay(value.validUntil) > limit) {
+        ctx.addIssue({ code: "custom", path: ["validUntil"], message: `A licence can run for at most ${MAX_LICENCE_YEARS} years` });
+      }
+    },
+    // Check the dates against each other even when another field (the seats) is wrong, so every problem shows at once.
+    { when: (payload) => payload.issues.every((issue) => issue.path?.[0] !== "validFrom" && issue.path?.[0] !== "validUntil") },
+  );
 
 export const ExtendLicenceSchema = z.object({
   intent: z.literal("extend"),

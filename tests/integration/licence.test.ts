@@ -16,7 +16,7 @@ import {
 import { createOrganisation } from "#app/models/organisation.server.ts";
 import { action as licencesAction, loader as licencesLoader } from "#app/routes/admin.organisations.$orgId.licences.tsx";
 import { action as billingAction, loader as billingLoader } from "#app/routes/org.$orgSlug.billing.tsx";
-import { londonDay } from "#app/utils/billing-validation.ts";
+import { endOfLondonDay, isCalendarDay, londonDay, startOfLondonDay } from "#app/utils/billing-validation.ts";
 import { createUser, sessionCookie, type TestUser } from "#tests/factories.ts";
 import { openTestDatabase } from "./database.ts";
 
@@ -37,19 +37,30 @@ async function organisation(name = "Test Constabulary") {
 async function addLead(organizationId: string): Promise<TestUser> {
   const lead = await createUser({ name: "Lee Lead" });
   await handle.db.insert(member).values({ id: crypto.randomUUID(), organizationId, userId: lead.id, role: "admin", createdAt: new Date() });
-  await handle.db.insert(people).values({ organizationId, email: lead.email, name: lead.name, role: "admin", status: "active", userId: lead.id });
+  await handle.db
+    .insert(people)
+    .values({ organizationId, email: lead.email, name: lead.name, role: "admin", status: "active", userId: lead.id });
   return lead;
 }
 
 async function addLearnerAccount(organizationId: string): Promise<TestUser> {
   const learner = await createUser({ name: "Lou Learner" });
-  await handle.db.insert(member).values({ id: crypto.randomUUID(), organizationId, userId: learner.id, role: "member", createdAt: new Date() });
-  await handle.db.insert(people).values({ organizationId, email: learner.email, name: learner.name, role: "member", status: "active", userId: learner.id });
+  await handle.db
+    .insert(member)
+    .values({ id: crypto.randomUUID(), organizationId, userId: learner.id, role: "member", createdAt: new Date() });
+  await handle.db
+    .insert(people)
+    .values({ organizationId, email: learner.email, name: learner.name, role: "member", status: "active", userId: learner.id });
   return learner;
 }
 
 /** Roster rows only, the way an import or invitation writes them. */
-async function addPeople(organizationId: string, count: number, status: "active" | "invited" | "left", role: "member" | "admin" = "member") {
+async function addPeople(
+  organizationId: string,
+  count: number,
+  status: "active" | "invited" | "left",
+  role: "member" | "admin" = "member",
+) {
   if (count === 0) return;
   await handle.db.insert(people).values(
     Array.from({ length: count }, () => ({
@@ -90,7 +101,11 @@ function request(path: string, options: { cookie?: string; form?: Record<string,
 }
 
 /** Runs a loader or action the way Remix does; a thrown Response comes back as the value. */
-async function run<T>(fn: (args: { request: Request; params: Record<string, string>; context: never }) => Promise<T>, req: Request, params: Record<string, string>) {
+async function run<T>(
+  fn: (args: { request: Request; params: Record<string, string>; context: never }) => Promise<T>,
+  req: Request,
+  params: Record<string, string>,
+) {
   try {
     return await fn({ request: req, params, context: undefined as never });
   } catch (thrown) {
@@ -149,7 +164,9 @@ test("when every licence has ended the organisation is expired: no seats, and th
   expect(Math.abs(summary.validUntil!.getTime() - daysFromNow(-35).getTime())).toBeLessThan(60_000);
   const error = await handle.db.transaction((tx) => assertSeatsAvailable(tx, org.id, 1)).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(SeatLimitError);
-  expect((error as SeatLimitError).message).toMatch(/^The organisation's licence ended on .+\. Learners already added keep learning, but no one new can be added\./);
+  expect((error as SeatLimitError).message).toMatch(
+    /^The organisation's licence ended on .+\. Learners already added keep learning, but no one new can be added\./,
+  );
   // A licence ended by an admin before it ever started does not count as having been licensed.
   const other = await organisation();
   await insertLicence(other.id, { seats: 10, from: 3, until: 100, endedDaysAgo: 0 });
@@ -172,7 +189,11 @@ test("assertSeatsAvailable lets learners in while they fit and refuses the rest 
     "All 50 seats are taken (48 learners, 2 invitations waiting). To add 3 more learners, buy more seats under Seats and billing, withdraw invitations, or remove people who have left.",
   );
   // Withdrawing an invitation frees its seat.
-  const [invited] = await handle.db.select({ id: people.id }).from(people).where(and(eq(people.organizationId, org.id), eq(people.status, "invited"))).limit(1);
+  const [invited] = await handle.db
+    .select({ id: people.id })
+    .from(people)
+    .where(and(eq(people.organizationId, org.id), eq(people.status, "invited")))
+    .limit(1);
   await handle.db.update(people).set({ status: "left" }).where(eq(people.id, invited!.id));
   await handle.db.transaction((tx) => assertSeatsAvailable(tx, org.id, 1));
   const partly = await handle.db.transaction((tx) => assertSeatsAvailable(tx, org.id, 2)).catch((e: unknown) => e);
@@ -282,13 +303,23 @@ test("the licences page is for platform admins only, 404 for an unknown organisa
 
   const unknown = await run(licencesLoader, request("/admin/organisations/nope/licences", { cookie: admin.cookie }), { orgId: "nope" });
   expect((unknown as Response).status).toBe(404);
-  const unknownPost = await run(licencesAction, request("/admin/organisations/nope/licences", { cookie: admin.cookie, form: { intent: "grant" } }), { orgId: "nope" });
+  const unknownPost = await run(
+    licencesAction,
+    request("/admin/organisations/nope/licences", { cookie: admin.cookie, form: { intent: "grant" } }),
+    { orgId: "nope" },
+  );
   expect((unknownPost as Response).status).toBe(404);
 
   const page = await run(licencesLoader, request(path, { cookie: admin.cookie }), params);
   expect(page).toMatchObject({ organisation: { id: org.id, name: "Westshire Police" }, summary: { state: "trial" }, licences: [] });
 
-  const empty = reply(await run(licencesAction, request(path, { cookie: admin.cookie, form: { intent: "grant", seats: "", validFrom: "", validUntil: "" } }), params));
+  const empty = reply(
+    await run(
+      licencesAction,
+      request(path, { cookie: admin.cookie, form: { intent: "grant", seats: "", validFrom: "", validUntil: "" } }),
+      params,
+    ),
+  );
   expect(empty.init?.status).toBe(400);
   expect(empty.data.result.error).toMatchObject({
     seats: ["Enter the number of seats as a whole number, like 50"],
@@ -302,13 +333,24 @@ test("the licences page is for platform admins only, 404 for an unknown organisa
       params,
     ),
   );
-  expect(bad.data.result.error).toMatchObject({ seats: ["The number of seats must be 1 or more"], validFrom: [expect.stringMatching(/real date/)] });
+  expect(bad.data.result.error).toMatchObject({
+    seats: ["The number of seats must be 1 or more"],
+    validFrom: [expect.stringMatching(/real date/)],
+  });
   const backwards = reply(
-    await run(licencesAction, request(path, { cookie: admin.cookie, form: { intent: "grant", seats: "10", validFrom: day(10), validUntil: day(5) } }), params),
+    await run(
+      licencesAction,
+      request(path, { cookie: admin.cookie, form: { intent: "grant", seats: "10", validFrom: day(10), validUntil: day(5) } }),
+      params,
+    ),
   );
   expect(backwards.data.result.error?.validUntil?.[0]).toMatch(/same as or after the start date/);
   const past = reply(
-    await run(licencesAction, request(path, { cookie: admin.cookie, form: { intent: "grant", seats: "10", validFrom: day(-100), validUntil: day(-5) } }), params),
+    await run(
+      licencesAction,
+      request(path, { cookie: admin.cookie, form: { intent: "grant", seats: "10", validFrom: day(-100), validUntil: day(-5) } }),
+      params,
+    ),
   );
   expect(past.init?.status).toBe(400);
   expect(past.data.result.error?.validUntil).toEqual(["The end date must be today or later"]);
@@ -318,7 +360,10 @@ test("the licences page is for platform admins only, 404 for an unknown organisa
 
   const granted = await run(
     licencesAction,
-    request(path, { cookie: admin.cookie, form: { intent: "grant", seats: "120", validFrom: day(0), validUntil: day(364), purchaseOrder: " PO-77 " } }),
+    request(path, {
+      cookie: admin.cookie,
+      form: { intent: "grant", seats: "120", validFrom: day(0), validUntil: day(364), purchaseOrder: " PO-77 " },
+    }),
     params,
   );
   expect((granted as Response).status).toBe(302);
@@ -329,13 +374,25 @@ test("the licences page is for platform admins only, 404 for an unknown organisa
   // A change form for a licence of another organisation is a 404, and so is posting one.
   const other = await organisation();
   const otherPath = `/admin/organisations/${other.id}/licences`;
-  const wrongPage = await run(licencesLoader, request(`${otherPath}?change=end&licence=${row!.id}`, { cookie: admin.cookie }), { orgId: other.id });
-  expect((wrongPage as Response).status).toBe(404);
-  const wrongPost = await run(licencesAction, request(otherPath, { cookie: admin.cookie, form: { intent: "end", licenceId: row!.id, reason: "Not theirs at all" } }), {
+  const wrongPage = await run(licencesLoader, request(`${otherPath}?change=end&licence=${row!.id}`, { cookie: admin.cookie }), {
     orgId: other.id,
   });
+  expect((wrongPage as Response).status).toBe(404);
+  const wrongPost = await run(
+    licencesAction,
+    request(otherPath, { cookie: admin.cookie, form: { intent: "end", licenceId: row!.id, reason: "Not theirs at all" } }),
+    {
+      orgId: other.id,
+    },
+  );
   expect((wrongPost as Response).status).toBe(404);
-  const seats = reply(await run(licencesAction, request(path, { cookie: admin.cookie, form: { intent: "change-seats", licenceId: row!.id, seats: "120" } }), params));
+  const seats = reply(
+    await run(
+      licencesAction,
+      request(path, { cookie: admin.cookie, form: { intent: "change-seats", licenceId: row!.id, seats: "120" } }),
+      params,
+    ),
+  );
   expect(seats.data.result.error?.seats?.[0]).toMatch(/already has 120 seats/);
 });
 
@@ -350,11 +407,17 @@ test("the billing page: 404 for another organisation's lead, 403 for a learner; 
 
   const notTheirs = await run(billingLoader, request(path, { cookie: await sessionCookie(otherLead) }), params);
   expect((notTheirs as Response).status).toBe(404);
-  const notTheirsPost = await run(billingAction, request(path, { cookie: await sessionCookie(otherLead), form: { intent: "buy", seats: "5" } }), params);
+  const notTheirsPost = await run(
+    billingAction,
+    request(path, { cookie: await sessionCookie(otherLead), form: { intent: "buy", seats: "5" } }),
+    params,
+  );
   expect((notTheirsPost as Response).status).toBe(404);
   const learnerCookie = await sessionCookie(learner);
   expect(((await run(billingLoader, request(path, { cookie: learnerCookie }), params)) as Response).status).toBe(403);
-  expect(((await run(billingAction, request(path, { cookie: learnerCookie, form: { intent: "manage" } }), params)) as Response).status).toBe(403);
+  expect(
+    ((await run(billingAction, request(path, { cookie: learnerCookie, form: { intent: "manage" } }), params)) as Response).status,
+  ).toBe(403);
 
   await insertLicence(org.id, { seats: 25, from: -5, until: 360 });
   await addPeople(org.id, 3, "invited");
@@ -372,4 +435,17 @@ test("the billing page: 404 for another organisation's lead, 403 for a learner; 
   const badSeats = reply(await run(billingAction, request(path, { cookie, form: { intent: "buy", seats: "ten" } }), params));
   expect(badSeats.init?.status).toBe(400);
   expect(badSeats.data.result.error?.seats).toEqual(["Enter the number of seats as a whole number, like 50"]);
+});
+
+test("licence days run from midnight to the last millisecond of the day in London, in winter and summer time", () => {
+  expect(startOfLondonDay("2027-01-15").toISOString()).toBe("2027-01-15T00:00:00.000Z");
+  expect(endOfLondonDay("2027-01-15").toISOString()).toBe("2027-01-15T23:59:59.999Z");
+  expect(startOfLondonDay("2027-07-01").toISOString()).toBe("2027-06-30T23:00:00.000Z");
+  expect(endOfLondonDay("2027-07-01").toISOString()).toBe("2027-07-01T22:59:59.999Z");
+  // The days the clocks change are 23 and 25 hours long.
+  expect(endOfLondonDay("2027-03-28").getTime() + 1 - startOfLondonDay("2027-03-28").getTime()).toBe(23 * 3600_000);
+  expect(endOfLondonDay("2027-10-31").getTime() + 1 - startOfLondonDay("2027-10-31").getTime()).toBe(25 * 3600_000);
+  expect(londonDay(endOfLondonDay("2027-07-01"))).toBe("2027-07-01");
+  expect(londonDay(new Date("2027-06-30T23:30:00Z"))).toBe("2027-07-01");
+  expect(["2027-02-29", "2028-02-29", "2027-13-01", "27-01-01", "2027-1-1"].map(isCalendarDay)).toEqual([false, true, false, false, false]);
 });
