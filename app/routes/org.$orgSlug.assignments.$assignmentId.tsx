@@ -122,7 +122,8 @@ export default function AssignmentPage() {
 
       <h2>Withdraw this assignment</h2>
       <p>It stops counting in reports and reminders. Progress and certificates stay.</p>
-      <Form method="post">
+      {/* A full page post: the assignment leaves this page's address, so it must not be reloaded in place. */}
+      <Form method="post" reloadDocument>
         <input type="hidden" name="intent" value="withdraw" />
         <Button variant="warning">Withdraw assignment</Button>
       </Form>

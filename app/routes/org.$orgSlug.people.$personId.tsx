@@ -171,7 +171,8 @@ export default function PersonPage() {
               <input type="hidden" name="intent" value="resend" />
               <Button variant="secondary">Send the invitation again</Button>
             </Form>
-            <Form method="post">
+            {/* A full page post: this page's record is deleted, so it must not be reloaded in place. */}
+            <Form method="post" reloadDocument>
               <input type="hidden" name="intent" value="revoke" />
               <Button variant="warning">Withdraw the invitation</Button>
             </Form>

@@ -227,7 +227,8 @@ export default function ImportPreviewPage() {
           ) : null}
           <div id="apply" className="button-group">
             {canApply ? (
-              <Form method="post">
+              // A full page post: the next page is the progress page, which refreshes itself.
+              <Form method="post" reloadDocument>
                 <input type="hidden" name="intent" value="apply" />
                 <Button>
                   Apply: invite {c.invite}, update {c.update}
@@ -236,7 +237,7 @@ export default function ImportPreviewPage() {
             ) : c.invite + c.update === 0 ? (
               <p>There is nothing to change: everyone in the file is already up to date.</p>
             ) : null}
-            <Form method="post">
+            <Form method="post" reloadDocument>
               <input type="hidden" name="intent" value="cancel" />
               <Button variant="secondary">Cancel</Button>
             </Form>

@@ -51,7 +51,8 @@ async function journey(browser: Browser, page: Page) {
   await page.goto("/learning");
   await expectAccessible(page, "my learning (completed)");
   const completed = page.getByRole("table", { name: "Completed modules" });
-  await expect(completed.getByRole("link", { name: moduleTitle })).toBeVisible();
+  await expect(completed.getByRole("link", { name: moduleTitle, exact: true })).toBeVisible();
+  await expect(completed.getByRole("link", { name: new RegExp(`for ${moduleTitle}$`) })).toBeVisible();
   await expect(completed.locator(".tag", { hasText: "Completed" })).toHaveCount(1);
 }
 

@@ -5,7 +5,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import { adminCredentials, expectAccessible, linkFromLatestMail, markNoJavaScript, signIn, uid } from "./helpers.ts";
 import { passQuiz } from "./quiz-helpers.ts";
 
-test.describe.configure({ timeout: 300_000 });
+test.describe.configure({ timeout: 120_000 });
 
 async function newPage(browser: Browser, javaScript: boolean): Promise<Page> {
   const context = await browser.newContext({ javaScriptEnabled: javaScript });
