@@ -4,7 +4,7 @@ import { and, count, eq, sql } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { auditEvents, emailOutbox, invitation, member, people } from "#db/schema/index.ts";
 import { createAssignment, extendDueDate, learnerAssignments, sendDueReminders, sendWeeklyOverdueDigest } from "#app/models/assignment.server.ts";
-import { SeatLimitError } from "#app/models/licence.server.ts";
+import { SeatLimitError, TRIAL_SEATS } from "#app/models/licence.server.ts";
 import {
   acceptInvitation,
   getInvitation,
@@ -60,13 +60,18 @@ test("people on an allowed domain join as learners when they confirm their addre
   const domain = `force${crypto.randomUUID().slice(0, 6)}.police.uk`;
   const { org } = await createOrganisation({ domains: [domain] });
   const joined = [];
-  // The trial allowance has a few seats; fill them, then one more.
-  for (let i = 0; i < 6; i++) {
+  // Without a licence the trial allowance applies: fill it, then one more.
+  for (let i = 0; i < TRIAL_SEATS + 1; i++) {
     const user = await createUser({ email: `officer${i}@${domain}` });
     joined.push(await joinByEmailDomain(user));
   }
-  expect(joined.filter((j) => j === "joined").length).toBeGreaterThan(0);
+  expect(joined.filter((j) => j === "joined")).toHaveLength(TRIAL_SEATS);
   expect(joined.at(-1)).toBe("no-seat");
+  const learners = await handle.db
+    .select({ n: count() })
+    .from(people)
+    .where(and(eq(people.organizationId, org.id), eq(people.status, "active"), eq(people.role, "member")));
+  expect(learners[0]!.n).toBe(TRIAL_SEATS);
   const other = await createUser({ email: "someone@elsewhere.example.org" });
   expect(await joinByEmailDomain(other)).toBe("no-organisation");
   const notices = await handle.db.select({ kind: emailOutbox.kind }).from(emailOutbox).where(eq(emailOutbox.kind, "no-seat"));
