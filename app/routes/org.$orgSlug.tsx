@@ -1,12 +1,15 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { PaymentFailedBanner } from "#app/components/seat-summary.tsx";
+import { seatSummary } from "#app/models/licence.server.ts";
 import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
 
 // The training lead's area of one organisation. Each child page checks access itself too.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { organisation, platformAdmin } = await requireOrgRole(request, params.orgSlug, "admin");
-  return { organisation, platformAdmin };
+  const seats = await seatSummary(organisation.id);
+  return { organisation, platformAdmin, paymentFailed: seats.paymentFailed };
 }
 
 const sections = [
@@ -20,7 +23,7 @@ const sections = [
 ] as const;
 
 export default function OrganisationLayout() {
-  const { organisation, platformAdmin } = useLoaderData<typeof loader>();
+  const { organisation, platformAdmin, paymentFailed } = useLoaderData<typeof loader>();
   return (
     <>
       <span className="caption">
@@ -38,6 +41,8 @@ export default function OrganisationLayout() {
           ))}
         </ul>
       </nav>
+      {/* A failed card payment warns on every page of the area; it locks nobody out. */}
+      {paymentFailed ? <PaymentFailedBanner orgSlug={organisation.slug} /> : null}
       <Outlet />
     </>
   );

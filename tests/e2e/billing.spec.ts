@@ -42,9 +42,8 @@ import {
  *   lead and a platform admin), under DATA_DIR's lock like any other tool.
  *   That is what lets the card journey run without the organisation UI.
  *
- * The first test needs the organisation UI, which is not in the billing
- * branch: see createOrganisationThroughUi. It skips itself (saying why) while
- * /admin/organisations/new is missing.
+ * The first test creates its organisation through the admin pages, as a
+ * platform admin would: see createOrganisationThroughUi.
  */
 
 // ------------------------------------------------------------ the Stripe-enabled server
@@ -233,15 +232,18 @@ async function sendWebhook(world: StripeWorld, event: ReturnType<typeof stripeEv
  * Adjust the labels here to the real ones once it is merged.
  */
 async function createOrganisationThroughUi(browser: Browser, page: Page, name: string) {
-  const response = await page.goto("/admin/organisations/new");
-  test.skip(response?.status() === 404, "Needs the organisation UI (/admin/organisations/new), which is not in this branch yet.");
+  await page.goto("/admin/organisations/new");
   const slug = `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${uid()}`;
   const lead = { name: "Tara Lead", email: `lead-${uid()}@eastshire.police.example`, password: "lead pass phrase here" };
-  await page.getByLabel("Organisation name").fill(name);
-  await page.getByLabel("Web address").fill(slug);
-  await page.getByLabel("Training lead's email address").fill(lead.email);
-  await page.getByRole("button", { name: "Create organisation" }).click();
-  await page.getByRole("link", { name: "Licences" }).click();
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("Short address").fill(slug);
+  await page.getByLabel("Full name").fill(lead.name);
+  await page.getByLabel("Email address").fill(lead.email);
+  await page.getByRole("button", { name: "Add organisation" }).click();
+  await expect(page.getByText(`${name} has been added`)).toBeVisible();
+  await page.goto("/admin/organisations");
+  await page.getByRole("link", { name: `Licences of ${name}` }).click();
+  await page.waitForURL(/\/licences$/);
   const orgId = /\/admin\/organisations\/([^/]+)\/licences/.exec(page.url())?.[1];
   if (!orgId) throw new Error(`Not on a licences page: ${page.url()}`);
 
@@ -249,10 +251,9 @@ async function createOrganisationThroughUi(browser: Browser, page: Page, name: s
   const leadContext = await browser.newContext();
   const leadPage = await leadContext.newPage();
   await leadPage.goto(invitation);
-  await leadPage.getByLabel("Full name").fill(lead.name);
   await leadPage.getByLabel("Create a password").fill(lead.password);
   await leadPage.getByLabel("Confirm password").fill(lead.password);
-  await leadPage.getByRole("button", { name: "Accept invitation" }).click();
+  await leadPage.getByRole("button", { name: "Create account and join" }).click();
   await expect(leadPage.getByRole("button", { name: "Sign out" })).toBeVisible();
   return { orgId, slug, lead, leadPage, leadContext };
 }
@@ -362,7 +363,7 @@ test("a platform admin grants, extends and resizes seats by invoice; the lead se
   await leadContext.close();
 });
 
-test("a training lead buys seats by card (without JavaScript), Stripe's webhook adds them, a failed payment shows a banner", async ({
+test("a training lead buys seats by card (without JavaScript); Stripe's webhook adds them; the staff list that did not fit now imports; at the limit an invitation is refused; a failed payment shows a banner", async ({
   browser,
   stripeWorld: world,
 }) => {
@@ -376,10 +377,24 @@ test("a training lead buys seats by card (without JavaScript), Stripe's webhook 
   await expect(lead.getByRole("button", { name: "Manage billing" })).toHaveCount(0);
   await expectAccessible(lead, "billing (card, before buying)");
 
+  // The roster already uses more than the trial's seats: a staff list of 18 more learners does not fit: the check says so before anything is written.
+  const staff = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "distinct-billing-")), "staff.csv");
+  fs.writeFileSync(staff, ["email,name", ...Array.from({ length: 18 }, (_, i) => `officer${i}.${uid()}@westshire.police.example,Officer ${i}`)].join("\n"));
+  const checkStaff = async () => {
+    await lead.goto(`${world.url}/org/${world.org.slug}/people/import`);
+    await lead.getByLabel("Staff list (CSV, up to 20,000 rows)").setInputFiles(staff);
+    await lead.getByRole("button", { name: "Check the file" }).click();
+    await expect(lead.getByRole("heading", { name: "Check the staff list before you apply it" })).toBeVisible();
+  };
+  await checkStaff();
+  await expect(lead.getByText("Not enough seats.")).toBeVisible();
+  await expect(lead.getByRole("button", { name: /^Apply/ })).toHaveCount(0);
+  await lead.goto(`${world.url}/org/${world.org.slug}/billing`);
+
   await lead.getByLabel("Number of seats").fill("0");
   await lead.getByRole("button", { name: "Buy seats" }).click();
   await expect(lead.getByRole("alert").getByRole("link", { name: "The number of seats must be 1 or more" })).toBeVisible();
-  await lead.getByLabel("Number of seats").fill("12");
+  await lead.getByLabel("Number of seats").fill("50");
   await lead.getByRole("button", { name: "Buy seats" }).click();
   await expect(lead.getByRole("heading", { name: "Stripe Checkout (test stub)" })).toBeVisible();
 
@@ -388,7 +403,7 @@ test("a training lead buys seats by card (without JavaScript), Stripe's webhook 
   expect(session?.form).toMatchObject({
     mode: "subscription",
     "line_items[0][price]": world.priceId,
-    "line_items[0][quantity]": "12",
+    "line_items[0][quantity]": "50",
     client_reference_id: world.org.id,
     "metadata[orgId]": world.org.id,
     success_url: `${world.url}/org/${world.org.slug}/billing?checkout=success`,
@@ -400,7 +415,7 @@ test("a training lead buys seats by card (without JavaScript), Stripe's webhook 
   // Stripe sends the lead back and tells us about the payment.
   await lead.goto(`${world.url}/org/${world.org.slug}/billing?checkout=success`);
   await expect(lead.getByText("Thank you: your payment is being confirmed")).toBeVisible();
-  const subscription = subscriptionObject({ customer, orgId: world.org.id, quantity: 12, priceId: world.priceId });
+  const subscription = subscriptionObject({ customer, orgId: world.org.id, quantity: 50, priceId: world.priceId });
   world.stub.subscriptions.set(subscription.id, subscription);
   expect((await sendWebhook(world, stripeEvent("checkout.session.completed", {}), "")).status).toBe(400);
   expect((await sendWebhook(world, stripeEvent("checkout.session.completed", {}), "t=1,v1=forged")).status).toBe(400);
@@ -416,10 +431,21 @@ test("a training lead buys seats by card (without JavaScript), Stripe's webhook 
   await expect(history).toContainText("Card (Stripe)");
   await expect(lead.getByRole("button", { name: "Manage billing" })).toBeVisible();
 
+  // With 50 seats the same staff list fits (30 learners and 2 invitations already), and fills the seats; one more invitation is refused, saying why.
+  await checkStaff();
+  await lead.getByRole("button", { name: "Apply: invite 18, update 0" }).click();
+  await expect(lead.getByRole("heading", { name: "Staff list applied" })).toBeVisible({ timeout: 30_000 });
+  await lead.goto(`${world.url}/org/${world.org.slug}/people/invite`);
+  await lead.getByLabel("Email address").fill(`one.more.${uid()}@westshire.police.example`);
+  await lead.getByLabel("Full name").fill("One More");
+  await lead.getByRole("button", { name: "Send invitation" }).click();
+  await expect(lead.getByRole("alert")).toContainText("All 50 seats are taken");
+  await lead.goto(`${world.url}/org/${world.org.slug}/billing`);
+
   // The renewal fails: a banner, and the seats stay.
   world.stub.subscriptions.set(
     subscription.id,
-    subscriptionObject({ id: subscription.id, customer, orgId: world.org.id, quantity: 12, status: "past_due" }),
+    subscriptionObject({ id: subscription.id, customer, orgId: world.org.id, quantity: 50, status: "past_due" }),
   );
   const failed = stripeEvent("invoice.payment_failed", invoiceObject({ subscription: subscription.id, customer, status: "open" }));
   expect((await sendWebhook(world, failed)).status).toBe(200);
