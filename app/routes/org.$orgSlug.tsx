@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { NavLink, Outlet, useLoaderData, useLocation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { PaymentFailedBanner } from "#app/components/seat-summary.tsx";
 import { seatSummary } from "#app/models/licence.server.ts";
@@ -24,6 +24,8 @@ const sections = [
 
 export default function OrganisationLayout() {
   const { organisation, platformAdmin, paymentFailed } = useLoaderData<typeof loader>();
+  // The billing page explains the failed payment itself.
+  const onBillingPage = useLocation().pathname.endsWith("/billing");
   return (
     <>
       <span className="caption">
@@ -42,7 +44,7 @@ export default function OrganisationLayout() {
         </ul>
       </nav>
       {/* A failed card payment warns on every page of the area; it locks nobody out. */}
-      {paymentFailed ? <PaymentFailedBanner orgSlug={organisation.slug} /> : null}
+      {paymentFailed && !onBillingPage ? <PaymentFailedBanner orgSlug={organisation.slug} /> : null}
       <Outlet />
     </>
   );
