@@ -176,7 +176,9 @@ async function startStripeServer(): Promise<{ world: StripeWorld; stop: () => Pr
   };
 }
 
-const test = base.extend<object, { stripeWorld: StripeWorld }>({
+// Each test gets its own Stripe-enabled server and freshly seeded organisation,
+// so no test depends on the seats another one granted.
+const test = base.extend<{ stripeWorld: StripeWorld }>({
   stripeWorld: [
     // Playwright reads a fixture's dependencies from its first parameter's pattern: none here.
     // eslint-disable-next-line no-empty-pattern
@@ -185,7 +187,7 @@ const test = base.extend<object, { stripeWorld: StripeWorld }>({
       await use(world);
       await stop();
     },
-    { scope: "worker", timeout: 120_000 },
+    { timeout: 120_000 },
   ],
 });
 
