@@ -25,6 +25,7 @@ if (!only || only === "http") {
 for (const [name, file] of [
   ["pdf", "bench-pdf.ts"],
   ["csv", "bench-csv.ts"],
+  ["import", "import-bench.ts"],
 ] as const) {
   if (only && only !== name) continue;
   console.log("");

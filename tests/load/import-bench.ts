@@ -1,0 +1,89 @@
+/**
+ * Staff import at scale: validate and apply a 10,000-row CSV, on the embedded
+ * database and on PostgreSQL. Prints figures; asserts nothing.
+ * Run: npx tsx tests/load/import-bench.ts [pglite|postgres]
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { printSection, type BenchLine } from "./common.ts";
+import { postgresForBench } from "./postgres.ts";
+
+const ROWS = 10_000;
+
+function csv(rows: number): Uint8Array {
+  const lines = ["email,name,staff number,team,role,access"];
+  const teams = ["Response Team A", "Response Team B", "Public Protection Unit", "Control Room", "Victim and Witness Hub", "Neighbourhood Policing"];
+  for (let i = 0; i < rows; i++) {
+    const name = i % 7 === 0 ? `"O'Brien, Siobhán ${i}"` : `Officer ${i} Łukasz`;
+    lines.push(`officer.${i}@force.example.org,${name},SN${String(i).padStart(6, "0")},${teams[i % teams.length]},PC,${i % 500 === 0 ? "training lead" : "learner"}`);
+  }
+  return new TextEncoder().encode(`\uFEFF${lines.join("\r\n")}\r\n`);
+}
+
+async function run(kind: "pglite" | "postgres", url: string | null): Promise<BenchLine[]> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "distinct-import-bench-"));
+  let drop: (() => Promise<void>) | null = null;
+  if (kind === "postgres" && url) {
+    const name = `distinct_import_bench_${process.pid}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`drop database if exists ${name}`);
+    await admin.query(`create database ${name}`);
+    const dbUrl = new URL(url);
+    dbUrl.pathname = `/${name}`;
+    process.env.DATABASE_URL = dbUrl.toString();
+    drop = async () => {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    };
+  } else {
+    process.env.DATABASE_URL = "";
+  }
+  Object.assign(process.env, { DATA_DIR: dataDir, NODE_ENV: "production", APP_URL: "http://localhost:3999", BETTER_AUTH_SECRET: "b".repeat(64), LOG_LEVEL: "error" });
+  const { openConfiguredDatabase } = await import("#app/boot.server.ts");
+  const { migrateDatabase } = await import("#db/client.ts");
+  const { licences } = await import("#db/schema/index.ts");
+  const { checkUpload, getImportPreview, applyImport } = await import("#app/models/staff-import.server.ts");
+  const { createOrganisationWithLead } = await import("#app/models/organisation.server.ts");
+  const { handle, lock } = await openConfiguredDatabase("import bench");
+  try {
+    await migrateDatabase(handle);
+    const { createUser } = await import("#tests/factories.ts");
+    const actor = await createUser({ role: "admin", name: "Bench Admin" });
+    const org = await createOrganisationWithLead(actor, { name: "Bench Force", slug: `bench-${Date.now()}`, domains: [], leadName: "Lead", leadEmail: "lead@bench.example" });
+    await handle.db.insert(licences).values({ organizationId: org.id, seats: 20_000, validFrom: new Date(Date.now() - 86_400_000), validUntil: new Date(Date.now() + 365 * 86_400_000), source: "manual" });
+    const bytes = csv(ROWS);
+    let t = performance.now();
+    const importId = await checkUpload(actor, org.id, "staff.csv", bytes);
+    const preview = await getImportPreview(org.id, importId);
+    const validate = performance.now() - t;
+    t = performance.now();
+    const summary = await applyImport(actor, org.id, importId);
+    const apply = performance.now() - t;
+    // The same file again: checked against 10,000 people already there, nothing to apply.
+    t = performance.now();
+    const again = await getImportPreview(org.id, await checkUpload(actor, org.id, "staff.csv", bytes));
+    const revalidate = performance.now() - t;
+    return [
+      { name: "file", value: `${ROWS.toLocaleString("en-GB")} rows, ${(bytes.length / 1024).toFixed(0)} KB` },
+      { name: "validate (parse, check every row, compare with roster)", value: `${validate.toFixed(0)} ms (${preview?.counts.invite} to invite, ${preview?.counts.rejected} rejected)` },
+      { name: "apply in one transaction (people, invitations, mails)", value: `${apply.toFixed(0)} ms (${summary.invited} invited, ${summary.teamsCreated} teams)` },
+      { name: "validate the same file again (all unchanged)", value: `${revalidate.toFixed(0)} ms (${again?.counts.unchanged} unchanged)` },
+    ];
+  } finally {
+    await handle.close();
+    lock?.release();
+    await drop?.();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const which = process.argv[2];
+if (!which || which === "pglite") printSection(`Staff import, ${ROWS.toLocaleString("en-GB")} rows, embedded database`, await run("pglite", null));
+if (!which || which === "postgres") {
+  const url = await postgresForBench();
+  if (url) printSection(`Staff import, ${ROWS.toLocaleString("en-GB")} rows, PostgreSQL`, await run("postgres", url));
+  else console.log("\nStaff import on PostgreSQL: no server found: not measured");
+}
