@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { CertificateStatusTag } from "#app/components/certificate-status-tag.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { Pagination } from "#app/components/ui/pagination.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { TextField } from "#app/components/ui/field.tsx";
 import { CERTIFICATE_PAGE_SIZE, searchCertificates } from "#app/models/certificate.server.ts";
@@ -68,15 +69,7 @@ export default function AdminCertificatesPage() {
           </tbody>
         </table>
       </div>
-      {pages > 1 ? (
-        <nav className="pagination" aria-label="Certificate pages">
-          {page > 1 ? <Link to={link(page - 1)}>← Newer</Link> : <span />}
-          <span>
-            Page {page} of {pages}
-          </span>
-          {page < pages ? <Link to={link(page + 1)}>Older →</Link> : <span />}
-        </nav>
-      ) : null}
+      <Pagination page={page} pages={pages} href={link} label="Certificate pages" previous="← Newer" next="Older →" />
     </>
   );
 }

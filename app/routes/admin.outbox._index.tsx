@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { Pagination } from "#app/components/ui/pagination.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { TextField } from "#app/components/ui/field.tsx";
 import { Tag, type TagTone } from "#app/components/ui/tag.tsx";
@@ -67,15 +68,7 @@ export default function OutboxPage() {
           </tbody>
         </table>
       </div>
-      {pages > 1 ? (
-        <nav className="pagination" aria-label="Outbox pages">
-          {page > 1 ? <Link to={link(page - 1)}>← Newer</Link> : <span />}
-          <span>
-            Page {page} of {pages}
-          </span>
-          {page < pages ? <Link to={link(page + 1)}>Older →</Link> : <span />}
-        </nav>
-      ) : null}
+      <Pagination page={page} pages={pages} href={link} label="Outbox pages" previous="← Newer" next="Older →" />
     </>
   );
 }

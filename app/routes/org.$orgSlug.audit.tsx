@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { Pagination } from "#app/components/ui/pagination.tsx";
 import { AUDIT_PAGE_SIZE, listOrganisationAudit } from "#app/models/audit-log.server.ts";
 import { ListQuerySchema } from "#app/utils/admin-validation.ts";
 import { auditDetails, auditWords } from "#app/utils/audit-words.ts";
@@ -46,15 +47,7 @@ export default function AuditPage() {
           </tbody>
         </table>
       </div>
-      {pages > 1 ? (
-        <nav className="pagination" aria-label="Audit log pages">
-          {page > 1 ? <Link to={`?page=${page - 1}`}>← Newer</Link> : <span />}
-          <span>
-            Page {page} of {pages}
-          </span>
-          {page < pages ? <Link to={`?page=${page + 1}`}>Older →</Link> : <span />}
-        </nav>
-      ) : null}
+      <Pagination page={page} pages={pages} href={(p) => `?page=${p}`} label="Audit log pages" previous="← Newer" next="Older →" />
     </>
   );
 }

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { Pagination } from "#app/components/ui/pagination.tsx";
 import { PersonStatusTag, roleLabel } from "#app/components/status-tags.tsx";
 import { Button, ButtonLink } from "#app/components/ui/button.tsx";
 import { SelectField, TextField } from "#app/components/ui/field.tsx";
@@ -95,15 +96,7 @@ export default function PeoplePage() {
           </tbody>
         </table>
       </div>
-      {pages > 1 ? (
-        <nav className="pagination" aria-label="People pages">
-          {filter.page > 1 ? <Link to={pageLink(filter.page - 1)}>← Previous</Link> : <span />}
-          <span>
-            Page {filter.page} of {pages}
-          </span>
-          {filter.page < pages ? <Link to={pageLink(filter.page + 1)}>Next →</Link> : <span />}
-        </nav>
-      ) : null}
+      <Pagination page={filter.page} pages={pages} href={pageLink} label="People pages" previous="← Previous" next="Next →" />
     </>
   );
 }
