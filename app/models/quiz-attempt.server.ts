@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Executor } from "#db/client.ts";
 import { classifyAnswers, enrolments, quizAttempts, type StoredResponse } from "#db/schema/index.ts";
 import type { Question, Quiz } from "#app/content/schema.ts";
@@ -396,13 +396,4 @@ export async function submitAttempt(
     }
     return { kind: "graded", attemptId, passed: grade.passed, moduleCompleted, alreadySubmitted: false };
   });
-}
-
-/** Submitted attempts of an enrolment (for the module page's history). */
-export async function attemptHistory(enrolmentId: string) {
-  return getDb()
-    .select({ id: quizAttempts.id, attemptNumber: quizAttempts.attemptNumber, submittedAt: quizAttempts.submittedAt, score: quizAttempts.score, passed: quizAttempts.passed })
-    .from(quizAttempts)
-    .where(and(eq(quizAttempts.enrolmentId, enrolmentId), isNotNull(quizAttempts.submittedAt)))
-    .orderBy(asc(quizAttempts.attemptNumber));
 }

@@ -2,7 +2,7 @@ import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { summaryErrors } from "#app/components/form-errors.ts";
 import { Button } from "#app/components/ui/button.tsx";
@@ -10,14 +10,12 @@ import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { TextField } from "#app/components/ui/field.tsx";
 import { signUp } from "#app/models/account.server.ts";
 import { HONEYPOT_FIELD, isHoneypotFilled } from "#app/utils/honeypot.ts";
-import { safeRedirect } from "#app/utils/safe-redirect.ts";
 import { requireAnonymous } from "#app/utils/session.server.ts";
 import { SignupSchema } from "#app/utils/user-validation.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);
-  const url = new URL(request.url);
-  return { redirectTo: safeRedirect(url.searchParams.get("redirectTo"), "/learning") };
+  return null;
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -50,7 +48,6 @@ export async function action({ request }: ActionFunctionArgs) {
 export const meta: MetaFunction = () => [{ title: "Create an account – Distinct" }];
 
 export default function SignupPage() {
-  const { redirectTo } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const [form, fields] = useForm({
@@ -89,7 +86,6 @@ export default function SignupPage() {
         address.
       </p>
       <Form method="post" {...getFormProps(form)} noValidate>
-        <input type="hidden" name="redirectTo" value={redirectTo} />
         <div className="honeypot" aria-hidden="true">
           <label htmlFor="signup-website">Leave this empty</label>
           <input id="signup-website" name={HONEYPOT_FIELD} type="text" tabIndex={-1} autoComplete="off" />

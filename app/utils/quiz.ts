@@ -1,5 +1,5 @@
 import type { Question, Quiz } from "#app/content/schema.ts";
-import { FOUR_ELEMENTS, isOffence, OFFENCES, type FourElement } from "./offences.ts";
+import { FOUR_ELEMENTS, OFFENCES } from "./offences.ts";
 
 /**
  * Pure assessment logic: drawing questions, shuffling options, reading a
@@ -230,6 +230,3 @@ export function canStartAttempt(
   }
   return { ok: true };
 }
-
-export const isFourElement = (value: string): value is FourElement => (FOUR_ELEMENTS as readonly string[]).includes(value);
-export { isOffence };

@@ -54,7 +54,6 @@ export const SignupSchema = z
     email: EmailSchema,
     password: PasswordSchema,
     confirmPassword: z.string({ error: "Enter your password again" }).min(1, "Enter your password again"),
-    redirectTo: z.string().optional(),
   })
   .superRefine((value, ctx) => {
     if (value.password !== value.confirmPassword) {

@@ -10,9 +10,11 @@ export type SummaryError = { href: string; message: string };
 export function ErrorSummary({ errors, title = "There is a problem" }: { errors: SummaryError[]; title?: string }) {
   const ref = useRef<HTMLDivElement>(null);
   const count = errors.length;
+  // Focus when the set of problems changes, not on every re-render (a new array with the same errors).
+  const signature = errors.map((e) => `${e.href}|${e.message}`).join("\n");
   useEffect(() => {
-    if (count > 0) ref.current?.focus();
-  }, [count, errors]);
+    if (signature) ref.current?.focus();
+  }, [signature]);
   if (count === 0) return null;
   return (
     <div className="error-summary" ref={ref} tabIndex={-1} role="alert" aria-labelledby="error-summary-title">
