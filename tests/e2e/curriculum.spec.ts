@@ -1,0 +1,29 @@
+import { expect, test } from "@playwright/test";
+import { expectAccessible, signUpVerifiedLearner } from "./helpers.ts";
+
+test.describe.configure({ timeout: 240_000 });
+
+/** Every module's overview and every lesson of the shipped curriculum must pass axe. */
+test("every module page and lesson of the curriculum is accessible", async ({ browser, page }) => {
+  await signUpVerifiedLearner(browser, page, "Gwenllïan Ŵyn");
+  await page.goto("/modules");
+  await expectAccessible(page, "modules");
+  const modules = await page.locator(".card h3 a").evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).getAttribute("href") ?? ""));
+  expect(modules.length).toBeGreaterThanOrEqual(4);
+  let lessons = 0;
+  for (const href of modules) {
+    await page.goto(href);
+    await expectAccessible(page, href);
+    const lessonLinks = await page
+      .locator(".task-list a")
+      .evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).getAttribute("href") ?? "").filter((h) => !h.endsWith("/quiz")));
+    expect(lessonLinks.length).toBeGreaterThanOrEqual(3);
+    for (const lesson of lessonLinks) {
+      await page.goto(lesson);
+      await expect(page.locator("article.prose")).toBeVisible();
+      await expectAccessible(page, lesson);
+      lessons++;
+    }
+  }
+  expect(lessons).toBeGreaterThanOrEqual(12);
+});
