@@ -1,6 +1,7 @@
 import { renderMdxToHtml } from "#app/content/render-mdx.server.tsx";
 import { isModuleComplete, nextStep, percentComplete } from "#app/utils/progress.ts";
 import { findEnrolment, progressFacts } from "./enrolment.server.ts";
+import { submittedAttempts } from "./quiz-attempt.server.ts";
 import { getCurrentVersion, getLessonCode, getOverviewCode, getVersionById } from "./module.server.ts";
 
 /**
@@ -43,6 +44,7 @@ export async function moduleOverview(slug: string, userId: string | null) {
           next: step?.kind === "lesson" ? `/modules/${slug}/${step.key}` : step?.kind === "quiz" ? `/modules/${slug}/quiz` : null,
         }
       : null,
+    attempts: enrolment ? await submittedAttempts(enrolment.id) : [],
     /** A newer version exists than the one this learner is on. */
     newerVersion: current && current.version !== version.version ? { version: current.version, publishedAt: current.publishedAt } : null,
   };

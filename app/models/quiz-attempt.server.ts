@@ -397,3 +397,13 @@ export async function submitAttempt(
     return { kind: "graded", attemptId, passed: grade.passed, moduleCompleted, alreadySubmitted: false };
   });
 }
+
+/** The submitted attempts of an enrolment, for the module page's history. */
+export async function submittedAttempts(enrolmentId: string) {
+  const rows = await getDb()
+    .select({ id: quizAttempts.id, attemptNumber: quizAttempts.attemptNumber, submittedAt: quizAttempts.submittedAt, score: quizAttempts.score, passed: quizAttempts.passed })
+    .from(quizAttempts)
+    .where(eq(quizAttempts.enrolmentId, enrolmentId))
+    .orderBy(asc(quizAttempts.attemptNumber));
+  return rows.flatMap((r) => (r.submittedAt ? [{ ...r, submittedAt: r.submittedAt }] : []));
+}

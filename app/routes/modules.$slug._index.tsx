@@ -130,6 +130,43 @@ export default function ModuleOverviewPage() {
 
       {overview.overviewHtml ? <div className="prose" dangerouslySetInnerHTML={{ __html: overview.overviewHtml }} /> : null}
 
+      {overview.attempts.length > 0 ? (
+        <>
+          <h2>Your assessment attempts</h2>
+          <div className="table-scroll">
+            <table>
+              <caption className="visually-hidden">Your attempts at this module's assessment</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Attempt</th>
+                  <th scope="col">Submitted</th>
+                  <th scope="col" className="numeric">
+                    Score
+                  </th>
+                  <th scope="col">Result</th>
+                  <th scope="col">Review</th>
+                </tr>
+              </thead>
+              <tbody>
+                {overview.attempts.map((a) => (
+                  <tr key={a.id}>
+                    <td>{a.attemptNumber}</td>
+                    <td>{formatDate(a.submittedAt)}</td>
+                    <td className="numeric">{a.score}%</td>
+                    <td>{a.passed ? <Tag tone="success">Passed</Tag> : <Tag tone="danger">Not passed</Tag>}</td>
+                    <td>
+                      <Link to={`/modules/${overview.slug}/quiz/${a.id}`}>
+                        Review<span className="visually-hidden"> attempt {a.attemptNumber}</span>
+                      </Link>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      ) : null}
+
       <h2>Lessons</h2>
       <ol className="task-list">
         {overview.lessons.map((lesson, index) => (

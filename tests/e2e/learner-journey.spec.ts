@@ -48,6 +48,10 @@ async function journey(browser: Browser, page: Page) {
   expect(new URL(page.url()).pathname).toBe(`/modules/${slug}/quiz`);
   await passQuiz(page, slug, { failFirst: true, checkLeaks: true, onPage: (label) => expectAccessible(page, label) });
 
+  await page.goto(`/modules/${slug}`);
+  await expect(page.getByRole("table", { name: "Your attempts at this module's assessment" }).getByRole("row")).toHaveCount(3);
+  await expectAccessible(page, "module overview (completed, with attempts)");
+
   await page.goto("/learning");
   await expectAccessible(page, "my learning (completed)");
   const completed = page.getByRole("table", { name: "Completed modules" });
@@ -61,6 +65,16 @@ test.describe.configure({ timeout: 180_000 });
 
 test("a learner signs up, confirms their email and completes the first module", async ({ browser, page }) => {
   await journey(browser, page);
+});
+
+test("the learner pages reflow at 320 pixels wide without scrolling sideways", async ({ browser, page }) => {
+  await page.setViewportSize({ width: 320, height: 700 });
+  await signUpVerifiedLearner(browser, page, "Siobhán Ní Bhriain");
+  for (const path of ["/", "/modules", "/modules/recognising-stalking", "/modules/recognising-stalking/what-stalking-is", "/learning", "/certificates", "/verify"]) {
+    await page.goto(path);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${path} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
+  }
 });
 
 test("the same journey works with JavaScript disabled", async ({ browser }) => {
