@@ -132,7 +132,7 @@ export async function httpBench(databaseUrl: string | null = null): Promise<Benc
 
     const common = { connections: 10, duration: 5, headers: { Cookie: cookie } };
     // Warm-up: JIT and caches, for every page measured.
-    for (const url of [lessonPath, "/accessibility", "/build/bench-static.html"]) await run({ url: `${BASE}${url}`, ...common, duration: 4 });
+    for (const url of [lessonPath, "/accessibility", "/build/bench-static.html"]) await run({ url: `${BASE}${url}`, ...common, duration: 10 });
     // Interleaved rounds, median of each: the machine's other load shifts all three alike.
     const rounds: { a: autocannon.Result; b: autocannon.Result; c: autocannon.Result }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
