@@ -13,8 +13,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 
 const stages = [
+  ["tools check (chromium, poppler, zbar)", process.execPath, ["tests/ensure-tools.mjs"]],
   ["unit and integration tests", bin("vitest"), ["run", "--config", "tests/vitest.config.ts"]],
-  ["browser check", process.execPath, ["tests/e2e/ensure-browser.mjs"]],
   ["production build", bin("remix"), ["build"]],
   ["end-to-end tests", bin("playwright"), ["test", "--config", "tests/playwright.config.ts"]],
 ];
@@ -23,7 +23,7 @@ const results = [];
 for (const [name, command, args] of stages) {
   const previousFailed = results.some((r) => !r.ok);
   // Without a browser or a build there is nothing to run the e2e tests in.
-  if (name === "end-to-end tests" && results.slice(1).some((r) => !r.ok)) {
+  if (name === "end-to-end tests" && (!results[0]?.ok || !results[2]?.ok)) {
     results.push({ name, ok: false, skipped: true });
     continue;
   }

@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+/**
+ * The programs the tests drive besides Node: Debian's chromium for the
+ * end-to-end tests (Playwright cannot download its own browsers here), and
+ * poppler (pdftotext, pdftoppm, pdffonts) and zbar (zbarimg) to read the
+ * certificates back as a person and a phone would. If any is missing: as root
+ * with apt-get, install it; otherwise say exactly what to run.
+ */
+import { execSync } from "node:child_process";
+import fs from "node:fs";
+
+const onPath = (name) => {
+  try {
+    execSync(`command -v ${name}`, { stdio: "ignore", shell: "/bin/sh" });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const chromium = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter(Boolean);
+const needs = [
+  { package: "chromium", ok: () => chromium.some((p) => fs.existsSync(p)) },
+  { package: "poppler-utils", ok: () => ["pdftotext", "pdftoppm", "pdffonts"].every(onPath) },
+  { package: "zbar-tools", ok: () => onPath("zbarimg") },
+];
+const missing = needs.filter((n) => !n.ok()).map((n) => n.package);
+if (missing.length === 0) process.exit(0);
+
+const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+if (isRoot && fs.existsSync("/usr/bin/apt-get")) {
+  console.log(`Installing what the tests need with apt-get (one time): ${missing.join(", ")}`);
+  try {
+    execSync(`apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing.join(" ")}`, { stdio: "inherit" });
+    process.exit(0);
+  } catch {
+    console.error(`apt-get could not install them. Install them yourself: apt-get install ${missing.join(" ")}`);
+    process.exit(1);
+  }
+}
+console.error(
+  [
+    `The tests need ${missing.join(", ")}, which ${missing.length === 1 ? "is" : "are"} not installed.`,
+    "Install, then run npm test again:",
+    `  sudo apt-get update && sudo apt-get install ${missing.join(" ")}`,
+    ...(missing.includes("chromium") ? ["or point CHROMIUM_PATH at a Chromium or Chrome binary."] : []),
+  ].join("\n"),
+);
+process.exit(1);
