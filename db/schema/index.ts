@@ -2,3 +2,4 @@ export * from "./auth.ts";
 export * from "./learning.ts";
 export * from "./platform.ts";
 export * from "./organisations.ts";
+export * from "./reports.ts";

@@ -25,6 +25,8 @@ export const emailOutbox = pgTable(
     subject: text("subject").notNull(),
     text: text("text").notNull(),
     html: text("html"),
+    /** Files to attach (content base64). Kept small: see docs/decisions/012. */
+    attachments: jsonb("attachments").$type<{ filename: string; contentType: string; content: string }[]>(),
     kind: text("kind").notNull(),
     /** pending: to send; sent: handed to SMTP; logged: no SMTP configured, kept here; failed: gave up. */
     status: text("status", { enum: ["pending", "sent", "logged", "failed"] })

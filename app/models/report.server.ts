@@ -1,0 +1,355 @@
+import { asc, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { modules, team } from "#db/schema/index.ts";
+import type { Executor } from "#db/client.ts";
+import { ASSIGNMENT_STATUSES, londonDate, type AssignmentStatus } from "#app/utils/assignment-status.ts";
+import { getDb } from "#app/utils/db.server.ts";
+import { PAGE_SIZE, type ReportQuery, type SortKey } from "#app/utils/report-query.ts";
+
+/**
+ * The compliance report of one organisation, read from report_rows (kept by
+ * triggers, see db/schema/reports.ts). Every query here is scoped by the
+ * organisation id first: the primary key and every index start with it.
+ *
+ * Status depends on the clock, so it is worked out here with the same rules
+ * as app/utils/assignment-status.ts (a test checks they agree).
+ */
+
+export class ReportQueryError extends Error {
+  constructor(
+    readonly param: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type ReportContext = {
+  organizationId: string;
+  teams: { id: string; name: string }[];
+  modules: { id: string; slug: string; title: string }[];
+};
+
+/** Teams of the organisation and the modules it has rows for (assigned now or before). */
+export async function reportContext(organizationId: string): Promise<ReportContext> {
+  const db = getDb();
+  const [teams, mods] = await Promise.all([
+    db.select({ id: team.id, name: team.name }).from(team).where(eq(team.organizationId, organizationId)).orderBy(asc(team.name)),
+    db
+      .select({ id: modules.id, slug: modules.slug, title: modules.title })
+      .from(modules)
+      .where(isNull(modules.retiredAt))
+      .orderBy(asc(modules.sortOrder), asc(modules.title)),
+  ]);
+  return { organizationId, teams, modules: mods };
+}
+
+/** Checks the query's team and module belong here; throws ReportQueryError (a 400) if not. */
+export function resolveQuery(context: ReportContext, query: ReportQuery) {
+  const moduleId = query.module ? context.modules.find((m) => m.slug === query.module)?.id : null;
+  if (moduleId === undefined) throw new ReportQueryError("module", `There is no module “${query.module}”.`);
+  if (query.team && query.team !== "none" && !context.teams.some((t) => t.id === query.team)) {
+    throw new ReportQueryError("team", "That team is not in this organisation. Choose a team from the list.");
+  }
+  return { moduleId };
+}
+
+type Clock = { now: Date };
+
+/** The status of a report row, in SQL, at `now` (same rules as assignmentStatus()). */
+export function statusSql(clock: Clock, alias = "r"): SQL {
+  const r = sql.raw(alias);
+  const now = clock.now.toISOString();
+  const today = londonDate(clock.now);
+  return sql`(case
+    when ${r}.completed_at is not null and not ${r}.certificate_revoked
+         and (${r}.certificate_expires_at is null or ${r}.certificate_expires_at > ${now}::timestamptz) then 'completed'
+    when ${r}.completed_at is not null and not ${r}.certificate_revoked and ${r}.open_started_at is null then 'expired'
+    when ${r}.due is not null and ${today}::date > ${r}.due then 'overdue'
+    when ${r}.open_started_at is not null then 'in-progress'
+    else 'not-started' end)`;
+}
+
+/** The WHERE clause for a query (without status unless asked). */
+function whereSql(organizationId: string, query: ReportQuery, moduleId: string | null, options: { status?: SQL | null } = {}): SQL {
+  const parts: SQL[] = [sql`r.organization_id = ${organizationId}`];
+  if (!query.includeLeft) parts.push(sql`r.person_status <> 'left'`);
+  if (moduleId) parts.push(sql`r.module_id = ${moduleId}`);
+  if (query.team === "none") parts.push(sql`r.team_id is null`);
+  else if (query.team) parts.push(sql`r.team_id = ${query.team}`);
+  if (query.dueFrom) parts.push(sql`r.due >= ${query.dueFrom}::date`);
+  if (query.dueTo) parts.push(sql`r.due <= ${query.dueTo}::date`);
+  if (options.status) parts.push(options.status);
+  return sql.join(parts, sql` and `);
+}
+
+export type StatusCounts = Record<AssignmentStatus, number> & { total: number };
+const emptyCounts = (): StatusCounts => ({ "not-started": 0, "in-progress": 0, overdue: 0, completed: 0, expired: 0, total: 0 });
+
+export type ReportSummary = {
+  /** Per module, for the whole organisation (within the filters). */
+  byModule: { moduleId: string; title: string; slug: string; counts: StatusCounts }[];
+  /** Per team, across the modules in the filters. "No team" last. */
+  byTeam: { teamId: string | null; name: string; counts: StatusCounts }[];
+  overall: StatusCounts;
+};
+
+/** Counts by module, team and status: one aggregate over the organisation's rows. */
+export async function reportSummary(context: ReportContext, query: ReportQuery, moduleId: string | null, clock: Clock = { now: new Date() }, db: Executor = getDb()): Promise<ReportSummary> {
+  const result = (await db.execute(sql`
+    select r.module_id, r.team_id, ${statusSql(clock)} as status, count(*)::int as n
+    from report_rows r
+    where ${whereSql(context.organizationId, query, moduleId)}
+    group by 1, 2, 3`)) as unknown as { rows: { module_id: string; team_id: string | null; status: AssignmentStatus; n: number }[] };
+  const byModule = new Map<string, StatusCounts>();
+  const byTeam = new Map<string | null, StatusCounts>();
+  const overall = emptyCounts();
+  for (const row of result.rows) {
+    const n = Number(row.n);
+    for (const counts of [
+      byModule.get(row.module_id) ?? byModule.set(row.module_id, emptyCounts()).get(row.module_id)!,
+      byTeam.get(row.team_id) ?? byTeam.set(row.team_id, emptyCounts()).get(row.team_id)!,
+      overall,
+    ]) {
+      counts[row.status] += n;
+      counts.total += n;
+    }
+  }
+  const teamNames = new Map(context.teams.map((t) => [t.id, t.name]));
+  return {
+    byModule: context.modules.filter((m) => byModule.has(m.id)).map((m) => ({ moduleId: m.id, title: m.title, slug: m.slug, counts: byModule.get(m.id)! })),
+    byTeam: [...byTeam.entries()]
+      .map(([teamId, counts]) => ({ teamId, name: teamId ? (teamNames.get(teamId) ?? "Unknown team") : "No team", counts }))
+      .sort((a, b) => (a.teamId === null ? 1 : b.teamId === null ? -1 : a.name.localeCompare(b.name, "en-GB"))),
+    overall,
+  };
+}
+
+export type CompletionPoint = { month: string; completions: number; cumulative: number; percent: number };
+
+/**
+ * Completion over the last 12 months (London calendar months): completions
+ * each month by the people now assigned, and the share of them who had
+ * completed by the month's end. Completions revoked since are left out.
+ */
+export async function completionOverTime(context: ReportContext, query: ReportQuery, moduleId: string | null, total: number, clock: Clock = { now: new Date() }, db: Executor = getDb()): Promise<CompletionPoint[]> {
+  const months: string[] = [];
+  const [y, m] = londonDate(clock.now).split("-").map(Number) as [number, number];
+  for (let i = 11; i >= 0; i--) {
+    const d = new Date(Date.UTC(y, m - 1 - i, 1));
+    months.push(d.toISOString().slice(0, 7));
+  }
+  const first = `${months[0]}-01`;
+  const result = (await db.execute(sql`
+    select case when r.completed_at < (${first}::date::timestamp at time zone 'Europe/London') then 'before'
+                else to_char(r.completed_at at time zone 'Europe/London', 'YYYY-MM') end as month,
+           count(*)::int as n
+    from report_rows r
+    where ${whereSql(context.organizationId, query, moduleId)} and r.completed_at is not null and not r.certificate_revoked
+    group by 1`)) as unknown as { rows: { month: string; n: number }[] };
+  const counts = new Map(result.rows.map((r) => [r.month, Number(r.n)]));
+  let cumulative = counts.get("before") ?? 0;
+  return months.map((month) => {
+    const completions = counts.get(month) ?? 0;
+    cumulative += completions;
+    return { month, completions, cumulative, percent: total ? Math.round((cumulative / total) * 1000) / 10 : 0 };
+  });
+}
+
+export type ReportRow = {
+  personId: string;
+  staffNumber: string | null;
+  name: string;
+  email: string;
+  personStatus: "invited" | "active" | "left";
+  team: string | null;
+  moduleTitle: string;
+  moduleSlug: string;
+  /** The version completed, else the version being taken. */
+  moduleVersion: number | null;
+  status: AssignmentStatus;
+  assignedAt: string;
+  due: string | null;
+  extended: boolean;
+  startedAt: string | null;
+  completedAt: string | null;
+  score: number | null;
+  attempts: number;
+  certificateCode: string | null;
+  certificateExpiresAt: string | null;
+  certificateRevoked: boolean;
+};
+
+const STATUS_RANK = sql.raw(`array_position(array[${ASSIGNMENT_STATUSES.map((s) => `'${s}'`).join(",")}]::text[], status)`);
+
+/**
+ * The sort expressions, never null so rows can be paged by key (the export
+ * walks the same order in batches). Numbers for dates (epoch seconds), with
+ * "none" sorting last going up.
+ */
+const NONE = 1e12;
+function sortExpression(key: SortKey): { expr: SQL; kind: "text" | "numeric" } {
+  const epoch = (col: string) => sql.raw(`coalesce(extract(epoch from ${col}), ${NONE})`);
+  switch (key) {
+    case "name":
+      return { expr: sql.raw("sort_name"), kind: "text" };
+    case "staff":
+      return { expr: sql.raw("coalesce(staff_number, '')"), kind: "text" };
+    case "team":
+      return { expr: sql.raw("coalesce(team_name, '')"), kind: "text" };
+    case "module":
+      return { expr: sql.raw("module_order"), kind: "numeric" };
+    case "status":
+      return { expr: STATUS_RANK, kind: "numeric" };
+    case "due":
+      return { expr: sql.raw(`coalesce(due - date '2000-01-01', ${NONE})`), kind: "numeric" };
+    case "started":
+      return { expr: epoch("started_at"), kind: "numeric" };
+    case "completed":
+      return { expr: epoch("completed_at"), kind: "numeric" };
+    case "score":
+      return { expr: sql.raw("coalesce(score, -1)"), kind: "numeric" };
+    case "attempts":
+      return { expr: sql.raw("attempts"), kind: "numeric" };
+    case "expires":
+      return { expr: epoch("certificate_expires_at"), kind: "numeric" };
+  }
+}
+
+type RawReportRow = {
+  person_id: string;
+  module_id: string;
+  staff_number: string | null;
+  person_name: string;
+  sort_name: string;
+  email: string;
+  person_status: "invited" | "active" | "left";
+  team_name: string | null;
+  module_title: string;
+  module_slug: string;
+  module_version: number | null;
+  status: AssignmentStatus;
+  assigned_at: Date | string;
+  due: string | null;
+  extended: boolean;
+  started_at: Date | string | null;
+  completed_at: Date | string | null;
+  score: number | null;
+  attempts: number;
+  certificate_code: string | null;
+  certificate_expires_at: Date | string | null;
+  certificate_revoked: boolean;
+  k: string | number;
+};
+
+const iso = (v: Date | string | null): string | null => (v === null ? null : (v instanceof Date ? v : new Date(v)).toISOString());
+
+function mapReportRow(r: RawReportRow): ReportRow {
+  return {
+    personId: r.person_id,
+    staffNumber: r.staff_number,
+    name: r.person_name,
+    email: r.email,
+    personStatus: r.person_status,
+    team: r.team_name,
+    moduleTitle: r.module_title,
+    moduleSlug: r.module_slug,
+    moduleVersion: r.module_version === null ? null : Number(r.module_version),
+    status: r.status,
+    assignedAt: iso(r.assigned_at)!,
+    due: r.due,
+    extended: r.extended,
+    startedAt: iso(r.started_at),
+    completedAt: iso(r.completed_at),
+    score: r.score === null ? null : Number(r.score),
+    attempts: Number(r.attempts),
+    certificateCode: r.certificate_code,
+    certificateExpiresAt: iso(r.certificate_expires_at),
+    certificateRevoked: r.certificate_revoked,
+  };
+}
+
+/** After this row, in the query's order (for paging by key). */
+export type RowKey = { k: string; sortName: string; personId: string; moduleId: string };
+
+function rowsQuery(organizationId: string, query: ReportQuery, moduleId: string | null, clock: Clock, page: { after?: RowKey; limit: number; offset?: number }): SQL {
+  const { expr, kind } = sortExpression(query.sort);
+  const desc = query.dir === "desc";
+  const order = sql.raw(desc ? "desc" : "asc");
+  const cmp = sql.raw(desc ? "<" : ">");
+  const keyCast = sql.raw(kind === "numeric" ? "numeric" : "text");
+  const after = page.after
+    ? sql`where (k, sort_name, person_id, module_id) ${cmp} (${page.after.k}::${keyCast}, ${page.after.sortName}, ${page.after.personId}, ${page.after.moduleId})`
+    : sql``;
+  const statusFilter = query.status ? sql`${statusSql(clock)} = ${query.status}` : null;
+  return sql`
+    select * from (
+      select s.*, (${expr})::${keyCast} as k from (
+        select r.person_id, r.module_id, r.staff_number, r.person_name, r.sort_name, r.email, r.person_status,
+               t.name as team_name, m.title as module_title, m.slug as module_slug, m.sort_order * 1000000 + 0 as module_order,
+               coalesce(r.completed_version, r.open_version) as module_version,
+               ${statusSql(clock)} as status,
+               r.assigned_at, r.due::text as due, r.extended,
+               coalesce(r.open_started_at, r.completed_started_at) as started_at,
+               r.completed_at, r.score, r.attempts, r.certificate_code, r.certificate_expires_at, r.certificate_revoked
+        from report_rows r
+        join modules m on m.id = r.module_id
+        left join team t on t.id = r.team_id
+        where ${whereSql(organizationId, query, moduleId, { status: statusFilter })}
+      ) s
+    ) keyed
+    ${after}
+    order by k ${order}, sort_name ${order}, person_id ${order}, module_id ${order}
+    limit ${page.limit}${page.offset ? sql` offset ${page.offset}` : sql``}`;
+}
+
+/** One page of the per-person table, and how many rows match in all. */
+export async function reportPage(context: ReportContext, query: ReportQuery, moduleId: string | null, clock: Clock = { now: new Date() }, db: Executor = getDb()) {
+  const statusFilter = query.status ? sql`${statusSql(clock)} = ${query.status}` : null;
+  const [rows, count] = await Promise.all([
+    db.execute(rowsQuery(context.organizationId, query, moduleId, clock, { limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE })) as unknown as Promise<{ rows: RawReportRow[] }>,
+    db.execute(sql`select count(*)::int as n from report_rows r where ${whereSql(context.organizationId, query, moduleId, { status: statusFilter })}`) as unknown as Promise<{
+      rows: { n: number }[];
+    }>,
+  ]);
+  const total = Number(count.rows[0]?.n ?? 0);
+  return { rows: rows.rows.map(mapReportRow), total, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
+}
+
+/**
+ * Every row matching the query, in the table's order, a batch at a time:
+ * each batch is its own short query (keyset paging, no open transaction), so
+ * memory stays flat however many rows there are and other requests are not
+ * held up while a large export streams.
+ */
+export async function* reportRowsInBatches(
+  context: ReportContext,
+  query: ReportQuery,
+  moduleId: string | null,
+  options: { batchSize?: number; clock?: Clock; db?: Executor } = {},
+): AsyncGenerator<ReportRow[]> {
+  const db = options.db ?? getDb();
+  const clock = options.clock ?? { now: new Date() };
+  const limit = options.batchSize ?? 2000;
+  let after: RowKey | undefined;
+  for (;;) {
+    const result = (await db.execute(rowsQuery(context.organizationId, query, moduleId, clock, { after, limit }))) as unknown as { rows: RawReportRow[] };
+    if (result.rows.length === 0) return;
+    yield result.rows.map(mapReportRow);
+    if (result.rows.length < limit) return;
+    const last = result.rows[result.rows.length - 1]!;
+    after = { k: String(last.k), sortName: last.sort_name, personId: last.person_id, moduleId: last.module_id };
+  }
+}
+
+/** Everything the dashboard shows, in parallel where the database allows. */
+export async function loadReport(context: ReportContext, query: ReportQuery, clock: Clock = { now: new Date() }) {
+  const { moduleId } = resolveQuery(context, query);
+  const [summary, page] = await Promise.all([reportSummary(context, query, moduleId, clock), reportPage(context, query, moduleId, clock)]);
+  const series = await completionOverTime(context, query, moduleId, summary.overall.total, clock);
+  return { summary, page, series };
+}
+
+/** Rebuilds the derived report rows of an organisation (after a bulk load, or to repair). */
+export async function rebuildReport(organizationId: string, db: Executor = getDb()) {
+  await db.execute(sql`select refresh_report_rows(${organizationId}, null, null)`);
+}

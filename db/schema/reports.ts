@@ -1,0 +1,78 @@
+import { sql } from "drizzle-orm";
+import { boolean, date, index, integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { organization } from "./auth.ts";
+import { modules } from "./learning.ts";
+import { assignments, people } from "./organisations.ts";
+
+const at = (name: string) => timestamp(name, { withTimezone: true });
+
+/**
+ * The compliance report, one row per person and assigned module, kept up to
+ * date by triggers (migration 0004_reports: refresh_report_rows). Derived
+ * data: never written by application code, and rebuilt from the source tables
+ * by `select refresh_report_rows(org, null, null)`. Everything that depends on
+ * the clock (overdue, expired) is worked out when read, from the dates kept
+ * here, so the table never goes stale by itself. See docs/decisions/012.
+ */
+export const reportRows = pgTable(
+  "report_rows",
+  {
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+    personId: text("person_id")
+      .notNull()
+      .references(() => people.id, { onDelete: "cascade" }),
+    moduleId: text("module_id")
+      .notNull()
+      .references(() => modules.id),
+    /** When a module is assigned twice (organisation and team), the one due first. */
+    assignmentId: text("assignment_id")
+      .notNull()
+      .references(() => assignments.id, { onDelete: "cascade" }),
+    userId: text("user_id"),
+    personStatus: text("person_status", { enum: ["invited", "active", "left"] }).notNull(),
+    personName: text("person_name").notNull(),
+    /** Lower-cased name, for sorting without a per-row function call. */
+    sortName: text("sort_name").notNull(),
+    email: text("email").notNull(),
+    staffNumber: text("staff_number"),
+    teamId: text("team_id"),
+    assignedAt: at("assigned_at").notNull(),
+    due: date("due", { mode: "string" }),
+    extended: boolean("extended").notNull().default(false),
+    /** The open (unfinished) enrolment, if any. */
+    openStartedAt: at("open_started_at"),
+    openVersion: integer("open_version"),
+    /** The latest completed enrolment, if any, and its certificate. */
+    completedStartedAt: at("completed_started_at"),
+    completedAt: at("completed_at"),
+    completedVersion: integer("completed_version"),
+    certificateCode: text("certificate_code"),
+    certificateExpiresAt: at("certificate_expires_at"),
+    certificateRevoked: boolean("certificate_revoked").notNull().default(false),
+    /** The certificate's score, else the latest submitted attempt's. */
+    score: integer("score"),
+    /** Submitted assessment attempts on this module, all enrolments. */
+    attempts: integer("attempts").notNull().default(0),
+    refreshedAt: at("refreshed_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.personId, t.moduleId] }),
+    index("report_rows_org_module_idx").on(
+      t.organizationId,
+      t.moduleId,
+      t.teamId,
+      t.due,
+      t.completedAt,
+      t.certificateExpiresAt,
+      t.certificateRevoked,
+      t.openStartedAt,
+      t.personStatus,
+    ),
+    index("report_rows_org_name_idx").on(t.organizationId, t.sortName, t.personId),
+    index("report_rows_org_completed_idx").on(t.organizationId, t.completedAt).where(sql`completed_at is not null`),
+    index("report_rows_user_idx").on(t.userId, t.moduleId),
+    index("report_rows_assignment_idx").on(t.assignmentId),
+  ],
+);
