@@ -4,6 +4,8 @@ import type { Executor } from "#db/client.ts";
 import { ASSIGNMENT_STATUSES, londonDate, type AssignmentStatus } from "#app/utils/assignment-status.ts";
 import { getDb } from "#app/utils/db.server.ts";
 import { PAGE_SIZE, type ReportQuery, type SortKey } from "#app/utils/report-query.ts";
+import { CSV_BOM } from "#app/utils/csv.ts";
+import { reportCsvHeaderLine, reportCsvLine } from "#app/utils/report-csv.ts";
 
 /**
  * The compliance report of one organisation, read from report_rows (kept by
@@ -352,4 +354,40 @@ export async function loadReport(context: ReportContext, query: ReportQuery, clo
 /** Rebuilds the derived report rows of an organisation (after a bulk load, or to repair). */
 export async function rebuildReport(organizationId: string, db: Executor = getDb()) {
   await db.execute(sql`select refresh_report_rows(${organizationId}, null, null)`);
+}
+
+/**
+ * The per-person table as CSV, a batch at a time: the stream pulls the next
+ * batch only when the reader has taken the last, so a slow download holds one
+ * batch in memory, never the whole report.
+ */
+export function reportCsvStream(context: ReportContext, query: ReportQuery, moduleId: string | null, options: { batchSize?: number; clock?: Clock; db?: Executor } = {}): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const batches = reportRowsInBatches(context, query, moduleId, options);
+  let started = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (!started) {
+          started = true;
+          controller.enqueue(encoder.encode(CSV_BOM + reportCsvHeaderLine()));
+          return;
+        }
+        try {
+          const next = await batches.next();
+          if (next.done) {
+            controller.close();
+            return;
+          }
+          controller.enqueue(encoder.encode(next.value.map(reportCsvLine).join("")));
+        } catch (error) {
+          controller.error(error);
+        }
+      },
+      async cancel() {
+        await batches.return(undefined);
+      },
+    },
+    { highWaterMark: 1 },
+  );
 }
