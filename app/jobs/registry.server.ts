@@ -1,5 +1,6 @@
 import { sendDueReminders, sendWeeklyOverdueDigest } from "#app/models/assignment.server.ts";
 import { sendCertificateExpiryReminders } from "#app/models/certificate.server.ts";
+import { sendWeeklyReportExports } from "#app/models/report-export.server.ts";
 import { drainOutbox } from "#app/utils/email.server.ts";
 import { createLogger } from "#app/utils/logger.server.ts";
 import { pruneRateLimits } from "#app/utils/rate-limit.server.ts";
@@ -18,6 +19,7 @@ const jobs: Job[] = [
   { name: "certificate-expiry-reminders", run: () => sendCertificateExpiryReminders() },
   { name: "assignment-due-reminders", run: () => sendDueReminders() },
   { name: "weekly-overdue-digest", run: () => sendWeeklyOverdueDigest() },
+  { name: "weekly-report-export", run: () => sendWeeklyReportExports() },
   { name: "send-mail", run: () => drainOutbox({ limit: 200 }) },
   { name: "prune-rate-limits", run: () => pruneRateLimits() },
 ];

@@ -21,6 +21,8 @@ const words: Record<string, string> = {
   "licence.extended": "Licence extended",
   "licence.changed": "Licence changed",
   "licence.ended": "Licence ended",
+  "reports.weekly-export-on": "Weekly report e-mail turned on",
+  "reports.weekly-export-off": "Weekly report e-mail turned off",
 };
 
 export const auditWords = (action: string) => words[action] ?? action;

@@ -15,7 +15,11 @@ export type EmailMessage = {
   html?: string;
   /** What the mail is for (verify-email, reset-password, invitation, reminder...). */
   kind: string;
+  /** Files to attach, content base64. Keep them small (the weekly export caps its CSV; see ADR 012). */
+  attachments?: EmailAttachment[];
 };
+
+export type EmailAttachment = { filename: string; contentType: string; content: string };
 
 /**
  * Puts a mail in the outbox. Pass the transaction that makes the change the
@@ -29,6 +33,7 @@ export async function enqueueEmail(db: Executor, message: EmailMessage): Promise
       subject: message.subject,
       text: message.text,
       html: message.html ?? null,
+      attachments: message.attachments?.length ? message.attachments : null,
       kind: message.kind,
     })
     .returning({ id: emailOutbox.id });
@@ -76,8 +81,18 @@ export async function drainOutbox(options: { limit?: number } = {}): Promise<Dra
   const transport = getTransporter();
   const from = getEnv().MAIL_FROM;
   await getDb().transaction(async (tx) => {
+    // Attachments are read one mail at a time, when sent, not for the whole batch.
     const due = await tx
-      .select()
+      .select({
+        id: emailOutbox.id,
+        recipient: emailOutbox.recipient,
+        subject: emailOutbox.subject,
+        text: emailOutbox.text,
+        html: emailOutbox.html,
+        kind: emailOutbox.kind,
+        attempts: emailOutbox.attempts,
+        hasAttachments: sql<boolean>`${emailOutbox.attachments} is not null`,
+      })
       .from(emailOutbox)
       .where(and(eq(emailOutbox.status, "pending"), lte(emailOutbox.nextAttemptAt, sql`now()`)))
       .orderBy(asc(emailOutbox.createdAt))
@@ -97,7 +112,17 @@ export async function drainOutbox(options: { limit?: number } = {}): Promise<Dra
         continue;
       }
       try {
-        await transport.sendMail({ from, to: mail.recipient, subject: mail.subject, text: mail.text, html: mail.html ?? undefined });
+        const attachments = mail.hasAttachments
+          ? ((await tx.select({ attachments: emailOutbox.attachments }).from(emailOutbox).where(eq(emailOutbox.id, mail.id)))[0]?.attachments ?? [])
+          : [];
+        await transport.sendMail({
+          from,
+          to: mail.recipient,
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html ?? undefined,
+          attachments: attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content, "base64") })),
+        });
         await tx
           .update(emailOutbox)
           .set({ status: "sent", attempts: mail.attempts + 1, sentAt: new Date(), lastError: null })

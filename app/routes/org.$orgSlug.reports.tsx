@@ -1,0 +1,388 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { CompletionChart } from "#app/components/completion-chart.tsx";
+import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { AssignmentStatusTag, PersonStatusTag } from "#app/components/status-tags.tsx";
+import { Button, ButtonLink } from "#app/components/ui/button.tsx";
+import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
+import { SelectField, TextField } from "#app/components/ui/field.tsx";
+import { Pagination } from "#app/components/ui/pagination.tsx";
+import { setWeeklyExport, weeklyExportEnabled } from "#app/models/report-export.server.ts";
+import { loadReport, reportContext, ReportQueryError, type StatusCounts } from "#app/models/report.server.ts";
+import { ASSIGNMENT_STATUSES, STATUS_LABELS } from "#app/utils/assignment-status.ts";
+import { formatCertificateCode } from "#app/utils/certificate-code.ts";
+import { formatDate, plural } from "#app/utils/format.ts";
+import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { parseReportQuery, reportSearch, SORT_LABELS, type ReportQuery, type SortKey } from "#app/utils/report-query.ts";
+
+const FILTER_PARAMS = ["team", "module", "status", "dueFrom", "dueTo", "left"] as const;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { organisation } = await requireOrgRole(request, params.orgSlug, "admin");
+  const url = new URL(request.url);
+  const [context, weeklyExport] = await Promise.all([reportContext(organisation.id), weeklyExportEnabled(organisation.id)]);
+  // What was asked, to refill the form when it cannot be answered.
+  const asked = Object.fromEntries(FILTER_PARAMS.map((p) => [p, (url.searchParams.get(p) ?? "").slice(0, 100)])) as Record<(typeof FILTER_PARAMS)[number], string>;
+  const base = { organisation: { name: organisation.name, slug: organisation.slug }, teams: context.teams, modules: context.modules, weeklyExport, asked };
+  const parsed = parseReportQuery(url.searchParams);
+  if (!parsed.ok) return data({ ...base, error: { param: parsed.param, message: parsed.message }, query: null, report: null }, { status: 400 });
+  try {
+    const report = await loadReport(context, parsed.query);
+    return { ...base, error: null, query: parsed.query, report };
+  } catch (error) {
+    if (error instanceof ReportQueryError) return data({ ...base, error: { param: error.param, message: error.message }, query: null, report: null }, { status: 400 });
+    throw error;
+  }
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { organisation, user } = await requireOrgRole(request, params.orgSlug, "admin");
+  const form = await request.formData();
+  const intent = form.get("intent");
+  if (intent !== "weekly-export-on" && intent !== "weekly-export-off") {
+    return data({ error: "Choose whether to turn the weekly e-mail on or off." }, { status: 400 });
+  }
+  await setWeeklyExport(user, organisation.id, intent === "weekly-export-on");
+  return redirect(`/org/${organisation.slug}/reports#weekly-export`);
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Reports – ${data?.organisation.name ?? ""} – Distinct` }];
+
+const percent = (n: number, total: number) => (total ? `${Math.round((n / total) * 100)}%` : "–");
+
+/** Field ids of the filter form, so an error can link to the field it is about. */
+const fieldIds: Record<string, string> = {
+  team: "report-team",
+  module: "report-module",
+  status: "report-status",
+  dueFrom: "report-due-from",
+  dueTo: "report-due-to",
+  left: "report-left",
+};
+
+export default function ReportsPage() {
+  const { organisation, teams, modules, weeklyExport, asked, error, query, report } = useLoaderData<typeof loader>();
+  const base = `/org/${organisation.slug}/reports`;
+  const errorsFor = (param: string) => (error?.param === param ? [error.message] : undefined);
+  const filtered = query ? !!(query.team || query.module || query.status || query.dueFrom || query.dueTo || query.includeLeft) : true;
+  const value = (p: (typeof FILTER_PARAMS)[number]) =>
+    query ? (p === "left" ? (query.includeLeft ? "1" : "") : p === "dueFrom" ? (query.dueFrom ?? "") : p === "dueTo" ? (query.dueTo ?? "") : (query[p] ?? "")) : asked[p];
+  return (
+    <>
+      <ErrorSummary errors={error ? [{ href: `#${fieldIds[error.param] ?? "report-filters"}`, message: error.message }] : []} />
+      <h1>Reports</h1>
+      <p className="two-thirds">
+        Who is trained, on which version, who is overdue and whose certificate expires soon. Filter the report, sort the table by any column, and
+        download it as a spreadsheet: the download holds every row that matches, not just this page.
+      </p>
+
+      <Form method="get" className="filters" id="report-filters" aria-label="Filter the report">
+        <SelectField
+          id={fieldIds.team!}
+          name="team"
+          label="Team"
+          defaultValue={value("team")}
+          errors={errorsFor("team")}
+          options={[{ value: "", label: "All teams" }, { value: "none", label: "No team" }, ...teams.map((t) => ({ value: t.id, label: t.name }))]}
+        />
+        <SelectField
+          id={fieldIds.module!}
+          name="module"
+          label="Module"
+          defaultValue={value("module")}
+          errors={errorsFor("module")}
+          options={[{ value: "", label: "All modules" }, ...modules.map((m) => ({ value: m.slug, label: m.title }))]}
+        />
+        <SelectField
+          id={fieldIds.status!}
+          name="status"
+          label="Status"
+          defaultValue={value("status")}
+          errors={errorsFor("status")}
+          options={[{ value: "", label: "Any status" }, ...ASSIGNMENT_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))]}
+        />
+        <TextField id={fieldIds.dueFrom!} name="dueFrom" type="date" label="Due from" defaultValue={value("dueFrom")} errors={errorsFor("dueFrom")} />
+        <TextField id={fieldIds.dueTo!} name="dueTo" type="date" label="Due to" defaultValue={value("dueTo")} errors={errorsFor("dueTo")} />
+        <div className="form-group">
+          <div className="choice">
+            <input type="checkbox" id={fieldIds.left} name="left" value="1" defaultChecked={value("left") === "1"} className="choice__input" />
+            <label htmlFor={fieldIds.left} className="choice__label">
+              Include people who have left
+            </label>
+          </div>
+        </div>
+        {query && query.sort !== "name" ? <input type="hidden" name="sort" value={query.sort} /> : null}
+        {query && query.dir !== "asc" ? <input type="hidden" name="dir" value={query.dir} /> : null}
+        <Button variant="secondary">Apply filters</Button>
+        {filtered ? (
+          <Link to={base} className="filters__clear">
+            Clear filters
+          </Link>
+        ) : null}
+      </Form>
+
+      {report && query ? (
+        <>
+          <section aria-labelledby="by-module">
+            <h2 id="by-module">Status by module</h2>
+            {report.summary.overall.total === 0 ? (
+              <p>{filtered ? "Nobody matches these filters." : "No modules are assigned yet. Assign a module and the report fills in as people start."}</p>
+            ) : (
+              <StatusTable
+                id="status-by-module"
+                caption={`Status of ${plural(report.summary.overall.total, "assigned module")}${filtered ? " matching the filters" : ""}, by module`}
+                firstColumn="Module"
+                rows={report.summary.byModule.map((m) => ({ key: m.moduleId, label: m.title, href: reportSearch(query, { module: m.slug, page: 1 }), counts: m.counts }))}
+                total={report.summary.byModule.length > 1 ? report.summary.overall : null}
+                hrefFor={(status) => reportSearch(query, { status, page: 1 })}
+              />
+            )}
+          </section>
+
+          {report.summary.overall.total > 0 ? (
+            <>
+              <section aria-labelledby="by-team">
+                <h2 id="by-team">Status by team</h2>
+                <StatusTable
+                  id="status-by-team"
+                  caption={`Status by team${query.module ? ` for ${modules.find((m) => m.slug === query.module)?.title ?? "the module"}` : ", all modules together"}`}
+                  firstColumn="Team"
+                  rows={report.summary.byTeam.map((t) => ({ key: t.teamId ?? "none", label: t.name, href: reportSearch(query, { team: t.teamId ?? "none", page: 1 }), counts: t.counts }))}
+                  total={report.summary.byTeam.length > 1 ? report.summary.overall : null}
+                />
+              </section>
+
+              <section aria-labelledby="over-time">
+                <h2 id="over-time">Completion over time</h2>
+                <p className="two-thirds">
+                  The share of the {plural(report.summary.overall.total, "assigned module")} shown that had been completed by the end of each month, counting
+                  certificates that have expired since (they were completed) but not revoked ones.
+                </p>
+                <CompletionChart series={report.series} id="completion-chart" />
+              </section>
+            </>
+          ) : null}
+
+          <section aria-labelledby="people-table">
+            <h2 id="people-table">Everyone, one row per person and module</h2>
+            <div className="button-group">
+              <ButtonLink to={`${base}/export.csv${reportSearch({ ...query, page: 1 })}`} reloadDocument download variant="secondary">
+                Download these {plural(report.page.total, "row")} as CSV
+              </ButtonLink>
+            </div>
+            <PeopleTable query={query} rows={report.page.rows} total={report.page.total} filtered={filtered} />
+            <Pagination
+              page={query.page}
+              pages={report.page.pages}
+              href={(p) => `${base}${reportSearch(query, { page: p })}`}
+              label="Report table pages"
+              previous="← Previous"
+              next="Next →"
+            />
+          </section>
+        </>
+      ) : null}
+
+      <section aria-labelledby="weekly-export" className="two-thirds">
+        <h2 id="weekly-export">Weekly report by e-mail</h2>
+        {weeklyExport ? (
+          <>
+            <p>
+              <strong>On.</strong> Every training lead of {organisation.name} gets the figures and this table (everyone except people who have left) by
+              e-mail once a week. A table over 5 MB is not attached; the e-mail links to the download instead.
+            </p>
+            <Form method="post">
+              <input type="hidden" name="intent" value="weekly-export-off" />
+              <Button variant="secondary">Turn off the weekly e-mail</Button>
+            </Form>
+          </>
+        ) : (
+          <>
+            <p>
+              <strong>Off.</strong> Turn it on to send every training lead of {organisation.name} the figures and this table as a CSV file once a week. The
+              file holds personal information: turn it on only if your organisation allows such files by e-mail.
+            </p>
+            <Form method="post">
+              <input type="hidden" name="intent" value="weekly-export-on" />
+              <Button variant="secondary">Turn on the weekly e-mail</Button>
+            </Form>
+          </>
+        )}
+      </section>
+    </>
+  );
+}
+
+function StatusTable({
+  id,
+  caption,
+  firstColumn,
+  rows,
+  total,
+  hrefFor,
+}: {
+  id: string;
+  caption: string;
+  firstColumn: string;
+  rows: { key: string; label: string; href: string; counts: StatusCounts }[];
+  total: StatusCounts | null;
+  hrefFor?: (status: (typeof ASSIGNMENT_STATUSES)[number]) => string;
+}) {
+  return (
+    <div className="table-scroll" role="region" aria-labelledby={`${id}-caption`} tabIndex={0}>
+      <table className="status-table">
+        <caption id={`${id}-caption`}>{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{firstColumn}</th>
+            {ASSIGNMENT_STATUSES.map((s) => (
+              <th scope="col" className="numeric" key={s}>
+                {hrefFor ? <Link to={hrefFor(s)}>{STATUS_LABELS[s]}</Link> : STATUS_LABELS[s]}
+              </th>
+            ))}
+            <th scope="col" className="numeric">
+              Total
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.key}>
+              <th scope="row">
+                <Link to={row.href}>{row.label}</Link>
+              </th>
+              <CountCells counts={row.counts} />
+            </tr>
+          ))}
+        </tbody>
+        {total ? (
+          <tfoot>
+            <tr>
+              <th scope="row">All</th>
+              <CountCells counts={total} />
+            </tr>
+          </tfoot>
+        ) : null}
+      </table>
+    </div>
+  );
+}
+
+function CountCells({ counts }: { counts: StatusCounts }) {
+  return (
+    <>
+      {ASSIGNMENT_STATUSES.map((s) => (
+        <td className="numeric" key={s}>
+          {counts[s].toLocaleString("en-GB")} <span className="secondary">({percent(counts[s], counts.total)})</span>
+        </td>
+      ))}
+      <td className="numeric">{counts.total.toLocaleString("en-GB")}</td>
+    </>
+  );
+}
+
+type TableRow = ReturnType<typeof useLoaderData<typeof loader>>["report"] extends infer R ? (R extends { page: { rows: (infer T)[] } } ? T : never) : never;
+
+const COLUMNS: { key: SortKey | null; label: string; numeric?: boolean }[] = [
+  { key: "staff", label: SORT_LABELS.staff },
+  { key: "name", label: SORT_LABELS.name },
+  { key: "team", label: SORT_LABELS.team },
+  { key: "module", label: SORT_LABELS.module },
+  { key: null, label: "Version", numeric: true },
+  { key: "status", label: SORT_LABELS.status },
+  { key: null, label: "Assigned" },
+  { key: "due", label: SORT_LABELS.due },
+  { key: "started", label: SORT_LABELS.started },
+  { key: "completed", label: SORT_LABELS.completed },
+  { key: "score", label: SORT_LABELS.score, numeric: true },
+  { key: "attempts", label: SORT_LABELS.attempts, numeric: true },
+  { key: null, label: "Certificate" },
+  { key: "expires", label: SORT_LABELS.expires },
+];
+
+function PeopleTable({ query, rows, total, filtered }: { query: ReportQuery; rows: TableRow[]; total: number; filtered: boolean }) {
+  const sortHeader = (key: SortKey, label: string) => {
+    const current = query.sort === key;
+    const nextDir = current && query.dir === "asc" ? "desc" : "asc";
+    return (
+      <Link to={reportSearch(query, { sort: key, dir: nextDir, page: 1 })} className="sort-link">
+        {label}
+        <span className="visually-hidden">{current ? `, sorted ${query.dir === "asc" ? "ascending" : "descending"}; sort ${nextDir === "asc" ? "ascending" : "descending"}` : ", sort ascending"}</span>
+        <span aria-hidden="true" className="sort-link__arrow">
+          {current ? (query.dir === "asc" ? " ▲" : " ▼") : ""}
+        </span>
+      </Link>
+    );
+  };
+  return (
+    <div className="table-scroll" role="region" aria-labelledby="report-rows-caption" tabIndex={0}>
+      <table className="report-table" id="report-rows">
+        <caption id="report-rows-caption">
+          {plural(total, "row")}
+          {filtered ? " matching the filters" : ""}, sorted by {SORT_LABELS[query.sort].toLowerCase()} ({query.dir === "asc" ? "ascending" : "descending"})
+        </caption>
+        <thead>
+          <tr>
+            {COLUMNS.map((c) => (
+              <th
+                key={c.label}
+                scope="col"
+                className={c.numeric ? "numeric" : undefined}
+                aria-sort={c.key && query.sort === c.key ? (query.dir === "asc" ? "ascending" : "descending") : undefined}
+              >
+                {c.key ? sortHeader(c.key, c.label) : c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={`${r.personId}:${r.moduleSlug}`}>
+              <td>{r.staffNumber ?? ""}</td>
+              <td>
+                {r.name}
+                {r.personStatus !== "active" ? (
+                  <>
+                    {" "}
+                    <PersonStatusTag status={r.personStatus} />
+                  </>
+                ) : null}
+              </td>
+              <td>{r.team ?? ""}</td>
+              <td>{r.moduleTitle}</td>
+              <td className="numeric">{r.moduleVersion ?? ""}</td>
+              <td>
+                <AssignmentStatusTag status={r.status} />
+              </td>
+              <td>{formatDate(r.assignedAt)}</td>
+              <td>
+                {r.due ? formatDate(`${r.due}T12:00:00Z`) : ""}
+                {r.extended ? <div className="small secondary">extended</div> : null}
+              </td>
+              <td>{formatDate(r.startedAt)}</td>
+              <td>{formatDate(r.completedAt)}</td>
+              <td className="numeric">{r.score === null ? "" : `${r.score}%`}</td>
+              <td className="numeric">{r.attempts}</td>
+              <td>
+                {r.certificateCode ? (
+                  <>
+                    <Link to={`/verify/${r.certificateCode}`}>{formatCertificateCode(r.certificateCode)}</Link>
+                    {r.certificateRevoked ? <div className="small secondary">revoked</div> : null}
+                  </>
+                ) : (
+                  ""
+                )}
+              </td>
+              <td>{formatDate(r.certificateExpiresAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
