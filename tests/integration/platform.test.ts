@@ -48,6 +48,69 @@ test("with an SMTP server that refuses, the mail is retried later with the error
   expect(row!.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 30_000);
 });
 
+/** A minimal SMTP server that accepts every mail and keeps the raw message. */
+async function smtpSink() {
+  const messages: string[] = [];
+  const server = net.createServer((socket) => {
+    let buffer = "";
+    let inData = false;
+    socket.write("220 sink ESMTP\r\n");
+    socket.on("data", (chunk) => {
+      buffer += chunk.toString("utf8");
+      for (;;) {
+        if (inData) {
+          const end = buffer.indexOf("\r\n.\r\n");
+          if (end < 0) return;
+          messages.push(buffer.slice(0, end));
+          buffer = buffer.slice(end + 5);
+          inData = false;
+          socket.write("250 OK\r\n");
+          continue;
+        }
+        const eol = buffer.indexOf("\r\n");
+        if (eol < 0) return;
+        const line = buffer.slice(0, eol);
+        buffer = buffer.slice(eol + 2);
+        const verb = line.slice(0, 4).toUpperCase();
+        if (verb === "EHLO" || verb === "HELO") socket.write("250 sink\r\n");
+        else if (verb === "DATA") {
+          inData = true;
+          socket.write("354 go ahead\r\n");
+        } else if (verb === "QUIT") socket.end("221 bye\r\n");
+        else socket.write("250 OK\r\n");
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { port: (server.address() as net.AddressInfo).port, messages, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+test("a queued attachment is sent with the mail, as a named file with its exact bytes", async () => {
+  const sink = await smtpSink();
+  vi.stubEnv("SMTP_URL", `smtp://127.0.0.1:${sink.port}`);
+  vi.resetModules();
+  const email = await import("#app/utils/email.server.ts");
+  const csv = "\uFEFF\"Name\"\r\n\"Zoë O'Brien, \"\"Zed\"\"\"\r\n";
+  const id = await email.enqueueEmail(handle.db, {
+    to: "lead@example.org",
+    subject: "Weekly report",
+    text: "Attached.",
+    kind: "test",
+    attachments: [{ filename: "report.csv", contentType: "text/csv; charset=utf-8", content: Buffer.from(csv, "utf8").toString("base64") }],
+  });
+  const result = await email.drainOutbox();
+  vi.unstubAllEnvs();
+  await sink.close();
+  expect(result.sent).toBe(1);
+  const [row] = await handle.db.select().from(emailOutbox).where(eq(emailOutbox.id, id));
+  expect(row!.status).toBe("sent");
+  expect(sink.messages).toHaveLength(1);
+  const raw = sink.messages[0]!;
+  expect(raw).toMatch(/Content-Disposition: attachment; filename=report\.csv/);
+  const part = raw.split(/Content-Disposition: attachment; filename=report\.csv\r\n\r\n/)[1]!.split("\r\n--")[0]!;
+  expect(Buffer.from(part.replace(/\r\n/g, ""), "base64").toString("utf8")).toBe(csv);
+});
+
 test("the rate limit allows N attempts per window per key, then refuses with a retry time", async () => {
   const key = `test:${Math.random()}`;
   const results = [];
