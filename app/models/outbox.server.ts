@@ -1,4 +1,4 @@
-import { count, desc, eq, ilike, or, type SQL } from "drizzle-orm";
+import { sql, count, desc, eq, ilike, or, type SQL } from "drizzle-orm";
 import { emailOutbox } from "#db/schema/index.ts";
 import { getDb } from "#app/utils/db.server.ts";
 
@@ -46,6 +46,8 @@ export async function getOutboxMessage(id: string) {
       lastError: emailOutbox.lastError,
       createdAt: emailOutbox.createdAt,
       sentAt: emailOutbox.sentAt,
+      // Names and sizes only: an attachment (a report) holds personal data.
+      attachments: sql<{ filename: string; bytes: number }[]>`coalesce((select jsonb_agg(jsonb_build_object('filename', a->>'filename', 'bytes', length(a->>'content') * 3 / 4)) from jsonb_array_elements(${emailOutbox.attachments}) a), '[]'::jsonb)`,
     })
     .from(emailOutbox)
     .where(eq(emailOutbox.id, id))

@@ -62,6 +62,15 @@ export default function OutboxMessagePage() {
             {message.lastError ? `. Last error: ${message.lastError}` : ""}
           </dd>
         </div>
+        {message.attachments.length ? (
+          <div className="summary-list__row">
+            <dt>Attachments</dt>
+            <dd>
+              {message.attachments.map((a) => `${a.filename} (${a.bytes < 1024 ? `${a.bytes} bytes` : `${Math.ceil(a.bytes / 1024).toLocaleString("en-GB")} KB`})`).join(", ")}
+              <div className="hint">Not shown here: an attachment can hold personal information.</div>
+            </dd>
+          </div>
+        ) : null}
       </dl>
       <h2>Message</h2>
       <Linkified text={message.text} />
