@@ -12,7 +12,7 @@ import { setWeeklyExport, weeklyExportEnabled } from "#app/models/report-export.
 import { loadReport, reportContext, ReportQueryError, type StatusCounts } from "#app/models/report.server.ts";
 import { ASSIGNMENT_STATUSES, STATUS_LABELS } from "#app/utils/assignment-status.ts";
 import { formatCertificateCode } from "#app/utils/certificate-code.ts";
-import { formatDate, plural } from "#app/utils/format.ts";
+import { formatShortDate, plural } from "#app/utils/format.ts";
 import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
 import { parseReportQuery, reportSearch, SORT_LABELS, type ReportQuery, type SortKey } from "#app/utils/report-query.ts";
 
@@ -339,7 +339,7 @@ function PeopleTable({ query, rows, total, filtered }: { query: ReportQuery; row
         <tbody>
           {rows.map((r) => (
             <tr key={`${r.personId}:${r.moduleSlug}`}>
-              <td>{r.staffNumber ?? ""}</td>
+              <td className="nowrap">{r.staffNumber ?? ""}</td>
               <td>
                 {r.name}
                 {r.personStatus !== "active" ? (
@@ -355,26 +355,28 @@ function PeopleTable({ query, rows, total, filtered }: { query: ReportQuery; row
               <td>
                 <AssignmentStatusTag status={r.status} />
               </td>
-              <td>{formatDate(r.assignedAt)}</td>
-              <td>
-                {r.due ? formatDate(`${r.due}T12:00:00Z`) : ""}
+              <td className="nowrap">{formatShortDate(r.assignedAt)}</td>
+              <td className="nowrap">
+                {r.due ? formatShortDate(`${r.due}T12:00:00Z`) : ""}
                 {r.extended ? <div className="small secondary">extended</div> : null}
               </td>
-              <td>{formatDate(r.startedAt)}</td>
-              <td>{formatDate(r.completedAt)}</td>
+              <td className="nowrap">{formatShortDate(r.startedAt)}</td>
+              <td className="nowrap">{formatShortDate(r.completedAt)}</td>
               <td className="numeric">{r.score === null ? "" : `${r.score}%`}</td>
               <td className="numeric">{r.attempts}</td>
               <td>
                 {r.certificateCode ? (
                   <>
-                    <Link to={`/verify/${r.certificateCode}`}>{formatCertificateCode(r.certificateCode)}</Link>
+                    <Link to={`/verify/${r.certificateCode}`} className="nowrap">
+                      {formatCertificateCode(r.certificateCode)}
+                    </Link>
                     {r.certificateRevoked ? <div className="small secondary">revoked</div> : null}
                   </>
                 ) : (
                   ""
                 )}
               </td>
-              <td>{formatDate(r.certificateExpiresAt)}</td>
+              <td className="nowrap">{formatShortDate(r.certificateExpiresAt)}</td>
             </tr>
           ))}
         </tbody>

@@ -15,6 +15,14 @@ export function formatDate(value: Date | string | null | undefined): string {
   return dateFormat.format(typeof value === "string" ? new Date(value) : value);
 }
 
+const shortDateFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "Europe/London" });
+
+/** "2 Dec 2026": for dense tables. */
+export function formatShortDate(value: Date | string | null | undefined): string {
+  if (!value) return "";
+  return shortDateFormat.format(typeof value === "string" ? new Date(value) : value);
+}
+
 export function formatDateTime(value: Date | string | null | undefined): string {
   if (!value) return "";
   return dateTimeFormat.format(typeof value === "string" ? new Date(value) : value).replace(" am", "am").replace(" pm", "pm");

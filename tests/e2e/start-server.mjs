@@ -4,7 +4,7 @@
  * in a temporary DATA_DIR, and tees its log to tests/e2e/.state/server.log,
  * where the tests read the one-time /setup link (as an operator would).
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -19,23 +19,36 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "distinct-e2e-"));
 const port = process.env.E2E_PORT ?? "3100";
 const log = fs.createWriteStream(path.join(stateDir, "server.log"));
 
+const env = {
+  ...process.env,
+  NODE_ENV: "production",
+  PORT: port,
+  HOST: "127.0.0.1",
+  APP_URL: `http://localhost:${port}`,
+  DATA_DIR: dataDir,
+  DATABASE_URL: "",
+  SMTP_URL: "",
+  BETTER_AUTH_SECRET: crypto.randomBytes(32).toString("hex"),
+  // The suite signs in many times from one address.
+  AUTH_RATE_LIMIT: "500",
+  JOBS_INTERVAL_SECONDS: "5",
+  ...(process.env.E2E_SERVER_ENV ? JSON.parse(process.env.E2E_SERVER_ENV) : {}),
+};
+
+// Data the reports spec needs (a force part-way through its training), written
+// through the models into the fresh database before the server opens it.
+const seed = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "tests", "e2e", "seed-reports.ts")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+log.write(seed.stdout);
+log.write(seed.stderr);
+if (seed.status !== 0) {
+  process.stderr.write(`The e2e seed failed (status ${seed.status}):\n${seed.stdout}${seed.stderr}`);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  process.exit(1);
+}
+
 const child = spawn(process.execPath, [path.join(root, "build", "index.js")], {
   cwd: root,
-  env: {
-    ...process.env,
-    NODE_ENV: "production",
-    PORT: port,
-    HOST: "127.0.0.1",
-    APP_URL: `http://localhost:${port}`,
-    DATA_DIR: dataDir,
-    DATABASE_URL: "",
-    SMTP_URL: "",
-    BETTER_AUTH_SECRET: crypto.randomBytes(32).toString("hex"),
-    // The suite signs in many times from one address.
-    AUTH_RATE_LIMIT: "500",
-    JOBS_INTERVAL_SECONDS: "5",
-    ...(process.env.E2E_SERVER_ENV ? JSON.parse(process.env.E2E_SERVER_ENV) : {}),
-  },
+  env,
   stdio: ["ignore", "pipe", "pipe"],
 });
 child.stdout.on("data", (chunk) => {

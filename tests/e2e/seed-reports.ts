@@ -1,0 +1,142 @@
+/**
+ * Seeds the e2e server's fresh embedded database (DATA_DIR, before the
+ * server opens it) with a force for the reports spec: people at every stage,
+ * awkward names, two teams, two assignments, one person who left, and a
+ * second force whose training lead must see none of it. Everything goes
+ * through the models, as the app's own pages would write it. Creates no
+ * platform admin (the suite makes its first admin through /setup).
+ * Writes what the spec needs to tests/e2e/.state/reports-seed.json.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { eq, sql } from "drizzle-orm";
+import { openConfiguredDatabase } from "#app/boot.server.ts";
+import { importContent } from "#app/content/import.server.ts";
+import { createAssignment } from "#app/models/assignment.server.ts";
+import { startModule } from "#app/models/enrolment.server.ts";
+import { createOrganisationWithLead } from "#app/models/organisation.server.ts";
+import { acceptInvitation, invitePerson, removePerson } from "#app/models/people.server.ts";
+import { getCurrentVersion, getQuizBankWithAnswers } from "#app/models/module.server.ts";
+import { startAttempt, submitAttempt } from "#app/models/quiz-attempt.server.ts";
+import { createTeam } from "#app/models/team.server.ts";
+import { addDays, londonDate } from "#app/utils/assignment-status.ts";
+import { getDb } from "#app/utils/db.server.ts";
+import { migrateDatabase, projectRoot } from "#db/client.ts";
+import { assignments, invitation, licences, quizAttempts } from "#db/schema/index.ts";
+import { createUser } from "#tests/factories.ts";
+import { completeModule } from "#tests/journeys.ts";
+import { answerFields } from "#tests/quiz-answers.ts";
+
+const stateDir = path.join(projectRoot(), "tests", "e2e", ".state");
+const password = crypto.randomBytes(12).toString("base64url");
+
+const NAMES = [
+  "Zoë O'Brien",
+  "李雷",
+  "Smith, John",
+  'Jo "JJ" Bloggs',
+  "=HYPERLINK(\"http://example.org\",\"click\")",
+  "Łukasz Nowak",
+  "Siobhán Ní Bhriain",
+  "Aaliyah Khan",
+  "+44 Caller",
+  "Ben Carter",
+  "Chloé Dubois",
+  "Dev Patel",
+  "@mention Person",
+  "Erin Walsh",
+  "Femi Adeyemi",
+  "Gwen Price",
+  "-Dash Start",
+  "Harry Evans",
+];
+
+async function lead(organizationId: string, email: string, name: string) {
+  const account = await createUser({ email, name, password });
+  const [inv] = await getDb().select({ id: invitation.id }).from(invitation).where(eq(invitation.email, email));
+  await acceptInvitation(inv!.id, account);
+  return account;
+}
+
+const { handle, lock } = await openConfiguredDatabase("e2e seed");
+try {
+  await migrateDatabase(handle);
+  await importContent({ handle, contentDir: path.join(projectRoot(), "content", "modules"), publishedBy: "content import at start" });
+  const run = crypto.randomBytes(3).toString("hex");
+  // Organisations are set up by trust staff; an author (not an admin, so /setup still makes the first admin).
+  const actor = await createUser({ name: "Seed Author", email: `seed.author.${run}@trust.example.org`, role: "author", password });
+
+  const org = await createOrganisationWithLead(actor, { name: `Reports Constabulary ${run}`, slug: `reports-${run}`, domains: [], leadName: "Rita Lead", leadEmail: `rita.${run}@force.example.org` });
+  await handle.db.insert(licences).values({
+    organizationId: org.id,
+    seats: 50,
+    validFrom: new Date(Date.now() - 86_400_000),
+    validUntil: new Date(Date.now() + 365 * 86_400_000),
+    source: "manual",
+    purchaseOrder: `PO-${run}`,
+    createdBy: actor.id,
+  });
+  const rita = await lead(org.id, `rita.${run}@force.example.org`, "Rita Lead");
+  const teams = {
+    response: await createTeam(rita, org.id, "Response, Team A"),
+    ppu: await createTeam(rita, org.id, "Public Protection Unit"),
+  };
+  const people: { name: string; userId: string; personId: string }[] = [];
+  for (const [i, name] of NAMES.entries()) {
+    const account = await createUser({ name, email: `p${i}.${run}@force.example.org`, password });
+    const { invitationId, personId } = await invitePerson(rita, org.id, {
+      email: account.email,
+      name,
+      staffNumber: i % 5 === 4 ? `=${i}+1` : `K${String(1000 + i)}`,
+      rank: "PC",
+      teamId: i % 3 === 0 ? teams.response : i % 3 === 1 ? teams.ppu : null,
+      role: "member",
+    });
+    await acceptInvitation(invitationId, account);
+    people.push({ name, userId: account.id, personId });
+  }
+  const today = londonDate(new Date());
+  await createAssignment(rita, org.id, { moduleSlug: "recognising-stalking", target: "organisation", teamId: null, personIds: [], dueDate: addDays(today, 30), dueDays: null });
+  const lawAssignment = await createAssignment(rita, org.id, { moduleSlug: "the-law", target: "team", teamId: teams.response, personIds: [], dueDate: addDays(today, 14), dueDays: null });
+  // The law module fell due a week ago (assignments cannot be made with a past date through the form).
+  await handle.db.update(assignments).set({ dueDate: addDays(today, -7) }).where(eq(assignments.id, lawAssignment));
+
+  const version = await getCurrentVersion("recognising-stalking");
+  const bank = await getQuizBankWithAnswers(version!.id);
+  for (const [i, person] of people.entries()) {
+    if (i % 4 === 0) await completeModule(person.userId, "recognising-stalking", { organizationId: org.id });
+    else if (i % 4 === 1) await startModule({ userId: person.userId, slug: "recognising-stalking", organizationId: org.id });
+    else if (i % 4 === 2) {
+      // Started, and failed one attempt (wrong answers feed the confusion figures).
+      await startModule({ userId: person.userId, slug: "recognising-stalking", organizationId: org.id });
+      const attemptId = await startAttempt(person.userId, "recognising-stalking");
+      const [attempt] = await handle.db.select().from(quizAttempts).where(eq(quizAttempts.id, attemptId));
+      const questions = attempt!.questionIds.map((id) => bank!.questions.find((q) => q.id === id)!);
+      await submitAttempt(person.userId, attemptId, answerFields(questions, (_q, n) => n % 2 === 0));
+    }
+  }
+  const leaver = people[people.length - 1]!;
+  await removePerson(rita, org.id, leaver.personId);
+
+  const other = await createOrganisationWithLead(actor, { name: `Other Force ${run}`, slug: `other-${run}`, domains: [], leadName: "Olly Other", leadEmail: `olly.${run}@agency.example.org` });
+  const olly = await lead(other.id, `olly.${run}@agency.example.org`, "Olly Other");
+
+  const counts = (await handle.db.execute(sql`select count(*)::int as n from report_rows where organization_id = ${org.id}`)) as unknown as { rows: { n: number }[] };
+  fs.mkdirSync(stateDir, { recursive: true });
+  fs.writeFileSync(
+    path.join(stateDir, "reports-seed.json"),
+    JSON.stringify({
+      org: { slug: org.slug, name: org.name },
+      lead: { email: rita.email, password },
+      otherLead: { email: olly.email, password },
+      leaver: leaver.name,
+      teams,
+      rows: Number(counts.rows[0]!.n),
+    }),
+  );
+  console.log(`e2e seed: ${org.slug}, ${people.length} people, ${counts.rows[0]!.n} report rows`);
+} finally {
+  await handle.close();
+  lock?.release();
+}
