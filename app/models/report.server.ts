@@ -203,7 +203,7 @@ function sortExpression(key: SortKey): { expr: SQL; kind: "text" | "numeric" } {
     case "status":
       return { expr: STATUS_RANK, kind: "numeric" };
     case "due":
-      return { expr: sql.raw(`coalesce(due - date '2000-01-01', ${NONE})`), kind: "numeric" };
+      return { expr: sql.raw(`coalesce(due_date - date '2000-01-01', ${NONE})`), kind: "numeric" };
     case "started":
       return { expr: epoch("started_at"), kind: "numeric" };
     case "completed":
@@ -290,7 +290,7 @@ function rowsQuery(organizationId: string, query: ReportQuery, moduleId: string 
                t.name as team_name, m.title as module_title, m.slug as module_slug, m.sort_order * 1000000 + 0 as module_order,
                coalesce(r.completed_version, r.open_version) as module_version,
                ${statusSql(clock)} as status,
-               r.assigned_at, r.due::text as due, r.extended,
+               r.assigned_at, r.due::text as due, r.due as due_date, r.extended,
                coalesce(r.open_started_at, r.completed_started_at) as started_at,
                r.completed_at, r.score, r.attempts, r.certificate_code, r.certificate_expires_at, r.certificate_revoked
         from report_rows r

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { CompletionChart } from "#app/components/completion-chart.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { AssignmentStatusTag, PersonStatusTag } from "#app/components/status-tags.tsx";
@@ -63,6 +63,7 @@ const fieldIds: Record<string, string> = {
 
 export default function ReportsPage() {
   const { organisation, teams, modules, weeklyExport, asked, error, query, report } = useLoaderData<typeof loader>();
+  const location = useLocation();
   const base = `/org/${organisation.slug}/reports`;
   const errorsFor = (param: string) => (error?.param === param ? [error.message] : undefined);
   const filtered = query ? !!(query.team || query.module || query.status || query.dueFrom || query.dueTo || query.includeLeft) : true;
@@ -77,7 +78,8 @@ export default function ReportsPage() {
         download it as a spreadsheet: the download holds every row that matches, not just this page.
       </p>
 
-      <Form method="get" className="filters" id="report-filters" aria-label="Filter the report">
+      {/* Keyed by the address, so the fields show the filters of the page shown (after "Clear filters" too). */}
+      <Form method="get" className="filters" id="report-filters" aria-label="Filter the report" key={location.search}>
         <SelectField
           id={fieldIds.team!}
           name="team"
