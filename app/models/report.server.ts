@@ -203,7 +203,7 @@ function sortExpression(key: SortKey): { expr: SQL; kind: "text" | "numeric" } {
     case "status":
       return { expr: STATUS_RANK, kind: "numeric" };
     case "due":
-      return { expr: sql.raw(`coalesce(due - date '2000-01-01', ${NONE})`), kind: "numeric" };
+      return { expr: sql.raw(`coalesce(due::date - date '2000-01-01', ${NONE})`), kind: "numeric" };
     case "started":
       return { expr: epoch("started_at"), kind: "numeric" };
     case "completed":
