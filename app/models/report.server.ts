@@ -1,4 +1,4 @@
-import { asc, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { asc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
 import { modules, team } from "#db/schema/index.ts";
 import type { Executor } from "#db/client.ts";
 import { ASSIGNMENT_STATUSES, londonDate, type AssignmentStatus } from "#app/utils/assignment-status.ts";
@@ -31,7 +31,11 @@ export type ReportContext = {
   modules: { id: string; slug: string; title: string }[];
 };
 
-/** Teams of the organisation and the modules it has rows for (assigned now or before). */
+/**
+ * Teams of the organisation, and the modules its report can show: every live
+ * module, and a retired one while it still has rows here (still assigned), so
+ * the summary and the module filter cover every row.
+ */
 export async function reportContext(organizationId: string): Promise<ReportContext> {
   const db = getDb();
   const [teams, mods] = await Promise.all([
@@ -39,7 +43,12 @@ export async function reportContext(organizationId: string): Promise<ReportConte
     db
       .select({ id: modules.id, slug: modules.slug, title: modules.title })
       .from(modules)
-      .where(isNull(modules.retiredAt))
+      .where(
+        or(
+          isNull(modules.retiredAt),
+          sql`exists (select 1 from report_rows r where r.organization_id = ${organizationId} and r.module_id = ${modules.id})`,
+        ),
+      )
       .orderBy(asc(modules.sortOrder), asc(modules.title)),
   ]);
   return { organizationId, teams, modules: mods };

@@ -2,16 +2,17 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
-import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { expect, test } from "vitest";
-import { assignments, certificates, enrolments, moduleVersions, modules, people, quizAttempts, reportRows, team } from "#db/schema/index.ts";
+import { assignments, certificates, enrolments, invitation, moduleVersions, organization, user, modules, people, quizAttempts, reportRows, team } from "#db/schema/index.ts";
 import { createAssignment, extendDueDate, withdrawAssignment, type NewAssignment } from "#app/models/assignment.server.ts";
 import { personAssignmentsQuery, runStatusQuery } from "#app/models/assignment-status.server.ts";
 import { completeLesson, startModule } from "#app/models/enrolment.server.ts";
 import { getCurrentVersion, getQuizBankWithAnswers } from "#app/models/module.server.ts";
-import { acceptInvitation, invitePerson, removePerson, updatePerson } from "#app/models/people.server.ts";
+import { acceptInvitation, invitePerson, removePerson, resendInvitation, revokeInvitation, updatePerson } from "#app/models/people.server.ts";
 import { startAttempt, submitAttempt } from "#app/models/quiz-attempt.server.ts";
 import {
+  completionOverTime,
   rebuildReport,
   reportContext,
   reportCsvStream,
@@ -22,13 +23,13 @@ import {
   ReportQueryError,
   type ReportRow,
 } from "#app/models/report.server.ts";
-import { createTeam } from "#app/models/team.server.ts";
+import { createTeam, deleteTeam } from "#app/models/team.server.ts";
 import { addDays, ASSIGNMENT_STATUSES, assignmentStatus, londonDate, STATUS_LABELS, type AssignmentStatus } from "#app/utils/assignment-status.ts";
 import { formatCertificateCode } from "#app/utils/certificate-code.ts";
 import { CSV_BOM } from "#app/utils/csv.ts";
 import { REPORT_CSV_HEADER } from "#app/utils/report-csv.ts";
 import { PAGE_SIZE, SORT_KEYS, type ReportQuery, type SortKey } from "#app/utils/report-query.ts";
-import { FIXTURE_CONTENT, importFixtures, uniqueEmail, type TestUser } from "#tests/factories.ts";
+import { createUser, FIXTURE_CONTENT, importFixtures, uniqueEmail, type TestUser } from "#tests/factories.ts";
 import { completeModule } from "#tests/journeys.ts";
 import { answerFields } from "#tests/quiz-answers.ts";
 import { addLearner, createOrganisation } from "#tests/org-factories.ts";
@@ -46,6 +47,8 @@ const MODULES = [
   { slug: "sample-basics", title: null, order: null, validity: null },
   { slug: "sample-second", title: "Second sample", order: 2, validity: "certificateValidityMonths: 24" },
   { slug: "sample-third", title: "Third sample", order: 2, validity: "" },
+  // Retired by the last test while still assigned.
+  { slug: "sample-fourth", title: "Fourth sample", order: 4, validity: "" },
 ] as const;
 for (const m of MODULES) {
   const dir = path.join(CONTENT, m.slug);
@@ -558,6 +561,16 @@ test("summary counts by module, team and status are the counts of the rows, with
     const named = summary.byTeam.filter((t) => t.teamId !== null).map((t) => t.name);
     expect(named).toEqual([...named].sort((a, b) => a.localeCompare(b, "en-GB")));
     if (rows.some((r) => r.team === null)) expect(summary.byTeam.at(-1)?.teamId).toBeNull();
+
+    // Completion over time: this month's completions (not revoked) are the rows'; a year on, all are "before".
+    const done = rows.filter((r) => r.completedAt && !r.certificateRevoked);
+    expect(done.length).toBeGreaterThan(0);
+    const series = await completionOverTime(context, query, moduleId, summary.overall.total);
+    expect(series).toHaveLength(12);
+    expect(series.at(-1)).toMatchObject({ month: today().slice(0, 7), completions: done.length, cumulative: done.length });
+    expect(series.at(-1)!.percent).toBeCloseTo((100 * done.length) / summary.overall.total, 1);
+    const yearOn = await completionOverTime(context, query, moduleId, summary.overall.total, { now: new Date(Date.now() + 400 * DAY) });
+    expect(yearOn.every((p) => p.completions === 0 && p.cumulative === done.length)).toBe(true);
   }
 });
 
@@ -678,4 +691,93 @@ test("an organisation's report never holds another organisation's people, even a
   expect(resolveQuery(context, { ...EVERYONE, module: "sample-second", team: "none" }).moduleId).toBe(
     (await handle.db.select({ id: modules.id }).from(modules).where(eq(modules.slug, "sample-second")))[0]!.id,
   );
+});
+
+test("roster changes: an invitation accepted late, resent, revoked; a leaver invited back; a team deleted; a due date changed", async () => {
+  const { org, lead } = await createOrganisation({ seats: 10 });
+  const gone = await createTeam(lead, org.id, "Disbanded");
+  const member = await addLearner(org.id, lead, { name: "Tia Team", teamId: gone });
+  const email = uniqueEmail("late");
+  const late = await invitePerson(lead, org.id, { email, name: "Lou Late", staffNumber: null, rank: null, teamId: null, role: "member" });
+  const revoked = await invitePerson(lead, org.id, { email: uniqueEmail("revoked"), name: "Rex Revoked", staffNumber: null, rank: null, teamId: null, role: "member" });
+  const leaver = await addLearner(org.id, lead, { name: "Bo Back" });
+  const relative = await assign(lead, org.id, { moduleSlug: "sample-basics", dueDays: 30 });
+  await assign(lead, org.id, { moduleSlug: "sample-second", target: "people", personIds: [leaver.personId], dueDate: inDays(2) });
+  await expectAgreement(org.id);
+
+  // Joined (and invited) later than assigned: due counts from then.
+  const later = new Date(Date.now() + 5 * DAY);
+  await handle.db.update(people).set({ invitedAt: later }).where(eq(people.id, late.personId));
+  expect((await expectAgreement(org.id)).get(late.personId, "sample-basics").due).toBe(addDays(londonDate(later), 30));
+  await resendInvitation(lead, org.id, late.personId);
+  expect((await expectAgreement(org.id)).get(late.personId, "sample-basics").due).toBe(inDays(30));
+  const account = await createUser({ email, name: "Lou Late" });
+  await completeModule(account.id, "sample-basics");
+  const [inv] = await handle.db
+    .select({ id: invitation.id })
+    .from(invitation)
+    .where(and(eq(invitation.organizationId, org.id), eq(invitation.email, email), eq(invitation.status, "pending")))
+    .orderBy(desc(invitation.createdAt))
+    .limit(1);
+  await acceptInvitation(inv!.id, account);
+  expect((await expectAgreement(org.id)).get(late.personId, "sample-basics")).toMatchObject({ personStatus: "active", status: "completed" });
+
+  await revokeInvitation(lead, org.id, revoked.personId);
+  expect((await expectAgreement(org.id)).rows.some((r) => r.personId === revoked.personId)).toBe(false);
+
+  await removePerson(lead, org.id, leaver.personId);
+  await invitePerson(lead, org.id, { email: leaver.learner.email, name: "Bo Back", staffNumber: null, rank: null, teamId: null, role: "member" });
+  expect((await expectAgreement(org.id)).get(leaver.personId, "sample-second").personStatus).toBe("invited");
+
+  await handle.db.update(assignments).set({ dueDays: null, dueDate: inDays(-1) }).where(eq(assignments.id, relative));
+  const report = await expectAgreement(org.id);
+  expect(report.get(member.personId, "sample-basics")).toMatchObject({ due: inDays(-1), status: "overdue", team: "Disbanded" });
+  await withdrawAssignment(lead, org.id, relative);
+  await deleteTeam(lead, org.id, gone);
+  await assign(lead, org.id, { moduleSlug: "sample-third" });
+  expect((await expectAgreement(org.id)).get(member.personId, "sample-third").team).toBeNull();
+});
+
+test("a module retired while assigned stays in the report, its summary and its module filter", async () => {
+  const { org, lead } = await createOrganisation({ seats: 5 });
+  const learner = await addLearner(org.id, lead, { name: "Ray Retired" });
+  await assign(lead, org.id, { moduleSlug: "sample-fourth", dueDate: inDays(8) });
+  await assign(lead, org.id, { moduleSlug: "sample-basics", dueDate: inDays(8) });
+  await completeModule(learner.learner.id, "sample-fourth");
+  fs.rmSync(path.join(CONTENT, "sample-fourth"), { recursive: true });
+  expect((await importFixtures(handle, CONTENT)).retired).toEqual(["sample-fourth"]);
+
+  const report = await expectAgreement(org.id);
+  expect(report.get(learner.personId, "sample-fourth").status).toBe("completed");
+  const context = await reportContext(org.id);
+  const { moduleId } = resolveQuery(context, { ...EVERYONE, module: "sample-fourth" });
+  const summary = await reportSummary(context, EVERYONE, null);
+  expect(summary.byModule.map((m) => m.slug).sort()).toEqual(["sample-basics", "sample-fourth"]);
+  expect(summary.byModule.reduce((n, m) => n + m.counts.total, 0)).toBe(summary.overall.total);
+  const only = await reportSummary(context, { ...EVERYONE, module: "sample-fourth" }, moduleId);
+  expect(only.overall.total).toBe(report.rows.filter((r) => r.moduleSlug === "sample-fourth").length);
+  // Another organisation that never had it is not offered it.
+  const other = await createOrganisation();
+  expect((await reportContext(other.org.id)).modules.map((m) => m.slug)).not.toContain("sample-fourth");
+});
+
+test("deleting a learner's account or a whole organisation leaves the report consistent", async () => {
+  const { org, lead } = await createOrganisation({ seats: 5 });
+  const other = await createOrganisation({ seats: 5 });
+  const goner = await addLearner(org.id, lead, { name: "Gil Gone" });
+  const stays = await addLearner(other.org.id, other.lead, { name: "Sue Stays" });
+  await assign(lead, org.id, { moduleSlug: "sample-basics", dueDate: inDays(3) });
+  await assign(lead, org.id, { moduleSlug: "sample-second", target: "people", personIds: [goner.personId] });
+  await assign(other.lead, other.org.id, { moduleSlug: "sample-basics", dueDate: inDays(3) });
+  await completeModule(goner.learner.id, "sample-basics");
+  await completeModule(stays.learner.id, "sample-basics");
+  expect((await expectAgreement(org.id)).get(goner.personId, "sample-basics").status).toBe("completed");
+
+  await handle.db.delete(user).where(eq(user.id, goner.learner.id));
+  const after = await expectAgreement(org.id);
+  expect(after.get(goner.personId, "sample-basics")).toMatchObject({ status: "not-started", completedAt: null, attempts: 0 });
+
+  await handle.db.delete(organization).where(eq(organization.id, org.id));
+  expect(await handle.db.select().from(reportRows).where(eq(reportRows.organizationId, org.id))).toEqual([]);
+  expect((await expectAgreement(other.org.id)).get(stays.personId, "sample-basics").status).toBe("completed");
 });
