@@ -24,7 +24,7 @@ import {
   type ReportRow,
 } from "#app/models/report.server.ts";
 import { createTeam, deleteTeam } from "#app/models/team.server.ts";
-import { addDays, ASSIGNMENT_STATUSES, assignmentStatus, londonDate, STATUS_LABELS, type AssignmentStatus } from "#app/utils/assignment-status.ts";
+import { addDays, ASSIGNMENT_STATUSES, assignmentStatus, londonDate, STATUS_LABELS } from "#app/utils/assignment-status.ts";
 import { formatCertificateCode } from "#app/utils/certificate-code.ts";
 import { CSV_BOM } from "#app/utils/csv.ts";
 import { REPORT_CSV_HEADER } from "#app/utils/report-csv.ts";
