@@ -83,9 +83,9 @@ export function parseReportQuery(params: URLSearchParams): ReportQueryResult {
   };
 }
 
-/** The address of the same report with some of the query changed (a new filter resets the page). */
 const FILTERS = ["team", "module", "status", "dueFrom", "dueTo", "includeLeft"] as const;
 
+/** The address of the same report with some of the query changed (a new filter resets the page). */
 export function reportSearch(query: ReportQuery, change: Partial<ReportQuery> = {}): string {
   const refiltered = FILTERS.some((f) => f in change && change[f] !== query[f]);
   const q = { ...query, ...(refiltered ? { page: 1 } : {}), ...change };
