@@ -1,4 +1,4 @@
-import { asc, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { asc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
 import { modules, team } from "#db/schema/index.ts";
 import type { Executor } from "#db/client.ts";
 import { ASSIGNMENT_STATUSES, londonDate, type AssignmentStatus } from "#app/utils/assignment-status.ts";
@@ -31,7 +31,11 @@ export type ReportContext = {
   modules: { id: string; slug: string; title: string }[];
 };
 
-/** Teams of the organisation and the modules it has rows for (assigned now or before). */
+/**
+ * Teams of the organisation, and the modules its report can show: every live
+ * module, and a retired one while it still has rows here (still assigned), so
+ * the summary and the module filter cover every row.
+ */
 export async function reportContext(organizationId: string): Promise<ReportContext> {
   const db = getDb();
   const [teams, mods] = await Promise.all([
@@ -39,7 +43,12 @@ export async function reportContext(organizationId: string): Promise<ReportConte
     db
       .select({ id: modules.id, slug: modules.slug, title: modules.title })
       .from(modules)
-      .where(isNull(modules.retiredAt))
+      .where(
+        or(
+          isNull(modules.retiredAt),
+          sql`exists (select 1 from report_rows r where r.organization_id = ${organizationId} and r.module_id = ${modules.id})`,
+        ),
+      )
       .orderBy(asc(modules.sortOrder), asc(modules.title)),
   ]);
   return { organizationId, teams, modules: mods };
@@ -203,7 +212,7 @@ function sortExpression(key: SortKey): { expr: SQL; kind: "text" | "numeric" } {
     case "status":
       return { expr: STATUS_RANK, kind: "numeric" };
     case "due":
-      return { expr: sql.raw(`coalesce(due_date - date '2000-01-01', ${NONE})`), kind: "numeric" };
+      return { expr: sql.raw(`coalesce(due::date - date '2000-01-01', ${NONE})`), kind: "numeric" };
     case "started":
       return { expr: epoch("started_at"), kind: "numeric" };
     case "completed":
@@ -290,7 +299,7 @@ function rowsQuery(organizationId: string, query: ReportQuery, moduleId: string 
                t.name as team_name, m.title as module_title, m.slug as module_slug, m.sort_order * 1000000 + 0 as module_order,
                coalesce(r.completed_version, r.open_version) as module_version,
                ${statusSql(clock)} as status,
-               r.assigned_at, r.due::text as due, r.due as due_date, r.extended,
+               r.assigned_at, r.due::text as due, r.extended,
                coalesce(r.open_started_at, r.completed_started_at) as started_at,
                r.completed_at, r.score, r.attempts, r.certificate_code, r.certificate_expires_at, r.certificate_revoked
         from report_rows r

@@ -40,7 +40,12 @@ export const PAGE_SIZE = 50;
 export type ReportQueryResult = { ok: true; query: ReportQuery } | { ok: false; param: string; message: string };
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const isRealDate = (s: string) => DATE.test(s) && new Date(`${s}T12:00:00Z`).toISOString().slice(0, 10) === s;
+// An impossible month ("2026-13-01") makes an invalid Date, whose toISOString throws: check it first.
+const isRealDate = (s: string) => {
+  if (!DATE.test(s)) return false;
+  const d = new Date(`${s}T12:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+};
 
 export function parseReportQuery(params: URLSearchParams): ReportQueryResult {
   const get = (name: string) => {
@@ -78,9 +83,12 @@ export function parseReportQuery(params: URLSearchParams): ReportQueryResult {
   };
 }
 
+const FILTERS = ["team", "module", "status", "dueFrom", "dueTo", "includeLeft"] as const;
+
 /** The address of the same report with some of the query changed (a new filter resets the page). */
 export function reportSearch(query: ReportQuery, change: Partial<ReportQuery> = {}): string {
-  const q = { ...query, ...change };
+  const refiltered = FILTERS.some((f) => f in change && change[f] !== query[f]);
+  const q = { ...query, ...(refiltered ? { page: 1 } : {}), ...change };
   const params = new URLSearchParams();
   if (q.team) params.set("team", q.team);
   if (q.module) params.set("module", q.module);
