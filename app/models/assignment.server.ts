@@ -156,6 +156,16 @@ const isUuid = (v: string) => /^[0-9a-f-]{36}$/i.test(v);
 /** The organisation's live assignments with how many people are assigned and done. */
 export async function listAssignments(organizationId: string) {
   const db = getDb();
+  // A grouped subquery joined on rather than a correlated one: drizzle drops
+  // the table name from `${assignments.id}` in a select without joins, so a
+  // correlated count is only right while this query happens to have joins.
+  const named = db
+    .select({ assignmentId: assignmentPeople.assignmentId, people: sql<number>`count(*)::int`.as("people") })
+    .from(assignmentPeople)
+    .innerJoin(assignments, eq(assignments.id, assignmentPeople.assignmentId))
+    .where(eq(assignments.organizationId, organizationId))
+    .groupBy(assignmentPeople.assignmentId)
+    .as("named");
   const rows = await db
     .select({
       id: assignments.id,
@@ -166,11 +176,12 @@ export async function listAssignments(organizationId: string) {
       dueDate: assignments.dueDate,
       dueDays: assignments.dueDays,
       createdAt: assignments.createdAt,
-      people: sql<number>`(select count(*)::int from ${assignmentPeople} ap where ap.assignment_id = ${assignments.id})`,
+      people: sql<number>`coalesce(${named.people}, 0)`.mapWith(Number),
     })
     .from(assignments)
     .innerJoin(modules, eq(modules.id, assignments.moduleId))
     .leftJoin(team, eq(team.id, assignments.teamId))
+    .leftJoin(named, eq(named.assignmentId, assignments.id))
     .where(and(eq(assignments.organizationId, organizationId), isNull(assignments.withdrawnAt)))
     .orderBy(desc(assignments.createdAt));
   const counts = (await db.execute(sql`

@@ -42,16 +42,29 @@ export async function listMemberships(userId: string): Promise<(Organisation & {
 
 export async function listOrganisations() {
   const db = getDb();
+  // Counted in a grouped subquery joined on, not a correlated subquery: in a
+  // select from one table drizzle writes `${organization.id}` as a bare "id",
+  // which inside a subquery means the subquery's own id column.
+  const counts = db
+    .select({
+      organizationId: people.organizationId,
+      active: sql<number>`count(*) filter (where ${people.status} = 'active')::int`.as("active"),
+      invited: sql<number>`count(*) filter (where ${people.status} = 'invited')::int`.as("invited"),
+    })
+    .from(people)
+    .groupBy(people.organizationId)
+    .as("counts");
   const rows = await db
     .select({
       id: organization.id,
       name: organization.name,
       slug: organization.slug,
       createdAt: organization.createdAt,
-      active: sql<number>`(select count(*)::int from ${people} p where p.organization_id = ${organization.id} and p.status = 'active')`,
-      invited: sql<number>`(select count(*)::int from ${people} p where p.organization_id = ${organization.id} and p.status = 'invited')`,
+      active: sql<number>`coalesce(${counts.active}, 0)`.mapWith(Number),
+      invited: sql<number>`coalesce(${counts.invited}, 0)`.mapWith(Number),
     })
     .from(organization)
+    .leftJoin(counts, eq(counts.organizationId, organization.id))
     .orderBy(asc(organization.name));
   const domains = await db.select().from(organisationDomains);
   return rows.map((r) => ({ ...r, domains: domains.filter((d) => d.organizationId === r.id).map((d) => d.domain) }));

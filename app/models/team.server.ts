@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { Executor } from "#db/client.ts";
 import { assignments, people, team } from "#db/schema/index.ts";
 import { audit, type AuditActor } from "#app/utils/audit.server.ts";
@@ -6,13 +6,23 @@ import { getDb } from "#app/utils/db.server.ts";
 
 /** Teams are basic command units, departments or hubs: better-auth's team table, scoped by organisation. */
 export async function listTeams(organizationId: string, db: Executor = getDb()) {
+  // A grouped subquery joined on, not a correlated one: in a select from one
+  // table drizzle writes `${team.id}` as a bare "id", which inside the
+  // subquery meant the person's own id (so every count was 0).
+  const counts = db
+    .select({ teamId: people.teamId, members: sql<number>`count(*)::int`.as("members") })
+    .from(people)
+    .where(and(eq(people.organizationId, organizationId), ne(people.status, "left")))
+    .groupBy(people.teamId)
+    .as("counts");
   return db
     .select({
       id: team.id,
       name: team.name,
-      members: sql<number>`(select count(*)::int from ${people} p where p.team_id = ${team.id} and p.organization_id = ${organizationId} and p.status <> 'left')`,
+      members: sql<number>`coalesce(${counts.members}, 0)`.mapWith(Number),
     })
     .from(team)
+    .leftJoin(counts, eq(counts.teamId, team.id))
     .where(eq(team.organizationId, organizationId))
     .orderBy(asc(team.name));
 }

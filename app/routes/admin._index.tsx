@@ -43,6 +43,15 @@ export default function AdminHome() {
         ) : null}
         <li className="card">
           <h2>
+            <Link to="/admin/insight">Insight</Link>
+          </h2>
+          <p>
+            Which offences learners confuse and which scenarios they most often misclassify, with completion across
+            {isAdmin ? " every organisation" : " all organisations (totals only)"}.
+          </p>
+        </li>
+        <li className="card">
+          <h2>
             <Link to="/modules">Modules</Link>
           </h2>
           <p>The published curriculum. Authors change it in the content folder; each change becomes a new version.</p>

@@ -4,6 +4,7 @@ import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { requirePlatformRole } from "#app/utils/session.server.ts";
 
 // Trust staff only. Each admin page checks its own role too (loaders run in parallel).
+// Authors are shown only the pages they may open (Insight); the rest are for platform admins.
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePlatformRole(request, "author");
   return { isAdmin: user.role === "admin" };
@@ -19,6 +20,9 @@ export default function AdminLayout() {
             <NavLink to="/admin" end>
               Administration
             </NavLink>
+          </li>
+          <li>
+            <NavLink to="/admin/insight">Insight</NavLink>
           </li>
           {isAdmin ? (
             <>

@@ -1,0 +1,248 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { ConfusionMatrixReport } from "#app/components/confusion-matrix.tsx";
+import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { Button } from "#app/components/ui/button.tsx";
+import { SelectField, TextField } from "#app/components/ui/field.tsx";
+import { completionByOrganisation, confusionMatrix, insightModules, questionInsight } from "#app/models/confusion.server.ts";
+import { percent, SUPPRESSION_THRESHOLD } from "#app/utils/confusion.ts";
+import { formatDate, plural } from "#app/utils/format.ts";
+import { parseInsightQuery, startOfLondonDay } from "#app/utils/insight-query.ts";
+import { invariantResponse } from "#app/utils/invariant.ts";
+import { OFFENCE_LABELS } from "#app/utils/offences.ts";
+import { requirePlatformRole } from "#app/utils/session.server.ts";
+
+// Trust staff: platform admins and authors. Authors see aggregates only: no
+// organisation's name or figures leave the server for them.
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePlatformRole(request, "author");
+  const isAdmin = user.role === "admin";
+  const modules = await insightModules();
+  const parsed = parseInsightQuery(new URL(request.url).searchParams, modules.map((m) => m.slug));
+  invariantResponse(parsed.ok, parsed.ok ? "" : parsed.message, { status: 400 });
+  const { query } = parsed;
+  const options = {
+    moduleId: modules.find((m) => m.slug === query.module)?.id,
+    from: query.since ? startOfLondonDay(query.since) : undefined,
+  };
+  const [matrix, questions, completion] = await Promise.all([confusionMatrix({ all: true }, options), questionInsight(options), completionByOrganisation()]);
+  return {
+    isAdmin,
+    modules: modules.map(({ slug, title }) => ({ slug, title })),
+    query,
+    matrix,
+    questions,
+    completion: { totals: completion.totals, modules: completion.modules, organisations: isAdmin ? completion.organisations : null },
+  };
+}
+
+export const meta: MetaFunction = () => [{ title: "Insight – Administration – Distinct" }];
+
+const share = (done: number, of: number) => (of > 0 ? percent(done / of) : "–");
+
+export default function AdminInsightPage() {
+  const { isAdmin, modules, query, matrix, questions, completion } = useLoaderData<typeof loader>();
+  const moduleTitle = modules.find((m) => m.slug === query.module)?.title;
+  const scope = [moduleTitle ? `“${moduleTitle}”` : "all modules", query.since ? `answers since ${formatDate(query.since)}` : "all answers"].join(", ");
+  const shown = questions.filter((q) => !q.suppressed);
+  const hidden = questions.length - shown.length;
+  return (
+    <>
+      <h1>Insight</h1>
+      <p className="lead">
+        Which offences learners confuse, which scenarios are most often misclassified, and how far training has got across every organisation.
+        {isAdmin ? "" : " As an author you see figures for the whole platform only, never an organisation’s."}
+      </p>
+
+      <Form method="get" className="filters" aria-label="Filter the answers">
+        <SelectField
+          id="insight-module"
+          name="module"
+          label="Module"
+          defaultValue={query.module ?? ""}
+          options={[{ value: "", label: "All modules" }, ...modules.map((m) => ({ value: m.slug, label: m.title }))]}
+        />
+        <TextField id="insight-since" name="since" type="date" label="Answers since" hint="For example, 2025-01-31" defaultValue={query.since ?? ""} />
+        <Button variant="secondary">Apply filter</Button>
+        {query.module || query.since ? (
+          <p>
+            <Link to="/admin/insight">Clear the filter</Link>
+          </p>
+        ) : null}
+      </Form>
+
+      <section className="insight-section" aria-labelledby="confusion-heading">
+        <h2 id="confusion-heading">Which offences are confused</h2>
+        <p>
+          Every answer to a scenario question on the platform ({scope}), including learners who are not in an organisation.
+        </p>
+        <ConfusionMatrixReport matrix={matrix} caption={`Answers given, by right answer: ${scope}`} id="platform-confusion" headingLevel={3} />
+      </section>
+
+      <section className="insight-section" aria-labelledby="questions-heading">
+        <h2 id="questions-heading">Scenarios most often misclassified</h2>
+        <p>
+          Each scenario question, worst first: the share of answers that chose the wrong offence ({scope}). Scenarios with fewer than {SUPPRESSION_THRESHOLD}{" "}
+          answers have no figures.
+        </p>
+        {questions.length === 0 ? (
+          <p>No scenario questions have been answered{query.module || query.since ? " for this filter" : ""} yet.</p>
+        ) : (
+          <div className="table-scroll" role="region" aria-labelledby="questions-caption" tabIndex={0}>
+            <table>
+              <caption id="questions-caption">
+                {plural(shown.length, "scenario")} with figures
+                {hidden > 0 ? `, ${plural(hidden, "scenario")} with fewer than ${SUPPRESSION_THRESHOLD} answers` : ""}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Scenario</th>
+                  <th scope="col">Right answer</th>
+                  <th scope="col" className="numeric">
+                    Answers
+                  </th>
+                  <th scope="col" className="numeric">
+                    Misclassified
+                  </th>
+                  <th scope="col">Commonest wrong answer</th>
+                </tr>
+              </thead>
+              <tbody>
+                {questions.map((q) => (
+                  <tr key={`${q.moduleId}-${q.questionId}`}>
+                    <th scope="row">
+                      <span className="caption">
+                        {q.moduleTitle} · {q.questionId}
+                      </span>
+                      <span className="insight-scenario">{q.excerpt}</span>
+                    </th>
+                    <td>{q.expected ? OFFENCE_LABELS[q.expected].short : "–"}</td>
+                    {q.suppressed ? (
+                      <>
+                        <td className="numeric">
+                          <span className="confusion__suppressed">fewer than {SUPPRESSION_THRESHOLD}</span>
+                        </td>
+                        <td colSpan={2}>
+                          <span className="confusion__suppressed">Not shown: too few answers</span>
+                        </td>
+                      </>
+                    ) : (
+                      <>
+                        <td className="numeric">{(q.answers ?? 0).toLocaleString("en-GB")}</td>
+                        <td className="numeric">{percent(q.shareMisclassified ?? 0)}</td>
+                        <td>{q.commonestWrong ? `${OFFENCE_LABELS[q.commonestWrong.chosen].short} (${percent(q.commonestWrong.share)})` : "None"}</td>
+                      </>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section className="insight-section" aria-labelledby="completion-heading">
+        <h2 id="completion-heading">Completion across organisations</h2>
+        <p>
+          Assigned modules completed, counting each person once per module, without people who have left. A module counts as completed while its
+          certificate is not revoked. These figures are for all time and every module, whatever the filter above.
+        </p>
+        <dl className="summary-list">
+          <div className="summary-list__row">
+            <dt>Organisations with assigned training</dt>
+            <dd>{completion.totals.organisations.toLocaleString("en-GB")}</dd>
+          </div>
+          <div className="summary-list__row">
+            <dt>People with assigned training</dt>
+            <dd>{completion.totals.people.toLocaleString("en-GB")}</dd>
+          </div>
+          <div className="summary-list__row">
+            <dt>Assigned modules completed</dt>
+            <dd>
+              {completion.totals.completed.toLocaleString("en-GB")} of {completion.totals.assigned.toLocaleString("en-GB")} (
+              {share(completion.totals.completed, completion.totals.assigned)})
+            </dd>
+          </div>
+        </dl>
+
+        {completion.modules.length > 0 ? (
+          <div className="table-scroll">
+            <table>
+              <caption>Completion by module, all organisations</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Module</th>
+                  <th scope="col" className="numeric">
+                    Organisations
+                  </th>
+                  <th scope="col" className="numeric">
+                    Assigned
+                  </th>
+                  <th scope="col" className="numeric">
+                    Completed
+                  </th>
+                  <th scope="col" className="numeric">
+                    Share completed
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {completion.modules.map((m) => (
+                  <tr key={m.moduleId}>
+                    <th scope="row">{m.title}</th>
+                    <td className="numeric">{m.organisations.toLocaleString("en-GB")}</td>
+                    <td className="numeric">{m.assigned.toLocaleString("en-GB")}</td>
+                    <td className="numeric">{m.completed.toLocaleString("en-GB")}</td>
+                    <td className="numeric">{share(m.completed, m.assigned)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <p>No organisation has assigned a module yet.</p>
+        )}
+
+        {completion.organisations && completion.organisations.length > 0 ? (
+          <div className="table-scroll">
+            <table>
+              <caption>Completion by organisation</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Organisation</th>
+                  <th scope="col" className="numeric">
+                    People
+                  </th>
+                  <th scope="col" className="numeric">
+                    Assigned
+                  </th>
+                  <th scope="col" className="numeric">
+                    Completed
+                  </th>
+                  <th scope="col" className="numeric">
+                    Share completed
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {completion.organisations.map((o) => (
+                  <tr key={o.organizationId}>
+                    <th scope="row">{o.name}</th>
+                    <td className="numeric">{o.people.toLocaleString("en-GB")}</td>
+                    <td className="numeric">{o.assigned.toLocaleString("en-GB")}</td>
+                    <td className="numeric">{o.completed.toLocaleString("en-GB")}</td>
+                    <td className="numeric">{share(o.completed, o.assigned)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+      </section>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
