@@ -2,12 +2,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { CompletionChart } from "#app/components/completion-chart.tsx";
+import { ConfusionMatrixReport } from "#app/components/confusion-matrix.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { AssignmentStatusTag, PersonStatusTag } from "#app/components/status-tags.tsx";
 import { Button, ButtonLink } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { SelectField, TextField } from "#app/components/ui/field.tsx";
 import { Pagination } from "#app/components/ui/pagination.tsx";
+import { confusionMatrix } from "#app/models/confusion.server.ts";
 import { setWeeklyExport, weeklyExportEnabled } from "#app/models/report-export.server.ts";
 import { loadReport, reportContext, ReportQueryError, type StatusCounts } from "#app/models/report.server.ts";
 import { ASSIGNMENT_STATUSES, STATUS_LABELS } from "#app/utils/assignment-status.ts";
@@ -28,8 +30,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const parsed = parseReportQuery(url.searchParams);
   if (!parsed.ok) return data({ ...base, error: { param: parsed.param, message: parsed.message }, query: null, report: null }, { status: 400 });
   try {
-    const report = await loadReport(context, parsed.query);
-    return { ...base, error: null, query: parsed.query, report };
+    const moduleId = parsed.query.module ? (context.modules.find((m) => m.slug === parsed.query.module)?.id ?? null) : null;
+    const [report, confusion] = await Promise.all([
+      loadReport(context, parsed.query),
+      confusionMatrix({ organizationId: organisation.id }, moduleId ? { moduleId } : {}),
+    ]);
+    return { ...base, error: null, query: parsed.query, report, confusion };
   } catch (error) {
     if (error instanceof ReportQueryError) return data({ ...base, error: { param: error.param, message: error.message }, query: null, report: null }, { status: 400 });
     throw error;
@@ -62,7 +68,9 @@ const fieldIds: Record<string, string> = {
 };
 
 export default function ReportsPage() {
-  const { organisation, teams, modules, weeklyExport, asked, error, query, report } = useLoaderData<typeof loader>();
+  const loaderData = useLoaderData<typeof loader>();
+  const { organisation, teams, modules, weeklyExport, asked, error, query, report } = loaderData;
+  const confusion = "confusion" in loaderData ? loaderData.confusion : null;
   const location = useLocation();
   const base = `/org/${organisation.slug}/reports`;
   const errorsFor = (param: string) => (error?.param === param ? [error.message] : undefined);
@@ -184,6 +192,23 @@ export default function ReportsPage() {
             />
           </section>
         </>
+      ) : null}
+
+      {report && query && confusion ? (
+        <section aria-labelledby="confusions">
+          <h2 id="confusions">Which offences our people confuse</h2>
+          <p className="two-thirds">
+            From every answer to a scenario question by people in {organisation.name}
+            {query.module ? ` in ${modules.find((m) => m.slug === query.module)?.title ?? "this module"}` : ""}: for each offence a scenario really
+            showed, what people answered. Team, status and date filters do not apply here{query.module ? "" : "; the module filter does"}.
+          </p>
+          <ConfusionMatrixReport
+            matrix={confusion}
+            caption={`Answers to scenario questions${query.module ? ` in ${modules.find((m) => m.slug === query.module)?.title ?? "this module"}` : ""}, by the right answer`}
+            id="org-confusion"
+            headingLevel={3}
+          />
+        </section>
       ) : null}
 
       <section aria-labelledby="weekly-export" className="two-thirds">
