@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { ConfusionMatrixReport } from "#app/components/confusion-matrix.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Button } from "#app/components/ui/button.tsx";
@@ -42,6 +42,7 @@ const share = (done: number, of: number) => (of > 0 ? percent(done / of) : "–"
 
 export default function AdminInsightPage() {
   const { isAdmin, modules, query, matrix, questions, completion } = useLoaderData<typeof loader>();
+  const location = useLocation();
   const moduleTitle = modules.find((m) => m.slug === query.module)?.title;
   const scope = [moduleTitle ? `“${moduleTitle}”` : "all modules", query.since ? `answers since ${formatDate(query.since)}` : "all answers"].join(", ");
   const shown = questions.filter((q) => !q.suppressed);
@@ -54,7 +55,8 @@ export default function AdminInsightPage() {
         {isAdmin ? "" : " As an author you see figures for the whole platform only, never an organisation’s."}
       </p>
 
-      <Form method="get" className="filters" aria-label="Filter the answers">
+      {/* Keyed by the address, so the fields show the filter of the page shown (after "Clear the filter" too). */}
+      <Form method="get" className="filters" aria-label="Filter the answers" key={location.search}>
         <SelectField
           id="insight-module"
           name="module"
