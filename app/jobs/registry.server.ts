@@ -1,6 +1,7 @@
 import { sendDueReminders, sendWeeklyOverdueDigest } from "#app/models/assignment.server.ts";
 import { sendCertificateExpiryReminders } from "#app/models/certificate.server.ts";
 import { sendWeeklyReportExports } from "#app/models/report-export.server.ts";
+import { compactAllReportCounts } from "#app/models/report.server.ts";
 import { drainOutbox } from "#app/utils/email.server.ts";
 import { createLogger } from "#app/utils/logger.server.ts";
 import { pruneRateLimits } from "#app/utils/rate-limit.server.ts";
@@ -22,6 +23,7 @@ const jobs: Job[] = [
   { name: "weekly-report-export", run: () => sendWeeklyReportExports() },
   { name: "send-mail", run: () => drainOutbox({ limit: 200 }) },
   { name: "prune-rate-limits", run: () => pruneRateLimits() },
+  { name: "compact-report-counts", run: () => compactAllReportCounts() },
 ];
 
 /** Runs every job once; a failing job is logged and does not stop the others. */

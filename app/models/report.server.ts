@@ -104,25 +104,87 @@ export type ReportSummary = {
   overall: StatusCounts;
 };
 
-/** Counts by module, team and status: one aggregate over the organisation's rows. */
-export async function reportSummary(context: ReportContext, query: ReportQuery, moduleId: string | null, clock: Clock = { now: new Date() }, db: Executor = getDb()): Promise<ReportSummary> {
+type CountRow = { module_id: string; team_id: string | null; status: AssignmentStatus; month: string | null; n: number };
+
+const monthStart = (date: string) => `${date.slice(0, 7)}-01`;
+function nextMonth(month: string): string {
+  const [y, m] = month.split("-").map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10);
+}
+
+/**
+ * How many rows match the query, by module, team, status and month of valid
+ * completion: the numbers behind the dashboard's tables, chart and page count.
+ *
+ * Most come from report_counts (rows grouped by due month and expiry month,
+ * see db/schema/reports.ts), whose status is decided by comparing months
+ * with this month. The rows a month cannot decide are counted one by one
+ * from report_rows: due in this month (some overdue, some not yet),
+ * certificate expiring this month, and due in the months the due-date filter cuts
+ * through. The two parts are exact complements (tests check the sum against
+ * counting every row).
+ */
+export async function reportCounts(context: ReportContext, query: ReportQuery, moduleId: string | null, clock: Clock = { now: new Date() }, db: Executor = getDb()): Promise<CountRow[]> {
+  const current = monthStart(londonDate(clock.now));
+  const boundary = [...new Set([current, ...(query.dueFrom ? [monthStart(query.dueFrom)] : []), ...(query.dueTo ? [monthStart(query.dueTo)] : [])])];
+  const org = context.organizationId;
+  const counted: SQL[] = [sql`c.organization_id = ${org}`];
+  if (!query.includeLeft) counted.push(sql`c.person_status <> 'left'`);
+  if (moduleId) counted.push(sql`c.module_id = ${moduleId}`);
+  if (query.team === "none") counted.push(sql`c.team_id is null`);
+  else if (query.team) counted.push(sql`c.team_id = ${query.team}`);
+  if (query.dueFrom) counted.push(sql`c.due_month >= ${monthStart(query.dueFrom)}::date`);
+  if (query.dueTo) counted.push(sql`c.due_month <= ${monthStart(query.dueTo)}::date`);
+  const boundaryList = sql.join(
+    boundary.map((b) => sql`${b}::date`),
+    sql`, `,
+  );
+  counted.push(sql`(c.due_month is null or c.due_month not in (${boundaryList}))`);
+  counted.push(sql`(c.expires_month is null or c.expires_month <> ${current}::date)`);
+
+  const startsAt = (date: string) => sql`(${date}::timestamp at time zone 'Europe/London')`;
+  const exact: SQL[] = boundary.map((b) => sql`(r.due >= ${b}::date and r.due < ${nextMonth(b)}::date)`);
+  exact.push(sql`(r.completed_at is not null and not r.certificate_revoked
+    and r.certificate_expires_at >= ${startsAt(current)} and r.certificate_expires_at < ${startsAt(nextMonth(current))})`);
+
   const result = (await db.execute(sql`
-    select r.module_id, r.team_id, ${statusSql(clock)} as status, count(*)::int as n
-    from report_rows r
-    where ${whereSql(context.organizationId, query, moduleId)}
-    group by 1, 2, 3`)) as unknown as { rows: { module_id: string; team_id: string | null; status: AssignmentStatus; n: number }[] };
+    select module_id, team_id, status, month, sum(n)::int as n from (
+      select c.module_id, c.team_id,
+        (case
+          when c.kind in ('done', 'done+open') and (c.expires_month is null or c.expires_month > ${current}::date) then 'completed'
+          when c.kind = 'done' then 'expired'
+          when c.due_month < ${current}::date then 'overdue'
+          when c.kind = 'none' then 'not-started'
+          else 'in-progress' end) as status,
+        to_char(c.completed_month, 'YYYY-MM') as month, c.n
+      from report_counts c
+      where ${sql.join(counted, sql` and `)}
+      union all
+      select r.module_id, r.team_id, ${statusSql(clock)} as status,
+        case when r.completed_at is not null and not r.certificate_revoked
+          then to_char(r.completed_at at time zone 'Europe/London', 'YYYY-MM') end as month,
+        1 as n
+      from report_rows r
+      where ${whereSql(org, query, moduleId)} and (${sql.join(exact, sql` or `)})
+    ) u
+    group by 1, 2, 3, 4
+    having sum(n) <> 0`)) as unknown as { rows: CountRow[] };
+  return result.rows.map((r) => ({ ...r, n: Number(r.n) }));
+}
+
+/** Counts by module, team and status, from reportCounts(). */
+export function summarise(context: ReportContext, rows: CountRow[]): ReportSummary {
   const byModule = new Map<string, StatusCounts>();
   const byTeam = new Map<string | null, StatusCounts>();
   const overall = emptyCounts();
-  for (const row of result.rows) {
-    const n = Number(row.n);
+  for (const row of rows) {
     for (const counts of [
       byModule.get(row.module_id) ?? byModule.set(row.module_id, emptyCounts()).get(row.module_id)!,
       byTeam.get(row.team_id) ?? byTeam.set(row.team_id, emptyCounts()).get(row.team_id)!,
       overall,
     ]) {
-      counts[row.status] += n;
-      counts.total += n;
+      counts[row.status] += row.n;
+      counts.total += row.n;
     }
   }
   const teamNames = new Map(context.teams.map((t) => [t.id, t.name]));
@@ -135,6 +197,11 @@ export async function reportSummary(context: ReportContext, query: ReportQuery, 
   };
 }
 
+/** Counts by module, team and status (within the filters, status aside). */
+export async function reportSummary(context: ReportContext, query: ReportQuery, moduleId: string | null, clock: Clock = { now: new Date() }, db: Executor = getDb()): Promise<ReportSummary> {
+  return summarise(context, await reportCounts(context, query, moduleId, clock, db));
+}
+
 export type CompletionPoint = { month: string; completions: number; cumulative: number; percent: number };
 
 /**
@@ -142,28 +209,29 @@ export type CompletionPoint = { month: string; completions: number; cumulative: 
  * each month by the people now assigned, and the share of them who had
  * completed by the month's end. Completions revoked since are left out.
  */
-export async function completionOverTime(context: ReportContext, query: ReportQuery, moduleId: string | null, total: number, clock: Clock = { now: new Date() }, db: Executor = getDb()): Promise<CompletionPoint[]> {
+export function completionSeries(rows: CountRow[], total: number, clock: Clock = { now: new Date() }): CompletionPoint[] {
   const months: string[] = [];
   const [y, m] = londonDate(clock.now).split("-").map(Number) as [number, number];
   for (let i = 11; i >= 0; i--) {
     const d = new Date(Date.UTC(y, m - 1 - i, 1));
     months.push(d.toISOString().slice(0, 7));
   }
-  const first = `${months[0]}-01`;
-  const result = (await db.execute(sql`
-    select case when r.completed_at < (${first}::date::timestamp at time zone 'Europe/London') then 'before'
-                else to_char(r.completed_at at time zone 'Europe/London', 'YYYY-MM') end as month,
-           count(*)::int as n
-    from report_rows r
-    where ${whereSql(context.organizationId, query, moduleId)} and r.completed_at is not null and not r.certificate_revoked
-    group by 1`)) as unknown as { rows: { month: string; n: number }[] };
-  const counts = new Map(result.rows.map((r) => [r.month, Number(r.n)]));
-  let cumulative = counts.get("before") ?? 0;
+  const counts = new Map<string, number>();
+  let cumulative = 0;
+  for (const row of rows) {
+    if (row.month === null) continue;
+    if (row.month < months[0]!) cumulative += row.n;
+    else counts.set(row.month, (counts.get(row.month) ?? 0) + row.n);
+  }
   return months.map((month) => {
     const completions = counts.get(month) ?? 0;
     cumulative += completions;
     return { month, completions, cumulative, percent: total ? Math.round((cumulative / total) * 1000) / 10 : 0 };
   });
+}
+
+export async function completionOverTime(context: ReportContext, query: ReportQuery, moduleId: string | null, total: number, clock: Clock = { now: new Date() }, db: Executor = getDb()): Promise<CompletionPoint[]> {
+  return completionSeries(await reportCounts(context, query, moduleId, clock, db), total, clock);
 }
 
 export type ReportRow = {
@@ -190,39 +258,42 @@ export type ReportRow = {
   certificateRevoked: boolean;
 };
 
-const STATUS_RANK = sql.raw(`array_position(array[${ASSIGNMENT_STATUSES.map((s) => `'${s}'`).join(",")}]::text[], status)`);
+const STATUS_RANK = (clock: Clock) => sql`array_position(array[${sql.raw(ASSIGNMENT_STATUSES.map((s) => `'${s}'`).join(","))}]::text[], ${statusSql(clock)})`;
 
 /**
- * The sort expressions, never null so rows can be paged by key (the export
- * walks the same order in batches). Numbers for dates (epoch seconds), with
- * "none" sorting last going up.
+ * The sort expressions, over report_rows r (and its module m and team t),
+ * never null so rows can be paged by key (the export walks the same order in
+ * batches). Numbers for dates (epoch seconds), with "none" sorting last going
+ * up. Name and due date are index orders (report_rows_org_name_idx,
+ * report_rows_org_due_sort_idx, written exactly as here): a page or a batch
+ * reads only its own rows. The others sort the matching rows.
  */
 const NONE = 1e12;
-function sortExpression(key: SortKey): { expr: SQL; kind: "text" | "numeric" } {
+function sortExpression(key: SortKey, clock: Clock): { expr: SQL; kind: "text" | "numeric"; indexed: boolean } {
   const epoch = (col: string) => sql.raw(`coalesce(extract(epoch from ${col}), ${NONE})`);
   switch (key) {
     case "name":
-      return { expr: sql.raw("sort_name"), kind: "text" };
+      return { expr: sql.raw("r.sort_name"), kind: "text", indexed: true };
     case "staff":
-      return { expr: sql.raw("coalesce(staff_number, '')"), kind: "text" };
+      return { expr: sql.raw("coalesce(r.staff_number, '')"), kind: "text", indexed: false };
     case "team":
-      return { expr: sql.raw("coalesce(team_name, '')"), kind: "text" };
+      return { expr: sql.raw("coalesce(t.name, '')"), kind: "text", indexed: false };
     case "module":
-      return { expr: sql.raw("module_order"), kind: "numeric" };
+      return { expr: sql.raw("m.sort_order"), kind: "numeric", indexed: false };
     case "status":
-      return { expr: STATUS_RANK, kind: "numeric" };
+      return { expr: STATUS_RANK(clock), kind: "numeric", indexed: false };
     case "due":
-      return { expr: sql.raw(`coalesce(due::date - date '2000-01-01', ${NONE})`), kind: "numeric" };
+      return { expr: sql.raw(`coalesce(r.due - date '2000-01-01', ${NONE})`), kind: "numeric", indexed: true };
     case "started":
-      return { expr: epoch("started_at"), kind: "numeric" };
+      return { expr: epoch("coalesce(r.open_started_at, r.completed_started_at)"), kind: "numeric", indexed: false };
     case "completed":
-      return { expr: epoch("completed_at"), kind: "numeric" };
+      return { expr: epoch("r.completed_at"), kind: "numeric", indexed: false };
     case "score":
-      return { expr: sql.raw("coalesce(score, -1)"), kind: "numeric" };
+      return { expr: sql.raw("coalesce(r.score, -1)"), kind: "numeric", indexed: false };
     case "attempts":
-      return { expr: sql.raw("attempts"), kind: "numeric" };
+      return { expr: sql.raw("r.attempts"), kind: "numeric", indexed: false };
     case "expires":
-      return { expr: epoch("certificate_expires_at"), kind: "numeric" };
+      return { expr: epoch("r.certificate_expires_at"), kind: "numeric", indexed: false };
   }
 }
 
@@ -283,30 +354,32 @@ function mapReportRow(r: RawReportRow): ReportRow {
 export type RowKey = { k: string; sortName: string; personId: string; moduleId: string };
 
 function rowsQuery(organizationId: string, query: ReportQuery, moduleId: string | null, clock: Clock, page: { after?: RowKey; limit: number; offset?: number }): SQL {
-  const { expr, kind } = sortExpression(query.sort);
+  const { expr, kind } = sortExpression(query.sort, clock);
   const desc = query.dir === "desc";
   const order = sql.raw(desc ? "desc" : "asc");
   const cmp = sql.raw(desc ? "<" : ">");
   const keyCast = sql.raw(kind === "numeric" ? "numeric" : "text");
-  const after = page.after
-    ? sql`where (k, sort_name, person_id, module_id) ${cmp} (${page.after.k}::${keyCast}, ${page.after.sortName}, ${page.after.personId}, ${page.after.moduleId})`
-    : sql``;
+  // By name the key is the name: compare on the index's own columns.
+  const after = !page.after
+    ? sql``
+    : query.sort === "name"
+      ? sql`where (sort_name, person_id, module_id) ${cmp} (${page.after.sortName}, ${page.after.personId}, ${page.after.moduleId})`
+      : sql`where (k, sort_name, person_id, module_id) ${cmp} (${page.after.k}::${keyCast}, ${page.after.sortName}, ${page.after.personId}, ${page.after.moduleId})`;
   const statusFilter = query.status ? sql`${statusSql(clock)} = ${query.status}` : null;
   return sql`
     select * from (
-      select s.*, (${expr})::${keyCast} as k from (
-        select r.person_id, r.module_id, r.staff_number, r.person_name, r.sort_name, r.email, r.person_status,
-               t.name as team_name, m.title as module_title, m.slug as module_slug, m.sort_order * 1000000 + 0 as module_order,
-               coalesce(r.completed_version, r.open_version) as module_version,
-               ${statusSql(clock)} as status,
-               r.assigned_at, r.due::text as due, r.extended,
-               coalesce(r.open_started_at, r.completed_started_at) as started_at,
-               r.completed_at, r.score, r.attempts, r.certificate_code, r.certificate_expires_at, r.certificate_revoked
-        from report_rows r
-        join modules m on m.id = r.module_id
-        left join team t on t.id = r.team_id
-        where ${whereSql(organizationId, query, moduleId, { status: statusFilter })}
-      ) s
+      select r.person_id, r.module_id, r.staff_number, r.person_name, r.sort_name, r.email, r.person_status,
+             t.name as team_name, m.title as module_title, m.slug as module_slug,
+             coalesce(r.completed_version, r.open_version) as module_version,
+             ${statusSql(clock)} as status,
+             r.assigned_at, r.due::text as due, r.extended,
+             coalesce(r.open_started_at, r.completed_started_at) as started_at,
+             r.completed_at, r.score, r.attempts, r.certificate_code, r.certificate_expires_at, r.certificate_revoked,
+             (${expr})::${keyCast} as k
+      from report_rows r
+      join modules m on m.id = r.module_id
+      left join team t on t.id = r.team_id
+      where ${whereSql(organizationId, query, moduleId, { status: statusFilter })}
     ) keyed
     ${after}
     order by k ${order}, sort_name ${order}, person_id ${order}, module_id ${order}
@@ -314,15 +387,17 @@ function rowsQuery(organizationId: string, query: ReportQuery, moduleId: string 
 }
 
 /** One page of the per-person table, and how many rows match in all. */
-export async function reportPage(context: ReportContext, query: ReportQuery, moduleId: string | null, clock: Clock = { now: new Date() }, db: Executor = getDb()) {
+export async function reportPage(context: ReportContext, query: ReportQuery, moduleId: string | null, clock: Clock = { now: new Date() }, db: Executor = getDb(), knownTotal?: number) {
   const statusFilter = query.status ? sql`${statusSql(clock)} = ${query.status}` : null;
-  const [rows, count] = await Promise.all([
+  const [rows, total] = await Promise.all([
     db.execute(rowsQuery(context.organizationId, query, moduleId, clock, { limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE })) as unknown as Promise<{ rows: RawReportRow[] }>,
-    db.execute(sql`select count(*)::int as n from report_rows r where ${whereSql(context.organizationId, query, moduleId, { status: statusFilter })}`) as unknown as Promise<{
-      rows: { n: number }[];
-    }>,
+    knownTotal ??
+      (
+        db.execute(sql`select count(*)::int as n from report_rows r where ${whereSql(context.organizationId, query, moduleId, { status: statusFilter })}`) as unknown as Promise<{
+          rows: { n: number }[];
+        }>
+      ).then((count) => Number(count.rows[0]?.n ?? 0)),
   ]);
-  const total = Number(count.rows[0]?.n ?? 0);
   return { rows: rows.rows.map(mapReportRow), total, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
 }
 
@@ -340,7 +415,9 @@ export async function* reportRowsInBatches(
 ): AsyncGenerator<ReportRow[]> {
   const db = options.db ?? getDb();
   const clock = options.clock ?? { now: new Date() };
-  const limit = options.batchSize ?? 2000;
+  // An index order reads each batch straight off the index; any other order
+  // sorts the matching rows for every batch, so fewer, larger batches.
+  const limit = options.batchSize ?? (sortExpression(query.sort, clock).indexed ? 2000 : 10_000);
   let after: RowKey | undefined;
   for (;;) {
     const result = (await db.execute(rowsQuery(context.organizationId, query, moduleId, clock, { after, limit }))) as unknown as { rows: RawReportRow[] };
@@ -355,14 +432,44 @@ export async function* reportRowsInBatches(
 /** Everything the dashboard shows, in parallel where the database allows. */
 export async function loadReport(context: ReportContext, query: ReportQuery, clock: Clock = { now: new Date() }) {
   const { moduleId } = resolveQuery(context, query);
-  const [summary, page] = await Promise.all([reportSummary(context, query, moduleId, clock), reportPage(context, query, moduleId, clock)]);
-  const series = await completionOverTime(context, query, moduleId, summary.overall.total, clock);
+  const counts = await reportCounts(context, query, moduleId, clock);
+  const summary = summarise(context, counts);
+  // The page's row count is in the summary already: no second count.
+  const page = await reportPage(context, query, moduleId, clock, getDb(), query.status ? summary.overall[query.status] : summary.overall.total);
+  const series = completionSeries(counts, summary.overall.total, clock);
   return { summary, page, series };
 }
 
 /** Rebuilds the derived report rows of an organisation (after a bulk load, or to repair). */
 export async function rebuildReport(organizationId: string, db: Executor = getDb()) {
-  await db.execute(sql`select refresh_report_rows(${organizationId}, null, null)`);
+  await db.transaction(async (tx) => {
+    // Writers wait for the few seconds this takes, so the counts are
+    // recounted from exactly the rows this transaction leaves.
+    await tx.execute(sql`lock table report_counts in share row exclusive mode`);
+    await tx.execute(sql`select refresh_report_rows(${organizationId}, null, null)`);
+    await tx.execute(sql`select recount_report_counts(${organizationId})`);
+  });
+}
+
+/**
+ * Folds the organisation's counts deltas into one row per key; returns how
+ * many rows that removed. Safe alongside writers (see the migration).
+ */
+export async function compactReportCounts(organizationId: string, db: Executor = getDb()): Promise<number> {
+  const result = (await db.execute(sql`select compact_report_counts(${organizationId}) as folded`)) as unknown as { rows: { folded: number }[] };
+  return Number(result.rows[0]?.folded ?? 0);
+}
+
+/** The job: compacts every organisation with more delta rows than it needs. */
+export async function compactAllReportCounts(db: Executor = getDb()): Promise<{ organisations: number; folded: number }> {
+  const orgs = (await db.execute(sql`
+    select organization_id from report_counts group by 1
+    having count(*) > 2 * count(distinct (module_id, team_id, person_status, due_month, kind, completed_month, expires_month))`)) as unknown as {
+    rows: { organization_id: string }[];
+  };
+  let folded = 0;
+  for (const { organization_id } of orgs.rows) folded += await compactReportCounts(organization_id, db);
+  return { organisations: orgs.rows.length, folded };
 }
 
 /**

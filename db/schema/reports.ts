@@ -59,20 +59,50 @@ export const reportRows = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.organizationId, t.personId, t.moduleId] }),
-    index("report_rows_org_module_idx").on(
-      t.organizationId,
-      t.moduleId,
-      t.teamId,
-      t.due,
-      t.completedAt,
-      t.certificateExpiresAt,
-      t.certificateRevoked,
-      t.openStartedAt,
-      t.personStatus,
-    ),
-    index("report_rows_org_name_idx").on(t.organizationId, t.sortName, t.personId),
-    index("report_rows_org_completed_idx").on(t.organizationId, t.completedAt).where(sql`completed_at is not null`),
+    // The per-person table pages in name order (the default), within a module or a team, or by due date.
+    index("report_rows_org_name_idx").on(t.organizationId, t.sortName, t.personId, t.moduleId),
+    index("report_rows_org_module_name_idx").on(t.organizationId, t.moduleId, t.sortName, t.personId),
+    index("report_rows_org_team_idx").on(t.organizationId, t.teamId),
+    index("report_rows_org_due_sort_idx").on(t.organizationId, sql`(coalesce(due - date '2000-01-01', 1000000000000)::numeric)`, t.sortName, t.personId, t.moduleId),
+    // The rows the counts cannot answer alone (due or expiring this month), see reportCounts.
+    index("report_rows_org_due_idx").on(t.organizationId, t.due),
+    index("report_rows_org_expires_idx")
+      .on(t.organizationId, t.certificateExpiresAt)
+      .where(sql`completed_at is not null and not certificate_revoked`),
     index("report_rows_user_idx").on(t.userId, t.moduleId),
     index("report_rows_assignment_idx").on(t.assignmentId),
   ],
+);
+
+/**
+ * How many report rows share a module, team, person status, due month,
+ * progress kind, completion month and certificate expiry month: what the
+ * dashboard's counts and chart are summed from, so they never scan
+ * report_rows. Kept by statement triggers on report_rows (migration
+ * 0005_report_counts) as append-only deltas (+n, -n), so concurrent learners
+ * never wait on one another's counter rows; compact_report_counts() folds
+ * them. Months, not dates, so a force of 50,000 fits in a few thousand rows;
+ * the rows a month cannot decide (due or expiring this month) are read from
+ * report_rows itself. See docs/decisions/014.
+ */
+export const reportCounts = pgTable(
+  "report_counts",
+  {
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+    moduleId: text("module_id").notNull(),
+    teamId: text("team_id"),
+    personStatus: text("person_status", { enum: ["invited", "active", "left"] }).notNull(),
+    /** First day of the due date's month. */
+    dueMonth: date("due_month", { mode: "string" }),
+    /** done: a valid completion; done+open: and retaking; open: started, no valid completion; none. */
+    kind: text("kind", { enum: ["done", "done+open", "open", "none"] }).notNull(),
+    /** First day of the London month of a valid completion. */
+    completedMonth: date("completed_month", { mode: "string" }),
+    /** First day of the London month a valid completion's certificate expires. */
+    expiresMonth: date("expires_month", { mode: "string" }),
+    n: integer("n").notNull(),
+  },
+  (t) => [index("report_counts_org_idx").on(t.organizationId, t.moduleId)],
 );
