@@ -26,9 +26,12 @@ for (const [name, file] of [
   ["pdf", "bench-pdf.ts"],
   ["csv", "bench-csv.ts"],
   ["import", "import-bench.ts"],
+  ["reports", "bench-reports.ts"],
 ] as const) {
   if (only && only !== name) continue;
   console.log("");
-  const run = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "tests", "load", file)], { cwd: ROOT, stdio: "inherit" });
+  // `npm run bench -- reports --learners 5000`: options after the name go to that bench alone.
+  const extra = only === name ? process.argv.slice(3) : [];
+  const run = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "tests", "load", file), ...extra], { cwd: ROOT, stdio: "inherit" });
   if (run.status !== 0) console.log(`  (${file} failed with status ${run.status})`);
 }
