@@ -15,8 +15,12 @@ export const STATUS_LABELS: Record<AssignmentStatus, string> = {
 };
 
 /** Today's date in England (YYYY-MM-DD): due dates are calendar days there. */
+// One formatter for the process: building one costs about 80 µs, and the
+// CSV export formats four dates a row for hundreds of thousands of rows.
+const LONDON_DATE = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London", year: "numeric", month: "2-digit", day: "2-digit" });
+
 export function londonDate(at: Date): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London", year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+  return LONDON_DATE.format(at);
 }
 
 export function addDays(date: string, days: number): string {

@@ -59,8 +59,10 @@ export function endOfLondonDay(day: string): Date {
 }
 
 /** The London calendar day of an instant, YYYY-MM-DD (for date inputs). */
+const LONDON_DAY = new Intl.DateTimeFormat("en-CA", { timeZone: LONDON, year: "numeric", month: "2-digit", day: "2-digit" });
+
 export function londonDay(at: Date): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: LONDON, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+  return LONDON_DAY.format(at);
 }
 
 const DaySchema = (label: string) =>
