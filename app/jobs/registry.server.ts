@@ -2,6 +2,7 @@ import { sendDueReminders, sendWeeklyOverdueDigest } from "#app/models/assignmen
 import { sendCertificateExpiryReminders } from "#app/models/certificate.server.ts";
 import { sendWeeklyReportExports } from "#app/models/report-export.server.ts";
 import { compactAllReportCounts } from "#app/models/report.server.ts";
+import { compactClassifyCounts } from "#app/models/confusion.server.ts";
 import { drainOutbox } from "#app/utils/email.server.ts";
 import { createLogger } from "#app/utils/logger.server.ts";
 import { pruneRateLimits } from "#app/utils/rate-limit.server.ts";
@@ -23,7 +24,10 @@ const jobs: Job[] = [
   { name: "weekly-report-export", run: () => sendWeeklyReportExports() },
   { name: "send-mail", run: () => drainOutbox({ limit: 200 }) },
   { name: "prune-rate-limits", run: () => pruneRateLimits() },
-  { name: "compact-report-counts", run: () => compactAllReportCounts() },
+  {
+    name: "compact-report-counts",
+    run: async () => ({ ...(await compactAllReportCounts()), answerDeltasFolded: await compactClassifyCounts() }),
+  },
 ];
 
 /** Runs every job once; a failing job is logged and does not stop the others. */

@@ -1,10 +1,11 @@
-import { and, asc, count, eq, gte, inArray, sql, type SQL } from "drizzle-orm";
+import { asc, inArray, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "#db/client.ts";
-import { classifyAnswers, modules, moduleVersions } from "#db/schema/index.ts";
+import { modules } from "#db/schema/index.ts";
 import { buildConfusionMatrix, SUPPRESSION_THRESHOLD, type ConfusionMatrix } from "#app/utils/confusion.ts";
 import { getDb } from "#app/utils/db.server.ts";
 import { isOffence, type Offence } from "#app/utils/offences.ts";
+import { londonDate } from "#app/utils/assignment-status.ts";
 
 /**
  * What learners answer to classify questions, counted: the confusion matrix
@@ -17,34 +18,80 @@ import { isOffence, type Offence } from "#app/utils/offences.ts";
 export type ConfusionScope = { organizationId: string } | { all: true };
 export type ConfusionOptions = { moduleId?: string; from?: Date };
 
-function answerConditions(options: ConfusionOptions, db: Executor): SQL[] {
-  const conditions: SQL[] = [];
-  if (options.moduleId) {
-    conditions.push(
-      inArray(classifyAnswers.moduleVersionId, db.select({ id: moduleVersions.id }).from(moduleVersions).where(eq(moduleVersions.moduleId, options.moduleId))),
-    );
-  }
-  if (options.from) conditions.push(gte(classifyAnswers.answeredAt, options.from));
-  return conditions;
+type AnswerCount = { moduleId: string; questionId: string; expected: string; chosen: string; n: number };
+
+const monthStart = (date: string) => `${date.slice(0, 7)}-01`;
+function nextMonth(month: string): string {
+  const [y, m] = month.split("-").map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10);
 }
 
 /**
- * The confusion matrix of a scope: one grouped query. With an organisation it
- * reads classify_answers_org_idx (organization_id, expected, chosen).
+ * Answers counted by module, question, right and chosen offence, from
+ * classify_counts (grouped by London month answered). A "from" moment cuts
+ * its month in two: the part of that month on or after it is counted from
+ * classify_answers itself, the later months from the counts.
  */
-export async function confusionMatrix(scope: ConfusionScope, options: ConfusionOptions = {}, db: Executor = getDb()): Promise<ConfusionMatrix> {
-  const conditions = answerConditions(options, db);
+async function answerCounts(scope: ConfusionScope, options: ConfusionOptions, db: Executor): Promise<AnswerCount[]> {
+  const counted: SQL[] = [];
+  const raw: SQL[] = [];
   if ("organizationId" in scope) {
     // An empty id would be a caller's bug; never let it widen the scope.
     if (!scope.organizationId) throw new Error("confusionMatrix: organizationId is empty");
-    conditions.unshift(eq(classifyAnswers.organizationId, scope.organizationId));
+    counted.push(sql`c.organization_id = ${scope.organizationId}`);
+    raw.push(sql`a.organization_id = ${scope.organizationId}`);
   }
-  const counts = await db
-    .select({ expected: classifyAnswers.expected, chosen: classifyAnswers.chosen, n: count() })
-    .from(classifyAnswers)
-    .where(and(...conditions))
-    .groupBy(classifyAnswers.expected, classifyAnswers.chosen);
-  return buildConfusionMatrix(counts);
+  if (options.moduleId) {
+    counted.push(sql`c.module_id = ${options.moduleId}`);
+    raw.push(sql`mv.module_id = ${options.moduleId}`);
+  }
+  let partMonth = sql``;
+  if (options.from) {
+    const month = monthStart(londonDate(options.from));
+    counted.push(sql`c.answered_month > ${month}::date`);
+    raw.push(sql`a.answered_at >= ${options.from.toISOString()}::timestamptz`);
+    raw.push(sql`a.answered_at < (${nextMonth(month)}::timestamp at time zone 'Europe/London')`);
+    partMonth = sql`
+      union all
+      select mv.module_id, a.question_id, a.expected, a.chosen, 1
+      from classify_answers a join module_versions mv on mv.id = a.module_version_id
+      where ${sql.join(raw, sql` and `)}`;
+  }
+  const where = counted.length ? sql`where ${sql.join(counted, sql` and `)}` : sql``;
+  const result = (await db.execute(sql`
+    select module_id, question_id, expected, chosen, sum(n)::int as n from (
+      select c.module_id, c.question_id, c.expected, c.chosen, c.n from classify_counts c ${where}
+      ${partMonth}
+    ) u
+    group by 1, 2, 3, 4
+    having sum(n) <> 0`)) as unknown as { rows: { module_id: string; question_id: string; expected: string; chosen: string; n: number }[] };
+  return result.rows.map((r) => ({ moduleId: r.module_id, questionId: r.question_id, expected: r.expected, chosen: r.chosen, n: Number(r.n) }));
+}
+
+/** The confusion matrix of a scope, summed from classify_counts. */
+export async function confusionMatrix(scope: ConfusionScope, options: ConfusionOptions = {}, db: Executor = getDb()): Promise<ConfusionMatrix> {
+  const cells = new Map<string, { expected: string; chosen: string; n: number }>();
+  for (const c of await answerCounts(scope, options, db)) {
+    const key = `${c.expected}\u0000${c.chosen}`;
+    const cell = cells.get(key) ?? cells.set(key, { expected: c.expected, chosen: c.chosen, n: 0 }).get(key)!;
+    cell.n += c.n;
+  }
+  return buildConfusionMatrix([...cells.values()]);
+}
+
+/**
+ * Folds the confusion counts' deltas (the compact-report-counts job), when
+ * there are more than twice as many rows as keys; returns the rows removed.
+ */
+export async function compactClassifyCounts(db: Executor = getDb(), options: { always?: boolean } = {}): Promise<number> {
+  if (!options.always) {
+    const check = (await db.execute(sql`
+      select count(*) > 2 * count(distinct (organization_id, module_id, question_id, expected, chosen, answered_month)) as due
+      from classify_counts`)) as unknown as { rows: { due: boolean }[] };
+    if (!check.rows[0]?.due) return 0;
+  }
+  const result = (await db.execute(sql`select compact_classify_counts() as folded`)) as unknown as { rows: { folded: number }[] };
+  return Number(result.rows[0]?.folded ?? 0);
 }
 
 export type QuestionInsight = {
@@ -81,20 +128,17 @@ export function excerpt(text: string, max = 140): string {
  * questions under the threshold last and without figures.
  */
 export async function questionInsight(options: ConfusionOptions = {}, db: Executor = getDb()): Promise<QuestionInsight[]> {
-  const counts = await db
-    .select({
-      moduleId: moduleVersions.moduleId,
-      moduleTitle: modules.title,
-      questionId: classifyAnswers.questionId,
-      expected: classifyAnswers.expected,
-      chosen: classifyAnswers.chosen,
-      n: count(),
-    })
-    .from(classifyAnswers)
-    .innerJoin(moduleVersions, eq(moduleVersions.id, classifyAnswers.moduleVersionId))
-    .innerJoin(modules, eq(modules.id, moduleVersions.moduleId))
-    .where(and(...answerConditions(options, db)))
-    .groupBy(moduleVersions.moduleId, modules.title, classifyAnswers.questionId, classifyAnswers.expected, classifyAnswers.chosen);
+  const answers = await answerCounts({ all: true }, options, db);
+  if (answers.length === 0) return [];
+  const titles = new Map(
+    (
+      await db
+        .select({ id: modules.id, title: modules.title })
+        .from(modules)
+        .where(inArray(modules.id, [...new Set(answers.map((a) => a.moduleId))]))
+    ).map((m) => [m.id, m.title]),
+  );
+  const counts = answers.map((a) => ({ ...a, moduleTitle: titles.get(a.moduleId) ?? a.moduleId }));
   if (counts.length === 0) return [];
 
   // The scenario and right answer from the newest version holding each question;

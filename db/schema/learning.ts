@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   boolean,
+  date,
   index,
   integer,
   jsonb,
@@ -209,7 +210,32 @@ export const classifyAnswers = pgTable(
     primaryKey({ columns: [t.attemptId, t.questionId] }),
     index("classify_answers_org_idx").on(t.organizationId, t.expected, t.chosen),
     index("classify_answers_question_idx").on(t.questionId),
+    // The part of a month before a "since" date, which classify_counts cannot split.
+    index("classify_answers_answered_idx").on(t.answeredAt),
   ],
+);
+
+/**
+ * classify_answers counted by organisation (null: a learner in none),
+ * module, question, right and chosen offence and London month answered:
+ * what the confusion matrices sum, so a force's two million answers are a
+ * few thousand rows. Kept by statement triggers on classify_answers
+ * (migration 0006) as append-only deltas, folded by compact_classify_counts();
+ * see docs/decisions/014.
+ */
+export const classifyCounts = pgTable(
+  "classify_counts",
+  {
+    organizationId: text("organization_id"),
+    moduleId: text("module_id").notNull(),
+    questionId: text("question_id").notNull(),
+    expected: text("expected").notNull(),
+    chosen: text("chosen").notNull(),
+    /** First day of the London month answered. */
+    answeredMonth: date("answered_month", { mode: "string" }).notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [index("classify_counts_org_idx").on(t.organizationId, t.moduleId)],
 );
 
 /**

@@ -782,6 +782,9 @@ export async function seedBenchForce(handle: DatabaseHandle, options: SeedBenchO
     step("analyze");
     await tx.execute(sql`select refresh_report_rows(${organizationId}, null, null)`);
     step("refresh_report_rows (once, triggers on)");
+    // The answers went in with triggers off: count them for the confusion matrices.
+    await tx.execute(sql`select recount_classify_counts()`);
+    step("recount_classify_counts");
 
     const tally = await query<Record<string, number | string>>(
       tx,
