@@ -387,7 +387,7 @@ function rowsQuery(organizationId: string, query: ReportQuery, moduleId: string 
 }
 
 /** One page of the per-person table, and how many rows match in all. */
-export async function reportPage(context: ReportContext, query: ReportQuery, moduleId: string | null, clock: Clock = { now: new Date() }, db: Executor = getDb(), knownTotal?: number) {
+export async function reportPage(context: ReportContext, query: ReportQuery, moduleId: string | null, clock: Clock = { now: new Date() }, db: Executor = getDb(), knownTotal?: number | Promise<number>) {
   const statusFilter = query.status ? sql`${statusSql(clock)} = ${query.status}` : null;
   const [rows, total] = await Promise.all([
     db.execute(rowsQuery(context.organizationId, query, moduleId, clock, { limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE })) as unknown as Promise<{ rows: RawReportRow[] }>,
@@ -432,10 +432,10 @@ export async function* reportRowsInBatches(
 /** Everything the dashboard shows, in parallel where the database allows. */
 export async function loadReport(context: ReportContext, query: ReportQuery, clock: Clock = { now: new Date() }) {
   const { moduleId } = resolveQuery(context, query);
-  const counts = await reportCounts(context, query, moduleId, clock);
-  const summary = summarise(context, counts);
-  // The page's row count is in the summary already: no second count.
-  const page = await reportPage(context, query, moduleId, clock, getDb(), query.status ? summary.overall[query.status] : summary.overall.total);
+  const summarised = reportCounts(context, query, moduleId, clock).then((counts) => ({ counts, summary: summarise(context, counts) }));
+  // The page's row count is in the summary: no second count, and the page's rows are read meanwhile.
+  const total = summarised.then(({ summary }) => (query.status ? summary.overall[query.status] : summary.overall.total));
+  const [{ counts, summary }, page] = await Promise.all([summarised, reportPage(context, query, moduleId, clock, getDb(), total)]);
   const series = completionSeries(counts, summary.overall.total, clock);
   return { summary, page, series };
 }
