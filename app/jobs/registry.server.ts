@@ -3,6 +3,7 @@ import { sendCertificateExpiryReminders } from "#app/models/certificate.server.t
 import { sendWeeklyReportExports } from "#app/models/report-export.server.ts";
 import { compactAllReportCounts } from "#app/models/report.server.ts";
 import { compactClassifyCounts } from "#app/models/confusion.server.ts";
+import { analyzeGrownTables } from "#app/models/maintenance.server.ts";
 import { drainOutbox } from "#app/utils/email.server.ts";
 import { createLogger } from "#app/utils/logger.server.ts";
 import { pruneRateLimits } from "#app/utils/rate-limit.server.ts";
@@ -28,6 +29,7 @@ const jobs: Job[] = [
     name: "compact-report-counts",
     run: async () => ({ ...(await compactAllReportCounts()), answerDeltasFolded: await compactClassifyCounts() }),
   },
+  { name: "analyze-embedded-database", run: () => analyzeGrownTables() },
 ];
 
 /** Runs every job once; a failing job is logged and does not stop the others. */
