@@ -5,7 +5,7 @@ import { modules } from "#db/schema/index.ts";
 import { buildConfusionMatrix, SUPPRESSION_THRESHOLD, type ConfusionMatrix } from "#app/utils/confusion.ts";
 import { getDb } from "#app/utils/db.server.ts";
 import { isOffence, type Offence } from "#app/utils/offences.ts";
-import { londonDate } from "#app/utils/assignment-status.ts";
+import { londonDate, monthStart, nextMonth } from "#app/utils/assignment-status.ts";
 
 /**
  * What learners answer to classify questions, counted: the confusion matrix
@@ -20,11 +20,6 @@ export type ConfusionOptions = { moduleId?: string; from?: Date };
 
 type AnswerCount = { moduleId: string; questionId: string; expected: string; chosen: string; n: number };
 
-const monthStart = (date: string) => `${date.slice(0, 7)}-01`;
-function nextMonth(month: string): string {
-  const [y, m] = month.split("-").map(Number) as [number, number];
-  return new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10);
-}
 
 /**
  * Answers counted by module, question, right and chosen offence, from

@@ -1,7 +1,7 @@
 import { asc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
 import { modules, team } from "#db/schema/index.ts";
 import type { Executor } from "#db/client.ts";
-import { ASSIGNMENT_STATUSES, londonDate, type AssignmentStatus } from "#app/utils/assignment-status.ts";
+import { ASSIGNMENT_STATUSES, londonDate, monthStart, nextMonth, type AssignmentStatus } from "#app/utils/assignment-status.ts";
 import { getDb } from "#app/utils/db.server.ts";
 import { PAGE_SIZE, type ReportQuery, type SortKey } from "#app/utils/report-query.ts";
 import { CSV_BOM } from "#app/utils/csv.ts";
@@ -106,11 +106,6 @@ export type ReportSummary = {
 
 type CountRow = { module_id: string; team_id: string | null; status: AssignmentStatus; month: string | null; n: number };
 
-const monthStart = (date: string) => `${date.slice(0, 7)}-01`;
-function nextMonth(month: string): string {
-  const [y, m] = month.split("-").map(Number) as [number, number];
-  return new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10);
-}
 
 /**
  * How many rows match the query, by module, team, status and month of valid

@@ -23,6 +23,15 @@ export function londonDate(at: Date): string {
   return LONDON_DATE.format(at);
 }
 
+/** The first day of a date's month: "2026-12-15" gives "2026-12-01". */
+export const monthStart = (date: string) => `${date.slice(0, 7)}-01`;
+
+/** The first day of the next month: "2026-12-01" gives "2027-01-01". */
+export function nextMonth(date: string): string {
+  const [y, m] = date.split("-").map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10);
+}
+
 export function addDays(date: string, days: number): string {
   const d = new Date(`${date}T12:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);

@@ -258,19 +258,21 @@ type BenchModule = {
  * bank (so its pages render and its questions exist) with a 12-month
  * certificate, so some certificates have expired by now.
  */
+const MODULE_COLUMNS = {
+  moduleId: modules.id,
+  slug: modules.slug,
+  title: modules.title,
+  retiredAt: modules.retiredAt,
+  versionId: moduleVersions.id,
+  version: moduleVersions.version,
+  meta: moduleVersions.meta,
+  lessons: moduleVersions.lessons,
+  quiz: moduleVersions.quiz,
+};
+
 async function ensureModules(db: Executor, log: (line: string) => void): Promise<BenchModule[]> {
   const existing = await db
-    .select({
-      moduleId: modules.id,
-      slug: modules.slug,
-      title: modules.title,
-      retiredAt: modules.retiredAt,
-      versionId: moduleVersions.id,
-      version: moduleVersions.version,
-      meta: moduleVersions.meta,
-      lessons: moduleVersions.lessons,
-      quiz: moduleVersions.quiz,
-    })
+    .select(MODULE_COLUMNS)
     .from(modules)
     .innerJoin(moduleVersions, eq(moduleVersions.id, modules.currentVersionId))
     .orderBy(modules.sortOrder, modules.title);
@@ -318,17 +320,7 @@ async function ensureModules(db: Executor, log: (line: string) => void): Promise
         await tx.update(modules).set({ currentVersionId: versionId }).where(eq(modules.id, moduleId));
       });
       [found] = await db
-        .select({
-          moduleId: modules.id,
-          slug: modules.slug,
-          title: modules.title,
-          retiredAt: modules.retiredAt,
-          versionId: moduleVersions.id,
-          version: moduleVersions.version,
-          meta: moduleVersions.meta,
-          lessons: moduleVersions.lessons,
-          quiz: moduleVersions.quiz,
-        })
+        .select(MODULE_COLUMNS)
         .from(modules)
         .innerJoin(moduleVersions, eq(moduleVersions.id, modules.currentVersionId))
         .where(eq(modules.slug, slug));
