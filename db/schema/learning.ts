@@ -210,7 +210,7 @@ export const classifyAnswers = pgTable(
     primaryKey({ columns: [t.attemptId, t.questionId] }),
     index("classify_answers_org_idx").on(t.organizationId, t.expected, t.chosen),
     index("classify_answers_question_idx").on(t.questionId),
-    // The part of a month before a "since" date, which classify_counts cannot split.
+    // The part of the month a "since" date falls in, on or after it: classify_counts cannot split a month.
     index("classify_answers_answered_idx").on(t.answeredAt),
   ],
 );
