@@ -1,4 +1,6 @@
 import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import type { DatabaseHandle } from "#db/client.ts";
@@ -38,6 +40,26 @@ export async function setUserRole(id: string, role: PlatformRole) {
 }
 
 /** Imports the test fixture modules (or another folder) into the test database. */
+/**
+ * A content folder of copies of the fixture module sample-basics, each under
+ * its own slug, with the title, catalogue order and certificate validity
+ * line replaced where given ("" removes the validity line: no expiry).
+ */
+export function fixtureModuleCopies(copies: readonly { slug: string; title?: string | null; order?: number | null; validity?: string | null }[]): string {
+  const content = fs.mkdtempSync(path.join(os.tmpdir(), "distinct-fixture-copies-"));
+  for (const m of copies) {
+    const dir = path.join(content, m.slug);
+    fs.cpSync(path.join(FIXTURE_CONTENT, "sample-basics"), dir, { recursive: true });
+    const index = path.join(dir, "index.mdx");
+    let text = fs.readFileSync(index, "utf8");
+    if (m.title) text = text.replace(/^title: .*$/m, `title: ${m.title}`);
+    if (m.order != null) text = text.replace(/^order: .*$/m, `order: ${m.order}`);
+    if (m.validity != null) text = text.replace(/^certificateValidityMonths: .*$/m, m.validity);
+    fs.writeFileSync(index, text);
+  }
+  return content;
+}
+
 export async function importFixtures(handle: DatabaseHandle, contentDir: string = FIXTURE_CONTENT) {
   return importContent({ handle, contentDir, publishedBy: "test" });
 }

@@ -381,17 +381,24 @@ function rowsQuery(organizationId: string, query: ReportQuery, moduleId: string 
     limit ${page.limit}${page.offset ? sql` offset ${page.offset}` : sql``}`;
 }
 
-/** One page of the per-person table, and how many rows match in all. */
-export async function reportPage(context: ReportContext, query: ReportQuery, moduleId: string | null, clock: Clock = { now: new Date() }, db: Executor = getDb(), knownTotal?: number | Promise<number>) {
-  const statusFilter = query.status ? sql`${statusSql(clock)} = ${query.status}` : null;
+/** How many rows the per-person table holds for a query: a status's count, or all of them. */
+const matchingRows = (summary: ReportSummary, query: ReportQuery) => (query.status ? summary.overall[query.status] : summary.overall.total);
+
+/**
+ * One page of the per-person table, and how many rows match in all (from
+ * the counts, unless the caller has them already).
+ */
+export async function reportPage(
+  context: ReportContext,
+  query: ReportQuery,
+  moduleId: string | null,
+  clock: Clock = { now: new Date() },
+  db: Executor = getDb(),
+  knownTotal?: number | Promise<number>,
+) {
   const [rows, total] = await Promise.all([
     db.execute(rowsQuery(context.organizationId, query, moduleId, clock, { limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE })) as unknown as Promise<{ rows: RawReportRow[] }>,
-    knownTotal ??
-      (
-        db.execute(sql`select count(*)::int as n from report_rows r where ${whereSql(context.organizationId, query, moduleId, { status: statusFilter })}`) as unknown as Promise<{
-          rows: { n: number }[];
-        }>
-      ).then((count) => Number(count.rows[0]?.n ?? 0)),
+    knownTotal ?? reportSummary(context, query, moduleId, clock, db).then((summary) => matchingRows(summary, query)),
   ]);
   return { rows: rows.rows.map(mapReportRow), total, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
 }
@@ -429,7 +436,7 @@ export async function loadReport(context: ReportContext, query: ReportQuery, clo
   const { moduleId } = resolveQuery(context, query);
   const summarised = reportCounts(context, query, moduleId, clock).then((counts) => ({ counts, summary: summarise(context, counts) }));
   // The page's row count is in the summary: no second count, and the page's rows are read meanwhile.
-  const total = summarised.then(({ summary }) => (query.status ? summary.overall[query.status] : summary.overall.total));
+  const total = summarised.then(({ summary }) => matchingRows(summary, query));
   const [{ counts, summary }, page] = await Promise.all([summarised, reportPage(context, query, moduleId, clock, getDb(), total)]);
   const series = completionSeries(counts, summary.overall.total, clock);
   return { summary, page, series };

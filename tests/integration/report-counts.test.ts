@@ -1,6 +1,3 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { organization, reportCounts, reportRows } from "#db/schema/index.ts";
@@ -20,7 +17,7 @@ import {
 import { createTeam } from "#app/models/team.server.ts";
 import { ASSIGNMENT_STATUSES, londonDate } from "#app/utils/assignment-status.ts";
 import type { ReportQuery } from "#app/utils/report-query.ts";
-import { FIXTURE_CONTENT, importFixtures } from "#tests/factories.ts";
+import { fixtureModuleCopies, importFixtures } from "#tests/factories.ts";
 import { completeModule } from "#tests/journeys.ts";
 import { addLearner, createOrganisation } from "#tests/org-factories.ts";
 import { openTestDatabase } from "./database.ts";
@@ -35,14 +32,7 @@ import { openTestDatabase } from "./database.ts";
  */
 
 const handle = await openTestDatabase();
-const CONTENT = fs.mkdtempSync(path.join(os.tmpdir(), "distinct-counts-"));
-for (const slug of ["sample-basics", "sample-second"]) {
-  fs.cpSync(path.join(FIXTURE_CONTENT, "sample-basics"), path.join(CONTENT, slug), { recursive: true });
-  if (slug !== "sample-basics") {
-    const index = path.join(CONTENT, slug, "index.mdx");
-    fs.writeFileSync(index, fs.readFileSync(index, "utf8").replace(/^title: .*$/m, "title: Second sample").replace(/^order: .*$/m, "order: 2"));
-  }
-}
+const CONTENT = fixtureModuleCopies([{ slug: "sample-basics" }, { slug: "sample-second", title: "Second sample", order: 2 }]);
 const imported = await importFixtures(handle, CONTENT);
 if (imported.problems.length) throw new Error(imported.problems.join("\n"));
 

@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { and, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
@@ -29,7 +28,7 @@ import { formatCertificateCode } from "#app/utils/certificate-code.ts";
 import { CSV_BOM } from "#app/utils/csv.ts";
 import { REPORT_CSV_HEADER } from "#app/utils/report-csv.ts";
 import { PAGE_SIZE, SORT_KEYS, type ReportQuery, type SortKey } from "#app/utils/report-query.ts";
-import { createUser, FIXTURE_CONTENT, importFixtures, uniqueEmail, type TestUser } from "#tests/factories.ts";
+import { createUser, fixtureModuleCopies, importFixtures, uniqueEmail, type TestUser } from "#tests/factories.ts";
 import { completeModule } from "#tests/journeys.ts";
 import { answerFields } from "#tests/quiz-answers.ts";
 import { addLearner, createOrganisation } from "#tests/org-factories.ts";
@@ -42,27 +41,13 @@ const handle = await openTestDatabase();
  * ties with it on catalogue order and issues certificates that never expire
  * (so sorting by module has ties, and expiry has nulls).
  */
-const CONTENT = fs.mkdtempSync(path.join(os.tmpdir(), "distinct-reports-"));
-const MODULES = [
-  { slug: "sample-basics", title: null, order: null, validity: null },
+const CONTENT = fixtureModuleCopies([
+  { slug: "sample-basics" },
   { slug: "sample-second", title: "Second sample", order: 2, validity: "certificateValidityMonths: 24" },
   { slug: "sample-third", title: "Third sample", order: 2, validity: "" },
   // Retired by the last test while still assigned.
   { slug: "sample-fourth", title: "Fourth sample", order: 4, validity: "" },
-] as const;
-for (const m of MODULES) {
-  const dir = path.join(CONTENT, m.slug);
-  fs.cpSync(path.join(FIXTURE_CONTENT, "sample-basics"), dir, { recursive: true });
-  if (m.title) {
-    const index = path.join(dir, "index.mdx");
-    const text = fs
-      .readFileSync(index, "utf8")
-      .replace(/^title: .*$/m, `title: ${m.title}`)
-      .replace(/^order: .*$/m, `order: ${m.order}`)
-      .replace(/^certificateValidityMonths: .*$/m, m.validity);
-    fs.writeFileSync(index, text);
-  }
-}
+]);
 const imported = await importFixtures(handle, CONTENT);
 if (imported.problems.length) throw new Error(imported.problems.join("\n"));
 

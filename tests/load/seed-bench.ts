@@ -30,6 +30,7 @@ import { eq, sql, type SQL } from "drizzle-orm";
 import type { Quiz } from "#app/content/schema.ts";
 import { addDays, londonDate } from "#app/utils/assignment-status.ts";
 import { generateCertificateCode } from "#app/utils/certificate-code.ts";
+import { addMonths } from "#app/utils/certificate-status.ts";
 import { OFFENCES, type Offence } from "#app/utils/offences.ts";
 import { drawAttempt, seededRandom } from "#app/utils/quiz.ts";
 import { projectRoot, type DatabaseHandle, type Executor } from "#db/client.ts";
@@ -220,11 +221,8 @@ function emailPart(name: string, fallback: string): string {
   return ascii || fallback;
 }
 
-function addMonthsEpoch(epochSeconds: number, months: number): number {
-  const d = new Date(epochSeconds * 1000);
-  d.setUTCMonth(d.getUTCMonth() + months);
-  return d.getTime() / 1000;
-}
+/** A certificate's expiry, by the app's own rule (same day of month, clamped). */
+const addMonthsEpoch = (epochSeconds: number, months: number) => addMonths(new Date(epochSeconds * 1000), months).getTime() / 1000;
 
 type Rows<T> = { rows: T[] };
 async function query<T>(db: Executor, statement: SQL): Promise<T[]> {
