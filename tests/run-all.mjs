@@ -6,15 +6,21 @@
  * failed, so one run shows everything that is wrong.
  */
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
+// Machine-readable results, read back below to repeat each failure at the end.
+const reports = path.join(root, ".cache", "test-reports");
+fs.rmSync(reports, { recursive: true, force: true });
+fs.mkdirSync(reports, { recursive: true });
 
 const stages = [
   ["tools check (chromium, poppler, zbar)", process.execPath, ["tests/ensure-tools.mjs"]],
-  ["unit and integration tests", bin("vitest"), ["run", "--config", "tests/vitest.config.ts"]],
+  ["unit and integration tests", bin("vitest"), ["run", "--config", "tests/vitest.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${path.join(reports, "vitest.json")}`]],
   ["production build", bin("remix"), ["build"]],
   ["end-to-end tests", bin("playwright"), ["test", "--config", "tests/playwright.config.ts"]],
 ];
@@ -32,6 +38,66 @@ for (const [name, command, args] of stages) {
   results.push({ name, ok: run.status === 0 });
 }
 
+const failures = [...vitestFailures(), ...playwrightFailures()];
+if (failures.length) {
+  // A CI log may keep only its last lines: repeat what failed, and why, here.
+  console.log(`\nFailures (${failures.length}), repeated from above:`);
+  for (const f of failures) console.log(`\n✘ ${f.where}\n  ${f.title}\n${indent(f.message)}`);
+}
+
 console.log("\nSummary:");
 for (const r of results) console.log(`  ${r.ok ? "passed " : r.skipped ? "not run" : "FAILED "} ${r.name}`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);
+
+function readJson(file) {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(reports, file), "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+// Terminal colours and the test runners' own stack frames off, at most 40
+// lines, each indented under its test.
+function indent(message) {
+  const lines = stripVTControlCharacters(String(message ?? "(no message)"))
+    .trimEnd()
+    .split("\n")
+    .filter((line) => !/^\s+at .*(node_modules|<anonymous>)/.test(line));
+  const shown = lines.length > 40 ? [...lines.slice(0, 40), `… ${lines.length - 40} more lines above, in the test's own output`] : lines;
+  return shown.map((line) => `    ${line}`).join("\n");
+}
+
+function vitestFailures() {
+  const report = readJson("vitest.json");
+  const out = [];
+  for (const file of report?.testResults ?? []) {
+    const where = path.relative(root, file.name);
+    const failed = (file.assertionResults ?? []).filter((a) => a.status === "failed");
+    for (const a of failed) out.push({ where, title: a.fullName, message: (a.failureMessages ?? []).join("\n") });
+    // A file that failed to load has no failed test, only a message.
+    if (!failed.length && file.status === "failed") out.push({ where, title: "(the file itself)", message: file.message });
+  }
+  return out;
+}
+
+function playwrightFailures() {
+  const report = readJson("e2e.json");
+  const out = [];
+  const testDir = report?.config?.rootDir ?? root;
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests ?? []) {
+        for (const result of test.results ?? []) {
+          if (result.status === "passed" || result.status === "skipped") continue;
+          const errors = result.errors?.length ? result.errors : [result.error ?? { message: result.status }];
+          out.push({ where: `${path.relative(root, path.join(testDir, spec.file))}:${spec.line}`, title: `${spec.title} (${result.status} after ${(result.duration / 1000).toFixed(1)} s)`, message: errors.map((e) => e.message ?? e.value).join("\n") });
+        }
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  for (const suite of report?.suites ?? []) walk(suite);
+  for (const error of report?.errors ?? []) out.push({ where: "playwright", title: "(outside any test)", message: error.message });
+  return out;
+}
