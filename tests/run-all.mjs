@@ -64,7 +64,7 @@ function indent(message) {
     .trimEnd()
     .split("\n")
     .filter((line) => !/^\s+at .*(node_modules|<anonymous>)/.test(line));
-  const shown = lines.length > 40 ? [...lines.slice(0, 40), `… ${lines.length - 40} more lines above, in the test's own output`] : lines;
+  const shown = lines.length > 40 ? [...lines.slice(0, 40), `… ${lines.length - 40} more lines: see the test's own output, above`] : lines;
   return shown.map((line) => `    ${line}`).join("\n");
 }
 
