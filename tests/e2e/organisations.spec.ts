@@ -6,7 +6,7 @@ import { adminCredentials, expectAccessible, linkFromLatestMail, markNoJavaScrip
 import { passQuiz } from "./quiz-helpers.ts";
 
 // The limit catches a hang, it does not time the journey: without JavaScript it takes
-// 1.5 min on a 2-core machine, more when that machine is busy.
+// 1.5–1.7 min on a 2-core machine, more when that machine is busy.
 test.describe.configure({ timeout: 300_000 });
 
 async function newPage(browser: Browser, javaScript: boolean): Promise<Page> {
