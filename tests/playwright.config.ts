@@ -14,9 +14,8 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  // The list for people; JSON for tests/run-all.mjs, which repeats each
-  // failure's error as the last thing `npm test` prints (CI logs keep the tail).
-  reporter: [["list"], ["json", { outputFile: path.join(root, ".cache", "test-reports", "e2e.json") }]],
+  // tests/run-all.mjs adds a JSON report (--reporter) to repeat failures at the end.
+  reporter: "list",
   use: {
     baseURL: `http://localhost:${port}`,
     trace: "retain-on-failure",

@@ -22,8 +22,10 @@ const stages = [
   ["tools check (chromium, poppler, zbar)", process.execPath, ["tests/ensure-tools.mjs"]],
   ["unit and integration tests", bin("vitest"), ["run", "--config", "tests/vitest.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${path.join(reports, "vitest.json")}`]],
   ["production build", bin("remix"), ["build"]],
-  ["end-to-end tests", bin("playwright"), ["test", "--config", "tests/playwright.config.ts"]],
+  ["end-to-end tests", bin("playwright"), ["test", "--config", "tests/playwright.config.ts", "--reporter=list,json"]],
 ];
+// Where Playwright's json reporter writes (its documented variable).
+const env = { ...process.env, PLAYWRIGHT_JSON_OUTPUT_FILE: path.join(reports, "e2e.json") };
 
 const results = [];
 for (const [name, command, args] of stages) {
@@ -34,7 +36,7 @@ for (const [name, command, args] of stages) {
     continue;
   }
   console.log(`\n▶ ${name}${previousFailed ? " (an earlier stage failed; running anyway)" : ""}\n`);
-  const run = spawnSync(command, args, { cwd: root, stdio: "inherit", env: process.env });
+  const run = spawnSync(command, args, { cwd: root, stdio: "inherit", env });
   results.push({ name, ok: run.status === 0 });
 }
 
