@@ -18,11 +18,18 @@ import { OFFENCE_LABELS, type Offence } from "#app/utils/offences.ts";
  * covers England and Wales only and suggests a likely offence; it is not
  * legal advice.
  *
- * Decisions a reviewer will question (each is explained where it is made):
- * 1. Contacting alone, without fixation, does not make a course of conduct
- *    stalking (except for ex-partners): see `stalkingIndicators`.
- * 2. Ex-partners: a harassing course of conduct is stalking unless police are
- *    satisfied it is harassment only (HOCR, April 2020): see `decideCourse`.
+ * Decisions a reviewer will question (each is explained where it is made;
+ * ADR 025 has the history):
+ * 1. Fixation decides stalking: "yes" gives stalking; "no" gives harassment
+ *    whatever the acts, with a note on when to reconsider; "not known" gives
+ *    stalking only where an act from the s.2A(3) list other than contact is
+ *    present, and says what to ask the victim: see `stalkingDecision`.
+ * 2. The offence is what the facts disclose, never a recording presumption:
+ *    the HOCR April 2020 ex-partner rule appears only in what to record.
+ * 5. Conduct once each towards two or more people is not a course of conduct
+ *    for s.2, s.2A, s.4 or s.4A (PHA s.7(3)): it is judged as one incident.
+ * 6. Before a harassing course of conduct is called a crime, the aid asks
+ *    whether it could be lawful or reasonable (PHA s.1(3)).
  * 3. Controlling or coercive behaviour is chosen before stalking when the
  *    person is personally connected and the user says the conduct is
  *    controlling or coercive with a serious effect: see `decideCourse`.
@@ -33,7 +40,15 @@ import { OFFENCE_LABELS, type Offence } from "#app/utils/offences.ts";
 
 // ------------------------------------------------------------------ vocabulary
 
-export const OCCASIONS = ["one", "two-or-more"] as const;
+/**
+ * "once-each-to-several": conduct on one occasion towards each of two or more
+ * people. PHA s.7(3)(b) makes that a course of conduct only for s.1(1A)
+ * (harassing several people to make someone do or not do something); for
+ * s.2, s.2A, s.4 and s.4A it must be two occasions towards the one victim
+ * (FACTS §1). It is asked as its own answer because officers counted it as
+ * "two or more" when the hint said it could be a course of conduct.
+ */
+export const OCCASIONS = ["one", "two-or-more", "once-each-to-several"] as const;
 export type Occasions = (typeof OCCASIONS)[number];
 
 export const RELATIONSHIPS = [
@@ -120,6 +135,14 @@ const statutoryLetter: Partial<Record<Behaviour, string>> = {
   "watching-or-spying": "(g) watching or spying",
 };
 
+/**
+ * Fixation is asked with three answers: "not known" is not "no". An officer
+ * who has not asked the victim must not be led to harassment as if fixation
+ * had been ruled out, nor to stalking as if it had been found.
+ */
+export const FIXATION_ANSWERS = ["yes", "no", "not-known"] as const;
+export type FixationAnswer = (typeof FIXATION_ANSWERS)[number];
+
 export const MESSAGE_KINDS = ["grossly-offensive", "threat", "false", "none"] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
@@ -169,14 +192,29 @@ export const DecisionFactsSchema = z.strictObject({
     .default("unknown"),
   /** What the suspect did (course of conduct only). Default: none stated. */
   behaviours: behavioursField,
-  /** The suspect seems fixated on or obsessed with the victim (FOUR). */
-  fixation: yesNo("fixation"),
+  /**
+   * The suspect seems fixated on or obsessed with the victim (FOUR): yes, no
+   * or not known. quiz.yaml may write true/false; leaving it out means "not
+   * stated", so not known.
+   */
+  fixation: z
+    .union([z.boolean().transform((value): FixationAnswer => (value ? "yes" : "no")), z.enum(FIXATION_ANSWERS)], {
+      error: `fixation must be one of: ${FIXATION_ANSWERS.join(", ")} (or true / false)`,
+    })
+    .default("not-known"),
   /** The victim feared, on at least two occasions, that violence would be used against them (s.4, s.4A(1)(b)(i)). */
   fearOfViolenceTwice: yesNo("fearOfViolenceTwice"),
   /** Serious alarm or distress with a substantial adverse effect on the victim's usual day-to-day activities (s.4A(1)(b)(ii)). */
   seriousAlarmOrDistress: yesNo("seriousAlarmOrDistress"),
   /** A reasonable person with the same information would think the conduct amounts to harassment: alarming or distressing (PHA s.1, s.7). */
   alarmingOrDistressing: yesNo("alarmingOrDistressing"),
+  /**
+   * The conduct could be lawful or reasonable: pursued to prevent or detect
+   * crime, under an enactment or rule of law, or reasonable in the
+   * circumstances (PHA s.1(3)). Asked only where no fear of violence and no
+   * serious alarm or distress is stated: s.4 and s.4A have their own defences.
+   */
+  couldBeReasonable: yesNo("couldBeReasonable"),
   /** Repeated or continuous controlling or coercive behaviour (SCA 2015 s.76). Only counts if personally connected. */
   controllingOrCoercive: yesNo("controllingOrCoercive"),
   /** For a single message (or messages that are not a course of harassment): what it was. */
@@ -225,8 +263,19 @@ const RESTRAINING =
 const MASIP =
   "Where your area has a multi-agency stalking intervention arrangement (such as the MASIP sites: police, health, probation and advocacy together), refer the perpetrator case to it.";
 
-const RECORD_2018 =
-  "HOCR (April 2018): where a course of conduct amounts to stalking, harassment or controlling behaviour, that offence is recorded in addition to the most serious other offence. Later changes (2023) moved to one crime per report chosen by the principal crime rule (HOCR General Rules Section F, Annex C): check the current rule with your force crime registrar, and name the stalking, harassment or controlling behaviour in the record even if another crime is counted.";
+/**
+ * Recording: the rule in force first, then its history (FACTS §2 "Home Office
+ * Counting Rules"). The principal crime rule's wording is UNVERIFIED in
+ * FACTS, so it is described, not quoted.
+ */
+const RECORD_RULE =
+  "How to record (HOCR, since the 2023 changes): one crime per report, chosen by the principal crime rule (HOCR General Rules Section F, with a look-up at Annex C); stalking that involved, for example, criminal damage is recorded as stalking. Check how it applies with your force crime registrar.";
+const RECORD_INCLUDED =
+  "Name any stalking, harassment or controlling behaviour in the record even where another crime is the principal one: the 2024 super-complaint report (HMICFRS, IOPC and College of Policing) recommended that forces make such \"included\" classifications documentable and searchable.";
+const RECORD_HISTORY =
+  "History, for older records: from April 2018 a course of conduct amounting to stalking, harassment or controlling behaviour was recorded in addition to the most serious other offence; the 2023 changes moved to one crime per report.";
+const RECORD_EX_PARTNER =
+  "Ex-partner (a recording rule, not the law of the offence): HOCR's April 2020 change says a course of conduct between a victim and a former partner is recorded as stalking unless police are satisfied it is harassment only. If you record harassment, record why you are satisfied it is harassment only, and check the current rule with your force crime registrar.";
 const RECORD_PATTERN =
   "Record the whole pattern, not each incident on its own: link earlier reports, list every occasion with dates, and note the FOUR elements (fixated, obsessive, unwanted, repeated) you found.";
 const RECORD_SINGLE =
@@ -261,45 +310,75 @@ function describeActs(acts: Behaviour[]): string {
 }
 
 /**
- * What points to stalking rather than harassment in a course of conduct that
- * already amounts to harassment.
+ * The acts associated with stalking in a course of conduct.
  *
- * - Fixation or obsession: the Suzy Lamplugh Trust's position is that this is
- *   what distinguishes stalking from harassment, and FOUR asks for it.
- * - Acts associated with stalking: PHA s.2A(3)(a)–(g) and the behaviours the
- *   Trust names as stalking (turning up, unwanted gifts, malicious reports).
- *
- * The one exception is contacting (s.2A(3)(b)) on its own. Almost every
- * harassment case involves contact, so if contact alone were enough the aid
- * would call every harassment stalking and the distinction the law keeps (s.2
- * and s.2A are different offences) would vanish. Contact alone, with no
- * fixation, gives harassment, with the "think stalking first" caveat telling
- * the user to record why it is not stalking. Ex-partners are handled
- * separately (HOCR 2020).
+ * - `statutory`: PHA s.2A(3)(a)–(g).
+ * - `other`: behaviours the Suzy Lamplugh Trust names as stalking that the
+ *   Act does not list (turning up, unwanted gifts, malicious reports).
+ * - `listedBeyondContact`: the s.2A(3) acts other than contacting. Almost
+ *   every harassment involves contact, and turning up or leaving notes is
+ *   what a neighbour in a hedge dispute does too, so neither can stand in for
+ *   fixation; the Act's other examples (following, watching, loitering,
+ *   monitoring, publishing, interfering with property) can, when fixation is
+ *   not known.
  */
 function stalkingIndicators(facts: DecisionFacts) {
   const statutory = facts.behaviours.filter((b) => (STATUTORY_STALKING_ACTS as readonly string[]).includes(b));
   const other = facts.behaviours.filter((b) => (OTHER_STALKING_ACTS as readonly string[]).includes(b));
-  const distinctive = [...statutory, ...other].filter((b) => b !== "contacting");
-  return { statutory, other, all: [...statutory, ...other], distinctive };
+  const listedBeyondContact = statutory.filter((b) => b !== "contacting");
+  return { statutory, other, all: [...statutory, ...other], listedBeyondContact };
 }
+
+/**
+ * Does a harassing course of conduct point to stalking? FOUR and the Suzy
+ * Lamplugh Trust put fixation or obsession at the heart of the difference
+ * (FACTS §2), so:
+ * - fixation "yes": stalking;
+ * - fixation "no": harassment, whatever the acts: a disgruntled customer's
+ *   posts or a neighbour's notes are acts the Act lists, but without
+ *   fixation on the person they are harassment. The outcome says when to
+ *   reconsider (think stalking first, College of Policing);
+ * - fixation "not known": stalking where an act from the s.2A(3) list other
+ *   than contact is present (think stalking first), otherwise harassment;
+ *   either way the outcome says what to ask the victim.
+ */
+function stalkingDecision(facts: DecisionFacts, acts: ReturnType<typeof stalkingIndicators>): boolean {
+  if (facts.fixation === "yes") return true;
+  if (facts.fixation === "no") return false;
+  return acts.listedBeyondContact.length > 0;
+}
+
+const ASK_THE_VICTIM =
+  "Fixation is not known: ask the victim. Does the person keep coming back to you whatever you say or do? Do they seem to know where you go, what you do or who you see? Has it gone on after you asked them to stop, or after any dispute was settled? Have they contacted your family, friends or work about you? Then answer the fixation question again.";
+
+const RECONSIDER_STALKING =
+  "Reconsider stalking (think stalking first, College of Policing) if the conduct goes on after the dispute or grievance is settled or after the victim asks it to stop, turns to the victim's private life (where they go, who they see), spreads to their family, friends or work, or the person's attention keeps returning to the victim whatever happens (FOUR: fixated, obsessive, unwanted, repeated).";
 
 // ------------------------------------------------------------------ decide
 
 export function decide(facts: DecisionFacts): DecisionOutcome {
-  return facts.occasions === "one" ? decideSingle(facts) : decideCourse(facts);
+  return facts.occasions === "two-or-more" ? decideCourse(facts) : decideSingle(facts);
 }
 
 const NOT_COURSE =
   "One occasion is not a course of conduct: harassment and stalking need conduct on at least two occasions (PHA s.7).";
 
+const NOT_COURSE_SEVERAL =
+  "Conduct on one occasion towards each of two or more people is not a course of conduct for harassment or stalking of any one of them: PHA s.2, s.2A, s.4 and s.4A need conduct on at least two occasions in relation to that person (PHA s.7(3)(a)). The other limb, once towards each of two or more people (s.7(3)(b)), serves only s.1(1A). Each person's incident is judged on its own.";
+
 function decideSingle(facts: DecisionFacts): DecisionOutcome {
-  return decideMessage(facts, [NOT_COURSE], {
+  const several = facts.occasions === "once-each-to-several";
+  return decideMessage(facts, several ? [NOT_COURSE_SEVERAL] : [NOT_COURSE], {
     safeguarding: [SAFEGUARDING_FIRST, SDASH_SINGLE],
     toRecord: [RECORD_SINGLE],
     caveats: [
-      "If this turns out to be one of several incidents, reported or not, answer again with two or more occasions: repeat behaviour treated as isolated incidents is how stalking is missed (HMIC/HMCPSI, Living in fear, 2017).",
+      "If this turns out to be one of several incidents towards the same person, reported or not, answer again with two or more occasions: repeat behaviour treated as isolated incidents is how stalking is missed (HMIC/HMCPSI, Living in fear, 2017).",
     ],
+    alsoConsider: several
+      ? [
+          "PHA s.1(1A): harassing two or more people, once each, intending to persuade someone not to do something they are entitled or required to do, or to do something they are not obliged to do. That is the only place where once towards each of two or more people is a course of conduct.",
+        ]
+      : [],
   });
 }
 
@@ -308,23 +387,37 @@ function decideSingle(facts: DecisionFacts): DecisionOutcome {
  * that does not amount to harassment. `lead` explains why no course-of-conduct
  * offence applies.
  */
+/**
+ * A single threat is not only s.181 (FACTS §1 table): a threat to kill, in
+ * person or in writing, is OAPA 1861 s.16 (10 years), and a menacing message
+ * over a public electronic communications network is CA 2003 s.127(1).
+ */
+const THREAT_ALTERNATIVES = [
+  "Threats to kill (Offences Against the Person Act 1861 s.16; either way, maximum 10 years) if the threat was to kill: a single threat, in person or in writing, can be this offence.",
+  "Communications Act 2003 s.127(1) (a message of a menacing character sent by a public electronic communications network; summary only, with the extended time limit in s.127(5)-(6)) where the threat falls short of death or serious harm.",
+];
+
 function decideMessage(
   facts: DecisionFacts,
   lead: string[],
-  context: { safeguarding: string[]; toRecord: string[]; caveats: string[] }
+  context: { safeguarding: string[]; toRecord: string[]; caveats: string[]; alsoConsider?: string[] }
 ): DecisionOutcome {
   const { toRecord, caveats } = context;
   const safeguarding = context.safeguarding;
+  const extra = context.alsoConsider ?? [];
 
   switch (facts.messageKind) {
     case "threat":
       return outcome("threatening-communications", {
         reasons: [
           ...lead,
-          "A single message can be an offence. A message conveying a threat of death or serious harm (GBH, rape, assault by penetration, serious financial loss), sent intending the recipient to fear it will be carried out or reckless as to whether they will, is threatening communications (Online Safety Act 2023 s.181, in force 31 January 2024; maximum 5 years).",
+          "A single message can be an offence. A message conveying a threat of death or serious harm (GBH, rape, assault by penetration, serious financial loss), sent intending an individual encountering the message to fear that the threat would be carried out, or reckless as to whether they would, is threatening communications (Online Safety Act 2023 s.181, in force 31 January 2024; either way, maximum 5 years).",
           "Since 31 January 2024 threats are no longer Malicious Communications Act offences.",
         ],
-        alsoConsider: [],
+        alsoConsider: [
+          ...extra,
+          ...THREAT_ALTERNATIVES,
+        ],
         toRecord,
         safeguarding: [...safeguarding, LOCAL],
         caveats,
@@ -336,7 +429,8 @@ function decideMessage(
           "A single message can be an offence. Sending a letter, electronic communication or article that is indecent or grossly offensive, where a purpose is to cause distress or anxiety to the recipient or another, is an offence under the Malicious Communications Act 1988 s.1 (maximum 2 years). It is complete when sent; it need not be received.",
         ],
         alsoConsider: [
-          "Communications Act 2003 s.127(1), if sent over a public electronic communications network (summary only).",
+          ...extra,
+          "Communications Act 2003 s.127(1), if sent over a public electronic communications network (summary only; the time limit is extended: within 3 years of the offence and 6 months of the prosecutor having sufficient evidence, s.127(5)-(6)).",
         ],
         toRecord,
         safeguarding: [...safeguarding, LOCAL],
@@ -356,7 +450,7 @@ function decideMessage(
           "None of the offences this aid classifies is made out: a false message is no longer a Malicious Communications Act offence (since 31 January 2024).",
           "But it may be the offence of false communications (Online Safety Act 2023 s.179): sending a message conveying information the sender knows is false, intending to cause non-trivial psychological or physical harm without reasonable excuse (summary only).",
         ],
-        alsoConsider: ["False communications, Online Safety Act 2023 s.179."],
+        alsoConsider: [...extra, "False communications, Online Safety Act 2023 s.179."],
         toRecord: [
           ...toRecord,
           "Record the report; if the s.179 offence is made out, record it under the classification your force's counting rules give it (this aid does not cover it).",
@@ -374,6 +468,7 @@ function decideMessage(
           "A single message is an offence only if it is indecent or grossly offensive and sent to cause distress or anxiety (Malicious Communications Act 1988 s.1), a threat of death or serious harm (Online Safety Act 2023 s.181), or known to be false and meant to cause non-trivial harm (Online Safety Act 2023 s.179). None of these is stated.",
         ],
         alsoConsider: [
+          ...extra,
           "Offences this aid does not cover (e.g. criminal damage or public order offences) if the incident involved them.",
           "Communications Act 2003 s.127(1) if a message sent over a public electronic communications network was grossly offensive, indecent, obscene or menacing.",
         ],
@@ -386,20 +481,21 @@ function decideMessage(
 
 function decideCourse(facts: DecisionFacts): DecisionOutcome {
   const course =
-    "Two or more occasions involving the victim: a course of conduct (PHA s.7 needs at least two occasions; the fewer and further apart they are, the less likely a court is to find harassment).";
+    "Two or more occasions involving the victim: a course of conduct (PHA s.7 needs at least two occasions in relation to that person; the fewer and further apart they are, the less likely a court is to find harassment).";
   const harassing = facts.alarmingOrDistressing || facts.fearOfViolenceTwice || facts.seriousAlarmOrDistress;
   const seriousEffect = facts.fearOfViolenceTwice || facts.seriousAlarmOrDistress;
   const connected = PERSONALLY_CONNECTED.includes(facts.relationship);
   const exPartner = facts.relationship === "ex-partner";
   const acts = stalkingIndicators(facts);
-  const stalkingLike = facts.fixation || acts.distinctive.length > 0;
+  const stalking = stalkingDecision(facts, acts);
+  const exPartnerRecord = exPartner ? [RECORD_EX_PARTNER] : [];
 
   // A threat sent as a message can be an offence in its own right (OSA 2023
   // s.181) even inside a course of conduct: name it, without changing the
   // course-of-conduct outcome.
   const threatNote = facts.behaviours.includes("threats")
     ? [
-        "Threatening communications (OSA 2023 s.181) for any message that threatened death or serious harm, intending or reckless as to fear.",
+        "Threatening communications (OSA 2023 s.181) for any message that threatened death or serious harm, intending an individual encountering it to fear the threat would be carried out, or reckless as to that; threats to kill (OAPA 1861 s.16) for a threat to kill.",
       ]
     : [];
 
@@ -419,19 +515,20 @@ function decideCourse(facts: DecisionFacts): DecisionOutcome {
   // where the people are personally connected, and a "yes" means the user has
   // recognised a pattern of control over the victim's life, which is what
   // s.76 was written for; the Domestic Abuse Act 2021 s.68 removed the
-  // living-together requirement precisely so that post-separation control is
-  // covered. HOCR 2020's ex-partner rule is about stalking versus harassment,
-  // not about controlling behaviour. The overlap is real, so when the same
-  // conduct shows stalking indicators the outcome says so in `alsoConsider`:
-  // s.4A carries a higher maximum (10 years against 5), and the CPS guidance
-  // "Stalking or Harassment" covers charge selection where these overlap.
+  // living-together requirement so that post-separation control is covered
+  // (for behaviour on or after 5 April 2023). The overlap is real, so when
+  // the same conduct shows stalking indicators the outcome says so in
+  // `alsoConsider`: s.4A carries a higher maximum (10 years against 5), and
+  // the CPS guidance "Stalking or Harassment" covers charge selection.
   if (connected && facts.controllingOrCoercive && seriousEffect) {
-    const stalkingToo = stalkingLike || (exPartner && acts.all.length > 0);
+    const stalkingToo = facts.fixation === "yes" || (facts.fixation !== "no" && acts.all.length > 0);
     return outcome("controlling-coercive", {
       reasons: [
         course,
         `The suspect is personally connected to the victim (${RELATIONSHIP_LABELS[facts.relationship].toLowerCase()})${
-          facts.relationship === "partner" ? "" : ": since the Domestic Abuse Act 2021 s.68 they need not live together"
+          facts.relationship === "partner"
+            ? ""
+            : ": since the Domestic Abuse Act 2021 s.68 (in force 5 April 2023) ex-partners and family members need not live together, for behaviour on or after that date"
         }.`,
         "The behaviour is repeated or continuous controlling or coercive behaviour with a serious effect (fear of violence on at least two occasions, or serious alarm or distress with a substantial adverse effect on day-to-day activities): Serious Crime Act 2015 s.76, maximum 5 years.",
         ...effectReasons,
@@ -441,21 +538,23 @@ function decideCourse(facts: DecisionFacts): DecisionOutcome {
         ...(stalkingToo
           ? [
               `Stalking (PHA s.2A, or s.4A given the serious effect: maximum 10 years): the conduct also shows ${
-                facts.fixation ? "fixation or obsession" : "acts associated with stalking"
+                facts.fixation === "yes" ? "fixation or obsession" : "acts associated with stalking"
               }${
                 acts.all.length > 0 ? `, including ${describeActs(acts.all)}` : ""
               }. The CPS guidance "Stalking or Harassment" covers charge selection where these overlap.`,
             ]
           : []),
+        ...(connected && facts.relationship !== "partner"
+          ? [
+              "Behaviour before 5 April 2023 by an ex-partner or family member who no longer lived with the victim is not covered by s.76 (the Domestic Abuse Act 2021 s.68 applies to behaviour on or after that date): consider stalking or harassment for that period.",
+            ]
+          : []),
       ],
       toRecord: [
         'Record controlling or coercive behaviour (since April 2020 it is counted in the ONS "stalking and harassment" group).',
-        ...(exPartner
-          ? [
-              "Ex-partner: if the course of conduct is recorded as stalking or harassment instead, HOCR (April 2020) says it is recorded as stalking unless police are satisfied it is harassment only.",
-            ]
-          : []),
-        RECORD_2018,
+        RECORD_RULE,
+        RECORD_INCLUDED,
+        RECORD_HISTORY,
         RECORD_PATTERN,
       ],
       safeguarding: [
@@ -499,26 +598,49 @@ function decideCourse(facts: DecisionFacts): DecisionOutcome {
     });
   }
 
+  // --- Lawful or reasonable (PHA s.1(3)): asked before calling it a crime.
+  // Only where the effect is not serious: s.4 and s.4A have their own, narrower
+  // defences, and the aid does not weigh them.
+  if (facts.couldBeReasonable && !seriousEffect) {
+    return outcome("not-a-crime", {
+      reasons: [
+        course,
+        "The conduct is alarming or distressing, but on your answer it could be lawful or reasonable. PHA s.1(3): harassment (and so stalking under s.2A, which needs harassment) does not apply to a course of conduct that the person shows was pursued to prevent or detect crime, under an enactment or rule of law, or that was reasonable in the circumstances.",
+        "Whether a defence applies is for the person to show and for a court to decide: this outcome means the facts as given do not yet point to a crime, not that the victim's concern is unfounded.",
+      ],
+      alsoConsider: [
+        RECONSIDER_STALKING,
+        "Conduct that starts lawful can stop being reasonable: for example repeated visits after the person has been told to stop, or contact that goes beyond what the lawful purpose needs.",
+      ],
+      toRecord: [
+        "Record the report, what made you think the conduct could be lawful or reasonable, and link it to earlier reports: if it continues, it may become harassment or stalking.",
+        ...exPartnerRecord,
+      ],
+      safeguarding: [SAFEGUARDING_FIRST, SDASH_COURSE, LOCAL],
+      caveats: [CAVEAT_THINK_STALKING],
+    });
+  }
+
+  const harassmentReason =
+    "The conduct amounts to harassment: a reasonable person with the same information would think it alarming or distressing (PHA s.1, s.7).";
+
   // --- Stalking (PHA s.2A / s.4A).
-  //
-  // Ex-partners: HOCR (April 2020) records a course of conduct between a
-  // victim and a former partner as stalking unless police are satisfied it is
-  // harassment only. The aid applies that presumption to any harassing course
-  // of conduct by an ex-partner; the caveat tells the user to record reasons
-  // if they are satisfied it is harassment only.
-  const exPartnerRule = exPartner && !stalkingLike;
-  if (stalkingLike || exPartner) {
+  if (stalking) {
     const s4a = seriousEffect;
-    const reasons = [
-      course,
-      "The conduct amounts to harassment: a reasonable person with the same information would think it alarming or distressing (PHA s.1, s.7).",
-    ];
-    if (facts.fixation) {
+    const reasons = [course, harassmentReason];
+    if (facts.fixation === "yes") {
       reasons.push(
         "The suspect is fixated on or obsessed with the victim: fixation or obsession is what distinguishes stalking from harassment (Suzy Lamplugh Trust; FOUR: fixated, obsessive, unwanted, repeated)."
       );
+    } else {
+      reasons.push(
+        `Fixation is not known, but the conduct includes acts the Act gives as examples of stalking (PHA s.2A(3)): ${describeActs(
+          acts.listedBeyondContact
+        )}. Think stalking first (College of Policing).`,
+        ASK_THE_VICTIM
+      );
     }
-    if (acts.statutory.length > 0) {
+    if (acts.statutory.length > 0 && facts.fixation === "yes") {
       reasons.push(`Acts associated with stalking listed in PHA s.2A(3): ${describeActs(acts.statutory)}.`);
     }
     if (acts.other.length > 0) {
@@ -526,19 +648,14 @@ function decideCourse(facts: DecisionFacts): DecisionOutcome {
         `Other acts associated with stalking (the s.2A(3) list is not exhaustive): ${describeActs(acts.other)}.`
       );
     }
-    if (exPartnerRule) {
-      reasons.push(
-        "The suspect is an ex-partner: HOCR (April 2020) says a course of conduct between a victim and a former partner is recorded as stalking unless police are satisfied it is harassment only."
-      );
-    }
     if (s4a) {
       reasons.push(
         ...effectReasons,
-        "Stalking with fear of violence on at least two occasions, or serious alarm or distress with a substantial adverse effect on usual day-to-day activities: PHA s.4A (maximum 10 years since the Policing and Crime Act 2017 s.175)."
+        "Stalking with fear of violence on at least two occasions, or serious alarm or distress with a substantial adverse effect on usual day-to-day activities: PHA s.4A (either way; maximum 10 years since the Policing and Crime Act 2017 s.175)."
       );
     } else {
       reasons.push(
-        "No fear of violence on two occasions and no serious alarm or distress with a substantial adverse effect on day-to-day activities is stated, so stalking under PHA s.2A rather than s.4A (s.2A is summary only: 51 weeks in the statute, read as 6 months until the Criminal Justice Act 2003 s.281(5) commences)."
+        "No fear of violence on two occasions and no serious alarm or distress with a substantial adverse effect on day-to-day activities is stated, so stalking under PHA s.2A rather than s.4A (s.2A is summary only: 51 weeks in the statute, read as 6 months until the Criminal Justice Act 2003 s.281(5) commences; the information must be laid within 6 months of the last incident)."
       );
     }
     const alsoConsider: string[] = [...threatNote];
@@ -547,47 +664,58 @@ function decideCourse(facts: DecisionFacts): DecisionOutcome {
         "Controlling or coercive behaviour (SCA 2015 s.76) needs a serious effect (fear of violence twice, or serious alarm or distress with a substantial adverse effect): keep it under review if the effect becomes serious."
       );
     }
+    if (facts.behaviours.includes("monitoring") || facts.behaviours.includes("publishing")) {
+      alsoConsider.push(
+        "Computer Misuse Act 1990 s.1 (unauthorised access to computer material) if the person got into the victim's accounts or devices without permission, alongside the stalking offence."
+      );
+    }
     return outcome(s4a ? "stalking-s4a" : "stalking-s2a", {
       reasons,
       alsoConsider,
       toRecord: [
-        "Record a crime of stalking (HOCR classification 8Q, its own classification since April 2014; before that, stalking was recorded under harassment, 8L).",
-        ...(exPartner
-          ? [
-              "Ex-partner: HOCR (April 2020) records a course of conduct between a victim and a former partner as stalking unless police are satisfied it is harassment only: if you are satisfied it is harassment only, record why.",
-            ]
-          : []),
-        RECORD_2018,
+        "The facts disclose stalking: record a crime of stalking (HOCR classification 8Q, its own classification since April 2014; before that, stalking was recorded under harassment, 8L).",
+        RECORD_RULE,
+        RECORD_INCLUDED,
+        RECORD_HISTORY,
         RECORD_PATTERN,
       ],
       safeguarding: [SAFEGUARDING_FIRST, SDASH_COURSE, SPO, HELPLINE, ISAC, RESTRAINING, MASIP],
-      caveats: exPartnerRule
-        ? [
-            'The stalking outcome here rests on the HOCR 2020 ex-partner rule (a recording rule). Look for fixation and acts associated with stalking before charge; the CPS guidance "Stalking or Harassment" covers charge selection.',
-          ]
-        : [],
+      caveats: [],
     });
   }
 
-  // --- Harassment without stalking indicators (PHA s.4 / s.2).
-  const harassReasons = [
-    course,
-    "The conduct amounts to harassment: a reasonable person with the same information would think it alarming or distressing (PHA s.1, s.7).",
-    facts.behaviours.includes("contacting")
-      ? "The only act associated with stalking is contacting (s.2A(3)(b)), which is part of most harassment, and no fixation or obsession is stated: harassment rather than stalking."
-      : "No fixation or obsession and no act associated with stalking (PHA s.2A(3)) is stated: harassment rather than stalking.",
-  ];
+  // --- Harassment without stalking (PHA s.4 / s.2).
+  const harassReasons = [course, harassmentReason];
+  if (facts.fixation === "no") {
+    harassReasons.push(
+      acts.all.length > 0
+        ? `Acts associated with stalking are present (${describeActs(
+            acts.all
+          )}), but on your answer the person is not fixated on or obsessed with the victim: fixation is what distinguishes stalking from harassment (Suzy Lamplugh Trust; FOUR), so harassment rather than stalking.`
+        : "No fixation or obsession and no act associated with stalking (PHA s.2A(3)) is stated: harassment rather than stalking."
+    );
+  } else {
+    harassReasons.push(
+      acts.all.length > 0
+        ? `Fixation is not known, and the only acts associated with stalking are ones that are part of much harassment (${describeActs(
+            acts.all
+          )}): harassment, unless fixation is found.`
+        : "Fixation is not known and no act associated with stalking (PHA s.2A(3)) is stated: harassment, unless fixation is found.",
+      ASK_THE_VICTIM
+    );
+  }
+  const harassConsider = [...threatNote, RECONSIDER_STALKING];
+  const harassRecord = [RECORD_RULE, RECORD_INCLUDED, RECORD_HISTORY, ...exPartnerRecord, RECORD_PATTERN];
   if (facts.fearOfViolenceTwice) {
     return outcome("harassment-s4", {
       reasons: [
         ...harassReasons,
-        "The course of conduct caused the victim to fear, on at least two occasions, that violence would be used against them: putting people in fear of violence, PHA s.4 (maximum 10 years since the Policing and Crime Act 2017 s.175). The fear is enough; violence need not happen.",
+        "The course of conduct caused the victim to fear, on at least two occasions, that violence would be used against them: putting people in fear of violence, PHA s.4 (either way; maximum 10 years since the Policing and Crime Act 2017 s.175). The fear is enough; violence need not happen.",
       ],
-      alsoConsider: threatNote,
+      alsoConsider: harassConsider,
       toRecord: [
-        "Record the s.4 offence (putting people in fear of violence) under the harassment classification your force's counting rules give it.",
-        RECORD_2018,
-        RECORD_PATTERN,
+        "The facts disclose the s.4 offence (putting people in fear of violence): record it under the harassment classification your force's counting rules give it.",
+        ...harassRecord,
       ],
       safeguarding: [SAFEGUARDING_FIRST, SDASH_COURSE, RESTRAINING, LOCAL],
       caveats: [CAVEAT_THINK_STALKING],
@@ -601,10 +729,10 @@ function decideCourse(facts: DecisionFacts): DecisionOutcome {
             "The victim suffered serious alarm or distress, but the s.4A limb for serious alarm or distress applies only to stalking; without stalking it stays harassment.",
           ]
         : []),
-      "No fear of violence on at least two occasions is stated, so not PHA s.4: harassment, PHA s.2 (summary only; maximum 6 months and/or a fine).",
+      "No fear of violence on at least two occasions is stated, so not PHA s.4: harassment, PHA s.2 (summary only; maximum 6 months and/or a fine; the information must be laid within 6 months of the last incident).",
     ],
-    alsoConsider: threatNote,
-    toRecord: ["Record a crime of harassment (HOCR classification 8L).", RECORD_2018, RECORD_PATTERN],
+    alsoConsider: harassConsider,
+    toRecord: ["The facts disclose harassment: record a crime of harassment (HOCR classification 8L).", ...harassRecord],
     safeguarding: [SAFEGUARDING_FIRST, SDASH_COURSE, RESTRAINING, LOCAL],
     caveats: [CAVEAT_THINK_STALKING],
   });
@@ -651,11 +779,16 @@ export const DECISION_STEPS: readonly DecisionStep[] = [
   {
     id: "occasions",
     question: "How many times has the person done something to the victim?",
-    hint: "Count every occasion, reported or not: calls, messages, visits, gifts, posts. Two occasions can be enough for a course of conduct. Conduct towards two or more people, once each, can also be a course of conduct.",
+    hint: "Count every occasion towards this victim, reported or not: calls, messages, visits, gifts, posts. Two occasions towards the same person can be enough for a course of conduct.",
     input: "radio",
     options: [
       { value: "one", label: "Once", hint: "One message, call, visit or incident" },
-      { value: "two-or-more", label: "Two or more times" },
+      { value: "two-or-more", label: "Two or more times", hint: "Towards the same victim" },
+      {
+        value: "once-each-to-several",
+        label: "Once each to two or more people",
+        hint: "For example one message to each of two sisters. This is not a course of conduct for harassment or stalking of either of them.",
+      },
     ],
   },
   {
@@ -679,9 +812,13 @@ export const DECISION_STEPS: readonly DecisionStep[] = [
   {
     id: "fixation",
     question: "Does the person seem fixated on, or obsessed with, the victim?",
-    hint: "Think FOUR: fixated, obsessive, unwanted, repeated. Signs include persistence whatever the victim says, attention that keeps returning to them, and knowing where they go or what they do.",
+    hint: "Think FOUR: fixated, obsessive, unwanted, repeated. Signs include persistence whatever the victim says, attention that keeps returning to them, and knowing where they go or what they do. A grievance about a dispute (a hedge, a bill, a job) is not by itself fixation on the person.",
     input: "radio",
-    options: YES_NO,
+    options: [
+      { value: "yes", label: "Yes" },
+      { value: "no", label: "No", hint: "You have asked, and the conduct is about something else, such as a dispute" },
+      { value: "not-known", label: "Not known", hint: "The result will say what to ask the victim" },
+    ],
     when: COURSE,
   },
   {
@@ -713,6 +850,24 @@ export const DECISION_STEPS: readonly DecisionStep[] = [
     },
   },
   {
+    id: "couldBeReasonable",
+    question: "Could the conduct be lawful or reasonable in the circumstances?",
+    hint: "Protection from Harassment Act 1997, s.1(3): harassment does not apply to conduct pursued to prevent or detect crime, under a law or rule of law, or that was reasonable in the circumstances. For example a journalist asking for comment, a lawful debt reminder, or a customer posting a fair review. Answer no if it has gone beyond what that purpose needs.",
+    input: "radio",
+    options: [
+      { value: "yes", label: "Yes, it could be" },
+      { value: "no", label: "No" },
+    ],
+    when: {
+      all: [
+        COURSE,
+        { field: "fearOfViolenceTwice", is: ["no"] },
+        { field: "seriousAlarmOrDistress", is: ["no"] },
+        { field: "alarmingOrDistressing", is: ["yes"] },
+      ],
+    },
+  },
+  {
     id: "controllingOrCoercive",
     question: "Is it a pattern of controlling or coercive behaviour towards the victim?",
     hint: "Repeated or continuous behaviour that controls their life: their money, movements, who they see, what they do, through threats, humiliation or intimidation. Partners, ex-partners and family members are covered, whether or not they live together.",
@@ -739,7 +894,7 @@ export const DECISION_STEPS: readonly DecisionStep[] = [
     options: MESSAGE_KINDS.map((value) => ({ value, label: MESSAGE_KIND_LABELS[value] })),
     when: {
       any: [
-        { field: "occasions", is: ["one"] },
+        { field: "occasions", is: ["one", "once-each-to-several"] },
         {
           all: [
             COURSE,

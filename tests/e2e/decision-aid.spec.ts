@@ -66,7 +66,8 @@ test("without JavaScript: an ex-partner who follows and contacts, with fear of v
   }
   // Nothing else to consider on this path, so no empty section.
   await expect(page.getByRole("heading", { level: 2, name: "Also consider" })).toHaveCount(0);
-  await expect(page.getByText(/HOCR \(April 2020\)/).first()).toBeVisible();
+  // Recording: the rule in force, kept apart from the offence the facts disclose.
+  await expect(page.getByText(/since the 2023 changes/).first()).toBeVisible();
   await expect(page.getByText(/S-DASH risk checklist/)).toBeVisible();
   await expect(page.getByText(/Stalking Protection Order/)).toBeVisible();
   await expect(page.getByRole("main").getByRole("link", { name: "0808 802 0300" })).toHaveAttribute("href", "tel:08088020300");
@@ -169,7 +170,12 @@ test("with JavaScript: a neighbour's alarming course of conduct is harassment s.
   await none.check();
   await page.getByRole("button", { name: "Continue" }).click();
 
-  for (const question of [/fixated/, /feared, on at least two occasions/, /serious alarm or distress/]) {
+  // Fixation has three answers: "Not known" is its own.
+  await expect(page.getByRole("heading", { level: 1, name: /fixated/ })).toBeFocused();
+  await expect(page.getByLabel("Not known", { exact: true })).toBeVisible();
+  await page.getByLabel("No", { exact: true }).check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  for (const question of [/feared, on at least two occasions/, /serious alarm or distress/]) {
     await expect(page.getByRole("heading", { level: 1, name: question })).toBeFocused();
     // Keyed per question: the previous yes/no answer must not carry over.
     await expect(page.getByLabel("No, or not known")).not.toBeChecked();
@@ -179,6 +185,10 @@ test("with JavaScript: a neighbour's alarming course of conduct is harassment s.
   await expect(page.getByRole("heading", { level: 1, name: /reasonable person/ })).toBeVisible();
   await page.getByLabel("Yes", { exact: true }).check();
   await page.getByRole("button", { name: "Continue" }).click();
+  // PHA s.1(3): asked before the aid calls it a crime.
+  await expect(page.getByRole("heading", { level: 1, name: /lawful or reasonable/ })).toBeFocused();
+  await page.getByLabel("No", { exact: true }).check();
+  await page.getByRole("button", { name: "Continue" }).click();
 
   await expect(page.getByRole("heading", { level: 1, name: "Check your answers" })).toBeVisible();
   await expect(page.getByRole("definition").filter({ hasText: "None of these" })).toBeVisible();
@@ -186,6 +196,44 @@ test("with JavaScript: a neighbour's alarming course of conduct is harassment s.
   await expect(page.getByRole("heading", { level: 1, name: /Harassment, Protection from Harassment Act 1997 s\.2/ })).toBeVisible();
   await expect(page.getByRole("button", { name: "Print this page" })).toBeVisible();
   await expectAccessible(page, "result with JavaScript");
+});
+
+test("without JavaScript: a neighbour in a hedge dispute who knocks and leaves notes is harassment, not stalking; fixation not known says what to ask", async ({
+  browser,
+}) => {
+  const { context, page } = await newNoJavaScriptPage(browser);
+  await page.goto(AID);
+  await answerAll(page, [
+    { question: /How many times/, choose: ["Two or more times"] },
+    { question: /Who is the person to the victim/, choose: ["A neighbour"] },
+    { question: /What has the person done/, choose: [/^Turning up uninvited/, /^Contacting or trying to contact/] },
+    { question: /fixated on, or obsessed with/, choose: ["Not known"] },
+    { question: /feared, on at least two occasions/, choose: ["No, or not known"] },
+    { question: /serious alarm or distress/, choose: ["No, or not known"] },
+    { question: /reasonable person/, choose: ["Yes"] },
+    { question: /lawful or reasonable/, choose: ["No"] },
+  ]);
+  await expect(page.getByRole("definition").filter({ hasText: "Not known" })).toBeVisible();
+  await page.getByRole("link", { name: "See the result" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: /Harassment, Protection from Harassment Act 1997 s\.2/ })).toBeVisible();
+  await expect(page.getByRole("main")).toContainText("Fixation is not known: ask the victim.");
+  await expect(page.getByRole("main")).toContainText("Reconsider stalking");
+  await expectAccessible(page, "harassment result with fixation not known");
+  await context.close();
+});
+
+test("without JavaScript: one abusive visit to each of two people is not a course of conduct", async ({ browser }) => {
+  const { context, page } = await newNoJavaScriptPage(browser);
+  await page.goto(AID);
+  await answerAll(page, [
+    { question: /How many times/, choose: ["Once each to two or more people"] },
+    { question: /Who is the person to the victim/, choose: ["Someone they know a little (an acquaintance)"] },
+    { question: /Was the message/, choose: ["None of these, or it was not a message"] },
+  ]);
+  await page.getByRole("link", { name: "See the result" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: /No criminal offence is disclosed/ })).toBeVisible();
+  await expect(page.getByRole("main")).toContainText("serves only s.1(1A)");
+  await context.close();
 });
 
 test("continuing without choosing an answer shows the error summary, with status 400", async ({ browser }) => {

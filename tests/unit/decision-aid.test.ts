@@ -31,10 +31,12 @@ type Row = {
 const rows: Row[] = [
   // ---- one occasion: only a message offence can apply
   {
-    name: "single threat of serious harm: OSA s.181, not MCA",
+    name: "single threat of serious harm: OSA s.181, not MCA, with threats to kill and s.127(1) named",
     facts: { occasions: "one", relationship: "stranger", messageKind: "threat" },
     offence: "threatening-communications",
-    reason: /Online Safety Act 2023 s\.181/,
+    reason: /intending an individual encountering the message to fear.*Online Safety Act 2023 s\.181/,
+    consider: /Offences Against the Person Act 1861 s\.16[\s\S]*Communications Act 2003 s\.127\(1\) \(a message of a menacing character/,
+    absent: /intending the recipient/,
   },
   {
     name: "single grossly offensive message sent to distress: MCA s.1",
@@ -98,15 +100,141 @@ const rows: Row[] = [
     safeguarding: /Stalking Protection Order/,
   },
   {
-    name: "unwanted gifts (not in the s.2A(3) list) still point to stalking",
+    name: "unwanted gifts (not in the s.2A(3) list) with fixation: stalking",
     facts: {
       occasions: "two-or-more",
       relationship: "customer-or-client",
       behaviours: ["unwanted-gifts"],
+      fixation: true,
       alarmingOrDistressing: true,
     },
     offence: "stalking-s2a",
     reason: /not exhaustive/,
+  },
+  {
+    name: "unwanted gifts and turning up, fixation not known: harassment, saying what to ask the victim",
+    facts: {
+      occasions: "two-or-more",
+      relationship: "customer-or-client",
+      behaviours: ["unwanted-gifts", "turning-up"],
+      fixation: "not-known",
+      alarmingOrDistressing: true,
+    },
+    offence: "harassment-s2",
+    reason: /ask the victim\. Does the person keep coming back/,
+    consider: /Reconsider stalking/,
+  },
+  {
+    name: "loitering, fixation answered no: harassment, with when to reconsider",
+    facts: {
+      occasions: "two-or-more",
+      relationship: "stranger",
+      behaviours: ["loitering"],
+      fixation: "no",
+      alarmingOrDistressing: true,
+    },
+    offence: "harassment-s2",
+    reason: /not fixated on or obsessed with the victim/,
+    consider: /Reconsider stalking .* after the victim asks it to stop/,
+    absent: /ask the victim\. Does/,
+  },
+  // ---- the cases a careful officer meets (issue 16): none is stalking
+  {
+    name: "neighbour in a hedge dispute, knocking and notes, no fixation: harassment s.2, not s.2A",
+    facts: {
+      occasions: "two-or-more",
+      relationship: "neighbour",
+      behaviours: ["turning-up", "contacting"],
+      fixation: "no",
+      alarmingOrDistressing: true,
+      couldBeReasonable: false,
+    },
+    offence: "harassment-s2",
+    consider: /grievance is settled/,
+  },
+  {
+    name: "neighbour in a hedge dispute, fixation not known: still harassment, and the outcome says what to ask",
+    facts: {
+      occasions: "two-or-more",
+      relationship: "neighbour",
+      behaviours: ["turning-up", "contacting"],
+      fixation: "not-known",
+      alarmingOrDistressing: true,
+    },
+    offence: "harassment-s2",
+    reason: /Fixation is not known/,
+  },
+  {
+    name: "disgruntled customer posting about a builder in a local group, no fixation: harassment s.2, not s.2A",
+    facts: {
+      occasions: "two-or-more",
+      relationship: "customer-or-client",
+      behaviours: ["publishing"],
+      fixation: "no",
+      alarmingOrDistressing: true,
+    },
+    offence: "harassment-s2",
+    reason: /\(c\) publishing\), but on your answer the person is not fixated/,
+  },
+  {
+    name: "disgruntled customer whose posts could be a fair review: not a crime (PHA s.1(3))",
+    facts: {
+      occasions: "two-or-more",
+      relationship: "customer-or-client",
+      behaviours: ["publishing"],
+      fixation: "no",
+      alarmingOrDistressing: true,
+      couldBeReasonable: true,
+    },
+    offence: "not-a-crime",
+    reason: /PHA s\.1\(3\)/,
+  },
+  {
+    name: "journalist seeking comment at the door, could be reasonable: not a crime, even with fixation not known",
+    facts: {
+      occasions: "two-or-more",
+      relationship: "stranger",
+      behaviours: ["turning-up", "loitering"],
+      fixation: "not-known",
+      alarmingOrDistressing: true,
+      couldBeReasonable: true,
+    },
+    offence: "not-a-crime",
+    reason: /for the person to show and for a court to decide/,
+    consider: /stop being reasonable/,
+  },
+  {
+    name: "reasonable is not weighed once fear of violence twice is stated (s.4 has its own defences)",
+    facts: {
+      occasions: "two-or-more",
+      relationship: "stranger",
+      behaviours: ["abuse-in-person"],
+      fixation: "no",
+      fearOfViolenceTwice: true,
+      couldBeReasonable: true,
+    },
+    offence: "harassment-s4",
+  },
+  // ---- once each to two or more people: not a course of conduct for one victim (PHA s.7(3))
+  {
+    name: "one abusive visit to each of two sisters: not a course of conduct, not harassment",
+    facts: {
+      occasions: "once-each-to-several",
+      relationship: "acquaintance",
+      behaviours: ["abuse-in-person"],
+      fixation: true,
+      alarmingOrDistressing: true,
+    },
+    offence: "not-a-crime",
+    reason: /serves only s\.1\(1A\)/,
+    consider: /PHA s\.1\(1A\)/,
+    absent: /^Harassment/,
+  },
+  {
+    name: "one threatening message to each of two people: threatening communications, judged message by message",
+    facts: { occasions: "once-each-to-several", relationship: "stranger", messageKind: "threat" },
+    offence: "threatening-communications",
+    reason: /not a course of conduct for harassment or stalking/,
   },
   {
     name: "stalking plus fear of violence twice: s.4A",
@@ -143,28 +271,30 @@ const rows: Row[] = [
     },
     offence: "stalking-s4a",
   },
-  // ---- ex-partners: HOCR 2020
+  // ---- ex-partners: the offence is what the facts disclose; HOCR 2020 is a recording rule
   {
-    name: "ex-partner, contact only, no fixation stated: stalking by the HOCR 2020 rule",
+    name: "ex-partner, contact only, no fixation: harassment on the facts; the HOCR 2020 rule only in what to record",
     facts: {
       occasions: "two-or-more",
       relationship: "ex-partner",
       behaviours: ["contacting"],
+      fixation: false,
       alarmingOrDistressing: true,
     },
-    offence: "stalking-s2a",
-    reason: /HOCR \(April 2020\)/,
-    record: /unless police are satisfied it is harassment only/,
+    offence: "harassment-s2",
+    record: /recording rule, not the law of the offence.*unless police are satisfied it is harassment only/,
+    absent: /^The suspect is an ex-partner: HOCR/,
   },
   {
-    name: "ex-partner, abuse in person, fear twice: stalking s.4A (HOCR 2020), not s.4",
+    name: "ex-partner, abuse in person, fear twice, no fixation: s.4 on the facts, not stalking by presumption",
     facts: {
       occasions: "two-or-more",
       relationship: "ex-partner",
       behaviours: ["abuse-in-person"],
+      fixation: false,
       fearOfViolenceTwice: true,
     },
-    offence: "stalking-s4a",
+    offence: "harassment-s4",
     record: /April 2020/,
   },
   {
@@ -182,7 +312,7 @@ const rows: Row[] = [
       alarmingOrDistressing: true,
     },
     offence: "harassment-s2",
-    reason: /only act associated with stalking is contacting/,
+    reason: /only acts associated with stalking are ones that are part of much harassment \(\(b\) contacting\)/,
     record: /8L/,
   },
   {
@@ -241,7 +371,7 @@ const rows: Row[] = [
       controllingOrCoercive: true,
     },
     offence: "controlling-coercive",
-    reason: /Domestic Abuse Act 2021 s\.68/,
+    reason: /Domestic Abuse Act 2021 s\.68 \(in force 5 April 2023\).*on or after that date/,
     consider: /Stalking or Harassment/,
     record: /April 2020/,
   },
@@ -339,7 +469,7 @@ test.each([
   {
     name: "form strings: yes/no become booleans, one checkbox becomes a list",
     input: { occasions: "two-or-more", fixation: "yes", fearOfViolenceTwice: "no", behaviours: "loitering" },
-    expected: { fixation: true, fearOfViolenceTwice: false, behaviours: ["loitering"] },
+    expected: { fixation: "yes", fearOfViolenceTwice: false, behaviours: ["loitering"] },
   },
   {
     name: "the exclusive 'none' checkbox is dropped",
@@ -357,10 +487,11 @@ test.each([
     expected: {
       relationship: "unknown",
       behaviours: [],
-      fixation: false,
+      fixation: "not-known",
       fearOfViolenceTwice: false,
       seriousAlarmOrDistress: false,
       alarmingOrDistressing: false,
+      couldBeReasonable: false,
       controllingOrCoercive: false,
       messageKind: "none",
     },
@@ -456,7 +587,7 @@ test.each<{ name: string; answers: DecisionAnswers; next: string | null }>([
     next: "messageKind",
   },
   {
-    name: "alarming: done, no message question",
+    name: "alarming: ask whether it could be lawful or reasonable (PHA s.1(3)), not about messages",
     answers: {
       occasions: "two-or-more",
       relationship: "stranger",
@@ -466,7 +597,31 @@ test.each<{ name: string; answers: DecisionAnswers; next: string | null }>([
       seriousAlarmOrDistress: "no",
       alarmingOrDistressing: "yes",
     },
+    next: "couldBeReasonable",
+  },
+  {
+    name: "lawful or reasonable answered: done",
+    answers: {
+      occasions: "two-or-more",
+      relationship: "stranger",
+      behaviours: "contacting",
+      fixation: "not-known",
+      fearOfViolenceTwice: "no",
+      seriousAlarmOrDistress: "no",
+      alarmingOrDistressing: "yes",
+      couldBeReasonable: "no",
+    },
     next: null,
+  },
+  {
+    name: "fixation 'not known' is an answer of its own",
+    answers: { occasions: "two-or-more", relationship: "stranger", behaviours: "contacting", fixation: "not-known" },
+    next: "fearOfViolenceTwice",
+  },
+  {
+    name: "once each to two or more people skips every course-of-conduct question",
+    answers: { occasions: "once-each-to-several", relationship: "acquaintance" },
+    next: "messageKind",
   },
   {
     name: "ex-partner with a serious effect: ask about controlling or coercive behaviour",
@@ -556,4 +711,42 @@ test("DECISION_STEPS: every step is a schema field, every option value parses, a
     }
   }
   expect(JSON.parse(JSON.stringify(DECISION_STEPS))).toEqual(DECISION_STEPS);
+});
+
+test("decide: recording states the rule in force (2023) before its history (2018), apart from which offence the facts disclose", () => {
+  const result = decide(
+    DecisionFactsSchema.parse({ occasions: "two-or-more", behaviours: ["following"], fixation: true, alarmingOrDistressing: true })
+  );
+  const record = result.toRecord;
+  const rule = record.findIndex((line) => /since the 2023 changes/.test(line));
+  const history = record.findIndex((line) => /from April 2018/.test(line));
+  expect(rule).toBeGreaterThanOrEqual(0);
+  expect(history).toBeGreaterThan(rule);
+  expect(record[0]).toMatch(/^The facts disclose stalking/);
+  // The recording presumption never decides the offence.
+  for (const line of result.reasons) expect(line).not.toMatch(/HOCR/);
+});
+
+test("decide: no outcome teaches once each to two people as a course of conduct for harassment or stalking", () => {
+  for (const messageKind of ["none", "grossly-offensive", "threat", "false"] as const) {
+    const result = decide(
+      DecisionFactsSchema.parse({
+        occasions: "once-each-to-several",
+        behaviours: ["following"],
+        fixation: true,
+        fearOfViolenceTwice: true,
+        alarmingOrDistressing: true,
+        messageKind,
+      })
+    );
+    expect(["stalking-s2a", "stalking-s4a", "harassment-s2", "harassment-s4"]).not.toContain(result.offence);
+  }
+});
+
+test("schema: fixation takes yes, no or not known; quiz.yaml booleans map to yes and no; left out it is not known", () => {
+  expect(DecisionFactsSchema.parse({ occasions: "two-or-more", fixation: true }).fixation).toBe("yes");
+  expect(DecisionFactsSchema.parse({ occasions: "two-or-more", fixation: false }).fixation).toBe("no");
+  expect(DecisionFactsSchema.parse({ occasions: "two-or-more", fixation: "not-known" }).fixation).toBe("not-known");
+  expect(DecisionFactsSchema.parse({ occasions: "two-or-more" }).fixation).toBe("not-known");
+  expect(DecisionFactsSchema.safeParse({ occasions: "two-or-more", fixation: "maybe" }).success).toBe(false);
 });

@@ -94,3 +94,33 @@ test("progress: exact once the path is known, 'about' the most while it is not",
     "Question 6 of 7",
   );
 });
+
+test("issue 16 steps: 'once each to two or more people' and fixation 'not known' are answers the address carries", () => {
+  expect(parse("occasions=once-each-to-several&fixation=not-known&step=relationship")).toMatchObject({
+    ok: true,
+    query: { answers: { occasions: "once-each-to-several", fixation: "not-known" } },
+  });
+  // Once each to several people is judged as single incidents: three questions, no course-of-conduct ones.
+  expect(progressCaption({ occasions: "once-each-to-several" }, "relationship").caption).toBe("Question 2 of 3");
+  expect(firstOpenPage({ occasions: "once-each-to-several", relationship: "acquaintance" }, "fixation")).toBe("messageKind");
+});
+
+test("issue 16 steps: an alarming course of conduct asks whether it could be lawful or reasonable before the result", () => {
+  const alarming = {
+    occasions: "two-or-more",
+    relationship: "neighbour",
+    behaviours: ["turning-up", "contacting"],
+    fixation: "no",
+    fearOfViolenceTwice: "no",
+    seriousAlarmOrDistress: "no",
+    alarmingOrDistressing: "yes",
+  };
+  expect(pageAfter(alarming, "alarmingOrDistressing", false)).toBe("couldBeReasonable");
+  expect(firstOpenPage(alarming, "result")).toBe("couldBeReasonable");
+  expect(progressCaption(alarming, "couldBeReasonable").caption).toBe("Question 8 of 8");
+  expect(pageAfter({ ...alarming, couldBeReasonable: "no" }, "couldBeReasonable", false)).toBe("check");
+  // With fear of violence twice, the question does not apply (s.4 has its own defences).
+  expect(firstOpenPage({ ...alarming, fearOfViolenceTwice: "yes", alarmingOrDistressing: undefined }, "couldBeReasonable")).not.toBe(
+    "couldBeReasonable",
+  );
+});

@@ -53,6 +53,7 @@ export const STEP_SUMMARY_LABELS: Record<DecisionStepId, string> = {
   fearOfViolenceTwice: "Victim feared violence on at least two occasions",
   seriousAlarmOrDistress: "Serious alarm or distress with a substantial effect on day-to-day life",
   alarmingOrDistressing: "A reasonable person would think it alarming or distressing",
+  couldBeReasonable: "Could be lawful or reasonable (PHA s.1(3))",
   controllingOrCoercive: "A pattern of controlling or coercive behaviour",
   messageKind: "What the message was",
 };
@@ -62,11 +63,12 @@ export const STEP_REQUIRED_MESSAGES: Record<DecisionStepId, string> = {
   occasions: "Select how many times it has happened",
   relationship: "Select who the person is to the victim",
   behaviours: "Select what the person has done, or select ‘None of these’",
-  fixation: "Select yes if the person seems fixated on, or obsessed with, the victim",
+  fixation: "Select whether the person seems fixated on, or obsessed with, the victim, or select ‘Not known’",
   fearOfViolenceTwice: "Select yes if the victim has feared, on at least two occasions, that violence would be used",
   seriousAlarmOrDistress:
     "Select yes if it has caused the victim serious alarm or distress with a substantial effect on their day-to-day life",
   alarmingOrDistressing: "Select yes if a reasonable person would think the conduct alarming or distressing",
+  couldBeReasonable: "Select yes if the conduct could be lawful or reasonable in the circumstances",
   controllingOrCoercive: "Select yes if it is a pattern of controlling or coercive behaviour",
   messageKind: "Select what the message was, or select ‘None of these’",
 };
