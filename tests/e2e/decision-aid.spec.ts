@@ -213,7 +213,7 @@ test("without JavaScript: a neighbour in a hedge dispute who knocks and leaves n
     { question: /reasonable person/, choose: ["Yes"] },
     { question: /lawful or reasonable/, choose: ["No"] },
   ]);
-  await expect(page.getByRole("definition").filter({ hasText: "Not known" })).toBeVisible();
+  await expect(page.getByRole("definition").filter({ hasText: /^Not known$/ })).toBeVisible();
   await page.getByRole("link", { name: "See the result" }).click();
   await expect(page.getByRole("heading", { level: 1, name: /Harassment, Protection from Harassment Act 1997 s\.2/ })).toBeVisible();
   await expect(page.getByRole("main")).toContainText("Fixation is not known: ask the victim.");
