@@ -94,13 +94,20 @@ test("recognising-stalking: its first three lessons are short and stand alone", 
   for (const lesson of firstThree) expect(lesson.frontmatter.minutes, lesson.key).toBeLessThanOrEqual(8);
 });
 
-test("question banks: at least 60 questions and 40 classify; recognising-stalking at least 12 and 8", () => {
-  expect(questions.length).toBeGreaterThanOrEqual(60);
-  expect(classify.length).toBeGreaterThanOrEqual(40);
+test("question banks: at least 120 questions and 80 classify; recognising-stalking at least 12 and 8", () => {
+  expect(questions.length).toBeGreaterThanOrEqual(120);
+  expect(classify.length).toBeGreaterThanOrEqual(80);
   const first = questions.filter((x) => x.module === "recognising-stalking");
   expect(first.length).toBeGreaterThanOrEqual(12);
   expect(first.filter((x) => x.q.type === "classify").length).toBeGreaterThanOrEqual(8);
 });
+
+test.each(modules.map((m) => [m.slug, m] as const))(
+  "%s: the bank holds at least three attempts' worth of questions, so three attempts need see no repeat",
+  (_slug, m) => {
+    expect(m.quiz.questions.length).toBeGreaterThanOrEqual(m.quiz.questionsPerAttempt * 3);
+  }
+);
 
 test("question ids are unique across all modules", () => {
   const seen = new Map<string, string>();
@@ -113,10 +120,10 @@ test("question ids are unique across all modules", () => {
   expect(clashes).toEqual([]);
 });
 
-test("every offence in the vocabulary is the answer to at least 3 classify questions", () => {
+test("every offence in the vocabulary is the answer to at least 8 classify questions", () => {
   const counts = Object.fromEntries(OFFENCES.map((o) => [o, 0]));
   for (const { q } of classify) counts[q.answer] = (counts[q.answer] ?? 0) + 1;
-  const short = Object.entries(counts).filter(([, n]) => n < 3);
+  const short = Object.entries(counts).filter(([, n]) => n < 8);
   expect(short).toEqual([]);
 });
 
