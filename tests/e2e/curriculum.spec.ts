@@ -26,4 +26,16 @@ test("every module page and lesson of the curriculum is accessible", async ({ br
     }
   }
   expect(lessons).toBeGreaterThanOrEqual(12);
+
+  // The offence reference table is the printable handout: printed, the lesson keeps its table and loses
+  // the site's header, breadcrumbs, lesson navigation and buttons.
+  await page.goto("/modules/the-law/offence-reference-table");
+  await expect(page.getByRole("heading", { level: 1, name: "Offence reference table" })).toBeVisible();
+  await page.emulateMedia({ media: "print" });
+  await expect(page.locator(".site-header")).toBeHidden();
+  await expect(page.getByRole("navigation", { name: "Breadcrumb" })).toBeHidden();
+  await expect(page.getByRole("navigation", { name: "Lessons" })).toBeHidden();
+  await expect(page.getByRole("table").first()).toBeVisible();
+  await expect(page.getByRole("cell", { name: "Offences Against the Person Act 1861, s.16" })).toBeVisible();
+  await page.emulateMedia({ media: "screen" });
 });
