@@ -149,7 +149,7 @@ export type MessageKind = (typeof MESSAGE_KINDS)[number];
 export const MESSAGE_KIND_LABELS: Record<MessageKind, string> = {
   "grossly-offensive": "Indecent or grossly offensive, and sent to cause distress or anxiety",
   threat:
-    "A threat of death or serious harm, meant to make them fear it would be carried out (or not caring whether it did)",
+    "A threat of death or serious harm, meant to make whoever reads it fear it would be carried out (or not caring whether it did)",
   false: "Information the sender knew was false, meant to cause non-trivial psychological or physical harm",
   none: "None of these, or it was not a message",
 };
