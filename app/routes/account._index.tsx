@@ -32,7 +32,10 @@ export default function AccountPage() {
       <ul>
         <li>
           {/* Plain links: these are files, not pages, so the browser downloads them whether or not JavaScript runs. */}
-          <a href="/account/training-record.pdf">Your training record (PDF)</a>: your certificates, assigned
+          <a href="/account/training-record.pdf" download>
+            Your training record (PDF)
+          </a>
+          : your certificates, assigned
           training with due dates, modules and assessment results, to read or print.
         </li>
         <li>
