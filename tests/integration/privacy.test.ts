@@ -37,6 +37,7 @@ import { addLearner, createOrganisation, personRow } from "#tests/org-factories.
 import { action as deleteAction, loader as deleteLoader } from "#app/routes/account.delete.tsx";
 import { loader as dataLoader } from "#app/routes/account.my-data[.json].ts";
 import { loader as recordLoader } from "#app/routes/account.training-record[.pdf].ts";
+import { loader as verifyLoader } from "#app/routes/verify.$code.tsx";
 import { action as retentionAction, loader as retentionLoader } from "#app/routes/org.$orgSlug.retention.tsx";
 import { openTestDatabase } from "./database.ts";
 
@@ -170,6 +171,9 @@ test("deleting an account erases the person everywhere, while the organisation's
 
   // The certificate no longer vouches for anyone.
   expect(await verifyCertificate(cert!.code)).toMatchObject({ kind: "withdrawn", withdrawnAt: new Date("2026-12-06T10:00:00Z") });
+  const publicPage = (await call(verifyLoader, `http://localhost/verify/${cert!.code}`, "", { code: cert!.code })) as { init: { status: number }; data: { result: unknown } };
+  expect(publicPage.init.status).toBe(410);
+  expect(JSON.stringify(publicPage.data)).not.toContain("Name erased");
 
   // Audited, without naming them.
   const events = await handle.db.select({ action: auditEvents.action, details: auditEvents.details, actor: auditEvents.actorLabel }).from(auditEvents).where(eq(auditEvents.targetId, done.learner.id));
