@@ -4,6 +4,7 @@ import { sendWeeklyReportExports } from "#app/models/report-export.server.ts";
 import { compactAllReportCounts } from "#app/models/report.server.ts";
 import { compactClassifyCounts } from "#app/models/confusion.server.ts";
 import { analyzeGrownTables } from "#app/models/maintenance.server.ts";
+import { anonymiseLeaversPastRetention } from "#app/models/retention.server.ts";
 import { drainOutbox } from "#app/utils/email.server.ts";
 import { createLogger } from "#app/utils/logger.server.ts";
 import { pruneRateLimits } from "#app/utils/rate-limit.server.ts";
@@ -25,6 +26,8 @@ const jobs: Job[] = [
   { name: "weekly-report-export", run: () => sendWeeklyReportExports() },
   { name: "send-mail", run: () => drainOutbox({ limit: 200 }) },
   { name: "prune-rate-limits", run: () => pruneRateLimits() },
+  // Before compaction, so the report deltas it causes are folded in the same run.
+  { name: "anonymise-leavers-past-retention", run: () => anonymiseLeaversPastRetention() },
   {
     name: "compact-report-counts",
     run: async () => ({ ...(await compactAllReportCounts()), answerDeltasFolded: await compactClassifyCounts() }),

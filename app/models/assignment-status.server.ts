@@ -40,6 +40,8 @@ export function personAssignmentsQuery(scope: StatusScope, options: { includeLef
     with targets as (
       select a.id as assignment_id, a.organization_id, a.module_id, a.due_date, a.due_days, a.created_at as assigned_at,
              p.id as person_id, p.user_id, p.status as person_status,
+             -- Anonymised people keep their training through former_user_id (docs/decisions/020).
+             coalesce(p.user_id, p.former_user_id) as link_user_id, p.anonymised_at is not null as anonymised,
              greatest(a.created_at, coalesce(p.joined_at, p.invited_at, p.created_at)) as since
       from assignments a
       join people p on p.organization_id = a.organization_id
@@ -69,18 +71,18 @@ export function personAssignmentsQuery(scope: StatusScope, options: { includeLef
         from enrolments e
         join module_versions mv on mv.id = e.module_version_id
         left join certificates c on c.enrolment_id = e.id
-        where e.user_id = d.user_id and e.module_id = d.module_id and e.completed_at is not null
+        where e.user_id = d.link_user_id and e.module_id = d.module_id and e.completed_at is not null
         order by e.completed_at desc limit 1
       ) lc on true
       left join lateral (
         select e.started_at from enrolments e
-        where e.user_id = d.user_id and e.module_id = d.module_id and e.completed_at is null
+        where e.user_id = d.link_user_id and e.module_id = d.module_id and e.completed_at is null
         limit 1
       ) op on true
     )
     select assignment_id, organization_id, module_id, person_id, user_id, person_status, assigned_at,
            due::text as due, (extended_to is not null) as extended,
-           completed_at, completed_version, cert_code, cert_expires, score, open_started,
+           completed_at, completed_version, case when anonymised then null else cert_code end as cert_code, cert_expires, score, open_started,
            case
              when completed_at is not null and not coalesce(cert_revoked, false)
                   and (cert_expires is null or cert_expires > now()) then 'completed'

@@ -172,6 +172,8 @@ export type VerifyResult =
   | { kind: "malformed" }
   | { kind: "typo" }
   | { kind: "unknown"; code: string }
+  /** The holder deleted their account: no name, no status, nothing to vouch for (docs/decisions/020). */
+  | { kind: "withdrawn"; code: string; formattedCode: string; withdrawnAt: Date }
   | {
       kind: "found";
       code: string;
@@ -203,12 +205,15 @@ export async function verifyCertificate(input: string): Promise<VerifyResult> {
       issuedAt: certificates.issuedAt,
       expiresAt: certificates.expiresAt,
       revokedAt: certificates.revokedAt,
+      holderErasedAt: certificates.holderErasedAt,
     })
     .from(certificates)
     .where(eq(certificates.code, checked.code))
     .limit(1);
   if (!row) return { kind: "unknown", code: checked.code };
-  return { kind: "found", ...row, formattedCode: formatCertificateCode(row.code), status: certificateStatus(row) };
+  const { holderErasedAt, ...found } = row;
+  if (holderErasedAt) return { kind: "withdrawn", code: row.code, formattedCode: formatCertificateCode(row.code), withdrawnAt: holderErasedAt };
+  return { kind: "found", ...found, formattedCode: formatCertificateCode(row.code), status: certificateStatus(row) };
 }
 
 export class CertificateNotFoundError extends Error {}
@@ -352,6 +357,8 @@ export async function sendCertificateExpiryReminders(now: Date = new Date()): Pr
     .where(
       and(
         isNull(certificates.revokedAt),
+        // A deleted account has no one to remind.
+        isNull(certificates.holderErasedAt),
         isNotNull(certificates.expiresAt),
         sql`${certificates.expiresAt} <= ${horizon.toISOString()}::timestamptz`,
         sql`${certificates.expiresAt} > ${new Date(now.getTime() - 15 * 24 * 3600_000).toISOString()}::timestamptz`,

@@ -175,6 +175,11 @@ export default function LearningPage() {
         </div>
       )}
       <Organisations organisations={organisations} />
+      <h2>Your account</h2>
+      <p>
+        <Link to="/account">Your account and data</Link>: download your training record and everything Distinct holds
+        about you, or delete your account.
+      </p>
     </>
   );
 }

@@ -19,6 +19,7 @@ const sections = [
   ["assignments", "Assignments"],
   ["reports", "Reports"],
   ["billing", "Seats and billing"],
+  ["retention", "Data retention"],
   ["audit", "Audit log"],
 ] as const;
 

@@ -20,14 +20,17 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const input = (params.code ?? "").slice(0, 60);
   const result = await verifyCertificate(input);
   // Mistyped and unknown codes are answers, not errors: a page that says so, with status 404.
-  const status = result.kind === "found" ? 200 : 404;
+  // A certificate whose holder deleted their account is gone (410): it existed, and vouches for no one now.
+  const status = result.kind === "found" ? 200 : result.kind === "withdrawn" ? 410 : 404;
   return data({ input, result }, { status, headers: { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" } });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   const result = data?.result;
   const title =
-    result?.kind === "found"
+    result?.kind === "withdrawn"
+      ? `Certificate ${result.formattedCode}: no longer verifiable`
+      : result?.kind === "found"
       ? `Certificate ${result.formattedCode}: ${result.status === "revoked" ? "revoked" : result.status === "expired" ? "expired" : "valid"}`
       : "Certificate not found";
   return [{ title: `${title} – Distinct` }, { name: "robots", content: "noindex" }];
@@ -74,6 +77,23 @@ export default function VerifyCodePage() {
           right, the certificate was not issued by Distinct.
         </p>
         <TryAgain input={input} />
+      </div>
+    );
+  }
+  if (result.kind === "withdrawn") {
+    return (
+      <div className="two-thirds">
+        <span className="caption">Certificate {result.formattedCode}</span>
+        <h1>This certificate can no longer be verified</h1>
+        <p>
+          Distinct issued a certificate with this code, but its holder deleted their account on{" "}
+          {formatDate(result.withdrawnAt)}. Their name has been erased, so this page cannot say who it was issued to
+          or whether it is valid.
+        </p>
+        <p>
+          If you need evidence of someone&rsquo;s training, ask them or the organisation they trained with.{" "}
+          <Link to="/verify">Check another certificate</Link>.
+        </p>
       </div>
     );
   }

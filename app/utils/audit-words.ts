@@ -23,6 +23,9 @@ const words: Record<string, string> = {
   "licence.ended": "Licence ended",
   "reports.weekly-export-on": "Weekly report e-mail turned on",
   "reports.weekly-export-off": "Weekly report e-mail turned off",
+  "person.anonymised": "Details anonymised",
+  "organisation.retention-changed": "Retention period changed",
+  "account.deleted": "Account deleted by its holder",
 };
 
 export const auditWords = (action: string) => words[action] ?? action;

@@ -278,6 +278,11 @@ export const certificates = pgTable(
     revokedAt: at("revoked_at"),
     revokedBy: text("revoked_by"),
     revokedReason: text("revoked_reason"),
+    /**
+     * The holder deleted their account: the name is erased and the public
+     * address says the certificate can no longer be verified (docs/decisions/020).
+     */
+    holderErasedAt: at("holder_erased_at"),
   },
   (t) => [
     index("certificates_user_idx").on(t.userId),

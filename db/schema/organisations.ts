@@ -53,10 +53,23 @@ export const people = pgTable(
     invitedAt: at("invited_at"),
     joinedAt: at("joined_at"),
     leftAt: at("left_at"),
+    /**
+     * Set when the person's details were erased (their account deleted, or the
+     * organisation's retention period after they left ran out): name, email
+     * and staff number are placeholders from then on. See docs/decisions/020.
+     */
+    anonymisedAt: at("anonymised_at"),
+    /**
+     * The account an anonymised person had, kept apart from user_id (which is
+     * cleared so the account can join again as a new person) so the report
+     * still counts their training. Never shown. See docs/decisions/020.
+     */
+    formerUserId: text("former_user_id"),
     createdAt: at("created_at").notNull().defaultNow(),
     updatedAt: at("updated_at").notNull().defaultNow(),
   },
   (t) => [
+    index("people_former_user_idx").on(t.formerUserId).where(sql`former_user_id is not null`),
     uniqueIndex("people_org_email_uidx").on(t.organizationId, t.email),
     uniqueIndex("people_org_staff_number_uidx").on(t.organizationId, t.staffNumber).where(sql`staff_number is not null`),
     uniqueIndex("people_org_user_uidx").on(t.organizationId, t.userId).where(sql`user_id is not null`),
@@ -175,6 +188,11 @@ export const organisationSettings = pgTable("organisation_settings", {
   stripeCustomerId: text("stripe_customer_id"),
   /** Send training leads the weekly CSV export by email. */
   weeklyExport: boolean("weekly_export").notNull().default(false),
+  /**
+   * Months after someone leaves before their details are anonymised by the
+   * retention job (bounds in app/utils/privacy-validation.ts, checked in the database too).
+   */
+  retentionMonths: integer("retention_months").notNull().default(24),
   createdAt: at("created_at").notNull().defaultNow(),
 });
 

@@ -1,0 +1,67 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { ButtonLink } from "#app/components/ui/button.tsx";
+import { requireUser } from "#app/utils/session.server.ts";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  return { name: user.name, email: user.email };
+}
+
+export const meta: MetaFunction = () => [{ title: "Your account and data – Distinct" }];
+
+export default function AccountPage() {
+  const { name, email } = useLoaderData<typeof loader>();
+  return (
+    <div className="two-thirds">
+      <h1>Your account and data</h1>
+      <dl className="summary-list">
+        <div className="summary-list__row">
+          <dt>Name</dt>
+          <dd>{name}</dd>
+        </div>
+        <div className="summary-list__row">
+          <dt>Email address</dt>
+          <dd>{email}</dd>
+        </div>
+      </dl>
+
+      <h2>Download your data</h2>
+      <p>You can download everything Distinct holds about you, at any time.</p>
+      <ul>
+        <li>
+          {/* Plain links: these are files, not pages, so the browser downloads them whether or not JavaScript runs. */}
+          <a href="/account/training-record.pdf" download>
+            Your training record (PDF)
+          </a>
+          : your certificates, assigned
+          training with due dates, modules and assessment results, to read or print.
+        </li>
+        <li>
+          <a href="/account/my-data.json" download>
+            All your data (JSON)
+          </a>
+          : your account, organisations, every lesson you completed, every assessment with the answers you gave,
+          certificates, assignments and the audit log entries about you, in a form other software can read.
+        </li>
+      </ul>
+      <p>
+        Certificates one by one are on <Link to="/certificates">your certificates</Link> page.
+      </p>
+
+      <h2>Delete your account</h2>
+      <p>
+        Deleting your account erases your name and email address from Distinct and signs you out everywhere. Your
+        certificates can no longer be verified. Organisations you trained with keep anonymous figures.
+      </p>
+      <ButtonLink to="/account/delete" variant="warning">
+        Delete your account
+      </ButtonLink>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
