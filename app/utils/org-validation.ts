@@ -49,8 +49,16 @@ export const OrganisationSchema = z.object({
             .map((d) => d.trim().toLowerCase().replace(/^@/, ""))
             .filter(Boolean)
         : [],
+    // Checked as a list, not item by item: an item's error would be filed under
+    // "domains[0]", which the form does not show, leaving a 400 with no message.
     z
-      .array(z.string().regex(DOMAIN, "Enter email domains like cambs.police.uk, separated by commas or new lines"))
+      .array(z.string())
+      .superRefine((list, ctx) => {
+        const bad = list.find((d) => !DOMAIN.test(d));
+        if (bad !== undefined) {
+          ctx.addIssue({ code: "custom", message: `“${bad.slice(0, 60)}${bad.length > 60 ? "…" : ""}” is not an email domain: enter domains like cambs.police.uk, separated by commas or new lines` });
+        }
+      })
       .max(20, "Enter at most 20 domains")
       .refine((list) => new Set(list).size === list.length, "A domain is listed twice"),
   ),
