@@ -247,16 +247,16 @@ export function readLimitedBody(req: IncomingMessage, limit: BodyLimit): Promise
   });
 }
 
-/** After a refusal, read and drop at most this much of a body still arriving, then cut the connection. */
-const LINGER_BYTES = 1 * MiB;
-const LINGER_MS = 2_000;
+/** After a refusal, how long to drop what a client is still sending before cutting the connection. */
+const LINGER_MS = 3_000;
 
 /**
  * Answers a refusal as the client reads best: a page for browsers, JSON for
- * the auth API, text otherwise. The connection is closed after it, and
- * whatever body is still arriving is not read: only a little is drained
- * ("lingering close", as web servers do) so the client sees the answer
- * rather than a reset, then the socket is destroyed.
+ * the auth API, text otherwise. What is still arriving of the body is
+ * dropped as it comes (never kept) for a few seconds, then the connection
+ * is cut: closing a socket with unread data sends a reset, which can reach
+ * the client before it has read our answer ("lingering close", as web
+ * servers do). A client that reads the answer stops sending.
  */
 export function sendRefusal(req: IncomingMessage, res: ServerResponse, refusal: Refusal, bodyPending: boolean) {
   const accept = req.headers.accept ?? "";
@@ -277,17 +277,10 @@ export function sendRefusal(req: IncomingMessage, res: ServerResponse, refusal: 
   res.setHeader("Content-Type", type);
   res.setHeader("Cache-Control", "no-store");
   res.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'");
-  if (bodyPending) res.setHeader("Connection", "close");
   res.end(text);
   if (!bodyPending) return;
-  let drained = 0;
-  const cut = () => req.socket.destroy();
-  const timer = setTimeout(cut, LINGER_MS);
+  const timer = setTimeout(() => req.socket.destroy(), LINGER_MS);
   timer.unref();
-  req.on("data", (chunk: Buffer) => {
-    drained += chunk.length;
-    if (drained > LINGER_BYTES) cut();
-  });
   req.on("end", () => clearTimeout(timer));
   req.resume();
 }
