@@ -9,10 +9,23 @@
  */
 import path from "node:path";
 import * as build from "@remix-run/dev/server-build";
-import { createRequestHandler } from "@remix-run/express";
+import { createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import { boot, type Booted } from "./boot.server.ts";
+import { MAX_UPLOAD_BYTES } from "./models/staff-import.server.ts";
+import {
+  bodyLimitFor,
+  checkAddress,
+  checkBody,
+  checkContentType,
+  checkOrigin,
+  declaredLength,
+  hasBody,
+  readLimitedBody,
+  sendRefusal,
+  tooLarge,
+} from "./utils/request-guard.server.ts";
 import { runWithRequestContext } from "./utils/request-context.server.ts";
 import { EnvError } from "./utils/env.server.ts";
 import { createLogger } from "./utils/logger.server.ts";
@@ -54,16 +67,16 @@ async function main() {
   const publicFiles = express.static(publicDir, { maxAge: "1h" });
   app.use((req, res, next) => (path.extname(req.path) ? publicFiles(req, res, next) : next()));
 
-  // Cross-site form posts are refused outright (belt and braces beside
-  // SameSite=Lax cookies). Requests without an Origin (curl, Stripe) pass.
+  // The front door (app/utils/request-guard.server.ts): cross-site and
+  // Origin: null posts, NUL in the address, and page posts that are not
+  // forms are refused here, before any body is read.
   const appOrigin = new URL(env.APP_URL).origin;
   app.use((req, res, next) => {
-    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
-    const origin = req.get("origin");
-    if (origin && origin !== "null" && origin !== appOrigin) {
-      res.status(403).type("text/plain").send(`Cross-site request refused: ${origin} is not ${appOrigin}.`);
-      return;
-    }
+    const refusal =
+      checkAddress(req.originalUrl) ??
+      checkOrigin(req.method, req.get("origin"), appOrigin) ??
+      checkContentType(req.method, req.path, req.get("content-type"));
+    if (refusal) return sendRefusal(req, res, refusal, bodyMayFollow(req));
     next();
   });
 
@@ -80,19 +93,49 @@ async function main() {
     next();
   });
 
-  const handler = createRequestHandler({ build, mode: build.mode });
-  app.all("*", (req, res, next) => {
+  const handleRequest = createRequestHandler(build, build.mode);
+  app.all("*", async (req, res, next) => {
     const clientAddress = req.ip ?? req.socket.remoteAddress ?? "unknown";
     // better-auth records the session's address from this header; never trust a client's copy.
     req.headers["x-distinct-client-address"] = clientAddress;
-    runWithRequestContext(
-      { clientAddress, appendSetCookie: (cookie) => res.append("Set-Cookie", cookie) },
-      () => handler(req, res, next),
-    );
+    try {
+      let body: Buffer | null = null;
+      if (hasBody(req.method)) {
+        // Read here, limited, rather than streamed into Remix: every action
+        // reads its whole body anyway (formData, text), and this is the one
+        // place a limit cannot be forgotten.
+        const read = await readLimitedBody(req, bodyLimitFor(req.path, MAX_UPLOAD_BYTES));
+        if (!read.ok) {
+          if (read.refusal) sendRefusal(req, res, read.refusal, true);
+          return;
+        }
+        const refusal = checkBody(req.path, req.get("content-type"), read.body);
+        if (refusal) return sendRefusal(req, res, refusal, false);
+        body = read.body;
+      }
+      const request = remixRequest(req, res, body);
+      // The whole answer, streaming included, runs inside the request's context.
+      await runWithRequestContext({ clientAddress, appendSetCookie: (cookie) => res.append("Set-Cookie", cookie) }, async () =>
+        sendRemixResponse(res, await handleRequest(request)),
+      );
+    } catch (error) {
+      next(error);
+    }
   });
 
   const server = app.listen(env.PORT, env.HOST ?? "0.0.0.0", () => {
     log.info(`Distinct is ready at ${env.APP_URL}`, { port: env.PORT, database: booted.handle.description });
+  });
+
+  // A client that asks before sending a large body (Expect: 100-continue,
+  // as curl does) is told 413 before it sends a byte of it.
+  server.on("checkContinue", (req, res) => {
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const limit = bodyLimitFor(path, MAX_UPLOAD_BYTES);
+    const declared = declaredLength(req.headers["content-length"]);
+    if (declared !== null && declared > limit.bytes) return sendRefusal(req, res, tooLarge(limit, declared), true);
+    res.writeContinue();
+    server.emit("request", req, res);
   });
 
   server.on("error", (error: NodeJS.ErrnoException) => {
@@ -118,6 +161,56 @@ async function main() {
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+}
+
+/** Whether a body may still be arriving on this request (so a refusal closes the connection). */
+function bodyMayFollow(req: express.Request): boolean {
+  return hasBody(req.method) && (req.headers["transfer-encoding"] !== undefined || (declaredLength(req.headers["content-length"]) ?? 0) > 0);
+}
+
+/**
+ * The Fetch Request Remix handles, built as @remix-run/express's
+ * createRemixRequest builds it, except that the body is the one already
+ * read (and limited) above instead of the live stream.
+ */
+function remixRequest(req: express.Request, res: express.Response, body: Buffer | null): Request {
+  // req.hostname has no port: take it from X-Forwarded-Host or Host.
+  const portOf = (header: string | undefined) => Number.parseInt(header?.split(":")[1] ?? "", 10);
+  const forwardedPort = portOf(req.get("X-Forwarded-Host"));
+  const hostPort = portOf(req.get("host"));
+  const port = Number.isSafeInteger(forwardedPort) ? forwardedPort : Number.isSafeInteger(hostPort) ? hostPort : null;
+  const url = new URL(`${req.protocol}://${req.hostname}${port !== null ? `:${port}` : ""}${req.originalUrl}`);
+  // Abort loaders and actions once the response can no longer be written
+  // (the client went away before it was sent).
+  let controller: AbortController | null = new AbortController();
+  res.on("finish", () => (controller = null));
+  res.on("close", () => controller?.abort());
+  return new Request(url.href, {
+    method: req.method,
+    headers: remixHeaders(req.headers),
+    signal: controller.signal,
+    // A copy typed as the Fetch API wants it (at most the body limit).
+    ...(body !== null ? { body: Uint8Array.from(body) } : {}),
+  });
+}
+
+function remixHeaders(incoming: express.Request["headers"]): Headers {
+  const headers = new Headers();
+  for (const [key, values] of Object.entries(incoming)) {
+    if (values === undefined) continue;
+    for (const value of Array.isArray(values) ? values : [values]) headers.append(key, value);
+  }
+  return headers;
+}
+
+/** As @remix-run/express sends Remix's answer. */
+async function sendRemixResponse(res: express.Response, response: Response) {
+  res.statusMessage = response.statusText;
+  res.status(response.status);
+  for (const [key, value] of response.headers.entries()) res.append(key, value);
+  if (response.headers.get("Content-Type")?.match(/text\/event-stream/i)) res.flushHeaders();
+  if (response.body) await writeReadableStreamToWritable(response.body, res);
+  else res.end();
 }
 
 void main();

@@ -105,6 +105,25 @@ async function plan(event: z.infer<typeof EventSchema>): Promise<Work> {
   }
 }
 
+/**
+ * A correctly signed event whose content is not what Stripe documents (a
+ * field missing or of the wrong type). Nothing is recorded; the webhook
+ * answers 400 naming the field, so the delivery shows as failed in Stripe's
+ * dashboard with the reason, instead of a 500 that looks like our outage.
+ */
+export class MalformedStripeEventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "MalformedStripeEventError";
+  }
+}
+
+function describeIssues(error: z.ZodError): string {
+  const first = error.issues[0];
+  const where = first && first.path.length > 0 ? first.path.join(".") : "the event";
+  return `The Stripe event is malformed: ${where}: ${first?.message ?? "not as documented"}.`;
+}
+
 async function alreadyProcessed(eventId: string): Promise<boolean> {
   const [row] = await getDb().select({ id: stripeEvents.id }).from(stripeEvents).where(eq(stripeEvents.id, eventId));
   return !!row;
@@ -115,9 +134,17 @@ async function alreadyProcessed(eventId: string): Promise<boolean> {
  * API could not be read (nothing is recorded: Stripe will send it again).
  */
 export async function processStripeEvent(verified: Stripe.Event): Promise<WebhookOutcome> {
-  const event = EventSchema.parse(verified);
+  const parsed = EventSchema.safeParse(verified);
+  if (!parsed.success) throw new MalformedStripeEventError(describeIssues(parsed.error));
+  const event = parsed.data;
   if (await alreadyProcessed(event.id)) return "duplicate";
-  const work = await plan(event);
+  let work: Work;
+  try {
+    work = await plan(event);
+  } catch (error) {
+    // plan() parses the event's object for its type; nothing is written yet.
+    throw error instanceof z.ZodError ? new MalformedStripeEventError(describeIssues(error)) : error;
+  }
   const outcome = await getDb().transaction(async (tx): Promise<WebhookOutcome> => {
     const inserted = await tx
       .insert(stripeEvents)

@@ -18,11 +18,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { organisation, user } = await requireOrgRole(request, params.orgSlug, "admin");
-  const submission = parseWithZod(await request.formData(), { schema: TeamActionSchema });
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: TeamActionSchema });
   if (submission.status !== "success") {
     const error = submission.error ?? {};
     const message = Object.values(error).flat().find(Boolean) ?? "Check the form";
-    return data({ error: message, teamId: null as string | null }, { status: 400 });
+    // A bad new name for a team is shown at that team's rename field, not at "New team".
+    const asked = formData.get("teamId");
+    const teamId = formData.get("intent") === "rename" && typeof asked === "string" ? asked : null;
+    return data({ error: message, teamId }, { status: 400 });
   }
   const v = submission.value;
   try {

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { processStripeEvent } from "#app/models/stripe-webhook.server.ts";
+import { MalformedStripeEventError, processStripeEvent } from "#app/models/stripe-webhook.server.ts";
 import { billingByCardEnabled, StripeUnavailableError, verifyWebhook, WebhookSignatureError } from "#app/models/stripe.server.ts";
 
 const text = (body: string, status: number) =>
@@ -29,6 +29,7 @@ export async function action({ request }: ActionFunctionArgs) {
   } catch (error) {
     // Nothing was recorded: Stripe sends the event again later.
     if (error instanceof StripeUnavailableError) return text("Stripe could not be read just now; send this event again later.", 503);
+    if (error instanceof MalformedStripeEventError) return text(error.message, 400);
     throw error;
   }
 }

@@ -1,4 +1,5 @@
 import { londonDate } from "./assignment-status.ts";
+import { dateProblem } from "./date-validation.ts";
 
 /**
  * The trust insight page's filter, read from the address (a GET form, so it
@@ -14,8 +15,6 @@ export type InsightQuery = {
 
 export type InsightQueryResult = { ok: true; query: InsightQuery } | { ok: false; param: string; message: string };
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const isRealDate = (s: string) => DATE.test(s) && new Date(`${s}T12:00:00Z`).toISOString().slice(0, 10) === s;
 
 export function parseInsightQuery(params: URLSearchParams, moduleSlugs: readonly string[], today: string = londonDate(new Date())): InsightQueryResult {
   const get = (name: string) => params.get(name)?.trim() || null;
@@ -24,9 +23,8 @@ export function parseInsightQuery(params: URLSearchParams, moduleSlugs: readonly
     return { ok: false, param: "module", message: `The module “${module}” (parameter “module”) is not a module on this platform. Choose one from the list, or “All modules”.` };
   }
   const since = get("since");
-  if (since !== null && !isRealDate(since)) {
-    return { ok: false, param: "since", message: `“Answers since” (parameter “since”) must be a date written as YYYY-MM-DD, like 2025-01-31 (got “${since}”).` };
-  }
+  const problem = since === null ? null : dateProblem(since, "“Answers since” (parameter “since”)");
+  if (problem) return { ok: false, param: "since", message: `${problem} (got “${since}”).` };
   if (since !== null && since > today) {
     return { ok: false, param: "since", message: `“Answers since” (parameter “since”) cannot be in the future (got ${since}).` };
   }

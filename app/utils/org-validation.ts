@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DateFieldSchema } from "./date-validation.ts";
 import { EmailSchema, NameSchema, PasswordSchema } from "./user-validation.ts";
 
 /** Form schemas for organisations, people, teams and assignments, with the messages shown at each field. */
@@ -48,8 +49,16 @@ export const OrganisationSchema = z.object({
             .map((d) => d.trim().toLowerCase().replace(/^@/, ""))
             .filter(Boolean)
         : [],
+    // Checked as a list, not item by item: an item's error would be filed under
+    // "domains[0]", which the form does not show, leaving a 400 with no message.
     z
-      .array(z.string().regex(DOMAIN, "Enter email domains like cambs.police.uk, separated by commas or new lines"))
+      .array(z.string())
+      .superRefine((list, ctx) => {
+        const bad = list.find((d) => !DOMAIN.test(d));
+        if (bad !== undefined) {
+          ctx.addIssue({ code: "custom", message: `“${bad.slice(0, 60)}${bad.length > 60 ? "…" : ""}” is not an email domain: enter domains like cambs.police.uk, separated by commas or new lines` });
+        }
+      })
       .max(20, "Enter at most 20 domains")
       .refine((list) => new Set(list).size === list.length, "A domain is listed twice"),
   ),
@@ -67,11 +76,6 @@ export const TeamActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("delete"), teamId: z.string().min(1) }),
 ]);
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a real date")
-  .refine((v) => !Number.isNaN(new Date(`${v}T12:00:00Z`).getTime()) && new Date(`${v}T12:00:00Z`).toISOString().slice(0, 10) === v, "Enter a real date");
-
 export const AssignmentSchema = z
   .object({
     module: z.string({ error: "Choose a module" }).min(1, "Choose a module"),
@@ -79,7 +83,7 @@ export const AssignmentSchema = z
     teamId: z.string().optional(),
     people: z.string().optional(),
     dueType: z.enum(["date", "days", "none"], { error: "Choose when it is due" }),
-    dueDate: isoDate.optional(),
+    dueDate: DateFieldSchema("Due date").optional(),
     dueDays: z.coerce.number({ error: "Enter a number of days" }).int("Enter a whole number of days").min(1, "Enter at least 1 day").max(730, "Enter at most 730 days").optional(),
   })
   .superRefine((v, ctx) => {
@@ -94,7 +98,7 @@ export const AssignmentSchema = z
 export const ExtensionSchema = z.object({
   intent: z.literal("extend"),
   personId: z.string({ error: "Choose the person" }).min(1, "Choose the person"),
-  dueDate: isoDate,
+  dueDate: DateFieldSchema("New due date"),
   reason: z.string({ error: "Enter the reason for the extension" }).trim().min(3, "Enter the reason for the extension").max(500, "The reason must be 500 characters or fewer"),
 });
 

@@ -1,3 +1,4 @@
+import { dateProblem } from "./date-validation.ts";
 import { ASSIGNMENT_STATUSES, STATUS_LABELS, type AssignmentStatus } from "./assignment-status.ts";
 
 /**
@@ -39,14 +40,6 @@ export const PAGE_SIZE = 50;
 
 export type ReportQueryResult = { ok: true; query: ReportQuery } | { ok: false; param: string; message: string };
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-// An impossible month ("2026-13-01") makes an invalid Date, whose toISOString throws: check it first.
-const isRealDate = (s: string) => {
-  if (!DATE.test(s)) return false;
-  const d = new Date(`${s}T12:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-};
-
 export function parseReportQuery(params: URLSearchParams): ReportQueryResult {
   const get = (name: string) => {
     const value = params.get(name)?.trim();
@@ -62,7 +55,8 @@ export function parseReportQuery(params: URLSearchParams): ReportQueryResult {
     ["dueFrom", dueFrom],
     ["dueTo", dueTo],
   ] as const) {
-    if (value !== null && !isRealDate(value)) return { ok: false, param, message: `“Due ${param === "dueFrom" ? "from" : "to"}” must be a date written as YYYY-MM-DD, like 2026-12-31 (got “${value}”).` };
+    const problem = value === null ? null : dateProblem(value, `“Due ${param === "dueFrom" ? "from" : "to"}”`);
+    if (problem) return { ok: false, param, message: `${problem} (got “${value}”).` };
   }
   if (dueFrom && dueTo && dueFrom > dueTo) return { ok: false, param: "dueTo", message: "“Due to” must be on or after “Due from”." };
   const sort = get("sort") ?? "name";

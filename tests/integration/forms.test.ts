@@ -90,6 +90,15 @@ test("sign-in redirects only to a path on this site", async () => {
   expect(response.headers.getSetCookie().length).toBeGreaterThan(0);
 });
 
+test("sign-in with a dot-segment redirect (/.//host, /..//host) lands on /learning, not on the other host", async () => {
+  const user = await createUser();
+  for (const redirectTo of ["/.//evil.example/phish", "/..//evil.example/phish"]) {
+    const result = await post(loginAction, "/login", { email: user.email, password: user.password, redirectTo });
+    expect(result).toBeInstanceOf(Response);
+    expect((result as Response).headers.get("Location")).toBe("/learning");
+  }
+});
+
 test("password reset and email confirmation forms reject bad input with 400", async () => {
   const forgot = reply(await post(forgotAction, "/forgot-password", { email: "nope" }));
   expect(forgot.init?.status).toBe(400);

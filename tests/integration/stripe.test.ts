@@ -123,6 +123,31 @@ test("a webhook with a bad or missing signature is a 400 and writes nothing", as
   expect(stub.requests.length).toBe(before);
 });
 
+test("a correctly signed but malformed event is a 400 naming what is wrong, and records nothing", async () => {
+  const deliverSigned = async (body: unknown) => {
+    const { payload, signature } = signedPayload(body, WEBHOOK_SECRET);
+    const request = new Request("http://localhost:3999/webhooks/stripe", {
+      method: "POST",
+      body: payload,
+      headers: { "Content-Type": "application/json; charset=utf-8", "Stripe-Signature": signature },
+    });
+    const response = await webhookAction({ request, params: {}, context: undefined as never });
+    return { status: response.status, text: await response.text() };
+  };
+  const noData = { id: "evt_malformed_1", object: "event", type: "customer.subscription.updated", created: unixNow() };
+  expect(await deliverSigned(noData)).toEqual({ status: 400, text: "The Stripe event is malformed: data: Invalid input: expected object, received undefined." });
+  const subscriptionWithoutId = stripeEvent("customer.subscription.updated", { object: "subscription" }, { id: "evt_malformed_2" });
+  expect(await deliverSigned(subscriptionWithoutId)).toEqual({
+    status: 400,
+    text: "The Stripe event is malformed: id: Invalid input: expected string, received undefined.",
+  });
+  const deletedWithoutItems = stripeEvent("customer.subscription.deleted", { object: "subscription", id: "sub_x" }, { id: "evt_malformed_3" });
+  expect((await deliverSigned(deletedWithoutItems)).status).toBe(400);
+  expect(await eventRecorded("evt_malformed_1")).toBeNull();
+  expect(await eventRecorded("evt_malformed_2")).toBeNull();
+  expect(await eventRecorded("evt_malformed_3")).toBeNull();
+});
+
 test("checkout.session.completed links the subscription to the organisation: seats = quantity, valid until the period end", async () => {
   const { org } = await organisationWithLead();
   const customer = `cus_${crypto.randomBytes(6).toString("hex")}`;

@@ -1,0 +1,147 @@
+import fs from "node:fs";
+import http from "node:http";
+import { expect, test } from "@playwright/test";
+
+/**
+ * The server's front door (app/utils/request-guard.server.ts), exercised
+ * over real sockets against the production build: what a browser cannot
+ * send, an attacker's script can.
+ */
+
+const port = Number(process.env.E2E_PORT ?? "3100");
+const MB = 1024 * 1024;
+
+type Sent = { status: number; body: string; bytesSent: number; bytesAtAnswer: number };
+
+/**
+ * Posts up to `total` bytes, generated as they are sent (the test holds at
+ * most one chunk), and stops sending as soon as the server answers. Returns
+ * how much of the body had been sent when the answer came.
+ */
+function postLarge(path: string, total: number, headers: Record<string, string>, chunked: boolean): Promise<Sent> {
+  return new Promise((resolve, reject) => {
+    const chunk = Buffer.alloc(MB, "a");
+    let bytesSent = 0;
+    let answered = false;
+    const request = http.request({ host: "127.0.0.1", port, path, method: "POST", headers: { ...headers, ...(chunked ? {} : { "Content-Length": String(total) }) } });
+    let bytesAtAnswer = 0;
+    request.on("response", (response) => {
+      answered = true;
+      bytesAtAnswer = bytesSent;
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (text: string) => (body += text));
+      response.on("end", () => {
+        resolve({ status: response.statusCode ?? 0, body, bytesSent, bytesAtAnswer });
+        request.destroy();
+      });
+    });
+    // The server closes the connection after refusing; a reset after its answer is expected.
+    request.on("error", (error) => (answered ? undefined : reject(error)));
+    const pump = () => {
+      while (!answered && bytesSent < total) {
+        const piece = chunk.subarray(0, Math.min(MB, total - bytesSent));
+        bytesSent += piece.length;
+        if (!request.write(piece)) return void request.once("drain", pump);
+      }
+      if (!answered) request.end();
+    };
+    pump();
+  });
+}
+
+/** A post exactly as given: Playwright's client always adds a Content-Type. */
+function postRaw(path: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request({ host: "127.0.0.1", port, path, method: "POST", headers: { ...headers, "Content-Length": String(Buffer.byteLength(body)) } });
+    request.on("response", (response) => {
+      let text = "";
+      response.setEncoding("utf8");
+      response.on("data", (piece: string) => (text += piece));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: text }));
+    });
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
+/** The resident memory of the server under test, in MB (it is the process serving this port). */
+function serverResidentMb(): number {
+  for (const pid of fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      if (!cmdline.includes("build/index.js")) continue;
+      const environ = fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+      if (!environ.includes(`PORT=${port}`)) continue;
+      const rss = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+      if (rss) return Number(rss[1]) / 1024;
+    } catch {
+      // A process that ended while we looked.
+    }
+  }
+  throw new Error(`No server process for port ${port}`);
+}
+
+test("a 300 MB unsigned post to the Stripe webhook is refused with a 413 without being read", async () => {
+  const before = serverResidentMb();
+  const declared = await postLarge("/webhooks/stripe", 300 * MB, { "Content-Type": "application/json" }, false);
+  expect(declared.status).toBe(413);
+  expect(declared.body).toBe("A Stripe event can be at most 512 KB; this request was 300 MB. Nothing was saved.\n");
+  // Refused on its declared length: at most what sat in socket buffers was sent.
+  expect(declared.bytesAtAnswer).toBeLessThan(16 * MB);
+
+  // Chunked: no length to judge by, so the server counts and stops at the limit.
+  const chunked = await postLarge("/webhooks/stripe", 300 * MB, { "Content-Type": "application/json" }, true);
+  expect(chunked.status).toBe(413);
+  expect(chunked.body).toBe("A Stripe event can be at most 512 KB. Nothing was saved.\n");
+  expect(chunked.bytesAtAnswer).toBeLessThan(16 * MB);
+  // Before the limit, reading the body whole took 0.9 GB.
+  expect(serverResidentMb() - before).toBeLessThan(64);
+});
+
+test("100 MB posted to /forgot-password is a 413, declared or chunked; a browser gets a page saying why", async ({ request }) => {
+  const form = { "Content-Type": "application/x-www-form-urlencoded", Accept: "text/html" };
+  const declared = await postLarge("/forgot-password", 100 * MB, form, false);
+  expect(declared.status).toBe(413);
+  expect(declared.body).toContain("<h1>What was sent is too large</h1>");
+  expect(declared.body).toContain("A form can be at most 64 KB; this request was 100 MB. Nothing was saved.");
+  expect(declared.bytesAtAnswer).toBeLessThan(16 * MB);
+  const chunked = await postLarge("/forgot-password", 100 * MB, form, true);
+  expect(chunked.status).toBe(413);
+  expect(chunked.bytesAtAnswer).toBeLessThan(16 * MB);
+  // A form of ordinary size still works, on the same server.
+  const ok = await request.post("/forgot-password", { form: { email: "someone@example.org" } });
+  expect(ok.status()).toBe(200);
+});
+
+test("Origin: null on a form post is a 403 that says why; a body that is not a form is a 400", async ({ request }) => {
+  const nullOrigin = await request.post("/login", { form: { email: "a@example.org", password: "x" }, headers: { Origin: "null" } });
+  expect(nullOrigin.status()).toBe(403);
+  expect(await nullOrigin.text()).toContain("(Origin: null)");
+
+  const noType = await postRaw("/forgot-password", "email=a@example.org", {});
+  expect(noType.status).toBe(400);
+  expect(noType.body).toContain("this request's Content-Type was missing");
+
+  const json = await request.post("/login", { data: { email: "a@example.org" } });
+  expect(json.status()).toBe(400);
+  expect(await json.text()).toContain("“application/json”");
+});
+
+test("NUL in a form field, an address parameter or the auth API's JSON is a 400 naming it", async ({ request }) => {
+  const field = await request.post("/forgot-password", { form: { email: "a\u0000@example.org" } });
+  expect(field.status()).toBe(400);
+  expect(await field.text()).toBe("The field “email” contains a NUL character (\\0), which no text here can hold. Remove it and try again.\n");
+
+  const parameter = await request.get("/verify?code=AB%00CD");
+  expect(parameter.status()).toBe(400);
+  expect(await parameter.text()).toContain("The address parameter “code” contains a NUL character");
+
+  const api = await request.post("/api/auth/update-user", { data: { name: "Sam\u0000" } });
+  expect(api.status()).toBe(400);
+  expect(await api.json()).toEqual({
+    code: "BAD_REQUEST",
+    message: "The field “name” contains a NUL character (\\0), which no text here can hold. Remove it and try again.",
+    field: "name",
+  });
+});
