@@ -159,10 +159,17 @@ export async function resetPassword(token: string, newPassword: string): Promise
   }
 }
 
-export async function verifyEmail(token: string): Promise<AccountFailure | { ok: true }> {
+/**
+ * Confirms an address from the mailed token and signs the person in (the
+ * token proves the mailbox, as a password would prove the account). A token
+ * used a second time confirms nothing new and signs no one in: the answer's
+ * headers are then empty and the page asks them to sign in.
+ */
+export async function verifyEmail(request: Request, token: string): Promise<AccountFailure | { ok: true; headers: Headers; signedIn: boolean }> {
   try {
-    await getAuth().api.verifyEmail({ query: { token } });
-    return { ok: true };
+    const { headers } = await getAuth().api.verifyEmail({ query: { token }, headers: request.headers, returnHeaders: true });
+    const signedIn = headers.getSetCookie().some((cookie) => /session_token=[^;]/.test(cookie));
+    return { ok: true, headers, signedIn };
   } catch (error) {
     if (error instanceof APIError) {
       return {

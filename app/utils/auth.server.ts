@@ -140,7 +140,9 @@ function createAuth(handle: DatabaseHandle) {
       },
       sendOnSignUp: true,
       sendOnSignIn: true,
-      autoSignInAfterVerification: false,
+      // Confirming the address signs them in (issue 15): the mailed token
+      // proves the mailbox, and our page asks for a button press first.
+      autoSignInAfterVerification: true,
       expiresIn: 24 * 60 * 60,
       sendVerificationEmail: async ({ user, token }) => {
         // Our own page, which asks for a button press: a GET must not change
