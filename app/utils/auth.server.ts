@@ -11,6 +11,7 @@ import { joinByEmailDomain } from "#app/models/people.server.ts";
 import { getDatabaseHandle } from "./db.server.ts";
 import { composeEmail, enqueueEmail } from "./email.server.ts";
 import { getEnv } from "./env.server.ts";
+import { createLogger } from "./logger.server.ts";
 import { nameProblem, normaliseName, passwordProblem } from "./user-validation.ts";
 
 /** Platform roles on user.role. Organisation roles live on the membership instead. */
@@ -27,6 +28,8 @@ const platformRoles = {
 
 /** Sessions last a working shift plus margin: force PCs are often shared. */
 export const SESSION_SECONDS = 12 * 60 * 60;
+
+const log = createLogger("auth");
 
 /** A 400 naming the field, in better-auth's error shape ({ code, message }) plus the field. */
 function invalid(field: "name" | "password", message: string): APIError {
@@ -107,6 +110,14 @@ function createAuth(handle: DatabaseHandle) {
       },
     },
     hooks: { before: checkInput },
+    onAPIError: {
+      // better-auth logs every refused request at error level; a 4xx is the
+      // client's mistake (a weak password, an unknown token), not ours.
+      onError: (error) => {
+        if (error instanceof APIError && error.statusCode < 500) log.debug("auth request refused", { status: error.statusCode, message: error.message });
+        else log.error("auth request failed", { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      },
+    },
     emailAndPassword: {
       enabled: true,
       requireEmailVerification: true,
