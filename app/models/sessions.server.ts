@@ -7,13 +7,13 @@ import { getDb } from "#app/utils/db.server.ts";
  * user is not banned. better-auth's cookie cache trusts a signed cookie for
  * minutes at a time, so a session deleted by a password reset, a ban or a
  * sign-out elsewhere would otherwise live on until the cookie's copy expired.
- * This is one primary-key lookup per request; the cookie still saves reading
- * the user (docs/decisions/016-auth-front-door.md).
+ * This is one primary-key lookup per request, and it reads the platform role
+ * too, so a changed role also applies at once (docs/decisions/016-auth-front-door.md).
  */
-export async function isSessionLive(sessionId: string): Promise<boolean> {
+export async function liveSessionRole(sessionId: string): Promise<{ role: string | null } | null> {
   const now = new Date();
   const [row] = await getDb()
-    .select({ id: session.id })
+    .select({ role: user.role })
     .from(session)
     .innerJoin(user, eq(user.id, session.userId))
     .where(
@@ -24,5 +24,5 @@ export async function isSessionLive(sessionId: string): Promise<boolean> {
       ),
     )
     .limit(1);
-  return !!row;
+  return row ?? null;
 }

@@ -1,5 +1,5 @@
 import { redirect } from "@remix-run/node";
-import { isSessionLive } from "#app/models/sessions.server.ts";
+import { liveSessionRole } from "#app/models/sessions.server.ts";
 import { getAuth, PLATFORM_ROLES, type PlatformRole } from "./auth.server.ts";
 import { getRequestContext } from "./request-context.server.ts";
 
@@ -55,7 +55,8 @@ async function lookup(request: Request): Promise<CurrentSession | null> {
   if (!key) return null;
   const current = await fromCookies(request, key);
   if (!current) return null;
-  if (await isSessionLive(current.sessionId)) return current;
+  const live = await liveSessionRole(current.sessionId);
+  if (live) return { ...current, user: { ...current.user, role: toRole(live.role) } };
   verified.delete(key);
   return null;
 }
