@@ -74,3 +74,14 @@ test("a ban ends the person's sessions at the next request", async () => {
   await handle.db.update(user).set({ banned: true }).where(eq(user.id, person.id));
   expect((await learning(cookie)).status).toBe(302);
 });
+
+test("a platform role given or taken away applies at the next request, not when the cookie cache expires", async () => {
+  const person = await createUser({ name: "Soon An Author" });
+  const cookie = await sessionCookie(person);
+  const admin = () => app(new Request(`${ORIGIN}/admin`, { headers: { Cookie: cookie } }));
+  expect((await admin()).status).toBe(403);
+  await handle.db.update(user).set({ role: "author" }).where(eq(user.id, person.id));
+  expect((await admin()).status).toBe(200);
+  await handle.db.update(user).set({ role: "user" }).where(eq(user.id, person.id));
+  expect((await admin()).status).toBe(403);
+});
