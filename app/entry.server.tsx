@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { contentSecurityPolicy } from "./utils/csp.server.ts";
@@ -60,6 +60,9 @@ export default function handleRequest(
 
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
+  // A refused request (a POST where there is no form, an unknown address) is
+  // the client's mistake, answered with its 4xx; only our failures are errors.
+  if (isRouteErrorResponse(error) && error.status < 500) return;
   log.error(`${request.method} ${new URL(request.url).pathname} failed`, {
     error: error instanceof Error ? (error.stack ?? error.message) : String(error),
   });

@@ -5,6 +5,7 @@ import { createLogger } from "#app/utils/logger.server.ts";
 import { hitRateLimit } from "#app/utils/rate-limit.server.ts";
 import { getClientAddress } from "#app/utils/request-context.server.ts";
 import { forgetVerifiedSession } from "#app/utils/session.server.ts";
+import { acceptInvitation, getInvitation, InvitationError } from "./people.server.ts";
 
 const log = createLogger("account");
 
@@ -23,6 +24,19 @@ function errorCode(error: unknown): string | undefined {
     if (body && typeof body === "object" && "code" in body && typeof body.code === "string") return body.code;
   }
   return undefined;
+}
+
+/**
+ * better-auth's hooks (auth.server.ts) refuse a bad name or password with a
+ * 400 naming the field: the same message the form would show.
+ */
+function validationFailure(error: unknown, passwordField = "password"): AccountFailure | null {
+  if (!(error instanceof APIError)) return null;
+  const code = errorCode(error);
+  const message = error.body?.message ?? "Check this field";
+  if (code === "INVALID_NAME") return { ok: false, status: 400, fieldErrors: { name: [message] } };
+  if (code === "INVALID_PASSWORD") return { ok: false, status: 400, fieldErrors: { [passwordField]: [message] } };
+  return null;
 }
 
 export class RateLimitedError extends Error {
@@ -56,6 +70,8 @@ export async function signUp(input: { name: string; email: string; password: str
     return { ok: true, headers: new Headers() };
   } catch (error) {
     if (error instanceof RateLimitedError) return rateLimited(error);
+    const invalid = validationFailure(error);
+    if (invalid) return invalid;
     const code = errorCode(error);
     if (code === "PASSWORD_TOO_SHORT" || code === "PASSWORD_TOO_LONG") {
       return { ok: false, status: 400, fieldErrors: { password: ["Password must be between 10 and 128 characters"] } };
@@ -130,6 +146,8 @@ export async function resetPassword(token: string, newPassword: string): Promise
     await getAuth().api.resetPassword({ body: { token, newPassword } });
     return { ok: true };
   } catch (error) {
+    const invalid = validationFailure(error);
+    if (invalid) return invalid;
     const code = errorCode(error);
     if (code === "INVALID_TOKEN" || code === "TOKEN_EXPIRED") {
       return { ok: false, status: 400, formError: "This reset link has expired or has already been used. Ask for a new one." };
@@ -141,10 +159,17 @@ export async function resetPassword(token: string, newPassword: string): Promise
   }
 }
 
-export async function verifyEmail(token: string): Promise<AccountFailure | { ok: true }> {
+/**
+ * Confirms an address from the mailed token and signs the person in (the
+ * token proves the mailbox, as a password would prove the account). A token
+ * used a second time confirms nothing new and signs no one in: the answer's
+ * headers are then empty and the page asks them to sign in.
+ */
+export async function verifyEmail(request: Request, token: string): Promise<AccountFailure | { ok: true; headers: Headers; signedIn: boolean }> {
   try {
-    await getAuth().api.verifyEmail({ query: { token } });
-    return { ok: true };
+    const { headers } = await getAuth().api.verifyEmail({ query: { token }, headers: request.headers, returnHeaders: true });
+    const signedIn = headers.getSetCookie().some((cookie) => /session_token=[^;]/.test(cookie));
+    return { ok: true, headers, signedIn };
   } catch (error) {
     if (error instanceof APIError) {
       return {
@@ -157,26 +182,50 @@ export async function verifyEmail(token: string): Promise<AccountFailure | { ok:
   }
 }
 
+/** Whether an account exists for this address (the invitation page offers sign-in instead). */
+export async function accountExistsFor(email: string): Promise<boolean> {
+  const context = await getAuth().$context;
+  return !!(await context.internalAdapter.findUserByEmail(email));
+}
+
 /**
- * Creates an account for an invited person: the invitation mailed to this
- * address proves it, so the address is verified at once. Returns null if an
- * account already exists (they sign in instead).
+ * Creates an account for an invited person from the token in their mailed
+ * link: following that link proves the mailbox, so the address is verified
+ * at once, and the invitation is accepted. Nothing else marks an address
+ * verified without a mailed secret. Returns null if an account already exists
+ * (they sign in instead).
  */
-export async function createInvitedAccount(request: Request, input: { email: string; name: string; password: string }): Promise<AccountSuccess | AccountFailure | null> {
+export async function createInvitedAccount(
+  request: Request,
+  token: string,
+  input: { name: string; password: string },
+): Promise<(AccountSuccess & { organisationSlug: string; role: "member" | "admin" }) | AccountFailure | null> {
   try {
     await assertAuthRateLimit("sign-up");
   } catch (error) {
     if (error instanceof RateLimitedError) return rateLimited(error);
     throw error;
   }
+  const invitation = await getInvitation(token);
+  if (!invitation || invitation.state !== "pending") return { ok: false, status: 400, formError: "This invitation can no longer be used." };
   const context = await getAuth().$context;
-  if (await context.internalAdapter.findUserByEmail(input.email)) return null;
-  const created = await context.internalAdapter.createUser({ email: input.email, name: input.name, emailVerified: true }, { method: "email-password" });
-  await context.internalAdapter.linkAccount({
-    userId: created.id,
-    providerId: "credential",
-    accountId: created.id,
-    password: await context.password.hash(input.password),
-  });
-  return signIn(request, { email: input.email, password: input.password });
+  if (await context.internalAdapter.findUserByEmail(invitation.email)) return null;
+  let joined: { organisationSlug: string; role: "member" | "admin" };
+  try {
+    const created = await context.internalAdapter.createUser({ email: invitation.email, name: input.name, emailVerified: true }, { method: "email-password" });
+    await context.internalAdapter.linkAccount({
+      userId: created.id,
+      providerId: "credential",
+      accountId: created.id,
+      password: await context.password.hash(input.password),
+    });
+    joined = await acceptInvitation(token, { id: created.id, email: created.email, name: created.name });
+  } catch (error) {
+    if (error instanceof InvitationError) return { ok: false, status: 400, formError: error.message };
+    const failure = validationFailure(error);
+    if (failure) return failure;
+    throw error;
+  }
+  const signedIn = await signIn(request, { email: invitation.email, password: input.password });
+  return signedIn.ok ? { ...signedIn, ...joined } : signedIn;
 }

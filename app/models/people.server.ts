@@ -5,6 +5,7 @@ import { audit, type AuditActor } from "#app/utils/audit.server.ts";
 import { getDb } from "#app/utils/db.server.ts";
 import { composeEmail, enqueueEmail } from "#app/utils/email.server.ts";
 import { getEnv } from "#app/utils/env.server.ts";
+import { hashInvitationToken, looksLikeInvitationToken, newInvitationToken } from "#app/utils/invitation-token.server.ts";
 import { createLogger } from "#app/utils/logger.server.ts";
 import { personAssignmentsQuery, runStatusQuery } from "./assignment-status.server.ts";
 import { assertSeatsAvailable, SeatLimitError } from "./licence.server.ts";
@@ -38,8 +39,13 @@ export class PersonNotFoundError extends Error {}
 
 const roleWord = (role: string) => (role === "admin" ? "training lead" : "learner");
 
-function invitationMail(input: { to: string; name: string; organisation: string; inviter: string; role: string; invitationId: string }) {
-  const url = `${getEnv().APP_URL}/invitations/${input.invitationId}`;
+/** The mailed link: it carries the secret token, never the invitation's id. */
+export function invitationUrl(token: string): string {
+  return `${getEnv().APP_URL}/invitations/${token}`;
+}
+
+function invitationMail(input: { to: string; name: string; organisation: string; inviter: string; role: string; token: string }) {
+  const url = invitationUrl(input.token);
   return {
     to: input.to,
     kind: "invitation",
@@ -131,10 +137,10 @@ export async function invitePersonIn(tx: Executor, actor: AuditActor & { id: str
         .returning({ id: people.id });
       personId = row!.id;
     }
-    const invitationId = await createInvitation(tx, { organizationId, email: input.email, role: input.role, teamId: input.teamId, inviterId: actor.id });
+    const { invitationId, token } = await createInvitation(tx, { organizationId, email: input.email, role: input.role, teamId: input.teamId, inviterId: actor.id });
     await enqueueEmail(
       tx,
-      invitationMail({ to: input.email, name: input.name, organisation: await organisationName(tx, organizationId), inviter: actor.name, role: input.role, invitationId }),
+      invitationMail({ to: input.email, name: input.name, organisation: await organisationName(tx, organizationId), inviter: actor.name, role: input.role, token }),
     );
     await audit(tx, {
       actor,
@@ -150,15 +156,18 @@ export async function invitePersonIn(tx: Executor, actor: AuditActor & { id: str
 async function createInvitation(
   tx: Executor,
   input: { organizationId: string; email: string; role: string; teamId: string | null; inviterId: string },
-): Promise<string> {
+): Promise<{ invitationId: string; token: string }> {
   // Earlier pending invitations to this address stop working.
   await tx
     .update(invitation)
     .set({ status: "canceled" })
     .where(and(eq(invitation.organizationId, input.organizationId), eq(invitation.email, input.email), eq(invitation.status, "pending")));
   const id = crypto.randomUUID();
+  // The token goes only into the mail; the database keeps its hash.
+  const { token, tokenHash } = newInvitationToken();
   await tx.insert(invitation).values({
     id,
+    tokenHash,
     organizationId: input.organizationId,
     email: input.email,
     role: input.role,
@@ -167,7 +176,7 @@ async function createInvitation(
     expiresAt: new Date(Date.now() + INVITATION_DAYS * 24 * 3600_000),
     inviterId: input.inviterId,
   });
-  return id;
+  return { invitationId: id, token };
 }
 
 async function findPerson(tx: Executor, organizationId: string, personId: string, lock = false) {
@@ -187,11 +196,11 @@ export async function resendInvitation(actor: AuditActor & { id: string; name: s
     const person = await findPerson(tx, organizationId, personId, true);
     if (!person) throw new PersonNotFoundError();
     if (person.status !== "invited") throw new PersonInputError("form", `${person.name} is not waiting for an invitation`);
-    const invitationId = await createInvitation(tx, { organizationId, email: person.email, role: person.role, teamId: person.teamId, inviterId: actor.id });
+    const { token } = await createInvitation(tx, { organizationId, email: person.email, role: person.role, teamId: person.teamId, inviterId: actor.id });
     await tx.update(people).set({ invitedAt: new Date(), updatedAt: new Date() }).where(eq(people.id, person.id));
     await enqueueEmail(
       tx,
-      invitationMail({ to: person.email, name: person.name, organisation: await organisationName(tx, organizationId), inviter: actor.name, role: person.role, invitationId }),
+      invitationMail({ to: person.email, name: person.name, organisation: await organisationName(tx, organizationId), inviter: actor.name, role: person.role, token }),
     );
     await audit(tx, { actor, action: "person.invitation-resent", organizationId, target: { type: "person", id: person.id } });
   });
@@ -225,7 +234,6 @@ async function activate(tx: Executor, organizationId: string, personId: string, 
 }
 
 export type InvitationView = {
-  id: string;
   organisation: string;
   email: string;
   role: "member" | "admin";
@@ -233,12 +241,14 @@ export type InvitationView = {
   state: "pending" | "expired" | "used";
 };
 
-/** What the invitation page shows, from the id in the mailed link. */
-export async function getInvitation(invitationId: string): Promise<InvitationView | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(invitationId)) return null;
+/**
+ * What the invitation page shows, from the token in the mailed link. The
+ * invitation's id is deliberately not accepted here: it is not a secret.
+ */
+export async function getInvitation(token: string): Promise<InvitationView | null> {
+  if (!looksLikeInvitationToken(token)) return null;
   const [row] = await getDb()
     .select({
-      id: invitation.id,
       organizationId: invitation.organizationId,
       email: invitation.email,
       role: invitation.role,
@@ -248,7 +258,7 @@ export async function getInvitation(invitationId: string): Promise<InvitationVie
     })
     .from(invitation)
     .innerJoin(organization, eq(organization.id, invitation.organizationId))
-    .where(eq(invitation.id, invitationId))
+    .where(eq(invitation.tokenHash, hashInvitationToken(token)))
     .limit(1);
   if (!row) return null;
   const [person] = await getDb()
@@ -256,7 +266,6 @@ export async function getInvitation(invitationId: string): Promise<InvitationVie
     .from(people)
     .where(and(eq(people.organizationId, row.organizationId), eq(people.email, row.email)));
   return {
-    id: row.id,
     organisation: row.organisation,
     email: row.email,
     role: row.role === "admin" ? "admin" : "member",
@@ -268,19 +277,33 @@ export async function getInvitation(invitationId: string): Promise<InvitationVie
 export class InvitationError extends Error {}
 
 /**
- * Accepts an invitation for a signed-in user whose email is the invited one.
- * Idempotent: accepting twice leaves one membership.
+ * Accepts an invitation, by the token from its mailed link, for a signed-in
+ * user whose email is the invited one. Idempotent for that user: accepting
+ * twice leaves one membership.
  */
-export async function acceptInvitation(invitationId: string, account: { id: string; email: string; name: string }): Promise<{ organisationSlug: string; role: "member" | "admin" }> {
+export async function acceptInvitation(token: string, account: { id: string; email: string; name: string }): Promise<{ organisationSlug: string; role: "member" | "admin" }> {
+  if (!looksLikeInvitationToken(token)) throw new InvitationError("This invitation link is not valid.");
   return getDb().transaction(async (tx) => {
-    const [row] = await tx.select().from(invitation).where(eq(invitation.id, invitationId)).for("update");
-    if (!row) throw new InvitationError("This invitation does not exist.");
+    const [row] = await tx
+      .select()
+      .from(invitation)
+      .where(eq(invitation.tokenHash, hashInvitationToken(token)))
+      .for("update");
+    if (!row) throw new InvitationError("This invitation link is not valid.");
     if (row.email.toLowerCase() !== account.email.toLowerCase()) {
       throw new InvitationError(`This invitation is for ${row.email}. Sign out and sign in (or create an account) with that address.`);
     }
     const [org] = await tx.select({ slug: organization.slug }).from(organization).where(eq(organization.id, row.organizationId));
     const role = row.role === "admin" ? "admin" : "member";
-    if (row.status === "accepted") return { organisationSlug: org!.slug, role };
+    if (row.status === "accepted") {
+      // Single use: only the person who accepted it gets the same answer again.
+      const [joined] = await tx
+        .select({ id: member.id })
+        .from(member)
+        .where(and(eq(member.organizationId, row.organizationId), eq(member.userId, account.id)));
+      if (joined) return { organisationSlug: org!.slug, role };
+      throw new InvitationError("This invitation has already been used.");
+    }
     if (row.status !== "pending") throw new InvitationError("This invitation has been withdrawn. Ask your training lead for a new one.");
     if (row.expiresAt < new Date()) throw new InvitationError("This invitation has expired. Ask your training lead to send a new one.");
     const [person] = await tx

@@ -4,11 +4,11 @@ import { emailOutbox, invitation, member, organization, people, staffImports, te
 import { audit, type AuditActor } from "#app/utils/audit.server.ts";
 import { getDb } from "#app/utils/db.server.ts";
 import { composeEmail, requestMailDrain } from "#app/utils/email.server.ts";
-import { getEnv } from "#app/utils/env.server.ts";
+import { newInvitationToken } from "#app/utils/invitation-token.server.ts";
 import { createLogger } from "#app/utils/logger.server.ts";
 import { parseStaffCsv, type StaffCsvResult, type StaffCsvRow, type StaffCsvRowError } from "#app/utils/staff-csv.ts";
 import { assertSeatsAvailable, seatSummary, SeatLimitError, type SeatSummary } from "./licence.server.ts";
-import { INVITATION_DAYS } from "./people.server.ts";
+import { INVITATION_DAYS, invitationUrl } from "./people.server.ts";
 
 const log = createLogger("import");
 
@@ -260,7 +260,6 @@ export async function applyImport(actor: AuditActor & { id: string; name: string
       const [org] = await tx.select({ name: organization.name }).from(organization).where(eq(organization.id, organizationId));
       const now = new Date();
       const expiresAt = new Date(now.getTime() + INVITATION_DAYS * 24 * 3600_000);
-      const appUrl = getEnv().APP_URL;
       for (let i = 0; i < plan.invite.length; i += BATCH) {
         const batch = plan.invite.slice(i, i + BATCH);
         const emails = batch.map((r) => r.email);
@@ -298,8 +297,11 @@ export async function applyImport(actor: AuditActor & { id: string; name: string
               updatedAt: now,
             },
           });
-        const invitations = batch.map((r) => ({
+        // Each link carries its own secret token; only its hash is stored.
+        const tokens = batch.map(() => newInvitationToken());
+        const invitations = batch.map((r, index) => ({
           id: crypto.randomUUID(),
+          tokenHash: tokens[index]!.tokenHash,
           organizationId,
           email: r.email,
           role: r.role,
@@ -310,7 +312,7 @@ export async function applyImport(actor: AuditActor & { id: string; name: string
         }));
         await tx.insert(invitation).values(invitations);
         await tx.insert(emailOutbox).values(
-          invitations.map((inv, index) => {
+          invitations.map((_inv, index) => {
             const r = batch[index]!;
             const mail = composeEmail({
               heading: `Join ${org?.name ?? "your organisation"} on Distinct`,
@@ -319,7 +321,7 @@ export async function applyImport(actor: AuditActor & { id: string; name: string
                 `${actor.name} has invited you to join ${org?.name ?? "their organisation"} on Distinct as a ${r.role === "admin" ? "training lead" : "learner"}. Distinct is training on recognising stalking and telling it apart from harassment and malicious communications.`,
                 `Accept the invitation to create your account (or sign in) and see the training assigned to you. The link works for ${INVITATION_DAYS} days.`,
               ],
-              action: { label: "Accept the invitation", url: `${appUrl}/invitations/${inv.id}` },
+              action: { label: "Accept the invitation", url: invitationUrl(tokens[index]!.token) },
             });
             return {
               recipient: r.email,

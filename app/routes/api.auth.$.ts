@@ -1,18 +1,25 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { assertAuthRateLimit, RateLimitedError } from "#app/models/account.server.ts";
+import { isAllowedAuthRequest } from "#app/utils/auth-allow-list.ts";
 import { getAuth } from "#app/utils/auth.server.ts";
 
 /**
- * better-auth's own HTTP API. The pages use Remix forms and call auth on the
- * server, but this stays for clients that use it; sign-in and sign-up here
- * are rate-limited per client address like the forms.
+ * better-auth's own HTTP API, limited to the account endpoints on the
+ * allow-list (auth-allow-list.ts); every other path is a 404. Sign-in and
+ * sign-up here are rate-limited per client address like the forms.
  */
+function notFound() {
+  return Response.json({ code: "NOT_FOUND", message: "Not found" }, { status: 404 });
+}
+
 export async function loader({ request }: LoaderFunctionArgs) {
+  if (!isAllowedAuthRequest(request.method, new URL(request.url).pathname)) return notFound();
   return getAuth().handler(request);
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const path = new URL(request.url).pathname;
+  if (!isAllowedAuthRequest(request.method, path)) return notFound();
   try {
     if (path.startsWith("/api/auth/sign-in")) await assertAuthRateLimit("sign-in");
     if (path.startsWith("/api/auth/sign-up")) await assertAuthRateLimit("sign-up");

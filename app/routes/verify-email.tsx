@@ -5,6 +5,7 @@ import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { verifyEmail } from "#app/models/account.server.ts";
+import { cookieHeaders } from "#app/utils/headers.server.ts";
 import { VerifyEmailSchema } from "#app/utils/user-validation.ts";
 
 // GET only shows the button: mail scanners follow links, and a GET must not change state.
@@ -18,8 +19,10 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.success) {
     return data({ error: "This confirmation link is incomplete. Copy the whole link from the email." }, { status: 400 });
   }
-  const outcome = await verifyEmail(parsed.data.token);
+  const outcome = await verifyEmail(request, parsed.data.token);
   if (!outcome.ok) return data({ error: outcome.formError ?? "This link cannot be used." }, { status: outcome.status });
+  // Confirming signs them in: straight to their learning, no second sign-in.
+  if (outcome.signedIn) return redirect("/learning", { headers: cookieHeaders(outcome.headers) });
   return redirect("/login?notice=verified");
 }
 

@@ -1,5 +1,7 @@
 import { betterAuth } from "better-auth";
+import { z } from "zod";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { APIError, createAuthMiddleware } from "better-auth/api";
 import { admin, organization } from "better-auth/plugins";
 import { createAccessControl } from "better-auth/plugins/access";
 import { adminAc, defaultStatements, userAc } from "better-auth/plugins/admin/access";
@@ -9,6 +11,8 @@ import { joinByEmailDomain } from "#app/models/people.server.ts";
 import { getDatabaseHandle } from "./db.server.ts";
 import { composeEmail, enqueueEmail } from "./email.server.ts";
 import { getEnv } from "./env.server.ts";
+import { createLogger } from "./logger.server.ts";
+import { nameProblem, normaliseName, passwordProblem } from "./user-validation.ts";
 
 /** Platform roles on user.role. Organisation roles live on the membership instead. */
 export const PLATFORM_ROLES = ["admin", "author", "user"] as const;
@@ -24,6 +28,52 @@ const platformRoles = {
 
 /** Sessions last a working shift plus margin: force PCs are often shared. */
 export const SESSION_SECONDS = 12 * 60 * 60;
+
+const log = createLogger("auth");
+
+/** A 400 naming the field, in better-auth's error shape ({ code, message }) plus the field. */
+function invalid(field: "name" | "password", message: string): APIError {
+  return new APIError("BAD_REQUEST", { code: field === "name" ? "INVALID_NAME" : "INVALID_PASSWORD", message, field });
+}
+
+/** The name as it is kept, or a 400 saying what is wrong with it. */
+function checkedName(value: unknown): string {
+  if (typeof value !== "string") throw invalid("name", "Enter your full name");
+  const name = normaliseName(value);
+  const problem = nameProblem(name);
+  if (problem) throw invalid("name", problem);
+  return name;
+}
+
+/**
+ * Which field of which endpoint carries a new password. better-auth checks
+ * only length; these get the same rules as the forms (user-validation.ts),
+ * whether called over HTTP or by our own code through auth.api.
+ */
+const NEW_PASSWORD_FIELDS: Record<string, "password" | "newPassword"> = {
+  "/sign-up/email": "password",
+  "/reset-password": "newPassword",
+  "/change-password": "newPassword",
+  "/set-password": "newPassword",
+  "/admin/create-user": "password",
+  "/admin/set-user-password": "newPassword",
+};
+
+const BodySchema = z.record(z.string(), z.unknown());
+
+const checkInput = createAuthMiddleware(async (ctx) => {
+  const field = NEW_PASSWORD_FIELDS[ctx.path];
+  if (!field) return;
+  const body = BodySchema.safeParse(ctx.body);
+  if (!body.success) return;
+  const password = body.data[field];
+  if (typeof password !== "string") return;
+  const email = typeof body.data.email === "string" ? body.data.email : undefined;
+  const problem = passwordProblem(password, email);
+  if (problem) throw invalid("password", problem);
+  // A changed password ends every other session, whoever asked.
+  if (ctx.path === "/change-password") return { context: { body: { ...body.data, revokeOtherSessions: true } } };
+});
 
 function createAuth(handle: DatabaseHandle) {
   const env = getEnv();
@@ -47,6 +97,27 @@ function createAuth(handle: DatabaseHandle) {
         teamMember: schema.teamMember,
       },
     }),
+    // One validation for the forms and the API: every write of a user's name,
+    // whichever endpoint or internal call makes it, is normalised and checked.
+    databaseHooks: {
+      user: {
+        create: {
+          before: async (user) => ({ data: { ...user, name: checkedName(user.name) } }),
+        },
+        update: {
+          before: async (data) => ("name" in data && data.name !== undefined ? { data: { ...data, name: checkedName(data.name) } } : { data }),
+        },
+      },
+    },
+    hooks: { before: checkInput },
+    onAPIError: {
+      // better-auth logs every refused request at error level; a 4xx is the
+      // client's mistake (a weak password, an unknown token), not ours.
+      onError: (error) => {
+        if (error instanceof APIError && error.statusCode < 500) log.debug("auth request refused", { status: error.statusCode, message: error.message });
+        else log.error("auth request failed", { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      },
+    },
     emailAndPassword: {
       enabled: true,
       requireEmailVerification: true,
@@ -80,7 +151,9 @@ function createAuth(handle: DatabaseHandle) {
       },
       sendOnSignUp: true,
       sendOnSignIn: true,
-      autoSignInAfterVerification: false,
+      // Confirming the address signs them in (issue 15): the mailed token
+      // proves the mailbox, and our page asks for a button press first.
+      autoSignInAfterVerification: true,
       expiresIn: 24 * 60 * 60,
       sendVerificationEmail: async ({ user, token }) => {
         // Our own page, which asks for a button press: a GET must not change

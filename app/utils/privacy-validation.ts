@@ -4,7 +4,7 @@ import { z } from "zod";
  * How long an organisation keeps the details of people who have left before
  * the retention job anonymises them (docs/decisions/020). Months, because
  * that is how retention schedules are written. The database checks the same
- * bounds (migration 0010_privacy).
+ * bounds (migration 0008_privacy).
  *
  * - Default 24: long enough to answer a former employer's or a new force's
  *   question about someone's training, an inspection's look back over two

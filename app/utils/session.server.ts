@@ -1,4 +1,5 @@
 import { redirect } from "@remix-run/node";
+import { liveSessionRole } from "#app/models/sessions.server.ts";
 import { getAuth, PLATFORM_ROLES, type PlatformRole } from "./auth.server.ts";
 import { getRequestContext } from "./request-context.server.ts";
 
@@ -43,9 +44,24 @@ export function forgetVerifiedSession(request: Request): void {
   if (key) verified.delete(key);
 }
 
+/**
+ * The session the cookies carry, if it still stands. The signed cookie (and
+ * the per-process map above) save verifying and reading the user; whether
+ * the session still exists is asked of the database on every request, so a
+ * password reset, a ban or "sign out everywhere" ends it at the next request.
+ */
 async function lookup(request: Request): Promise<CurrentSession | null> {
   const key = sessionCookieKey(request);
   if (!key) return null;
+  const current = await fromCookies(request, key);
+  if (!current) return null;
+  const live = await liveSessionRole(current.sessionId);
+  if (live) return { ...current, user: { ...current.user, role: toRole(live.role) } };
+  verified.delete(key);
+  return null;
+}
+
+async function fromCookies(request: Request, key: string): Promise<CurrentSession | null> {
   const hit = verified.get(key);
   if (hit && hit.until > Date.now()) return hit.session;
   if (hit) verified.delete(key);

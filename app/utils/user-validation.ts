@@ -19,11 +19,54 @@ const COMMON_PASSWORDS = new Set(
   ].map((p) => p.toLowerCase()),
 );
 
+export const NAME_MAX = 100;
+
+/**
+ * A person's name as it is kept: Unicode NFC (so "é" typed two ways is one
+ * name), runs of white space (tabs, new lines) as one space, trimmed. Names
+ * print on certificates and in mails, so they are one line of plain text.
+ */
+export function normaliseName(value: string): string {
+  return value.normalize("NFC").replace(/\s+/g, " ").trim();
+}
+
+/**
+ * What is wrong with a normalised name, or null. The one rule for every way a
+ * name arrives: the forms (through NameSchema) and better-auth's API (through
+ * its database hooks, in auth.server.ts).
+ */
+export function nameProblem(name: string): string | null {
+  if (name.length === 0) return "Enter your full name";
+  if (name.length > NAME_MAX) return `Name must be ${NAME_MAX} characters or fewer`;
+  // Control characters (NUL and the like) and the bidirectional overrides that
+  // can make a certificate read differently from what was typed.
+  if (/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(name)) return "Name must not contain control characters";
+  if (/[<>]/.test(name)) return "Name must not contain < or >";
+  return null;
+}
+
 export const NameSchema = z
   .string({ error: "Enter your full name" })
   .trim()
   .min(1, "Enter your full name")
-  .max(100, "Name must be 100 characters or fewer");
+  .max(NAME_MAX, `Name must be ${NAME_MAX} characters or fewer`)
+  .superRefine((value, ctx) => {
+    const problem = nameProblem(normaliseName(value));
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .transform(normaliseName);
+
+/**
+ * The password rules beyond length, for the API's hook as well as the forms:
+ * a message, or null. `email` lets the rule refuse a password built from it.
+ */
+export function passwordProblem(password: string, email?: string): string | null {
+  const parsed = PasswordSchema.safeParse(password);
+  if (!parsed.success) return parsed.error.issues[0]?.message ?? "Choose a different password";
+  const local = email?.split("@")[0]?.toLowerCase() ?? "";
+  if (local.length >= 4 && password.toLowerCase().includes(local)) return "Password must not contain your email address";
+  return null;
+}
 
 export const EmailSchema = z
   .string({ error: "Enter your email address" })

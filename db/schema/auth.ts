@@ -176,9 +176,12 @@ export const invitation = pgTable(
     inviterId: text("inviter_id")
       .notNull()
       .references(() => user.id, { onDelete: "cascade" }),
+    /** SHA-256 of the secret in the mailed link (never the id): see docs/decisions/015. */
+    tokenHash: text("token_hash"),
   },
   (table) => [
     index("invitation_organizationId_idx").on(table.organizationId),
+    uniqueIndex("invitation_token_hash_idx").on(table.tokenHash),
     index("invitation_email_idx").on(table.email),
   ],
 );

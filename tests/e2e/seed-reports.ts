@@ -21,11 +21,11 @@ import { getCurrentVersion, getQuizBankWithAnswers } from "#app/models/module.se
 import { startAttempt, submitAttempt } from "#app/models/quiz-attempt.server.ts";
 import { createTeam } from "#app/models/team.server.ts";
 import { addDays, londonDate } from "#app/utils/assignment-status.ts";
-import { getDb } from "#app/utils/db.server.ts";
 import { migrateDatabase, projectRoot } from "#db/client.ts";
-import { assignments, invitation, licences, quizAttempts } from "#db/schema/index.ts";
+import { assignments, licences, quizAttempts } from "#db/schema/index.ts";
 import { createUser } from "#tests/factories.ts";
 import { completeModule } from "#tests/journeys.ts";
+import { invitationToken } from "#tests/org-factories.ts";
 import { answerFields } from "#tests/quiz-answers.ts";
 
 const stateDir = path.join(projectRoot(), "tests", "e2e", ".state");
@@ -54,8 +54,7 @@ const NAMES = [
 
 async function lead(organizationId: string, email: string, name: string) {
   const account = await createUser({ email, name, password });
-  const [inv] = await getDb().select({ id: invitation.id }).from(invitation).where(eq(invitation.email, email));
-  await acceptInvitation(inv!.id, account);
+  await acceptInvitation(await invitationToken(email), account);
   return account;
 }
 
@@ -85,7 +84,7 @@ try {
   const people: { name: string; userId: string; personId: string }[] = [];
   for (const [i, name] of NAMES.entries()) {
     const account = await createUser({ name, email: `p${i}.${run}@force.example.org`, password });
-    const { invitationId, personId } = await invitePerson(rita, org.id, {
+    const { personId } = await invitePerson(rita, org.id, {
       email: account.email,
       name,
       staffNumber: i % 5 === 4 ? `=${i}+1` : `K${String(1000 + i)}`,
@@ -93,7 +92,7 @@ try {
       teamId: i % 3 === 0 ? teams.response : i % 3 === 1 ? teams.ppu : null,
       role: "member",
     });
-    await acceptInvitation(invitationId, account);
+    await acceptInvitation(await invitationToken(account.email), account);
     people.push({ name, userId: account.id, personId });
   }
   const today = londonDate(new Date());

@@ -19,7 +19,7 @@ import { applyImport, checkUpload, getImportPreview } from "#app/models/staff-im
 import { createTeam } from "#app/models/team.server.ts";
 import { createUser, importFixtures } from "#tests/factories.ts";
 import { completeModule } from "#tests/journeys.ts";
-import { addLearner, createOrganisation, personRow } from "#tests/org-factories.ts";
+import { addLearner, createOrganisation, invitationToken, personRow } from "#tests/org-factories.ts";
 import { openTestDatabase } from "./database.ts";
 
 const handle = await openTestDatabase();
@@ -42,15 +42,16 @@ test("invitations: one at a time per address, staff numbers unique, the right pe
   const first = await invitePerson(lead, org.id, input);
   await expect(invitePerson(lead, org.id, input)).rejects.toBeInstanceOf(PersonInputError);
   await expect(invitePerson(lead, org.id, { ...input, email: "other@force.example.org" })).rejects.toMatchObject({ field: "staffNumber" });
+  const token = await invitationToken(input.email);
   const stranger = await createUser();
-  await expect(acceptInvitation(first.invitationId, stranger)).rejects.toBeInstanceOf(InvitationError);
+  await expect(acceptInvitation(token, stranger)).rejects.toBeInstanceOf(InvitationError);
   const invited = await createUser({ email: input.email, name: input.name });
   await handle.db.update(invitation).set({ expiresAt: sql`now() - interval '1 minute'` }).where(eq(invitation.id, first.invitationId));
-  expect((await getInvitation(first.invitationId))?.state).toBe("expired");
-  await expect(acceptInvitation(first.invitationId, invited)).rejects.toThrow(/expired/);
+  expect((await getInvitation(token))?.state).toBe("expired");
+  await expect(acceptInvitation(token, invited)).rejects.toThrow(/expired/);
   await handle.db.update(invitation).set({ expiresAt: sql`now() + interval '1 day'` }).where(eq(invitation.id, first.invitationId));
-  await acceptInvitation(first.invitationId, invited);
-  await acceptInvitation(first.invitationId, invited);
+  await acceptInvitation(token, invited);
+  await acceptInvitation(token, invited);
   const [{ n } = { n: 0 }] = await handle.db.select({ n: count() }).from(member).where(and(eq(member.organizationId, org.id), eq(member.userId, invited.id)));
   expect(n).toBe(1);
   expect(await personRow(first.personId)).toMatchObject({ status: "active", staffNumber: "AB123", rank: "PC" });

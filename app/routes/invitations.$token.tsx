@@ -8,33 +8,45 @@ import { summaryErrors } from "#app/components/form-errors.ts";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { TextField } from "#app/components/ui/field.tsx";
-import { createInvitedAccount } from "#app/models/account.server.ts";
+import { accountExistsFor, createInvitedAccount } from "#app/models/account.server.ts";
 import { acceptInvitation, getInvitation, InvitationError } from "#app/models/people.server.ts";
 import { cookieHeaders } from "#app/utils/headers.server.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { InvitationSignupSchema } from "#app/utils/org-validation.ts";
 import { getUser } from "#app/utils/session.server.ts";
-import { getAuth } from "#app/utils/auth.server.ts";
+
+// Links mailed before invitations had their own token carried the invitation's id (a UUID).
+const LEGACY_LINK = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function loadInvitation(token: string) {
+  const invitation = await getInvitation(token);
+  invariantResponse(
+    invitation,
+    LEGACY_LINK.test(token)
+      ? "This invitation link has been replaced. Ask your training lead to resend your invitation."
+      : "This invitation link is not valid. Check you copied the whole link from the email.",
+  );
+  return invitation;
+}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const invitation = await getInvitation(params.id ?? "");
-  invariantResponse(invitation, "This invitation link is not valid. Check you copied the whole link from the email.");
+  const token = params.token ?? "";
+  const invitation = await loadInvitation(token);
   const user = await getUser(request);
-  const context = await getAuth().$context;
-  const hasAccount = !user && invitation.state === "pending" ? !!(await context.internalAdapter.findUserByEmail(invitation.email)) : false;
-  return { invitation, signedInAs: user ? { email: user.email } : null, hasAccount };
+  const hasAccount = !user && invitation.state === "pending" ? await accountExistsFor(invitation.email) : false;
+  return { invitation, token, signedInAs: user ? { email: user.email } : null, hasAccount };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const invitation = await getInvitation(params.id ?? "");
-  invariantResponse(invitation, "This invitation link is not valid.");
+  const token = params.token ?? "";
+  const invitation = await loadInvitation(token);
   const formData = await request.formData();
   const intent = formData.get("intent");
   if (intent === "accept") {
     const user = await getUser(request);
-    if (!user) throw redirect(`/login?redirectTo=${encodeURIComponent(`/invitations/${invitation.id}`)}`);
+    if (!user) throw redirect(`/login?redirectTo=${encodeURIComponent(`/invitations/${token}`)}`);
     try {
-      const joined = await acceptInvitation(invitation.id, user);
+      const joined = await acceptInvitation(token, user);
       return redirect(joined.role === "admin" ? `/org/${joined.organisationSlug}` : "/learning");
     } catch (error) {
       if (error instanceof InvitationError) return data({ result: null, formError: error.message }, { status: 400 });
@@ -46,19 +58,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return data({ result: submission.reply({ hideFields: ["password", "confirmPassword"] }), formError: null }, { status: 400 });
   }
   if (invitation.state !== "pending") return data({ result: null, formError: "This invitation can no longer be used." }, { status: 400 });
-  const outcome = await createInvitedAccount(request, { email: invitation.email, name: submission.value.name, password: submission.value.password });
+  const outcome = await createInvitedAccount(request, token, { name: submission.value.name, password: submission.value.password });
   if (outcome === null) return data({ result: null, formError: "You already have an account: sign in to accept." }, { status: 400 });
-  if (!outcome.ok) return data({ result: submission.reply({ formErrors: outcome.formError ? [outcome.formError] : [] }), formError: null }, { status: outcome.status });
-  const account = await getInvitationAccount(invitation.email);
-  const joined = await acceptInvitation(invitation.id, account);
-  return redirect(joined.role === "admin" ? `/org/${joined.organisationSlug}` : "/learning", { headers: cookieHeaders(outcome.headers) });
-}
-
-async function getInvitationAccount(email: string) {
-  const context = await getAuth().$context;
-  const found = await context.internalAdapter.findUserByEmail(email);
-  if (!found) throw new Error("The account was not created");
-  return { id: found.user.id, email: found.user.email, name: found.user.name };
+  if (!outcome.ok) {
+    return data(
+      { result: submission.reply({ formErrors: outcome.formError ? [outcome.formError] : [], fieldErrors: outcome.fieldErrors, hideFields: ["password", "confirmPassword"] }), formError: null },
+      { status: outcome.status },
+    );
+  }
+  return redirect(outcome.role === "admin" ? `/org/${outcome.organisationSlug}` : "/learning", { headers: cookieHeaders(outcome.headers) });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -66,7 +74,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function InvitationPage() {
-  const { invitation, signedInAs, hasAccount } = useLoaderData<typeof loader>();
+  const { invitation, token, signedInAs, hasAccount } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [form, fields] = useForm({
     id: "invitation-signup",
@@ -116,7 +124,7 @@ export default function InvitationPage() {
         )
       ) : hasAccount ? (
         <p>
-          You already have an account. <Link to={`/login?redirectTo=${encodeURIComponent(`/invitations/${invitation.id}`)}`}>Sign in to accept</Link>.
+          You already have an account. <Link to={`/login?redirectTo=${encodeURIComponent(`/invitations/${token}`)}`}>Sign in to accept</Link>.
         </p>
       ) : (
         <>
@@ -136,7 +144,7 @@ export default function InvitationPage() {
             <Button>Create account and join</Button>
           </Form>
           <p>
-            Already have an account? <Link to={`/login?redirectTo=${encodeURIComponent(`/invitations/${invitation.id}`)}`}>Sign in</Link>
+            Already have an account? <Link to={`/login?redirectTo=${encodeURIComponent(`/invitations/${token}`)}`}>Sign in</Link>
           </p>
         </>
       )}

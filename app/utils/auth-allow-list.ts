@@ -1,0 +1,32 @@
+/**
+ * The only better-auth endpoints reachable over HTTP at /api/auth/*.
+ *
+ * better-auth registers every endpoint of every plugin (organisation members,
+ * roles, invitations, teams; admin users, bans, impersonation ...). Our pages
+ * call none of them: organisation changes go through our models, which check
+ * scope, audit and count seats. Left open, they were a second front door with
+ * weaker rules (issue 14). What stays is the account flow our own pages use
+ * through auth.api on the server, with the same rate limits and validation.
+ * Everything else answers 404. See docs/decisions/016-auth-api-allow-list.md.
+ *
+ * A test (tests/unit/auth-allow-list.test.ts) checks each entry is an
+ * endpoint better-auth registers and that our code calls through auth.api;
+ * the route × role matrix checks every other endpoint is a 404.
+ */
+export const AUTH_HTTP_ALLOW_LIST = [
+  { method: "POST", path: "/sign-up/email" },
+  { method: "POST", path: "/sign-in/email" },
+  { method: "POST", path: "/sign-out" },
+  { method: "POST", path: "/request-password-reset" },
+  { method: "POST", path: "/reset-password" },
+] as const;
+
+export const AUTH_BASE_PATH = "/api/auth";
+
+/** Whether this request may reach better-auth's handler. */
+export function isAllowedAuthRequest(method: string, pathname: string): boolean {
+  if (!pathname.startsWith(`${AUTH_BASE_PATH}/`)) return false;
+  const path = pathname.slice(AUTH_BASE_PATH.length).replace(/\/+$/, "");
+  const verb = method.toUpperCase() === "HEAD" ? "GET" : method.toUpperCase();
+  return AUTH_HTTP_ALLOW_LIST.some((entry) => entry.method === verb && entry.path === path);
+}

@@ -1,0 +1,87 @@
+import { and, desc, eq } from "drizzle-orm";
+import { expect, test } from "vitest";
+import { emailOutbox, user } from "#db/schema/index.ts";
+import { getAuth } from "#app/utils/auth.server.ts";
+import { createUser, importFixtures, sessionCookie } from "#tests/factories.ts";
+import { createAppHandler } from "#tests/remix-handler.ts";
+import { openTestDatabase } from "./database.ts";
+
+const handle = await openTestDatabase();
+await importFixtures(handle);
+const app = await createAppHandler();
+const ORIGIN = "http://localhost:3999";
+
+const learning = (cookie: string) => app(new Request(`${ORIGIN}/learning`, { headers: { Cookie: cookie } }));
+
+function postForm(pathname: string, fields: Record<string, string>, cookie?: string) {
+  return app(
+    new Request(`${ORIGIN}${pathname}`, {
+      method: "POST",
+      body: new URLSearchParams(fields),
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: ORIGIN, ...(cookie ? { Cookie: cookie } : {}) },
+    }),
+  );
+}
+
+test("a password reset ends every session at the next request, though their cookies are still within the cookie cache's life", async () => {
+  const person = await createUser({ name: "Shared Pc" });
+  const onStationPc = await sessionCookie(person);
+  const onPhone = await sessionCookie(person);
+  expect((await learning(onStationPc)).status).toBe(200);
+  expect((await learning(onPhone)).status).toBe(200);
+
+  expect((await postForm("/forgot-password", { email: person.email })).status).toBeLessThan(400);
+  const [mail] = await handle.db
+    .select({ text: emailOutbox.text })
+    .from(emailOutbox)
+    .where(and(eq(emailOutbox.recipient, person.email), eq(emailOutbox.kind, "reset-password")))
+    .orderBy(desc(emailOutbox.createdAt))
+    .limit(1);
+  const token = /reset-password\?token=([^\s"&]+)/.exec(mail?.text ?? "")?.[1];
+  expect(token).toBeDefined();
+  const reset = await postForm("/reset-password", { token: decodeURIComponent(token!), password: "a brand new passphrase", confirmPassword: "a brand new passphrase" });
+  expect(reset.status).toBe(302);
+  expect(reset.headers.get("location")).toBe("/login?notice=reset");
+
+  for (const cookie of [onStationPc, onPhone]) {
+    const after = await learning(cookie);
+    expect(after.status).toBe(302);
+    expect(after.headers.get("location")).toBe("/login?redirectTo=%2Flearning");
+  }
+  expect((await learning(await sessionCookie({ email: person.email, password: "a brand new passphrase" }))).status).toBe(200);
+});
+
+test("changing a password ends every other session at the next request, even when the caller did not ask", async () => {
+  const person = await createUser({ name: "Two Devices" });
+  const other = await sessionCookie(person);
+  const current = await sessionCookie(person);
+  expect((await learning(other)).status).toBe(200);
+  const { headers } = await getAuth().api.changePassword({
+    body: { currentPassword: person.password, newPassword: "my next passphrase" },
+    headers: new Headers({ Cookie: current }),
+    returnHeaders: true,
+  });
+  expect((await learning(other)).status).toBe(302);
+  // The device that changed it carries on with the new session it was given.
+  const renewed = headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  expect((await learning(renewed)).status).toBe(200);
+});
+
+test("a ban ends the person's sessions at the next request", async () => {
+  const person = await createUser({ name: "To Be Banned" });
+  const cookie = await sessionCookie(person);
+  expect((await learning(cookie)).status).toBe(200);
+  await handle.db.update(user).set({ banned: true }).where(eq(user.id, person.id));
+  expect((await learning(cookie)).status).toBe(302);
+});
+
+test("a platform role given or taken away applies at the next request, not when the cookie cache expires", async () => {
+  const person = await createUser({ name: "Soon An Author" });
+  const cookie = await sessionCookie(person);
+  const admin = () => app(new Request(`${ORIGIN}/admin`, { headers: { Cookie: cookie } }));
+  expect((await admin()).status).toBe(403);
+  await handle.db.update(user).set({ role: "author" }).where(eq(user.id, person.id));
+  expect((await admin()).status).toBe(200);
+  await handle.db.update(user).set({ role: "user" }).where(eq(user.id, person.id));
+  expect((await admin()).status).toBe(403);
+});
