@@ -12,7 +12,7 @@ import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { checkUpload, listImports, MAX_UPLOAD_BYTES } from "#app/models/staff-import.server.ts";
 import { formatDateTime } from "#app/utils/format.ts";
 import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
-import { staffCsvColumns } from "#app/utils/staff-csv.ts";
+import { staffCsvColumns } from "#app/utils/staff-csv-columns.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { organisation } = await requireOrgRole(request, params.orgSlug, "admin");
