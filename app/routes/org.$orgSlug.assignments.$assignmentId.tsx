@@ -60,7 +60,7 @@ export default function AssignmentPage() {
   return (
     <>
       <ErrorSummary errors={summary} />
-      {params.get("created") ? <Notification tone="success" title="Module assigned: the people assigned have been emailed" /> : null}
+      {params.get("created") ? <AssignedNotification people={assignment.people.map((p) => ({ name: p.person.name, status: p.personStatus }))} /> : null}
       {params.get("extended") ? <Notification tone="success" title="Due date extended" /> : null}
       <p>
         <Link to={`/org/${organisation.slug}/assignments`}>← All assignments</Link>
@@ -128,6 +128,41 @@ export default function AssignmentPage() {
         <Button variant="warning">Withdraw assignment</Button>
       </Form>
     </>
+  );
+}
+
+/** At most this many names in each list of the confirmation; the table below has everyone. */
+const NAMES_SHOWN = 10;
+
+function names(list: string[]): string {
+  const shown = list.slice(0, NAMES_SHOWN).join(", ");
+  return list.length > NAMES_SHOWN ? `${shown} and ${plural(list.length - NAMES_SHOWN, "other")}` : shown;
+}
+
+/**
+ * What assigning did, exactly: assigning mails the people who have joined;
+ * people still invited are mailed their assignments when they accept (see
+ * acceptInvitation). Just after the redirect, the people's states are those
+ * the mail was queued for.
+ */
+function AssignedNotification({ people }: { people: { name: string; status: "invited" | "active" | "left" }[] }) {
+  const emailed = people.filter((p) => p.status === "active").map((p) => p.name);
+  const waiting = people.filter((p) => p.status === "invited").map((p) => p.name);
+  return (
+    <Notification tone="success" title={`Module assigned to ${plural(people.length, "person", "people")}`}>
+      {emailed.length > 0 ? (
+        <p>
+          Emailed now ({plural(emailed.length, "person", "people")} who {emailed.length === 1 ? "has" : "have"} joined): {names(emailed)}.
+        </p>
+      ) : (
+        <p>No one has been emailed yet: no one assigned has joined.</p>
+      )}
+      {waiting.length > 0 ? (
+        <p>
+          Still invited, so emailed when they accept their invitation ({plural(waiting.length, "person", "people")}): {names(waiting)}.
+        </p>
+      ) : null}
+    </Notification>
   );
 }
 
