@@ -4,7 +4,8 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { AssignmentStatusTag } from "#app/components/status-tags.tsx";
-import { Button } from "#app/components/ui/button.tsx";
+import { Button, ButtonLink } from "#app/components/ui/button.tsx";
+import { ConfirmAction } from "#app/components/ui/confirm.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { SelectField, TextAreaField, TextField } from "#app/components/ui/field.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
@@ -31,8 +32,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (formData.get("intent") === "withdraw") {
       const parsed = WithdrawSchema.safeParse(Object.fromEntries(formData));
       invariantResponse(parsed.success, "Use the Withdraw button.", { status: 400 });
+      const assignment = await getAssignment(organisation.id, assignmentId);
       await withdrawAssignment(user, organisation.id, assignmentId);
-      return redirect(`/org/${organisation.slug}/assignments?withdrawn=1`);
+      return redirect(`/org/${organisation.slug}/assignments?${new URLSearchParams({ withdrawn: assignment?.moduleTitle ?? "The module", people: String(assignment?.people.length ?? 0) })}`);
     }
     const submission = parseWithZod(formData, { schema: ExtensionSchema });
     if (submission.status !== "success") return data({ errors: submission.error ?? {} }, { status: 400 });
@@ -56,6 +58,24 @@ export default function AssignmentPage() {
     const e = (errors as Record<string, string[] | null | undefined>)[name];
     return e && e.length ? e : undefined;
   };
+  const here = `/org/${organisation.slug}/assignments/${assignment.id}`;
+  // ?confirm=withdraw is the confirmation step of withdrawing.
+  if (params.get("confirm") === "withdraw" && !actionData) {
+    return (
+      <ConfirmAction
+        caption="Assignment"
+        question={`Withdraw “${assignment.moduleTitle}” from ${plural(assignment.people.length, "person", "people")}?`}
+        consequences={[
+          `stop “${assignment.moduleTitle}” counting as assigned to them in reports, and stop its reminders`,
+          "keep everyone's progress and certificates",
+        ]}
+        intent="withdraw"
+        confirmLabel="Yes, withdraw the assignment"
+        cancelTo={here}
+        reloadDocument
+      />
+    );
+  }
   const summary = (["personId", "dueDate", "reason"] as const).flatMap((f) => (fieldError(f) ? [{ href: `#extension-${f}`, message: fieldError(f)![0]! }] : []));
   return (
     <>
@@ -122,11 +142,9 @@ export default function AssignmentPage() {
 
       <h2>Withdraw this assignment</h2>
       <p>It stops counting in reports and reminders. Progress and certificates stay.</p>
-      {/* A full page post: the assignment leaves this page's address, so it must not be reloaded in place. */}
-      <Form method="post" reloadDocument>
-        <input type="hidden" name="intent" value="withdraw" />
-        <Button variant="warning">Withdraw assignment</Button>
-      </Form>
+      <ButtonLink to={`${here}?confirm=withdraw`} variant="warning">
+        Withdraw assignment
+      </ButtonLink>
     </>
   );
 }
