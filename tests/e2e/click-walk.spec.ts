@@ -124,7 +124,8 @@ async function walk(page: Page, walkState: Walk, depth: number) {
     }
     // A redirect can land on a route already walked: then there is nothing new to click there.
     const landedRoute = routeOf(landed.pathname);
-    const fresh = !walkState.routes.has(landedRoute);
+    // (The link's own route was marked walked before the click, so a failed click is not retried.)
+    const fresh = landedRoute === route || !walkState.routes.has(landedRoute);
     walkState.routes.add(landedRoute);
     if (fresh && depth < MAX_DEPTH) await walk(page, walkState, depth + 1);
     if (page.url() !== from) {
