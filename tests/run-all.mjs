@@ -22,6 +22,7 @@ const stages = [
   ["tools check (chromium, poppler, zbar)", process.execPath, ["tests/ensure-tools.mjs"]],
   ["unit and integration tests", bin("vitest"), ["run", "--config", "tests/vitest.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${path.join(reports, "vitest.json")}`]],
   ["production build", bin("remix"), ["build"]],
+  ["client bundle check (no Node built-ins in browser code)", process.execPath, ["tests/client-bundle-check.mjs"]],
   ["end-to-end tests", bin("playwright"), ["test", "--config", "tests/playwright.config.ts", "--reporter=list,json"]],
 ];
 // Where Playwright's json reporter writes (its documented variable).

@@ -159,3 +159,18 @@ export function PaymentFailedBanner({ orgSlug, onBillingPage = false }: { orgSlu
     </Notification>
   );
 }
+
+/** "a@x or b@y" as mailto links: whom to send a purchase order or a request for seats. */
+export function SeatContactLinks({ emails, subject }: { emails: string[]; subject: string }) {
+  if (emails.length === 0) return <>the platform administrators of this service</>;
+  return (
+    <>
+      {emails.map((email, i) => (
+        <span key={email}>
+          {i > 0 ? (i === emails.length - 1 ? " or " : ", ") : null}
+          <a href={`mailto:${email}?subject=${encodeURIComponent(subject)}`}>{email}</a>
+        </span>
+      ))}
+    </>
+  );
+}

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import {
   assignmentExtensions,
   assignmentPeople,
@@ -44,8 +44,9 @@ const describeDue = (a: { dueDate: string | null; dueDays: number | null }) =>
 
 /**
  * Assigns a module to the whole organisation, a team or named people, and
- * mails the people assigned who have joined (invited people see it when they
- * join). The team and people are checked to belong to this organisation.
+ * mails the people assigned who have joined (invited people are mailed their
+ * assignments when they accept: see `activate` in people.server.ts). The team
+ * and people are checked to belong to this organisation.
  */
 export async function createAssignment(actor: AuditActor & { id: string; name: string }, organizationId: string, input: NewAssignment): Promise<string> {
   const db = getDb();
@@ -442,7 +443,10 @@ export async function resolvePeopleList(organizationId: string, text: string): P
       and(
         eq(people.organizationId, organizationId),
         sql`${people.status} <> 'left'`,
-        sql`(${people.email} = any(${emails}) or ${people.staffNumber} = any(${numbers}))`,
+        // Not `= any(${array})`: drizzle spreads a JS array into a parenthesised list of
+        // parameters, which `any` cannot take (every such list answered 500). inArray
+        // writes `in ($1, $2, ...)`, and an empty side is simply left out.
+        or(emails.length ? inArray(people.email, emails) : undefined, numbers.length ? inArray(people.staffNumber, numbers) : undefined),
       ),
     );
   const found = new Set([...rows.map((r) => r.email), ...rows.map((r) => r.staffNumber ?? "")]);

@@ -4,6 +4,7 @@ import { licences, organisationSettings, organization, people, user } from "#db/
 import { audit, type AuditActor } from "#app/utils/audit.server.ts";
 import { endOfLondonDay, MAX_LICENCE_YEARS, startOfLondonDay } from "#app/utils/billing-validation.ts";
 import { getDb } from "#app/utils/db.server.ts";
+import { getEnv } from "#app/utils/env.server.ts";
 import { formatDate, plural } from "#app/utils/format.ts";
 
 /**
@@ -102,6 +103,18 @@ function summarise(rows: LicenceRow[], used: number, reserved: number, now: Date
 /** When a licence stopped giving seats: its end date, or earlier if it was ended. */
 function licenceEnd(row: LicenceRow): Date {
   return row.endedAt && row.endedAt < row.validUntil ? row.endedAt : row.validUntil;
+}
+
+/**
+ * Who a training lead asks for seats (purchase orders, more seats): the
+ * configured SUPPORT_EMAIL, or else the platform administrators, who record
+ * licences. Never empty once the first administrator exists.
+ */
+export async function seatContacts(): Promise<string[]> {
+  const configured = getEnv().SUPPORT_EMAIL;
+  if (configured) return [configured];
+  const admins = await getDb().select({ email: user.email }).from(user).where(eq(user.role, "admin")).orderBy(user.createdAt).limit(3);
+  return admins.map((a) => a.email);
 }
 
 /** The organisation's seats now: how many, how many taken, and by what licence. */

@@ -55,9 +55,12 @@ export async function renameTeam(actor: AuditActor, organizationId: string, team
 
 export class TeamNotFoundError extends Error {}
 
-/** Deletes a team: its people stay (with no team); a team with live assignments cannot be deleted. */
-export async function deleteTeam(actor: AuditActor, organizationId: string, teamId: string) {
-  await getDb().transaction(async (tx) => {
+/**
+ * Deletes a team: its people stay (with no team); a team with live assignments cannot be deleted.
+ * Returns the team's name and how many people it had, for the message that says what changed.
+ */
+export async function deleteTeam(actor: AuditActor, organizationId: string, teamId: string): Promise<{ name: string; people: number }> {
+  return getDb().transaction(async (tx) => {
     const [current] = await tx.select({ name: team.name }).from(team).where(and(eq(team.id, teamId), eq(team.organizationId, organizationId)));
     if (!current) throw new TeamNotFoundError();
     const [assigned] = await tx
@@ -66,8 +69,13 @@ export async function deleteTeam(actor: AuditActor, organizationId: string, team
       .where(and(eq(assignments.organizationId, organizationId), eq(assignments.teamId, teamId), sql`${assignments.withdrawnAt} is null`))
       .limit(1);
     if (assigned) throw new TeamInputError(`“${current.name}” has modules assigned to it: withdraw those assignments first`);
-    await tx.update(people).set({ teamId: null }).where(and(eq(people.organizationId, organizationId), eq(people.teamId, teamId)));
+    const moved = await tx
+      .update(people)
+      .set({ teamId: null })
+      .where(and(eq(people.organizationId, organizationId), eq(people.teamId, teamId)))
+      .returning({ id: people.id });
     await tx.delete(team).where(and(eq(team.id, teamId), eq(team.organizationId, organizationId)));
     await audit(tx, { actor, action: "team.deleted", organizationId, target: { type: "team", id: teamId }, details: { name: current.name } });
+    return { name: current.name, people: moved.length };
   });
 }

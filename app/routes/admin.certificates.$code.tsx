@@ -2,13 +2,15 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { CertificateStatusTag } from "#app/components/certificate-status-tag.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { summaryErrors } from "#app/components/form-errors.ts";
 import { Button } from "#app/components/ui/button.tsx";
+import { ConfirmAction } from "#app/components/ui/confirm.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { TextAreaField } from "#app/components/ui/field.tsx";
+import { Notification } from "#app/components/ui/notification.tsx";
 import { CertificateNotFoundError, getCertificateFor, reinstateCertificate, revokeCertificate } from "#app/models/certificate.server.ts";
 import { CertificateAdminSchema } from "#app/utils/admin-validation.ts";
 import { formatDate, formatDateTime, formatMinutes } from "#app/utils/format.ts";
@@ -24,8 +26,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const admin = await requirePlatformRole(request, "admin");
-  const submission = parseWithZod(await request.formData(), { schema: CertificateAdminSchema });
-  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: CertificateAdminSchema });
+  if (submission.status !== "success") return data({ result: submission.reply(), confirmRevoke: null }, { status: 400 });
+  // Revoking is confirmed on a second step, which posts the reason back with confirmed=yes.
+  if (submission.value.intent === "revoke" && formData.get("confirmed") !== "yes") {
+    return data({ result: submission.reply(), confirmRevoke: { reason: submission.value.reason } });
+  }
   try {
     if (submission.value.intent === "revoke") await revokeCertificate(admin, params.code ?? "", submission.value.reason);
     else await reinstateCertificate(admin, params.code ?? "", submission.value.reason);
@@ -33,7 +40,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (error instanceof CertificateNotFoundError) throw new Response(error.message, { status: 404 });
     throw error;
   }
-  return redirect(`/admin/certificates/${params.code}`);
+  return redirect(`/admin/certificates/${params.code}?done=${submission.value.intent === "revoke" ? "revoked" : "reinstated"}`);
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -50,9 +57,38 @@ export default function AdminCertificatePage() {
     onValidate: ({ formData }) => parseWithZod(formData, { schema: CertificateAdminSchema }),
     shouldValidate: "onSubmit",
   });
+  const [params] = useSearchParams();
+  if (actionData?.confirmRevoke) {
+    return (
+      <ConfirmAction
+        caption={`Certificate ${c.formattedCode}`}
+        question={`Revoke ${c.learnerName}'s certificate for “${c.moduleTitle}”?`}
+        consequences={[
+          "make the certificate invalid at once",
+          "make its public page, and anyone who checks its code or QR, say it was revoked and when",
+          `keep your reason (“${actionData.confirmRevoke.reason}”) in the audit log, not shown publicly`,
+        ]}
+        intent="revoke"
+        fields={{ reason: actionData.confirmRevoke.reason, confirmed: "yes" }}
+        confirmLabel="Yes, revoke the certificate"
+        cancelTo={`/admin/certificates/${c.formattedCode}`}
+      />
+    );
+  }
+  const done = params.get("done");
   return (
     <>
       <ErrorSummary errors={summaryErrors(form.errors, [fields.reason])} />
+      {done === "revoked" && revoked ? (
+        <Notification tone="success" title="Certificate revoked">
+          <p>Its public page now says it was revoked. The reason is in the audit log.</p>
+        </Notification>
+      ) : null}
+      {done === "reinstated" && !revoked ? (
+        <Notification tone="success" title="Certificate reinstated">
+          <p>It is valid again. The revocation and the reinstatement are in the audit log.</p>
+        </Notification>
+      ) : null}
       <p>
         <Link to="/admin/certificates">← All certificates</Link>
       </p>

@@ -4,7 +4,8 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { AssignmentStatusTag } from "#app/components/status-tags.tsx";
-import { Button } from "#app/components/ui/button.tsx";
+import { Button, ButtonLink } from "#app/components/ui/button.tsx";
+import { ConfirmAction } from "#app/components/ui/confirm.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { SelectField, TextAreaField, TextField } from "#app/components/ui/field.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
@@ -31,8 +32,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (formData.get("intent") === "withdraw") {
       const parsed = WithdrawSchema.safeParse(Object.fromEntries(formData));
       invariantResponse(parsed.success, "Use the Withdraw button.", { status: 400 });
+      const assignment = await getAssignment(organisation.id, assignmentId);
       await withdrawAssignment(user, organisation.id, assignmentId);
-      return redirect(`/org/${organisation.slug}/assignments?withdrawn=1`);
+      return redirect(`/org/${organisation.slug}/assignments?${new URLSearchParams({ withdrawn: assignment?.moduleTitle ?? "The module", people: String(assignment?.people.length ?? 0) })}`);
     }
     const submission = parseWithZod(formData, { schema: ExtensionSchema });
     if (submission.status !== "success") return data({ errors: submission.error ?? {} }, { status: 400 });
@@ -56,11 +58,29 @@ export default function AssignmentPage() {
     const e = (errors as Record<string, string[] | null | undefined>)[name];
     return e && e.length ? e : undefined;
   };
+  const here = `/org/${organisation.slug}/assignments/${assignment.id}`;
+  // ?confirm=withdraw is the confirmation step of withdrawing.
+  if (params.get("confirm") === "withdraw" && !actionData) {
+    return (
+      <ConfirmAction
+        caption="Assignment"
+        question={`Withdraw “${assignment.moduleTitle}” from ${plural(assignment.people.length, "person", "people")}?`}
+        consequences={[
+          `stop “${assignment.moduleTitle}” counting as assigned to them in reports, and stop its reminders`,
+          "keep everyone's progress and certificates",
+        ]}
+        intent="withdraw"
+        confirmLabel="Yes, withdraw the assignment"
+        cancelTo={here}
+        reloadDocument
+      />
+    );
+  }
   const summary = (["personId", "dueDate", "reason"] as const).flatMap((f) => (fieldError(f) ? [{ href: `#extension-${f}`, message: fieldError(f)![0]! }] : []));
   return (
     <>
       <ErrorSummary errors={summary} />
-      {params.get("created") ? <Notification tone="success" title="Module assigned: the people assigned have been emailed" /> : null}
+      {params.get("created") ? <AssignedNotification people={assignment.people.map((p) => ({ name: p.person.name, status: p.personStatus }))} /> : null}
       {params.get("extended") ? <Notification tone="success" title="Due date extended" /> : null}
       <p>
         <Link to={`/org/${organisation.slug}/assignments`}>← All assignments</Link>
@@ -122,12 +142,45 @@ export default function AssignmentPage() {
 
       <h2>Withdraw this assignment</h2>
       <p>It stops counting in reports and reminders. Progress and certificates stay.</p>
-      {/* A full page post: the assignment leaves this page's address, so it must not be reloaded in place. */}
-      <Form method="post" reloadDocument>
-        <input type="hidden" name="intent" value="withdraw" />
-        <Button variant="warning">Withdraw assignment</Button>
-      </Form>
+      <ButtonLink to={`${here}?confirm=withdraw`} variant="warning">
+        Withdraw assignment
+      </ButtonLink>
     </>
+  );
+}
+
+/** At most this many names in each list of the confirmation; the table below has everyone. */
+const NAMES_SHOWN = 10;
+
+function names(list: string[]): string {
+  const shown = list.slice(0, NAMES_SHOWN).join(", ");
+  return list.length > NAMES_SHOWN ? `${shown} and ${plural(list.length - NAMES_SHOWN, "other")}` : shown;
+}
+
+/**
+ * What assigning did, exactly: assigning mails the people who have joined;
+ * people still invited are mailed their assignments when they accept (see
+ * acceptInvitation). Just after the redirect, the people's states are those
+ * the mail was queued for.
+ */
+function AssignedNotification({ people }: { people: { name: string; status: "invited" | "active" | "left" }[] }) {
+  const emailed = people.filter((p) => p.status === "active").map((p) => p.name);
+  const waiting = people.filter((p) => p.status === "invited").map((p) => p.name);
+  return (
+    <Notification tone="success" title={`Module assigned to ${plural(people.length, "person", "people")}`}>
+      {emailed.length > 0 ? (
+        <p>
+          Emailed now ({plural(emailed.length, "person", "people")} who {emailed.length === 1 ? "has" : "have"} joined): {names(emailed)}.
+        </p>
+      ) : (
+        <p>No one has been emailed yet: no one assigned has joined.</p>
+      )}
+      {waiting.length > 0 ? (
+        <p>
+          Still invited, so emailed when they accept their invitation ({plural(waiting.length, "person", "people")}): {names(waiting)}.
+        </p>
+      ) : null}
+    </Notification>
   );
 }
 

@@ -20,7 +20,14 @@ export default function AssignmentsPage() {
   const [params] = useSearchParams();
   return (
     <>
-      {params.get("withdrawn") ? <Notification tone="success" title="The assignment has been withdrawn" /> : null}
+      {params.get("withdrawn") ? (
+        <Notification tone="success" title={`“${params.get("withdrawn")}” withdrawn`}>
+          <p>
+            It no longer counts as assigned to {plural(Number.parseInt(params.get("people") ?? "", 10) || 0, "person", "people")}, and no more reminders go out. Their progress and
+            certificates are kept.
+          </p>
+        </Notification>
+      ) : null}
       <h1>Assignments</h1>
       <ButtonLink to={`/org/${organisation.slug}/assignments/new`}>Assign a module</ButtonLink>
       {assignments.length === 0 ? (

@@ -123,7 +123,7 @@ export default function NewAssignmentPage() {
         />
         <TextField id={fields.dueDays.id} name={fields.dueDays.name} type="number" inputMode="numeric" label="Number of days" className="input--narrow" errors={fields.dueDays.errors} defaultValue={str(fields.dueDays.initialValue, "30")} />
         <TextField id={fields.dueDate.id} name={fields.dueDate.name} type="date" label="Due date" hint="For example, 31/03/2027" className="input--narrow" errors={fields.dueDate.errors} defaultValue={str(fields.dueDate.initialValue)} />
-        <p>Everyone assigned who has joined is sent an email. People still invited see it when they join.</p>
+        <p>Everyone assigned who has joined is emailed now. People still invited are emailed their assignments when they accept their invitation.</p>
         <Button>Assign module</Button>
       </Form>
     </div>

@@ -5,12 +5,12 @@ import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { summaryErrors } from "#app/components/form-errors.ts";
-import { LicenceHistoryTable, PaymentFailedBanner, SeatSummaryList } from "#app/components/seat-summary.tsx";
+import { LicenceHistoryTable, PaymentFailedBanner, SeatContactLinks, SeatSummaryList } from "#app/components/seat-summary.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { TextField } from "#app/components/ui/field.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
-import { listLicences, seatSummary } from "#app/models/licence.server.ts";
+import { listLicences, seatContacts, seatSummary } from "#app/models/licence.server.ts";
 import {
   billingByCardEnabled,
   BillingNotConfiguredError,
@@ -27,10 +27,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { organisation } = await requireOrgRole(request, params.orgSlug, "admin");
   const checkout = new URL(request.url).searchParams.get("checkout");
   const card = billingByCardEnabled();
-  const [summary, licences, customerId] = await Promise.all([
+  const [summary, licences, customerId, contacts] = await Promise.all([
     seatSummary(organisation.id),
     listLicences(organisation.id),
     card ? getStripeCustomerId(organisation.id) : null,
+    seatContacts(),
   ]);
   return {
     organisation: { name: organisation.name, slug: organisation.slug },
@@ -38,6 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     licences,
     card: { enabled: card, canManage: card && !!customerId },
     checkout: checkout === "success" || checkout === "cancelled" ? checkout : null,
+    contacts,
   };
 }
 
@@ -68,7 +70,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function BillingPage() {
-  const { organisation, summary, licences, card, checkout } = useLoaderData<typeof loader>();
+  const { organisation, summary, licences, card, checkout, contacts } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [form, fields] = useForm({
     id: "buy-seats",
@@ -140,8 +142,9 @@ export default function BillingPage() {
 
       <h2>Buy seats by invoice</h2>
       <p className="two-thirds">
-        Most forces and agencies buy by invoice. Send the trust that runs Distinct a purchase order for the number of seats you need, for a
-        year. When it is processed, a platform administrator adds the seats to {organisation.name}, and they appear below.
+        Most forces and agencies buy by invoice. Email a purchase order for the number of seats you need, for a year, to{" "}
+        <SeatContactLinks emails={contacts} subject={`Purchase order for Distinct seats: ${organisation.name}`} />. When it is processed, a
+        platform administrator adds the seats to {organisation.name}, and they appear below.
       </p>
 
       <h2>Licence history</h2>

@@ -7,7 +7,8 @@ import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { summaryErrors } from "#app/components/form-errors.ts";
 import { PersonFields } from "#app/components/person-fields.tsx";
 import { AssignmentStatusTag, PersonStatusTag, roleLabel } from "#app/components/status-tags.tsx";
-import { Button } from "#app/components/ui/button.tsx";
+import { Button, ButtonLink } from "#app/components/ui/button.tsx";
+import { ConfirmAction } from "#app/components/ui/confirm.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
 import { SeatLimitError } from "#app/models/licence.server.ts";
@@ -54,8 +55,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
         await resendInvitation(user, organisation.id, personId);
         return redirect(`${here}?resent=1`);
       case "revoke":
+      {
+        const person = await getPerson(organisation.id, personId);
         await revokeInvitation(user, organisation.id, personId);
-        return redirect(`/org/${organisation.slug}/people?withdrawn=1`);
+        return redirect(`/org/${organisation.slug}/people?${new URLSearchParams({ withdrawn: person ? `${person.name} (${person.email})` : "the person" })}`);
+      }
       case "remove":
         await removePerson(user, organisation.id, personId);
         return redirect(`${here}?removed=1`);
@@ -76,7 +80,6 @@ const notices: Record<string, string> = {
   invited: "Invitation sent",
   saved: "Changes saved",
   resent: "A new invitation has been sent",
-  removed: "They have been removed from the organisation",
 };
 
 export default function PersonPage() {
@@ -91,10 +94,51 @@ export default function PersonPage() {
     onValidate: ({ formData }) => parseWithZod(formData, { schema: PersonActionSchema }),
     shouldValidate: "onSubmit",
   });
+  const here = `/org/${organisation.slug}/people/${person.id}`;
+  // ?confirm=revoke|remove is the confirmation step of those actions.
+  const confirming = params.get("confirm");
+  if (confirming === "revoke" && person.status === "invited" && !actionData) {
+    return (
+      <ConfirmAction
+        caption={person.email}
+        question={`Withdraw the invitation to ${person.name}?`}
+        consequences={[
+          "stop the link in their invitation email from working",
+          `take ${person.name} off the list of people (they never joined)`,
+          ...(person.role === "member" ? ["free the seat the invitation was holding"] : []),
+        ]}
+        intent="revoke"
+        confirmLabel="Yes, withdraw the invitation"
+        cancelTo={here}
+        reloadDocument
+      />
+    );
+  }
+  if (confirming === "remove" && person.status === "active" && !actionData) {
+    return (
+      <ConfirmAction
+        caption={person.email}
+        question={`Remove ${person.name} from ${organisation.name}?`}
+        consequences={[
+          `end ${person.name}'s access to ${organisation.name}'s training at once`,
+          ...(person.role === "member" ? ["free their seat"] : []),
+          "keep their training records and certificates; reports show them as left",
+        ]}
+        intent="remove"
+        confirmLabel={`Yes, remove ${person.name}`}
+        cancelTo={here}
+      />
+    );
+  }
   return (
     <>
       <ErrorSummary errors={summaryErrors(form.errors, [fields.name, fields.staffNumber, fields.rank, fields.teamId, fields.role])} />
       {notice ? <Notification tone="success" title={notice} /> : null}
+      {params.get("removed") && person.status === "left" ? (
+        <Notification tone="success" title={`${person.name} has been removed from ${organisation.name}`}>
+          <p>They can no longer use its training{person.role === "member" ? ", and their seat is free" : ""}. Their training records are kept.</p>
+        </Notification>
+      ) : null}
       <p>
         <Link to={`/org/${organisation.slug}/people`}>← All people</Link>
       </p>
@@ -171,11 +215,9 @@ export default function PersonPage() {
               <input type="hidden" name="intent" value="resend" />
               <Button variant="secondary">Send the invitation again</Button>
             </Form>
-            {/* A full page post: this page's record is deleted, so it must not be reloaded in place. */}
-            <Form method="post" reloadDocument>
-              <input type="hidden" name="intent" value="revoke" />
-              <Button variant="warning">Withdraw the invitation</Button>
-            </Form>
+            <ButtonLink to={`${here}?confirm=revoke`} variant="warning">
+              Withdraw the invitation
+            </ButtonLink>
           </div>
         </>
       ) : null}
@@ -183,10 +225,9 @@ export default function PersonPage() {
         <>
           <h2>Remove from {organisation.name}</h2>
           <p>They lose access to the organisation at once. Their training records and certificates are kept, and reports show them as left.</p>
-          <Form method="post">
-            <input type="hidden" name="intent" value="remove" />
-            <Button variant="warning">Remove {person.name}</Button>
-          </Form>
+          <ButtonLink to={`${here}?confirm=remove`} variant="warning">
+            Remove {person.name}
+          </ButtonLink>
         </>
       ) : null}
     </>

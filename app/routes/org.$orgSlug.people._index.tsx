@@ -1,10 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Pagination } from "#app/components/ui/pagination.tsx";
 import { PersonStatusTag, roleLabel } from "#app/components/status-tags.tsx";
 import { Button, ButtonLink } from "#app/components/ui/button.tsx";
 import { SelectField, TextField } from "#app/components/ui/field.tsx";
+import { Notification } from "#app/components/ui/notification.tsx";
 import { listPeople, PEOPLE_PAGE_SIZE } from "#app/models/people.server.ts";
 import { listTeams } from "#app/models/team.server.ts";
 import { plural } from "#app/utils/format.ts";
@@ -26,11 +27,18 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `People
 
 export default function PeoplePage() {
   const { organisation, rows, total, teams, filter, pages } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const withdrawn = params.get("withdrawn");
   const base = `/org/${organisation.slug}/people`;
   const pageLink = (p: number) =>
     `?${new URLSearchParams({ ...(filter.q ? { q: filter.q } : {}), ...(filter.status ? { status: filter.status } : {}), ...(filter.team ? { team: filter.team } : {}), page: String(p) })}`;
   return (
     <>
+      {withdrawn ? (
+        <Notification tone="success" title={`Invitation to ${withdrawn} withdrawn`}>
+          <p>Its link no longer works, and any seat it held is free.</p>
+        </Notification>
+      ) : null}
       <h1>People</h1>
       <div className="button-group">
         <ButtonLink to={`${base}/invite`}>Invite someone</ButtonLink>

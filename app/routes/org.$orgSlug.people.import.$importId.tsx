@@ -6,6 +6,8 @@ import { Button, ButtonLink } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
 import { ProgressBar } from "#app/components/ui/progress-bar.tsx";
+import { SeatContactLinks } from "#app/components/seat-summary.tsx";
+import { seatContacts } from "#app/models/licence.server.ts";
 import { cancelImport, getImportPreview, importProgress, startApplyingImport } from "#app/models/staff-import.server.ts";
 import { plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
@@ -24,6 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     preview: { ...preview, rejected: preview.rejected.slice(0, ERRORS_SHOWN), updates: preview.updates.slice(0, ERRORS_SHOWN) },
     rejectedTotal: preview.rejected.length,
     progress,
+    contacts: preview.fits ? [] : await seatContacts(),
   };
 }
 
@@ -56,7 +59,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function ImportPreviewPage() {
-  const { organisation, preview, rejectedTotal, progress } = useLoaderData<typeof loader>();
+  const { organisation, preview, rejectedTotal, progress, contacts } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const base = `/org/${organisation.slug}/people`;
   const c = preview.counts;
@@ -168,7 +171,8 @@ export default function ImportPreviewPage() {
                 {!preview.fits ? (
                   <>
                     {" "}
-                    <strong>Not enough seats.</strong> <Link to={`/org/${organisation.slug}/billing`}>Get more seats</Link>, or remove rows from the file.
+                    <strong>Not enough seats.</strong> Ask <SeatContactLinks emails={contacts} subject={`More Distinct seats for ${organisation.name}`} /> for
+                    more (<Link to={`/org/${organisation.slug}/billing`}>seats and billing</Link>), or remove rows from the file.
                   </>
                 ) : null}
               </dd>

@@ -9,14 +9,18 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
+import { SeatContactLinks } from "#app/components/seat-summary.tsx";
+import { seatContacts, seatSummary } from "#app/models/licence.server.ts";
 import { checkUpload, listImports, MAX_UPLOAD_BYTES } from "#app/models/staff-import.server.ts";
-import { formatDateTime } from "#app/utils/format.ts";
+import { formatDateTime, plural } from "#app/utils/format.ts";
 import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
-import { staffCsvColumns } from "#app/utils/staff-csv.ts";
+import { staffCsvColumns } from "#app/utils/staff-csv-columns.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { organisation } = await requireOrgRole(request, params.orgSlug, "admin");
-  return { organisation, imports: await listImports(organisation.id) };
+  const [imports, seats, contacts] = await Promise.all([listImports(organisation.id), seatSummary(organisation.id), seatContacts()]);
+  // Seats are shown before the upload, so a lead knows how many new learners the file can add.
+  return { organisation, imports, seats: { state: seats.state, seats: seats.seats, free: seats.free }, contacts };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -40,7 +44,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Upload a staff list – ${data?.organisation.name ?? ""} – Distinct` }];
 
 export default function ImportPage() {
-  const { organisation, imports } = useLoaderData<typeof loader>();
+  const { organisation, imports, seats, contacts } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const uploading = navigation.state === "submitting";
@@ -53,6 +57,18 @@ export default function ImportPage() {
           Upload a CSV file with one row per person. We check every row first and show you what will change before
           anything is saved. Uploading the same file again changes nothing.
         </p>
+        <div className="notification notification--info" role="region" aria-label="Seats">
+          <p className="notification__title">
+            {seats.state === "expired"
+              ? `${organisation.name}'s licence has ended: no new learners can be added`
+              : `${plural(seats.free, "seat")} free of ${seats.seats.toLocaleString("en-GB")}${seats.state === "trial" ? " (the free trial)" : ""}`}
+          </p>
+          <p>
+            Each new learner in the file takes a seat; training leads and people already here do not.{" "}
+            <Link to={`/org/${organisation.slug}/billing`}>See seats and billing</Link>, or ask{" "}
+            <SeatContactLinks emails={contacts} subject={`More Distinct seats for ${organisation.name}`} /> for more.
+          </p>
+        </div>
         <p>
           <a href={`/org/${organisation.slug}/people/import/template`} download>
             Download a template (CSV)

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
-import { STAFF_CSV_TEMPLATE } from "#app/utils/staff-csv.ts";
+import { STAFF_CSV_TEMPLATE } from "#app/utils/staff-csv-columns.ts";
 
 /** The staff list template, with a byte-order mark so Excel opens it as UTF-8. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

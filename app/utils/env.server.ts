@@ -31,6 +31,11 @@ const EnvSchema = z
     BETTER_AUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters (try: openssl rand -hex 32)")),
     SMTP_URL: optional(urlWithProtocols(["smtp:", "smtps:"], "smtps://user:pass@smtp.example.org:465")),
     MAIL_FROM: z.preprocess(emptyToUndefined, z.string().default("Distinct <no-reply@distinct.invalid>")),
+    /**
+     * Where training leads send purchase orders and ask for more seats. Unset:
+     * the platform administrators' own addresses are shown instead.
+     */
+    SUPPORT_EMAIL: optional(z.string().trim().email("must be an email address, such as training@trust.example.org")),
     STRIPE_SECRET_KEY: optional(z.string().startsWith("sk_", "must start with sk_")),
     STRIPE_WEBHOOK_SECRET: optional(z.string().startsWith("whsec_", "must start with whsec_")),
     STRIPE_PRICE_ID: optional(z.string().startsWith("price_", "must start with price_")),

@@ -74,6 +74,11 @@ test("a learner completes a module, downloads the PDF, its QR opens the public c
   await expect(adminPage.getByText("Enter the reason for revoking this certificate")).toHaveCount(2);
   await adminPage.getByLabel("Reason").fill("Issued in error during testing");
   await adminPage.getByRole("button", { name: "Revoke certificate" }).click();
+  // Revoking asks first (issue 15, item 5), then says what changed.
+  await expect(adminPage.getByText("Are you sure? This will:")).toBeVisible();
+  await expectAccessible(adminPage, "confirm revoking a certificate");
+  await adminPage.getByRole("button", { name: "Yes, revoke the certificate" }).click();
+  await expect(adminPage.getByRole("status", { name: "Certificate revoked" })).toBeVisible();
   await expect(adminPage.getByRole("heading", { name: "Reinstate this certificate" })).toBeVisible();
   await expectAccessible(adminPage, "admin certificate (revoked)");
 

@@ -81,7 +81,7 @@ try {
     response: await createTeam(rita, org.id, "Response, Team A"),
     ppu: await createTeam(rita, org.id, "Public Protection Unit"),
   };
-  const people: { name: string; userId: string; personId: string }[] = [];
+  const people: { name: string; email: string; userId: string; personId: string }[] = [];
   for (const [i, name] of NAMES.entries()) {
     const account = await createUser({ name, email: `p${i}.${run}@force.example.org`, password });
     const { personId } = await invitePerson(rita, org.id, {
@@ -93,7 +93,7 @@ try {
       role: "member",
     });
     await acceptInvitation(await invitationToken(account.email), account);
-    people.push({ name, userId: account.id, personId });
+    people.push({ name, email: account.email, userId: account.id, personId });
   }
   const today = londonDate(new Date());
   await createAssignment(rita, org.id, { moduleSlug: "recognising-stalking", target: "organisation", teamId: null, personIds: [], dueDate: addDays(today, 30), dueDays: null });
@@ -129,6 +129,8 @@ try {
       org: { slug: org.slug, name: org.name },
       lead: { email: rita.email, password },
       otherLead: { email: olly.email, password },
+      // A learner who completed a module (so has a certificate): the click-walk signs in as them.
+      learner: { email: people[0]!.email, password },
       leaver: leaver.name,
       teams,
       rows: Number(counts.rows[0]!.n),

@@ -33,7 +33,7 @@ import type { ReportQuery } from "#app/utils/report-query.ts";
 import { getUser } from "#app/utils/session.server.ts";
 import { createUser, importFixtures, sessionCookie } from "#tests/factories.ts";
 import { completeModule } from "#tests/journeys.ts";
-import { addLearner, createOrganisation, personRow } from "#tests/org-factories.ts";
+import { addLearner, createOrganisation, invitationToken, personRow } from "#tests/org-factories.ts";
 import { action as deleteAction, loader as deleteLoader } from "#app/routes/account.delete.tsx";
 import { loader as dataLoader } from "#app/routes/account.my-data[.json].ts";
 import { loader as recordLoader } from "#app/routes/account.training-record[.pdf].ts";
@@ -352,7 +352,7 @@ test("the retention job anonymises people who left, exactly when the organisatio
   const [walter] = await handle.db.select({ name: user.name }).from(user).where(eq(user.id, winter.learner.id));
   expect(walter?.name).toBe("Walter Winter");
   const back = await invitePerson(lead, org.id, { email: winter.learner.email, name: "Walter Winter", staffNumber: "W1", rank: null, teamId: null, role: "member" });
-  await acceptInvitation(back.invitationId, winter.learner);
+  await acceptInvitation(await invitationToken(winter.learner.email), winter.learner);
   expect(back.personId).not.toBe(winter.personId);
   expect((await rowsOf(org.id)).filter((r) => r.personStatus !== "left" || r.personId === winter.personId).length).toBe(4);
 

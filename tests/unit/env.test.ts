@@ -44,3 +44,9 @@ test("outside production a missing secret is generated once and kept in DATA_DIR
   expect(fs.readFileSync(path.join(dir, "auth-secret"), "utf8").trim()).toBe(first.BETTER_AUTH_SECRET);
   expect(first.APP_URL).toBe("http://localhost:3000");
 });
+
+test("SUPPORT_EMAIL, where leads send purchase orders, must be an email address", () => {
+  expect(problems({ SUPPORT_EMAIL: "the trust", DATA_DIR: dataDir() })).toEqual([`SUPPORT_EMAIL must be an email address, such as training@trust.example.org (got "the trust")`]);
+  expect(parseEnv({ SUPPORT_EMAIL: " training@trust.example.org ", DATA_DIR: dataDir() }).SUPPORT_EMAIL).toBe("training@trust.example.org");
+  expect(parseEnv({ DATA_DIR: dataDir() }).SUPPORT_EMAIL).toBeUndefined();
+});
