@@ -44,8 +44,10 @@ const describeDue = (a: { dueDate: string | null; dueDays: number | null }) =>
 
 /**
  * Assigns a module to the whole organisation, a team or named people, and
- * mails the people assigned who have joined (invited people see it when they
- * join). The team and people are checked to belong to this organisation.
+ * mails the people assigned who have joined. Invited people are mailed when
+ * they join, and people moved into the team when they move
+ * (assignment-notice.server.ts). The team and people are checked to belong to
+ * this organisation.
  */
 export async function createAssignment(actor: AuditActor & { id: string; name: string }, organizationId: string, input: NewAssignment): Promise<string> {
   const db = getDb();
@@ -112,6 +114,16 @@ export async function createAssignment(actor: AuditActor & { id: string; name: s
         and (${input.target} = 'organisation'
           or (${input.target} = 'team' and p.team_id = ${input.teamId})
           or (${input.target} = 'people' and p.id in (select person_id from ${assignmentPeople} where assignment_id = ${assignmentId})))`);
+    // The same people, marked as told, so joining or moving team later does not tell them twice.
+    await tx.execute(sql`
+      insert into ${sentNotifications} (key)
+      select 'assignment-notice:' || ${assignmentId} || ':' || p.id
+      from ${people} p join ${user} u on u.id = p.user_id
+      where p.organization_id = ${organizationId} and p.status = 'active'
+        and (${input.target} = 'organisation'
+          or (${input.target} = 'team' and p.team_id = ${input.teamId})
+          or (${input.target} = 'people' and p.id in (select person_id from ${assignmentPeople} where assignment_id = ${assignmentId})))
+      on conflict do nothing`);
     return assignmentId;
   });
   requestMailDrain();

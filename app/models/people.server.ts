@@ -6,6 +6,7 @@ import { getDb } from "#app/utils/db.server.ts";
 import { composeEmail, enqueueEmail } from "#app/utils/email.server.ts";
 import { getEnv } from "#app/utils/env.server.ts";
 import { createLogger } from "#app/utils/logger.server.ts";
+import { sendAssignmentNoticesTo } from "./assignment-notice.server.ts";
 import { personAssignmentsQuery, runStatusQuery } from "./assignment-status.server.ts";
 import { assertSeatsAvailable, SeatLimitError } from "./licence.server.ts";
 import { organisationForEmail } from "./organisation.server.ts";
@@ -212,7 +213,11 @@ export async function revokeInvitation(actor: AuditActor, organizationId: string
   });
 }
 
-/** Makes someone an active member: better-auth membership plus the roster row, in the caller's transaction. */
+/**
+ * Makes someone an active member: better-auth membership plus the roster row,
+ * in the caller's transaction. Assignments made before they joined are mailed
+ * to them now, as they were to the people there at the time.
+ */
 async function activate(tx: Executor, organizationId: string, personId: string, userId: string, role: "member" | "admin") {
   await tx
     .insert(member)
@@ -222,6 +227,7 @@ async function activate(tx: Executor, organizationId: string, personId: string, 
     .update(people)
     .set({ status: "active", userId, joinedAt: new Date(), leftAt: null, updatedAt: new Date() })
     .where(and(eq(people.id, personId), eq(people.organizationId, organizationId)));
+  await sendAssignmentNoticesTo(tx, organizationId, personId);
 }
 
 export type InvitationView = {
@@ -420,6 +426,8 @@ export async function updatePerson(actor: AuditActor, organizationId: string, pe
     if (changed.length > 0) {
       await audit(tx, { actor, action: "person.updated", organizationId, target: { type: "person", id: person.id }, details: { changed } });
     }
+    // Moved into a team: its assignments are new to them.
+    if (changed.includes("teamId") && person.status === "active") await sendAssignmentNoticesTo(tx, organizationId, person.id);
   });
 }
 

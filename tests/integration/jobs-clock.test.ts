@@ -6,20 +6,22 @@
  * are tested on PostgreSQL in jobs-concurrent.postgres.test.ts: the embedded
  * database runs one transaction at a time, so "two at once" here proves nothing.
  */
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { certificates, emailOutbox } from "#db/schema/index.ts";
 import { runAllJobs } from "#app/jobs/registry.server.ts";
 import { createAssignment, sendDueReminders, sendWeeklyOverdueDigest } from "#app/models/assignment.server.ts";
 import { sendCertificateExpiryReminders } from "#app/models/certificate.server.ts";
+import { acceptInvitation, invitePerson, joinByEmailDomain, updatePerson } from "#app/models/people.server.ts";
 import { createTeam } from "#app/models/team.server.ts";
-import { createUser, importFixtures } from "#tests/factories.ts";
+import { createUser, fixtureModuleCopies, importFixtures } from "#tests/factories.ts";
 import { completeModule } from "#tests/journeys.ts";
 import { addLearner, createOrganisation } from "#tests/org-factories.ts";
 import { openTestDatabase } from "./database.ts";
 
 const handle = await openTestDatabase();
-await importFixtures(handle);
+// An import retires the modules its folder lacks, so the copies include sample-basics.
+await importFixtures(handle, fixtureModuleCopies([{ slug: "sample-basics" }, { slug: "sample-module-two", title: "Sample module two" }]));
 
 async function subjectsTo(email: string, kindPrefix: string): Promise<string[]> {
   const rows = await handle.db
@@ -42,6 +44,52 @@ test("the assignment notice goes at once to the active people assigned, and to n
   expect(await subjectsTo(inTeam.learner.email, "assignment")).toEqual(["New training from Notice Constabulary: Sample basics"]);
   expect(await subjectsTo(otherTeam.learner.email, "assignment")).toEqual([]);
   expect(await subjectsTo(lead.email, "assignment")).toEqual([]);
+});
+
+test("late joiners get the notice: an invited person when they accept, someone who joins by email domain, someone moved into the team; once each", async () => {
+  const domain = `late${crypto.randomUUID().slice(0, 6)}.police.uk`;
+  const { org, lead } = await createOrganisation({ name: "Late Joiner Police", seats: 10, domains: [domain] });
+  const teamA = await createTeam(lead, org.id, "Late A");
+  const teamB = await createTeam(lead, org.id, "Late B");
+  const invitee = await createUser({ name: "Ivy Invited" });
+  const invited = await invitePerson(lead, org.id, { email: invitee.email, name: invitee.name, staffNumber: null, rank: "PC", teamId: teamA, role: "member" });
+  const mover = await addLearner(org.id, lead, { teamId: teamB });
+  const stayer = await addLearner(org.id, lead, { teamId: teamA });
+  await createAssignment(lead, org.id, { moduleSlug: "sample-basics", target: "team", teamId: teamA, personIds: [], dueDate: "2030-07-15", dueDays: null });
+  await createAssignment(lead, org.id, { moduleSlug: "sample-module-two", target: "organisation", teamId: null, personIds: [], dueDate: null, dueDays: null });
+  expect(await subjectsTo(invitee.email, "assignment")).toEqual([]);
+  expect(await subjectsTo(mover.learner.email, "assignment")).toEqual(["New training from Late Joiner Police: Sample module two"]);
+
+  await acceptInvitation(invited.invitationId, invitee);
+  await acceptInvitation(invited.invitationId, invitee);
+  // Both written in one transaction, so at one moment: compared in alphabetical order.
+  expect((await subjectsTo(invitee.email, "assignment")).sort()).toEqual([
+    "New training from Late Joiner Police: Sample basics",
+    "New training from Late Joiner Police: Sample module two",
+  ]);
+  const [text] = await handle.db.select({ text: emailOutbox.text }).from(emailOutbox).where(and(eq(emailOutbox.recipient, invitee.email), eq(emailOutbox.subject, "New training from Late Joiner Police: Sample basics")));
+  expect(text!.text).toContain("Late Joiner Police has asked you to complete “Sample basics” on Distinct by 15 July 2030.");
+
+  const byDomain = await createUser({ email: `dee.domain@${domain}`, name: "Dee Domain" });
+  expect(await joinByEmailDomain(byDomain)).toBe("joined");
+  expect(await subjectsTo(byDomain.email, "assignment")).toEqual(["New training from Late Joiner Police: Sample module two"]);
+
+  const move = (teamId: string) => updatePerson(lead, org.id, mover.personId, { name: mover.learner.name, staffNumber: null, rank: "PC", teamId, role: "member" });
+  await move(teamA);
+  await move(teamB);
+  await move(teamA);
+  expect(await subjectsTo(mover.learner.email, "assignment")).toEqual([
+    "New training from Late Joiner Police: Sample module two",
+    "New training from Late Joiner Police: Sample basics",
+  ]);
+  // In the team when it was assigned, out and back again: told once.
+  for (const teamId of [teamB, teamA]) {
+    await updatePerson(lead, org.id, stayer.personId, { name: stayer.learner.name, staffNumber: null, rank: "PC", teamId, role: "member" });
+  }
+  expect((await subjectsTo(stayer.learner.email, "assignment")).sort()).toEqual([
+    "New training from Late Joiner Police: Sample basics",
+    "New training from Late Joiner Police: Sample module two",
+  ]);
 });
 
 test("due soon: not 8 days before the due date, 7 days before from 00:00 in London (BST), once; not again on the day", async () => {
