@@ -5,6 +5,7 @@ import { expect, test } from "vitest";
 import { auditEvents, emailOutbox, invitation, member, people } from "#db/schema/index.ts";
 import { createAssignment, extendDueDate, learnerAssignments, sendDueReminders, sendWeeklyOverdueDigest } from "#app/models/assignment.server.ts";
 import { SeatLimitError, TRIAL_SEATS } from "#app/models/licence.server.ts";
+import { addDays, londonDate } from "#app/utils/assignment-status.ts";
 import {
   acceptInvitation,
   getInvitation,
@@ -175,7 +176,7 @@ test("assignments: relative due dates count from joining; completing shows compl
   await handle.db.update(people).set({ joinedAt: sql`now() - interval '40 days'` }).where(eq(people.id, late.personId));
   await handle.db.execute(sql`update assignments set created_at = now() - interval '40 days' where id = ${assignmentId}`);
   expect((await learnerAssignments(late.learner.id))[0]!.status).toBe("overdue");
-  const future = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+  const future = addDays(londonDate(new Date()), 20);
   await extendDueDate(lead, org.id, assignmentId, late.personId, future, "Long-term sick leave");
   const extended = (await learnerAssignments(late.learner.id))[0]!;
   expect(extended).toMatchObject({ status: "not-started", due: future });
@@ -187,8 +188,9 @@ test("due-soon and overdue reminders and the weekly digest go once each", async 
   const { org, lead } = await createOrganisation({ seats: 10 });
   const soon = await addLearner(org.id, lead);
   const late = await addLearner(org.id, lead);
-  const dueIn5 = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
-  const dueAgo = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
+  // Due dates are London calendar days (the boundaries themselves are in jobs-clock.test.ts).
+  const dueIn5 = addDays(londonDate(new Date()), 5);
+  const dueAgo = addDays(londonDate(new Date()), -3);
   await createAssignment(lead, org.id, { moduleSlug: "sample-basics", target: "people", teamId: null, personIds: [soon.personId], dueDate: dueIn5, dueDays: null });
   const overdueId = await createAssignment(lead, org.id, { moduleSlug: "sample-basics", target: "people", teamId: null, personIds: [late.personId], dueDate: dueIn5, dueDays: null });
   await handle.db.execute(sql`update assignments set due_date = ${dueAgo} where id = ${overdueId}`);
