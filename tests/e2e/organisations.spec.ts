@@ -74,6 +74,7 @@ async function flow(browser: Browser, javaScript: boolean) {
   const menu = (label: string) => lead.getByRole("navigation", { name: `Test Constabulary ${run} training` }).getByRole("link", { name: label, exact: true }).click();
   await menu("People");
   await lead.getByRole("link", { name: "Upload a staff list (CSV)" }).click();
+  await lead.waitForURL(new RegExp(`/org/${slug}/people/import$`));
   await expectAccessible(lead, "upload staff list");
   await lead.getByLabel("Staff list (CSV, up to 20,000 rows)").setInputFiles(files.bad);
   await lead.getByRole("button", { name: "Check the file" }).click();
@@ -100,6 +101,7 @@ async function flow(browser: Browser, javaScript: boolean) {
 
   await menu("Assignments");
   await lead.getByRole("link", { name: "Assign a module" }).click();
+  await lead.waitForURL(new RegExp(`/org/${slug}/assignments/new$`));
   await expectAccessible(lead, "assign a module");
   await lead.getByLabel("Module").selectOption({ label: "Recognising stalking" });
   await lead.getByLabel("Everyone in the organisation").check();
