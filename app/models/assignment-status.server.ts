@@ -30,9 +30,13 @@ export type StatusScope = { organizationId: string } | { userId: string };
 
 /**
  * The CTE body. `scope` limits it to one organisation (reports, training
- * leads) or to one learner across their organisations (/learning).
+ * leads) or to one learner across their organisations (/learning). `now` is
+ * the moment the statuses are for, sent as a parameter rather than the
+ * database's now(), so the scheduled jobs can run at a chosen date
+ * (`npm run jobs -- --at`) and tests can put a date either side of a boundary.
  */
-export function personAssignmentsQuery(scope: StatusScope, options: { includeLeft?: boolean } = {}): SQL {
+export function personAssignmentsQuery(scope: StatusScope, options: { includeLeft?: boolean; now?: Date } = {}): SQL {
+  const now = (options.now ?? new Date()).toISOString();
   const scopeCondition =
     "organizationId" in scope ? sql`a.organization_id = ${scope.organizationId}` : sql`p.user_id = ${scope.userId}`;
   const leftCondition = options.includeLeft ? sql`true` : sql`p.status <> 'left'`;
@@ -85,9 +89,9 @@ export function personAssignmentsQuery(scope: StatusScope, options: { includeLef
            completed_at, completed_version, case when anonymised then null else cert_code end as cert_code, cert_expires, score, open_started,
            case
              when completed_at is not null and not coalesce(cert_revoked, false)
-                  and (cert_expires is null or cert_expires > now()) then 'completed'
+                  and (cert_expires is null or cert_expires > ${now}::timestamptz) then 'completed'
              when completed_at is not null and not coalesce(cert_revoked, false) and open_started is null then 'expired'
-             when due is not null and (now() at time zone 'Europe/London')::date > due then 'overdue'
+             when due is not null and (${now}::timestamptz at time zone 'Europe/London')::date > due then 'overdue'
              when open_started is not null then 'in-progress'
              else 'not-started'
            end as status

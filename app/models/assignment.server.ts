@@ -44,9 +44,10 @@ const describeDue = (a: { dueDate: string | null; dueDays: number | null }) =>
 
 /**
  * Assigns a module to the whole organisation, a team or named people, and
- * mails the people assigned who have joined (invited people are mailed their
- * assignments when they accept: see `activate` in people.server.ts). The team
- * and people are checked to belong to this organisation.
+ * mails the people assigned who have joined. Invited people are mailed when
+ * they join, and people moved into the team when they move
+ * (assignment-notice.server.ts). The team and people are checked to belong to
+ * this organisation.
  */
 export async function createAssignment(actor: AuditActor & { id: string; name: string }, organizationId: string, input: NewAssignment): Promise<string> {
   const db = getDb();
@@ -113,6 +114,16 @@ export async function createAssignment(actor: AuditActor & { id: string; name: s
         and (${input.target} = 'organisation'
           or (${input.target} = 'team' and p.team_id = ${input.teamId})
           or (${input.target} = 'people' and p.id in (select person_id from ${assignmentPeople} where assignment_id = ${assignmentId})))`);
+    // The same people, marked as told, so joining or moving team later does not tell them twice.
+    await tx.execute(sql`
+      insert into ${sentNotifications} (key)
+      select 'assignment-notice:' || ${assignmentId} || ':' || p.id
+      from ${people} p join ${user} u on u.id = p.user_id
+      where p.organization_id = ${organizationId} and p.status = 'active'
+        and (${input.target} = 'organisation'
+          or (${input.target} = 'team' and p.team_id = ${input.teamId})
+          or (${input.target} = 'people' and p.id in (select person_id from ${assignmentPeople} where assignment_id = ${assignmentId})))
+      on conflict do nothing`);
     return assignmentId;
   });
   requestMailDrain();
@@ -298,7 +309,7 @@ export async function sendDueReminders(now: Date = new Date()): Promise<{ sent: 
   const db = getDb();
   const today = londonDate(now);
   const soon = addDays(today, 7);
-  const candidates = await allOrganisationsDue(today, soon);
+  const candidates = await allOrganisationsDue(now, today, soon);
   let sent = 0;
   for (const c of candidates) {
     const kind = c.status === "overdue" ? "overdue" : "due-soon";
@@ -328,14 +339,14 @@ export async function sendDueReminders(now: Date = new Date()): Promise<{ sent: 
   return { sent };
 }
 
-async function allOrganisationsDue(today: string, soon: string) {
+async function allOrganisationsDue(now: Date, today: string, soon: string) {
   const db = getDb();
   const orgs = await db.select({ id: organization.id, name: organization.name }).from(organization);
   const out: { assignmentId: string; personId: string; due: string; status: AssignmentStatus; email: string; name: string; title: string; organisation: string }[] = [];
   for (const org of orgs) {
     const rows = await runStatusQuery(
       db,
-      sql`select * from (${personAssignmentsQuery({ organizationId: org.id })}) s
+      sql`select * from (${personAssignmentsQuery({ organizationId: org.id }, { now })}) s
           where s.person_status = 'active' and s.due is not null
             and (s.status = 'overdue' or (s.status in ('not-started', 'in-progress') and s.due::date between ${today}::date and ${soon}::date))`,
     );
@@ -354,9 +365,13 @@ async function allOrganisationsDue(today: string, soon: string) {
   return out;
 }
 
-/** ISO week of a date, e.g. 2026-W48: the key of the weekly digest. */
+/**
+ * ISO week of a moment in England, e.g. 2026-W48: the key of the weekly
+ * digest and export. Counted on the London calendar date, so Monday 00:30 in
+ * British Summer Time (Sunday 23:30 UTC) is already the new week.
+ */
 export function isoWeek(date: Date): string {
-  const d = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+  const d = new Date(`${londonDate(date)}T00:00:00Z`);
   const day = d.getUTCDay() || 7;
   d.setUTCDate(d.getUTCDate() + 4 - day);
   const yearStart = new Date(Date.UTC(d.getUTCFullYear(), 0, 1));
@@ -366,8 +381,10 @@ export function isoWeek(date: Date): string {
 
 /**
  * The weekly overdue digest to each organisation's training leads: how many
- * people are overdue on each module, once per ISO week per organisation.
- * Sent on Mondays (or the first run after).
+ * people are overdue on each module, once per London ISO week per
+ * organisation. Sent by the first run of each week: Monday just after
+ * midnight, London time, where the jobs run every minute; later in the week
+ * if none ran before (or nobody was overdue until then).
  */
 export async function sendWeeklyOverdueDigest(now: Date = new Date()): Promise<{ sent: number }> {
   const db = getDb();
@@ -377,7 +394,7 @@ export async function sendWeeklyOverdueDigest(now: Date = new Date()): Promise<{
   for (const org of orgs) {
     const counts = (await db.execute(sql`
       select m.title, count(*)::int as n
-      from (${personAssignmentsQuery({ organizationId: org.id })}) s
+      from (${personAssignmentsQuery({ organizationId: org.id }, { now })}) s
       join ${modules} m on m.id = s.module_id
       where s.status = 'overdue'
       group by m.title order by n desc, m.title`)) as unknown as { rows: { title: string; n: number }[] };

@@ -5,9 +5,9 @@ import { audit, type AuditActor } from "#app/utils/audit.server.ts";
 import { getDb } from "#app/utils/db.server.ts";
 import { composeEmail, enqueueEmail } from "#app/utils/email.server.ts";
 import { getEnv } from "#app/utils/env.server.ts";
-import { formatDate } from "#app/utils/format.ts";
 import { hashInvitationToken, looksLikeInvitationToken, newInvitationToken } from "#app/utils/invitation-token.server.ts";
 import { createLogger } from "#app/utils/logger.server.ts";
+import { sendAssignmentNoticesTo } from "./assignment-notice.server.ts";
 import { personAssignmentsQuery, runStatusQuery } from "./assignment-status.server.ts";
 import { assertSeatsAvailable, SeatLimitError } from "./licence.server.ts";
 import { organisationForEmail } from "./organisation.server.ts";
@@ -222,7 +222,11 @@ export async function revokeInvitation(actor: AuditActor, organizationId: string
   });
 }
 
-/** Makes someone an active member: better-auth membership plus the roster row, in the caller's transaction. */
+/**
+ * Makes someone an active member: better-auth membership plus the roster row,
+ * in the caller's transaction. Assignments made before they joined are mailed
+ * to them now, as they were to the people there at the time.
+ */
 async function activate(tx: Executor, organizationId: string, personId: string, userId: string, role: "member" | "admin") {
   await tx
     .insert(member)
@@ -232,44 +236,7 @@ async function activate(tx: Executor, organizationId: string, personId: string, 
     .update(people)
     .set({ status: "active", userId, joinedAt: new Date(), leftAt: null, updatedAt: new Date() })
     .where(and(eq(people.id, personId), eq(people.organizationId, organizationId)));
-  await mailAssignmentsOnJoining(tx, organizationId, personId, userId);
-}
-
-/**
- * Someone who joins learns what they have been assigned. Assigning mails only
- * the people who have joined (an invited address may never become an account),
- * so this mail is how invited people are told: one mail listing every live
- * assignment in the organisation that applies to them and is not completed.
- * Nothing is sent when there is none.
- */
-async function mailAssignmentsOnJoining(tx: Executor, organizationId: string, personId: string, userId: string) {
-  const rows = (await runStatusQuery(tx, personAssignmentsQuery({ userId }))).filter(
-    (r) => r.organizationId === organizationId && r.personId === personId && r.status !== "completed",
-  );
-  if (rows.length === 0) return;
-  const titles = await tx
-    .select({ id: modules.id, title: modules.title })
-    .from(modules)
-    .where(inArray(modules.id, [...new Set(rows.map((r) => r.moduleId))]));
-  const titleOf = new Map(titles.map((m) => [m.id, m.title]));
-  const [account] = await tx.select({ email: user.email }).from(user).where(eq(user.id, userId));
-  if (!account) return;
-  const organisation = await organisationName(tx, organizationId);
-  const lines = rows
-    .sort((a, b) => (a.due ?? "9999").localeCompare(b.due ?? "9999"))
-    .map((r) => `“${titleOf.get(r.moduleId) ?? "A module"}”, ${r.due ? `due by ${formatDate(`${r.due}T12:00:00Z`)}` : "with no due date"}`);
-  const mail = composeEmail({
-    heading: rows.length === 1 ? "Your assigned training" : `Your assigned training: ${rows.length} modules`,
-    paragraphs: [
-      "Hello,",
-      `${organisation} has asked you to complete ${rows.length === 1 ? "this module" : "these modules"} on Distinct:`,
-      ...lines,
-      "Your assigned training is at the top of My learning.",
-    ],
-    action: { label: "Go to My learning", url: `${getEnv().APP_URL}/learning` },
-  });
-  const subject = rows.length === 1 ? `Training from ${organisation}: ${titleOf.get(rows[0]!.moduleId) ?? "a module"}` : `Training from ${organisation}: ${rows.length} modules`;
-  await enqueueEmail(tx, { to: account.email, subject, text: mail.text, html: mail.html, kind: "assignment" });
+  await sendAssignmentNoticesTo(tx, organizationId, personId);
 }
 
 export type InvitationView = {
@@ -482,6 +449,8 @@ export async function updatePerson(actor: AuditActor, organizationId: string, pe
     if (changed.length > 0) {
       await audit(tx, { actor, action: "person.updated", organizationId, target: { type: "person", id: person.id }, details: { changed } });
     }
+    // Moved into a team: its assignments are new to them.
+    if (changed.includes("teamId") && person.status === "active") await sendAssignmentNoticesTo(tx, organizationId, person.id);
   });
 }
 

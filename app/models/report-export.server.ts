@@ -41,14 +41,14 @@ export async function setWeeklyExport(actor: AuditActor, organizationId: string,
  * as soon as the limit is passed, so a large force costs one batch too many,
  * not the whole table in memory.
  */
-async function csvUnderLimit(organizationId: string, limit: number): Promise<{ csv: Buffer; rows: number } | null> {
+async function csvUnderLimit(organizationId: string, limit: number, now: Date): Promise<{ csv: Buffer; rows: number } | null> {
   const parsed = parseReportQuery(new URLSearchParams());
   if (!parsed.ok) throw new Error(parsed.message);
   const context = await reportContext(organizationId);
   const chunks: Buffer[] = [Buffer.from(CSV_BOM + reportCsvHeaderLine(), "utf8")];
   let size = chunks[0]!.length;
   let rows = 0;
-  for await (const batch of reportRowsInBatches(context, parsed.query, null)) {
+  for await (const batch of reportRowsInBatches(context, parsed.query, null, { clock: { now } })) {
     const chunk = Buffer.from(batch.map(reportCsvLine).join(""), "utf8");
     size += chunk.length;
     rows += batch.length;
@@ -75,7 +75,7 @@ export async function sendWeeklyReportExports(now: Date = new Date(), options: {
     if (already) continue;
     // Built outside the transaction: reading a large table must not hold it open.
     const [file, summary] = await Promise.all([
-      csvUnderLimit(org.id, limit),
+      csvUnderLimit(org.id, limit, now),
       reportContext(org.id).then((context) => {
         const parsed = parseReportQuery(new URLSearchParams());
         if (!parsed.ok) throw new Error(parsed.message);

@@ -34,6 +34,6 @@ export async function hitRateLimit(key: string, limit: number, windowSeconds: nu
 }
 
 /** Removes windows that ended long ago (run by the scheduled jobs). */
-export async function pruneRateLimits(): Promise<void> {
-  await getDb().delete(rateLimits).where(sql`${rateLimits.windowStart} < now() - interval '1 day'`);
+export async function pruneRateLimits(now: Date = new Date()): Promise<void> {
+  await getDb().delete(rateLimits).where(sql`${rateLimits.windowStart} < ${now.toISOString()}::timestamptz - interval '1 day'`);
 }

@@ -105,8 +105,8 @@ test("assigning mails only the people who have joined; an invited person is mail
   const account = await createUser({ email: invitedEmail, name: "Ivy Invited" });
   await acceptInvitation(await invitationToken(invitedEmail), account);
   const onAccepting = (await mailsTo([invitedEmail]))[0];
-  expect(onAccepting?.subject).toBe("Training from Mailtown Police: Sample basics");
-  expect(onAccepting?.text).toContain("“Sample basics”, due by 31 March 2099");
+  expect(onAccepting?.subject).toBe("New training from Mailtown Police: Sample basics");
+  expect(onAccepting?.text).toContain("Mailtown Police has asked you to complete “Sample basics” on Distinct by 31 March 2099.");
   // The person who had joined is not mailed again.
   expect((await mailsTo([joined.learner.email])).length).toBe(1);
 });

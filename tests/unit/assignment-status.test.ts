@@ -35,3 +35,14 @@ test.each([
 ] as const)("status: $expected", ({ completion, inProgress, due, expected }) => {
   expect(assignmentStatus({ latestCompletion: completion, inProgress, due, now })).toBe(expected);
 });
+
+// Due dates are London calendar days: in British Summer Time, 23:00 UTC is already tomorrow.
+test.each([
+  ["2026-06-30T22:59:59Z", "not-started"], // 23:59:59 on the due day in London
+  ["2026-06-30T23:00:00Z", "overdue"], // 00:00 on 1 July in London, still 30 June in UTC
+  ["2026-06-30T23:30:00Z", "overdue"],
+  ["2026-12-31T23:30:00Z", "not-started"], // winter: London is on UTC, still the due day
+] as const)("due 30 June (or 31 December): at %s the status is %s", (at, expected) => {
+  const due = at.startsWith("2026-06") ? "2026-06-30" : "2026-12-31";
+  expect(assignmentStatus({ latestCompletion: null, inProgress: false, due, now: new Date(at) })).toBe(expected);
+});
