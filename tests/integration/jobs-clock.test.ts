@@ -52,7 +52,7 @@ test("late joiners get the notice: an invited person when they accept, someone w
   const teamA = await createTeam(lead, org.id, "Late A");
   const teamB = await createTeam(lead, org.id, "Late B");
   const invitee = await createUser({ name: "Ivy Invited" });
-  const invited = await invitePerson(lead, org.id, { email: invitee.email, name: invitee.name, staffNumber: null, rank: "PC", teamId: teamA, role: "member" });
+  await invitePerson(lead, org.id, { email: invitee.email, name: invitee.name, staffNumber: null, rank: "PC", teamId: teamA, role: "member" });
   const mover = await addLearner(org.id, lead, { teamId: teamB });
   const stayer = await addLearner(org.id, lead, { teamId: teamA });
   await createAssignment(lead, org.id, { moduleSlug: "sample-basics", target: "team", teamId: teamA, personIds: [], dueDate: "2030-07-15", dueDays: null });
