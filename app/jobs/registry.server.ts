@@ -3,6 +3,7 @@ import { sendCertificateExpiryReminders } from "#app/models/certificate.server.t
 import { sendWeeklyReportExports } from "#app/models/report-export.server.ts";
 import { compactAllReportCounts } from "#app/models/report.server.ts";
 import { compactClassifyCounts } from "#app/models/confusion.server.ts";
+import { runImportJobs } from "#app/models/staff-import.server.ts";
 import { analyzeGrownTables } from "#app/models/maintenance.server.ts";
 import { drainOutbox } from "#app/utils/email.server.ts";
 import { createLogger } from "#app/utils/logger.server.ts";
@@ -23,7 +24,15 @@ const jobs: Job[] = [
   { name: "assignment-due-reminders", run: () => sendDueReminders() },
   { name: "weekly-overdue-digest", run: () => sendWeeklyOverdueDigest() },
   { name: "weekly-report-export", run: () => sendWeeklyReportExports() },
-  { name: "send-mail", run: () => drainOutbox({ limit: 200 }) },
+  // Imports whose instance stopped mid-way are resumed here once their lease runs out.
+  { name: "apply-staff-imports", run: () => runImportJobs() },
+  {
+    name: "send-mail",
+    run: async () => {
+      const { deferred, ...counts } = await drainOutbox({ limit: 200 });
+      return { ...counts, deferred: deferred ? 1 : 0 };
+    },
+  },
   { name: "prune-rate-limits", run: () => pruneRateLimits() },
   {
     name: "compact-report-counts",
