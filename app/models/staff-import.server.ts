@@ -289,10 +289,12 @@ export async function claimImport(owner: string = INSTANCE, options: { now?: Dat
     .orderBy(asc(staffImports.createdAt))
     .limit(1)
     .for("update", { skipLocked: true });
+  // `id = (scalar subquery)`, evaluated once. Not `id in (subquery)`: PostgreSQL
+  // may run that as a join and claim every waiting import at once.
   const [claimed] = await db
     .update(staffImports)
     .set({ leaseOwner: owner, leaseExpiresAt: new Date(now.getTime() + (options.leaseMs ?? IMPORT_LEASE_MS)) })
-    .where(and(inArray(staffImports.id, candidate), eq(staffImports.status, "applying")))
+    .where(and(eq(staffImports.id, sql`(${candidate})`), eq(staffImports.status, "applying")))
     .returning({ id: staffImports.id });
   return claimed?.id ?? null;
 }
