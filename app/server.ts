@@ -13,6 +13,7 @@ import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
 import express from "express";
 import { boot, type Booted } from "./boot.server.ts";
+import { DATABASE_UNAVAILABLE_PAGE, databaseUnavailable } from "./utils/db-availability.server.ts";
 import { runWithRequestContext } from "./utils/request-context.server.ts";
 import { EnvError } from "./utils/env.server.ts";
 import { createLogger } from "./utils/logger.server.ts";
@@ -78,6 +79,14 @@ async function main() {
       req.originalUrl = req.url;
     }
     next();
+  });
+
+  // While PostgreSQL is away (see db-availability.server.ts), answer at once
+  // with a 503 instead of queueing requests for connections; /healthz still
+  // asks the database itself, so a load balancer sees the truth.
+  app.use((req, res, next) => {
+    if (req.path === "/healthz" || !databaseUnavailable()) return next();
+    res.status(503).set({ "Retry-After": "10", "Cache-Control": "no-store" }).type("html").send(DATABASE_UNAVAILABLE_PAGE);
   });
 
   const handler = createRequestHandler({ build, mode: build.mode });
