@@ -15,9 +15,13 @@ const state = { down: false, since: 0, lastProbe: 0, probing: false };
 
 // Errors that say "the database is not there", not "this query is wrong":
 // refused or dropped connections, a server shutting down or starting up
-// (57P01-57P03), connection exceptions (class 08), and pg's pool timing out.
+// (57P01-57P03), connection exceptions (class 08), a new connection timing
+// out ("Connection terminated due to connection timeout"). Not pg-pool's
+// "timeout exceeded when trying to connect": that is every pooled connection
+// busy, an overload, and answering everyone 503 for it would make it worse
+// (the load bench found that).
 const CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "57P01", "57P02", "57P03"]);
-const MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection terminated unexpectedly/i;
+const MESSAGES = /Connection terminated|Client has encountered a connection error/i;
 
 export function isDatabaseUnavailableError(error: unknown): boolean {
   for (let e = error, depth = 0; typeof e === "object" && e !== null && depth < 5; depth++) {

@@ -1,7 +1,8 @@
 /**
- * `npm run bench load`: 200 learners at once for 60 s, each in a loop of
- * sign in, open a lesson, mark it complete, submit their quiz, against the
- * production build on loopback:
+ * `npm run bench load`: 200 learners at once for 60 s, each signing in (all
+ * 200 within the first 10 s) and then in a loop of opening a lesson, marking
+ * it complete and submitting their quiz, against the production build on
+ * loopback:
  *   1. one instance on the embedded database,
  *   2. one instance on PostgreSQL,
  *   3. two instances on one PostgreSQL, the learners split between them,
@@ -33,6 +34,8 @@ const MAX_ROUNDS = 1000;
 // Generous: on a busy 2-core machine 200 sign-ins at once (scrypt) queue for tens of seconds; a request past this counts as an error.
 const REQUEST_TIMEOUT_MS = 120_000;
 const PORTS = [3103, 3113];
+/** Learners arrive over this many seconds, each signing in once. */
+const RAMP_UP_S = 10;
 
 type Learner = { email: string; attemptId: string; form: string };
 type Prepared = { learners: Learner[]; lessonKey: string };
@@ -66,8 +69,13 @@ async function stopServer(server: ChildProcess) {
 
 type Stats = Record<Step, { requests: number; times: number[]; errors: number; examples: string[] }>;
 
-/** One learner's loop: bounded by MAX_ROUNDS and the deadline. */
-async function learnerLoop(base: string, learner: Learner, lessonKey: string, deadline: number, stats: Stats) {
+/**
+ * One learner: signs in once (starting somewhere in the first RAMP_UP_S, as
+ * people arrive), then loops lesson, mark complete, quiz submit, bounded by
+ * MAX_ROUNDS and the deadline. A failed sign-in is retried next round.
+ */
+async function learnerLoop(base: string, learner: Learner, lessonKey: string, deadline: number, stats: Stats, startDelayMs: number) {
+  await new Promise((resolve) => setTimeout(resolve, startDelayMs));
   const timed = async (step: Step, run: () => Promise<Response>, ok: (r: Response) => boolean) => {
     const started = performance.now();
     stats[step].requests++;
@@ -87,14 +95,17 @@ async function learnerLoop(base: string, learner: Learner, lessonKey: string, de
     }
   };
   const form = { "Content-Type": "application/x-www-form-urlencoded" };
+  let cookie = "";
   for (let round = 0; round < MAX_ROUNDS && Date.now() < deadline; round++) {
-    const signIn = await timed(
-      "sign in",
-      () => fetch(`${base}/login`, { method: "POST", redirect: "manual", headers: form, body: new URLSearchParams({ email: learner.email, password: BENCH_PASSWORD, redirectTo: "/learning" }), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }),
-      (r) => r.status === 302,
-    );
-    if (!signIn || signIn.status !== 302) continue;
-    const cookie = signIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    if (!cookie) {
+      const signIn = await timed(
+        "sign in",
+        () => fetch(`${base}/login`, { method: "POST", redirect: "manual", headers: form, body: new URLSearchParams({ email: learner.email, password: BENCH_PASSWORD, redirectTo: "/learning" }), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }),
+        (r) => r.status === 302,
+      );
+      if (!signIn || signIn.status !== 302) continue;
+      cookie = signIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    }
     await timed("lesson", () => fetch(`${base}/modules/${BENCH_SLUG}/${lessonKey}`, { headers: { Cookie: cookie }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }), (r) => r.status === 200);
     await timed(
       "mark complete",
@@ -116,7 +127,8 @@ async function drive(bases: string[], prepared: Prepared): Promise<BenchLine[]> 
   const stats: Stats = { "sign in": fresh(), lesson: fresh(), "mark complete": fresh(), "quiz submit": fresh() };
   const started = Date.now();
   const deadline = started + SECONDS * 1000;
-  await Promise.all(prepared.learners.map((learner, i) => learnerLoop(bases[i % bases.length]!, learner, prepared.lessonKey, deadline, stats)));
+  const ramp = (RAMP_UP_S * 1000) / prepared.learners.length;
+  await Promise.all(prepared.learners.map((learner, i) => learnerLoop(bases[i % bases.length]!, learner, prepared.lessonKey, deadline, stats, i * ramp)));
   const elapsed = (Date.now() - started) / 1000;
   const lines: BenchLine[] = [];
   let total = 0;
@@ -260,7 +272,7 @@ async function twoInstances(postgres: string): Promise<BenchLine[]> {
 }
 
 const only = opts.only;
-const title = (what: string) => `Load: ${LEARNERS} learners for ${SECONDS} s (sign in, lesson, mark complete, quiz submit), ${what}`;
+const title = (what: string) => `Load: ${LEARNERS} learners for ${SECONDS} s (sign in once within ${RAMP_UP_S} s, then lesson, mark complete, quiz submit), ${what}`;
 if (!only || only === "pglite") printSection(title("one instance, embedded database"), await oneInstance("pglite", null));
 const postgres = await postgresForBench();
 if (!postgres) console.log("\nLoad on PostgreSQL: no server found (set BENCH_DATABASE_URL, or run one on 127.0.0.1:5432): not measured");

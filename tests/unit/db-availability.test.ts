@@ -11,7 +11,7 @@ test("errors that mean the database is away are told apart from errors in a quer
     coded("connect ECONNREFUSED 127.0.0.1:5432", "ECONNREFUSED"),
     coded("connection failure during authentication", "08006"),
     new Error("Connection terminated unexpectedly"),
-    new Error("timeout exceeded when trying to connect"),
+    new Error("Connection terminated due to connection timeout"),
     // drizzle wraps the driver's error: the code is on the cause.
     new Error("Failed query: select 1", { cause: coded("connect ECONNREFUSED 127.0.0.1:5432", "ECONNREFUSED") }),
   ];
@@ -20,9 +20,11 @@ test("errors that mean the database is away are told apart from errors in a quer
     coded("invalid input syntax for type uuid", "22P02"),
     new Error("Failed query: select 1", { cause: coded("relation does not exist", "42P01") }),
     new Error("Cannot read properties of undefined"),
+    // Every pooled connection busy: an overload, not an outage.
+    new Error("timeout exceeded when trying to connect"),
     "a string",
     null,
   ];
   expect(away.map(isDatabaseUnavailableError)).toEqual([true, true, true, true, true, true, true]);
-  expect(notAway.map(isDatabaseUnavailableError)).toEqual([false, false, false, false, false, false]);
+  expect(notAway.map(isDatabaseUnavailableError)).toEqual([false, false, false, false, false, false, false]);
 });
