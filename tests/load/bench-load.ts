@@ -240,7 +240,7 @@ async function twoInstances(postgres: string): Promise<BenchLine[]> {
     const lines = await drive(PORTS.map((port) => `http://127.0.0.1:${port}`), prepared);
 
     // Let both instances finish the queue (bounded wait), then count.
-    const waitUntil = Date.now() + 180_000;
+    const waitUntil = Date.now() + 300_000;
     let pending = Infinity;
     while (Date.now() < waitUntil) {
       const [row] = await database.query<{ pending: number }>(`select count(*)::int as pending from email_outbox where status = 'pending'`);
