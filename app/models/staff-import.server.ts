@@ -262,8 +262,13 @@ export async function requestApply(actor: ImportActor, organizationId: string, i
 
 // ------------------------------------------------------------ the import job
 
-/** People per batch: each batch is one short transaction, and requests are served between batches. */
-export const IMPORT_BATCH = 250;
+/**
+ * People per batch: each batch is one short transaction, and requests are
+ * served between batches. On the embedded database a batch runs on the
+ * server's own thread, so a request arriving meanwhile waits for the rest of
+ * it: 250 made a lesson wait about a second on a busy machine (npm run bench import).
+ */
+export const IMPORT_BATCH = 100;
 /** How long a claim lasts without a batch renewing it; after that another instance takes the import over. */
 export const IMPORT_LEASE_MS = 60_000;
 /** After this many failed batches (database errors) the import stops as failed. */

@@ -68,10 +68,12 @@ async function run(kind: "pglite" | "postgres", url: string | null): Promise<Ben
     const lessonTimes = async (until: () => boolean) => {
       const times: number[] = [];
       while (!until()) {
-        const started = performance.now();
-        await lessonView(slug, lessonKey, learner.id);
-        times.push(performance.now() - started);
+        // Timed from when the request would arrive (20 ms after the last), so a
+        // wait for the event loop (PGlite runs a batch on this thread) counts.
+        const arrives = performance.now() + 20;
         await new Promise((resolve) => setTimeout(resolve, 20));
+        await lessonView(slug, lessonKey, learner.id);
+        times.push(performance.now() - arrives);
       }
       return times.sort((a, b) => a - b);
     };
