@@ -5,7 +5,7 @@ import { importContent } from "./content/import.server.ts";
 import { startScheduler, type Scheduler } from "./jobs/scheduler.server.ts";
 import { warmCertificateRenderer } from "./models/certificate-pdf.server.ts";
 import { ensureSetupToken } from "./models/setup.server.ts";
-import { recoverInterruptedImports } from "./models/staff-import.server.ts";
+import { onImportRequested, releaseEmbeddedImportLeases, runImportJobs } from "./models/staff-import.server.ts";
 import { setDatabase } from "./utils/db.server.ts";
 import { drainOutbox, onMailQueued } from "./utils/email.server.ts";
 import { getEnv, type Env } from "./utils/env.server.ts";
@@ -63,6 +63,7 @@ export async function boot(options: { owner: string; contentDir?: string }): Pro
   const shutdown = async () => {
     scheduler?.stop();
     onMailQueued(undefined);
+    onImportRequested(undefined);
     await handle.close();
     setDatabase(undefined);
     lock?.release();
@@ -77,7 +78,33 @@ export async function boot(options: { owner: string; contentDir?: string }): Pro
     for (const line of report.lines) log.info(line);
     for (const problem of report.problems) log.error(problem);
     await ensureSetupToken(env.APP_URL);
-    await recoverInterruptedImports();
+    // An import this process was applying when it stopped carries on from its
+    // progress (never reset). On PostgreSQL its lease may belong to another
+    // instance that is still running, so it is left to run out.
+    if (handle.kind === "pglite") await releaseEmbeddedImportLeases();
+    // Staff imports apply here as soon as Apply is pressed, whatever
+    // JOBS_IN_SERVER says: a training lead is watching the progress page.
+    // The lease keeps one instance on each import.
+    let importsRunning = false;
+    let importsAgain = false;
+    const applyImports = () => {
+      if (importsRunning) {
+        importsAgain = true;
+        return;
+      }
+      importsRunning = true;
+      runImportJobs()
+        .catch((error: unknown) => log.error("applying imports failed", { error }))
+        .finally(() => {
+          importsRunning = false;
+          if (importsAgain) {
+            importsAgain = false;
+            applyImports();
+          }
+        });
+    };
+    onImportRequested(applyImports);
+    applyImports();
     // Load the certificate fonts now, so the first learner's PDF is not the slow one.
     void warmCertificateRenderer();
     if (env.JOBS_IN_SERVER === "on") {

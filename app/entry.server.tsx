@@ -6,6 +6,7 @@ import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { contentSecurityPolicy } from "./utils/csp.server.ts";
+import { databaseUnavailable, noteRequestError } from "./utils/db-availability.server.ts";
 import { getEnv } from "./utils/env.server.ts";
 import { createLogger } from "./utils/logger.server.ts";
 import { NonceProvider } from "./utils/nonce-provider.tsx";
@@ -23,6 +24,12 @@ export default function handleRequest(
 ) {
   const nonce = crypto.randomBytes(16).toString("base64");
   const env = getEnv();
+  // A loader that failed because the database went away: say so (503, try
+  // again), rather than a 500 that reads as a fault in the page.
+  if (responseStatusCode === 500 && databaseUnavailable()) {
+    responseStatusCode = 503;
+    responseHeaders.set("Retry-After", "10");
+  }
   responseHeaders.set(
     "Content-Security-Policy",
     contentSecurityPolicy({ nonce, production: env.production, formActions: stripeFormActions() }),
@@ -60,6 +67,7 @@ export default function handleRequest(
 
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
+  noteRequestError(error);
   // A refused request (a POST where there is no form, an unknown address) is
   // the client's mistake, answered with its 4xx; only our failures are errors.
   if (isRouteErrorResponse(error) && error.status < 500) return;

@@ -26,6 +26,7 @@ import {
   sendRefusal,
   tooLarge,
 } from "./utils/request-guard.server.ts";
+import { DATABASE_UNAVAILABLE_PAGE, databaseUnavailable } from "./utils/db-availability.server.ts";
 import { runWithRequestContext } from "./utils/request-context.server.ts";
 import { EnvError } from "./utils/env.server.ts";
 import { createLogger } from "./utils/logger.server.ts";
@@ -91,6 +92,14 @@ async function main() {
       req.originalUrl = req.url;
     }
     next();
+  });
+
+  // While PostgreSQL is away (see db-availability.server.ts), answer at once
+  // with a 503 instead of queueing requests for connections; /healthz still
+  // asks the database itself, so a load balancer sees the truth.
+  app.use((req, res, next) => {
+    if (req.path === "/healthz" || !databaseUnavailable()) return next();
+    res.status(503).set({ "Retry-After": "10", "Cache-Control": "no-store" }).type("html").send(DATABASE_UNAVAILABLE_PAGE);
   });
 
   const handleRequest = createRequestHandler(build, build.mode);

@@ -88,7 +88,11 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
       withStartupLock: (fn) => fn(db),
     };
   }
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  // connectionTimeoutMillis: with the server unreachable, a request gets an
+  // error within 30 s, not a hang (a restarting server refuses at once). It
+  // also bounds the wait for a free pooled connection, so it is generous: an
+  // overloaded instance should be slow, not failing.
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, connectionTimeoutMillis: 30_000 });
   // An idle client that errors (server restart) must not crash the process.
   pool.on("error", (error) => console.error("[db] idle PostgreSQL client error:", error.message));
   const db = drizzleNodePg(pool, { schema, logger }) as unknown as Database;

@@ -3,6 +3,7 @@ import { sendCertificateExpiryReminders } from "#app/models/certificate.server.t
 import { sendWeeklyReportExports } from "#app/models/report-export.server.ts";
 import { compactAllReportCounts } from "#app/models/report.server.ts";
 import { compactClassifyCounts } from "#app/models/confusion.server.ts";
+import { runImportJobs } from "#app/models/staff-import.server.ts";
 import { analyzeGrownTables } from "#app/models/maintenance.server.ts";
 import { anonymiseLeaversPastRetention } from "#app/models/retention.server.ts";
 import { drainOutbox } from "#app/utils/email.server.ts";
@@ -24,10 +25,18 @@ const jobs: Job[] = [
   { name: "assignment-due-reminders", run: (now) => sendDueReminders(now) },
   { name: "weekly-overdue-digest", run: (now) => sendWeeklyOverdueDigest(now) },
   { name: "weekly-report-export", run: (now) => sendWeeklyReportExports(now) },
+  // Imports whose instance stopped mid-way are resumed here once their lease runs out.
+  { name: "apply-staff-imports", run: () => runImportJobs() },
   // Mail goes out on the real clock whatever `now` is: delivery and its
   // retries are not a rule about dates, and a mail queued "in the future"
   // by `npm run jobs -- --at` is still meant to be read today.
-  { name: "send-mail", run: () => drainOutbox({ limit: 200 }) },
+  {
+    name: "send-mail",
+    run: async () => {
+      const { deferred, ...counts } = await drainOutbox({ limit: 200 });
+      return { ...counts, deferred: deferred ? 1 : 0 };
+    },
+  },
   { name: "prune-rate-limits", run: (now) => pruneRateLimits(now) },
   // Before compaction, so the report deltas it causes are folded in the same run.
   { name: "anonymise-leavers-past-retention", run: (now) => anonymiseLeaversPastRetention(now) },

@@ -14,7 +14,7 @@ import {
 import { addDays, londonDate, STATUS_LABELS, type AssignmentStatus } from "#app/utils/assignment-status.ts";
 import { audit, type AuditActor } from "#app/utils/audit.server.ts";
 import { getDb } from "#app/utils/db.server.ts";
-import { composeEmail, enqueueEmail, requestMailDrain } from "#app/utils/email.server.ts";
+import { composeEmail, enqueueEmail, MAIL_PRIORITY, requestMailDrain } from "#app/utils/email.server.ts";
 import { getEnv } from "#app/utils/env.server.ts";
 import { formatDate } from "#app/utils/format.ts";
 import { personAssignmentsQuery, runStatusQuery, type PersonAssignmentRow } from "./assignment-status.server.ts";
@@ -107,8 +107,8 @@ export async function createAssignment(actor: AuditActor & { id: string; name: s
     });
     const subject = `New training from ${org?.name ?? "your organisation"}: ${mod.title}`;
     await tx.execute(sql`
-      insert into ${emailOutbox} (id, recipient, subject, text, html, kind)
-      select gen_random_uuid()::text, u.email, ${subject}, ${mail.text}, ${mail.html}, 'assignment'
+      insert into ${emailOutbox} (id, recipient, subject, text, html, kind, priority)
+      select gen_random_uuid()::text, u.email, ${subject}, ${mail.text}, ${mail.html}, 'assignment', ${MAIL_PRIORITY.bulk}
       from ${people} p join ${user} u on u.id = p.user_id
       where p.organization_id = ${organizationId} and p.status = 'active'
         and (${input.target} = 'organisation'
@@ -321,6 +321,7 @@ export async function sendDueReminders(now: Date = new Date()): Promise<{ sent: 
       await enqueueEmail(tx, {
         to: c.email,
         kind: `assignment-${kind}`,
+        priority: "bulk",
         subject: kind === "overdue" ? `Overdue: ${c.title}` : `Due on ${due}: ${c.title}`,
         ...composeEmail({
           heading: kind === "overdue" ? `“${c.title}” is overdue` : `“${c.title}” is due on ${due}`,
@@ -408,6 +409,7 @@ export async function sendWeeklyOverdueDigest(now: Date = new Date()): Promise<{
         await enqueueEmail(tx, {
           to: lead.email,
           kind: "overdue-digest",
+          priority: "bulk",
           subject: `${org.name}: ${total} overdue assignment${total === 1 ? "" : "s"} this week`,
           ...composeEmail({
             heading: `Overdue training at ${org.name}`,

@@ -381,6 +381,7 @@ export async function sendCertificateExpiryReminders(now: Date = new Date()): Pr
       await enqueueEmail(tx, {
         to: cert.email,
         kind: `certificate-expiry-${milestone}`,
+        priority: "bulk",
         subject: expired ? `Your certificate for ${cert.moduleTitle} has expired` : `Your certificate for ${cert.moduleTitle} expires on ${when}`,
         ...composeEmail({
           heading: expired ? "Your certificate has expired" : `Your certificate expires on ${when}`,

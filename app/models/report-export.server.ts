@@ -97,6 +97,7 @@ export async function sendWeeklyReportExports(now: Date = new Date(), options: {
         await enqueueEmail(tx, {
           to: lead.email,
           kind: "weekly-report-export",
+          priority: "bulk",
           subject: `${org.name}: training report for the week of ${day}`,
           ...composeEmail({
             heading: `Training report for ${org.name}`,

@@ -7,8 +7,8 @@ import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
 import { ProgressBar } from "#app/components/ui/progress-bar.tsx";
 import { SeatContactLinks } from "#app/components/seat-summary.tsx";
-import { seatContacts } from "#app/models/licence.server.ts";
-import { cancelImport, getImportPreview, importProgress, startApplyingImport } from "#app/models/staff-import.server.ts";
+import { SeatLimitError, seatContacts } from "#app/models/licence.server.ts";
+import { cancelImport, getImportPreview, ImportStateError, requestApply } from "#app/models/staff-import.server.ts";
 import { plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
@@ -20,12 +20,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { organisation } = await requireOrgRole(request, params.orgSlug, "admin");
   const preview = await getImportPreview(organisation.id, params.importId ?? "");
   invariantResponse(preview, "There is no such upload for this organisation.");
-  const progress = preview.status === "applying" ? importProgress(preview.id) : null;
   return {
     organisation,
     preview: { ...preview, rejected: preview.rejected.slice(0, ERRORS_SHOWN), updates: preview.updates.slice(0, ERRORS_SHOWN) },
     rejectedTotal: preview.rejected.length,
-    progress,
+    progress: preview.progress,
     contacts: preview.fits ? [] : await seatContacts(),
   };
 }
@@ -48,7 +47,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
       { status: 400 },
     );
   }
-  startApplyingImport(user, organisation.id, preview.id);
+  try {
+    await requestApply(user, organisation.id, preview.id);
+  } catch (error) {
+    if (error instanceof SeatLimitError || error instanceof ImportStateError) return data({ error: error.message }, { status: 400 });
+    throw error;
+  }
   return redirect(`/org/${organisation.slug}/people/import/${preview.id}`);
 }
 
@@ -68,12 +72,15 @@ export default function ImportPreviewPage() {
     return (
       <div className="two-thirds">
         <h1>Applying {preview.fileName}</h1>
-        {progress ? (
+        {progress && progress.total > 0 ? (
           <ProgressBar id="import-progress" value={progress.done} max={Math.max(1, progress.total)} label={`${progress.done.toLocaleString("en-GB")} of ${progress.total.toLocaleString("en-GB")} people done`} />
         ) : (
           <p>The upload is being applied.</p>
         )}
-        <p role="status">All rows are saved together at the end. This page updates itself every few seconds.</p>
+        <p role="status">
+          People are added in batches, and each is sent an invitation as their batch is saved. You can leave this page: the import carries on.
+          This page updates itself every few seconds.
+        </p>
         <p>
           <Link to={`${base}/import/${preview.id}`}>Refresh now</Link>
         </p>

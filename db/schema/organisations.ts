@@ -201,6 +201,37 @@ export const organisationSettings = pgTable("organisation_settings", {
  * applied on confirm in one transaction. The file is kept until applied so
  * the confirm step does not need it again.
  */
+/** One checked row of a staff list, as stored at upload (the shape of StaffCsvRow in app/utils/staff-csv.ts). */
+export type StoredImportRow = {
+  line: number;
+  email: string;
+  name: string;
+  staffNumber: string | null;
+  team: string | null;
+  rank: string | null;
+  role: "member" | "admin";
+};
+
+/** What the upload's parser found, kept so the file is parsed once (not again at preview and apply). */
+export type StoredImportFile = {
+  rows: StoredImportRow[];
+  rowErrors: { line: number; column: string; value: string; message: string }[];
+  warnings: string[];
+};
+
+/**
+ * The work fixed when applying starts: who to invite and update, in order.
+ * `progress_done` counts through `invite` then `update`, so an instance that
+ * takes over a crashed one's lease carries on from there.
+ */
+export type StoredImportPlan = {
+  invite: StoredImportRow[];
+  update: { row: StoredImportRow; personId: string; accessChanged: boolean }[];
+  unchanged: number;
+  rejected: number;
+  newTeams: string[];
+};
+
 export const staffImports = pgTable(
   "staff_imports",
   {
@@ -210,15 +241,30 @@ export const staffImports = pgTable(
       .references(() => organization.id, { onDelete: "cascade" }),
     createdBy: text("created_by").notNull(),
     fileName: text("file_name").notNull(),
-    /** checked: waiting for confirmation; applying; applied; failed. */
+    /** checked: waiting for confirmation; applying: queued or being applied (see the lease); applied; failed. */
     status: text("status", { enum: ["checked", "applying", "applied", "failed"] }).notNull(),
-    csv: text("csv"),
+    /** The parsed file, until it is applied or cancelled. */
+    parsed: jsonb("parsed").$type<StoredImportFile>(),
     totalRows: integer("total_rows").notNull(),
+    /** Who pressed Apply (the audit entry's actor). */
+    appliedBy: jsonb("applied_by").$type<{ id: string; name: string; email?: string }>(),
+    plan: jsonb("plan").$type<StoredImportPlan>(),
+    /** People done of the plan: each batch commits its rows and this count together. */
+    progressDone: integer("progress_done").notNull().default(0),
+    progressTotal: integer("progress_total").notNull().default(0),
+    /** The instance applying it holds the lease until this time and renews it each batch; after it, another may take over. */
+    leaseOwner: text("lease_owner"),
+    leaseExpiresAt: at("lease_expires_at"),
+    /** Batches that failed (database errors); after a few the import stops as failed. */
+    failures: integer("failures").notNull().default(0),
     /** What applying did: invited, updated, unchanged, rejected, teams created. */
     summary: jsonb("summary").$type<Record<string, number>>(),
     error: text("error"),
     createdAt: at("created_at").notNull().defaultNow(),
     finishedAt: at("finished_at"),
   },
-  (t) => [index("staff_imports_org_idx").on(t.organizationId, t.createdAt)],
+  (t) => [
+    index("staff_imports_org_idx").on(t.organizationId, t.createdAt),
+    index("staff_imports_applying_idx").on(t.createdAt).where(sql`${t.status} = 'applying'`),
+  ],
 );

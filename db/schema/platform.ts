@@ -3,10 +3,12 @@ import {
   index,
   integer,
   jsonb,
+  smallint,
   pgTable,
   text,
   timestamp,
 } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
 
 const at = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -28,6 +30,13 @@ export const emailOutbox = pgTable(
     /** Files to attach (content base64). Kept small: see docs/decisions/012. */
     attachments: jsonb("attachments").$type<{ filename: string; contentType: string; content: string }[]>(),
     kind: text("kind").notNull(),
+    /**
+     * Lower goes first: 0 for mail a person is waiting for (verification,
+     * reset, an invitation to one person), 1 for bulk (reminders, digests,
+     * invitations from a staff list), so a queue of bulk mail never delays a
+     * sign-up's confirmation. See MAIL_PRIORITY in app/utils/email.server.ts.
+     */
+    priority: smallint("priority").notNull().default(0),
     /** pending: to send; sent: handed to SMTP; logged: no SMTP configured, kept here; failed: gave up. */
     status: text("status", { enum: ["pending", "sent", "logged", "failed"] })
       .notNull()
@@ -39,7 +48,9 @@ export const emailOutbox = pgTable(
     sentAt: at("sent_at"),
   },
   (t) => [
-    index("email_outbox_due_idx").on(t.status, t.nextAttemptAt),
+    // The drain's order: pending mail by priority, then oldest first. Partial, so
+    // it holds only the queue (sent mail is most of the table).
+    index("email_outbox_queue_idx").on(t.priority, t.createdAt).where(sql`${t.status} = 'pending'`),
     index("email_outbox_created_idx").on(t.createdAt),
   ],
 );

@@ -27,6 +27,8 @@ for (const [name, file] of [
   ["csv", "bench-csv.ts"],
   ["import", "import-bench.ts"],
   ["reports", "bench-reports.ts"],
+  ["load", "bench-load.ts"],
+  ["faults", "bench-faults.ts"],
 ] as const) {
   if (only && only !== name) continue;
   console.log("");
