@@ -1,4 +1,6 @@
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
+// test from ./nu.ts records every page for the W3C Nu HTML check at the end of the run.
+import { test } from "./nu.ts";
 import { expectAccessible, signUpVerifiedLearner } from "./helpers.ts";
 
 test.describe.configure({ timeout: 240_000 });

@@ -1,4 +1,6 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
+// test from ./nu.ts records every page for the W3C Nu HTML check at the end of the run.
+import { test } from "./nu.ts";
 import { expectAccessible, markNoJavaScript } from "./helpers.ts";
 
 /**

@@ -1,4 +1,6 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
+// test from ./nu.ts records every page for the W3C Nu HTML check at the end of the run.
+import { test } from "./nu.ts";
 import { expectAccessible, markNoJavaScript, signUpVerifiedLearner } from "./helpers.ts";
 import { passQuiz } from "./quiz-helpers.ts";
 

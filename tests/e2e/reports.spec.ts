@@ -1,7 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
+// test from ./nu.ts records every page for the W3C Nu HTML check at the end of the run.
+import { test } from "./nu.ts";
 import { expectAccessible, markNoJavaScript, signIn, STATE_DIR } from "./helpers.ts";
 
 /** Written by tests/e2e/seed-reports.ts before the server started. */
