@@ -20,9 +20,12 @@ test("every module page and lesson of the curriculum is accessible", async ({ br
       .locator(".task-list a")
       .evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).getAttribute("href") ?? "").filter((h) => !h.endsWith("/quiz")));
     expect(lessonLinks.length).toBeGreaterThanOrEqual(3);
-    for (const lesson of lessonLinks) {
+    for (const [index, lesson] of lessonLinks.entries()) {
       await page.goto(lesson);
       await expect(page.locator("article.prose")).toBeVisible();
+      // The page's own "Next lesson →" is the one way on: the lesson text does not repeat it.
+      await expect(page.locator("article.prose").getByText(/^Next:/)).toHaveCount(0);
+      await expect(page.getByRole("link", { name: /Next lesson/ })).toHaveCount(index < lessonLinks.length - 1 ? 1 : 0);
       await expectAccessible(page, lesson);
       lessons++;
     }
