@@ -180,6 +180,9 @@ export default function ReportsPage() {
               <ButtonLink to={`${base}/export.csv${reportSearch({ ...query, page: 1 })}`} reloadDocument download variant="secondary">
                 Download these {plural(report.page.total, "row")} as CSV
               </ButtonLink>
+              <ButtonLink to={`${base}/export.xlsx${reportSearch({ ...query, page: 1 })}`} reloadDocument download variant="secondary">
+                Download these {plural(report.page.total, "row")} as an Excel workbook (XLSX)
+              </ButtonLink>
             </div>
             <PeopleTable query={query} rows={report.page.rows} total={report.page.total} filtered={filtered} />
             <Pagination
