@@ -10,7 +10,7 @@ test("every module page and lesson of the curriculum is accessible", async ({ br
   await signUpVerifiedLearner(browser, page, "Gwenllïan Ŵyn");
   await page.goto("/modules");
   await expectAccessible(page, "modules");
-  const modules = await page.locator(".card h3 a").evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).getAttribute("href") ?? ""));
+  const modules = await page.locator(".card .card__title a").evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).getAttribute("href") ?? ""));
   expect(modules.length).toBeGreaterThanOrEqual(4);
   let lessons = 0;
   for (const href of modules) {
