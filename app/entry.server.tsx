@@ -7,6 +7,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { contentSecurityPolicy } from "./utils/csp.server.ts";
 import { databaseUnavailable, noteRequestError } from "./utils/db-availability.server.ts";
+import { closeBodyAtEnd } from "./utils/html-stream.server.ts";
 import { getEnv } from "./utils/env.server.ts";
 import { createLogger } from "./utils/logger.server.ts";
 import { NonceProvider } from "./utils/nonce-provider.tsx";
@@ -47,7 +48,8 @@ export default function handleRequest(
         [waitForAll ? "onAllReady" : "onShellReady"]() {
           shellRendered = true;
           const body = new PassThrough();
-          const stream = createReadableStreamFromReadable(body);
+          // Single fetch's closing script is written after the shell: keep it inside <body>.
+          const stream = createReadableStreamFromReadable(body.pipe(closeBodyAtEnd()));
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
           pipe(body);

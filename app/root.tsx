@@ -1,10 +1,11 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useMatches, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "./components/error-boundary.tsx";
 import { SiteFooter, SiteHeader } from "./components/layout.tsx";
 import { getUser } from "./utils/session.server.ts";
 import { useNonce } from "./utils/nonce-provider.tsx";
+import { wantsWideLayout } from "./utils/page-layout.ts";
 import stylesHref from "./styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -32,6 +33,7 @@ export function useOptionalUser() {
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
   const data = useRouteLoaderData<typeof loader>("root");
+  const wide = useMatches().some((match) => wantsWideLayout(match.handle));
   return (
     <html lang="en-GB">
       <head>
@@ -46,7 +48,7 @@ export function Layout({ children }: { children: ReactNode }) {
           Skip to main content
         </a>
         <SiteHeader user={data?.user ?? null} />
-        <div className="page-width">
+        <div className={wide ? "page-width page-width--wide site-main" : "page-width site-main"}>
           <main id="main" tabIndex={-1}>
             {children}
           </main>

@@ -3,7 +3,8 @@
  * The programs the tests drive besides Node: Debian's chromium for the
  * end-to-end tests (Playwright cannot download its own browsers here), and
  * poppler (pdftotext, pdftoppm, pdffonts) and zbar (zbarimg) to read the
- * certificates back as a person and a phone would. If any is missing: as root
+ * certificates back as a person and a phone would; and Java for the W3C Nu
+ * HTML checker run over every page at the end of the e2e tests. If any is missing: as root
  * with apt-get, install it; otherwise say exactly what to run.
  */
 import { execSync } from "node:child_process";
@@ -23,6 +24,8 @@ const needs = [
   { package: "chromium", ok: () => chromium.some((p) => fs.existsSync(p)) },
   { package: "poppler-utils", ok: () => ["pdftotext", "pdftoppm", "pdffonts"].every(onPath) },
   { package: "zbar-tools", ok: () => onPath("zbarimg") },
+  // The W3C Nu HTML checker (vnu-jar) that checks every page the e2e journeys visit.
+  { package: "default-jre-headless", ok: () => onPath("java") },
 ];
 const missing = needs.filter((n) => !n.ok()).map((n) => n.package);
 if (missing.length === 0) process.exit(0);

@@ -16,6 +16,8 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   // tests/run-all.mjs adds a JSON report (--reporter) to repeat failures at the end.
   reporter: "list",
+  // Empties the folder of recorded pages, and checks them all with the W3C Nu HTML checker at the end.
+  globalSetup: path.join(root, "tests", "e2e", "nu-global.ts"),
   use: {
     baseURL: `http://localhost:${port}`,
     trace: "retain-on-failure",

@@ -10,12 +10,14 @@ export type ModuleCardData = {
   hasQuiz: boolean;
 };
 
-export function ModuleCard({ module, status }: { module: ModuleCardData; status?: React.ReactNode }) {
+/** `headingLevel`: 2 where the cards sit right under the page's h1 (no level may be skipped). */
+export function ModuleCard({ module, status, headingLevel = 3 }: { module: ModuleCardData; status?: React.ReactNode; headingLevel?: 2 | 3 }) {
+  const Heading = headingLevel === 2 ? "h2" : "h3";
   return (
     <li className="card">
-      <h3>
+      <Heading className="card__title">
         <Link to={`/modules/${module.slug}`}>{module.title}</Link>
-      </h3>
+      </Heading>
       <p className="card__meta">
         {formatMinutes(module.durationMinutes)} · {plural(module.lessons, "lesson")}
         {module.hasQuiz ? " · scenario quiz" : ""}

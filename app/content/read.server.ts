@@ -206,6 +206,19 @@ function hashDirectory(dir: string): string {
 }
 
 /** Reads one module folder. Returns null (with problems) when it cannot be used. */
+/**
+ * The lesson page links to the next lesson under every lesson ("Next lesson →"
+ * with its title), so a "Next: [...]" line of the lesson's own says it twice,
+ * and goes stale when lessons are reordered.
+ */
+function checkNoNextLink(file: string, body: string, problems: Problem[]) {
+  body.split("\n").forEach((line, index) => {
+    if (/^\s*\**Next\**:?\**\s*\[/i.test(line)) {
+      problems.push({ file: display(file), line: index + 1, message: "remove this \"Next:\" link: the lesson page already links to the next lesson" });
+    }
+  });
+}
+
 export function readModule(dir: string, problems: Problem[], strayLessons: SourceLesson[] = []): SourceModule | null {
   const slug = path.basename(dir);
   const before = problems.length;
@@ -234,7 +247,10 @@ export function readModule(dir: string, problems: Problem[], strayLessons: Sourc
     if (other) problems.push({ file: display(file), line: 1, message: `lesson number ${number} is also used by ${other}` });
     seenNumbers.set(number, name);
     const lesson = readMdx(file, LessonFrontmatterSchema, problems);
-    if (lesson) lessons.push({ key, file, frontmatter: lesson.frontmatter, body: lesson.body });
+    if (lesson) {
+      checkNoNextLink(file, lesson.body, problems);
+      lessons.push({ key, file, frontmatter: lesson.frontmatter, body: lesson.body });
+    }
   }
   if (lessons.length === 0 && seenNumbers.size === 0) {
     problems.push({ file: display(dir), line: 1, message: "a module needs at least one lesson file (01-<name>.mdx)" });

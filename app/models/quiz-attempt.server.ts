@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Executor } from "#db/client.ts";
 import { classifyAnswers, enrolments, quizAttempts, type StoredResponse } from "#db/schema/index.ts";
 import type { Question, Quiz } from "#app/content/schema.ts";
@@ -11,11 +11,14 @@ import {
   drawAttempt,
   gradeAttempt,
   missingAnswers,
+  nextAttemptMix,
   readResponses,
   toQuestionView,
+  type QuestionHistory,
   type QuestionView,
   type Responses,
 } from "#app/utils/quiz.ts";
+import { CLASSIFY_LEGAL_TESTS } from "#app/utils/legal-tests.ts";
 import { completedLessonKeys, completeEnrolment, findEnrolment } from "./enrolment.server.ts";
 import { getQuizBankWithAnswers, getVersionById } from "./module.server.ts";
 
@@ -40,6 +43,23 @@ export async function hasPassedQuiz(enrolmentId: string, db: Executor = getDb())
 }
 
 const offenceLabel = (value: string) => (isOffence(value) ? OFFENCE_LABELS[value].short : value);
+
+/**
+ * What a learner has been asked on a module version, over all their submitted
+ * attempts on it (a restarted enrolment on the same version included), and
+ * which answers they know: those they answered right, and all of them once
+ * they have passed (ADR 022).
+ */
+async function questionHistory(userId: string, moduleVersionId: string, db: Executor): Promise<QuestionHistory & { passed: boolean }> {
+  const rows = await db
+    .select({ questionIds: quizAttempts.questionIds, results: quizAttempts.results, passed: quizAttempts.passed })
+    .from(quizAttempts)
+    .where(and(eq(quizAttempts.userId, userId), eq(quizAttempts.moduleVersionId, moduleVersionId), isNotNull(quizAttempts.submittedAt)));
+  const seen = new Set(rows.flatMap((r) => r.questionIds));
+  const passed = rows.some((r) => r.passed);
+  const known = passed ? new Set(seen) : new Set(rows.flatMap((r) => (r.results ?? []).filter((result) => result.correct).map((result) => result.questionId)));
+  return { seen, known, passed };
+}
 
 function questionsInOrder(quiz: Quiz, ids: string[]): Question[] {
   const byId = new Map(quiz.questions.map((q) => [q.id, q]));
@@ -80,6 +100,7 @@ export async function quizOverview(userId: string, slug: string) {
   const submitted = attempts.flatMap((a) => (a.submittedAt ? [{ submittedAt: a.submittedAt, passed: !!a.passed }] : []));
   const allowed = canStartAttempt(quiz, submitted, now);
   const open = attempts.find((a) => !a.submittedAt) ?? null;
+  const history = await questionHistory(userId, enrolment.moduleVersionId, getDb());
   let blocked: string | null = null;
   if (!allowed.ok) {
     blocked =
@@ -105,6 +126,8 @@ export async function quizOverview(userId: string, slug: string) {
     attempts: attempts.filter((a) => a.submittedAt),
     openAttemptId: open?.id ?? null,
     canStart: !open && allowed.ok && !enrolment.completedAt,
+    /** What a new attempt would hold, said before it starts (after a first attempt only). */
+    nextAttempt: submitted.length > 0 && allowed.ok && !enrolment.completedAt ? nextAttemptMix(quiz, history) : null,
     blocked,
   };
 }
@@ -141,7 +164,8 @@ export async function startAttempt(userId: string, slug: string): Promise<string
       throw new AttemptNotAllowedError(message, allowed.retryAt);
     }
     const seed = crypto.randomBytes(12).toString("hex");
-    const draw = drawAttempt(quiz, seed);
+    // Questions never asked first: a retake does not repeat what the review has shown (ADR 022).
+    const draw = drawAttempt(quiz, seed, await questionHistory(userId, enrolment.moduleVersionId, tx));
     const [row] = await tx
       .insert(quizAttempts)
       .values({
@@ -196,16 +220,29 @@ export type AttemptReviewView = {
   submittedAt: Date;
   moduleCompleted: boolean;
   four: { right: number; asked: number } | null;
-  questions: {
-    id: string;
-    type: Question["type"];
-    text: string;
-    correct: boolean;
-    options: { value: string; label: string; chosen: boolean; right: boolean; feedback: string | null }[];
-    four: { element: string; present: boolean; ticked: boolean }[] | null;
-    fourCorrect: boolean | null;
-    explanation: string;
-  }[];
+  /** After a failed attempt, while another may be taken: what it will hold. */
+  nextAttempt: { total: number; fresh: number; retry: number; known: number } | null;
+  questions: ReviewQuestion[];
+};
+
+/**
+ * One question of a submitted attempt. `revealed`: the learner may see its
+ * answer key (they answered it right, passed, or can take no more attempts);
+ * otherwise it may be asked again, so the page gets which answer was chosen
+ * and the legal tests that decide it, and nothing that marks the right option
+ * (ADR 022: invariant 1 holds for every question that can be drawn again).
+ */
+export type ReviewQuestion = {
+  id: string;
+  type: Question["type"];
+  text: string;
+  correct: boolean;
+  revealed: boolean;
+  options: { value: string; label: string; chosen: boolean; right: boolean; feedback: string | null }[];
+  four: { element: string; present: boolean; ticked: boolean }[] | null;
+  fourCorrect: boolean | null;
+  explanation: string | null;
+  legalTests: string[] | null;
 };
 
 /**
@@ -236,6 +273,11 @@ export async function getAttemptView(userId: string, slug: string, attemptId: st
     .from(enrolments)
     .where(eq(enrolments.id, attempt.enrolmentId));
   const results = new Map((attempt.results ?? []).map((r) => [r.questionId, r]));
+  const history = await questionHistory(userId, attempt.moduleVersionId, getDb());
+  const submittedCount = history.seen.size === 0 ? 0 : (await submittedAttemptCount(userId, attempt.moduleVersionId));
+  const noMoreAttempts = quiz.maxAttempts !== undefined && submittedCount >= quiz.maxAttempts;
+  // Once passed, completed or out of attempts, nothing can be asked again: every answer is shown.
+  const revealAll = history.passed || !!enrolment?.completedAt || noMoreAttempts;
   return {
     kind: "submitted",
     ...base,
@@ -246,50 +288,57 @@ export async function getAttemptView(userId: string, slug: string, attemptId: st
     submittedAt: attempt.submittedAt,
     moduleCompleted: !!enrolment?.completedAt,
     four: summariseFour(attempt.results ?? []),
-    questions: questions.map((q) => {
-      const response = attempt.responses[q.id] ?? {};
-      const chosen = new Set(q.type === "multiple" ? (response.choices ?? []) : response.choice ? [response.choice] : []);
-      const order = attempt.optionOrder[q.id] ?? [];
-      const result = results.get(q.id);
-      if (q.type === "classify") {
-        return {
-          id: q.id,
-          type: q.type,
-          text: q.scenario,
-          correct: !!result?.correct,
-          options: order.map((value) => ({
-            value,
-            label: offenceLabel(value),
-            chosen: chosen.has(value),
-            right: value === q.answer,
-            feedback: (isOffence(value) ? q.feedback?.[value] : undefined) ?? null,
-          })),
-          four: q.four
-            ? (["fixated", "obsessive", "unwanted", "repeated"] as const).map((element) => ({
-                element,
-                present: q.four?.present.includes(element) ?? false,
-                ticked: response.four?.includes(element) ?? false,
-              }))
-            : null,
-          fourCorrect: result?.fourCorrect ?? null,
-          explanation: q.explanation,
-        };
-      }
-      const byId = new Map(q.options.map((o) => [o.id, o]));
-      return {
-        id: q.id,
-        type: q.type,
-        text: q.prompt,
-        correct: !!result?.correct,
-        options: order.map((value) => {
-          const option = byId.get(value);
-          return { value, label: option?.text ?? value, chosen: chosen.has(value), right: !!option?.correct, feedback: option?.feedback ?? null };
-        }),
-        four: null,
-        fourCorrect: null,
-        explanation: q.explanation,
-      };
+    nextAttempt: revealAll ? null : nextAttemptMix(quiz, history),
+    questions: questions.map((q) => reviewQuestion(q, attempt.responses[q.id] ?? {}, attempt.optionOrder[q.id] ?? [], results.get(q.id), revealAll || history.known.has(q.id))),
+  };
+}
+
+async function submittedAttemptCount(userId: string, moduleVersionId: string): Promise<number> {
+  const [row] = await getDb()
+    .select({ count: sql<number>`count(*)::int` })
+    .from(quizAttempts)
+    .where(and(eq(quizAttempts.userId, userId), eq(quizAttempts.moduleVersionId, moduleVersionId), isNotNull(quizAttempts.submittedAt)));
+  return row?.count ?? 0;
+}
+
+/** Copies what the review may show: the key, feedback and explanation only for a revealed question. */
+function reviewQuestion(q: Question, response: StoredResponse, order: string[], result: { correct: boolean; fourCorrect?: boolean } | undefined, revealed: boolean): ReviewQuestion {
+  const chosen = new Set(q.type === "multiple" ? (response.choices ?? []) : response.choice ? [response.choice] : []);
+  const common = { id: q.id, type: q.type, correct: !!result?.correct, revealed, fourCorrect: result?.fourCorrect ?? null };
+  if (q.type === "classify") {
+    return {
+      ...common,
+      text: q.scenario,
+      options: order.map((value) => ({
+        value,
+        label: offenceLabel(value),
+        chosen: chosen.has(value),
+        right: revealed && value === q.answer,
+        feedback: revealed ? ((isOffence(value) ? q.feedback?.[value] : undefined) ?? null) : null,
+      })),
+      four:
+        q.four && revealed
+          ? (["fixated", "obsessive", "unwanted", "repeated"] as const).map((element) => ({
+              element,
+              present: q.four?.present.includes(element) ?? false,
+              ticked: response.four?.includes(element) ?? false,
+            }))
+          : null,
+      explanation: revealed ? q.explanation : null,
+      legalTests: revealed ? null : [...CLASSIFY_LEGAL_TESTS],
+    };
+  }
+  const byId = new Map(q.options.map((o) => [o.id, o]));
+  return {
+    ...common,
+    text: q.prompt,
+    options: order.map((value) => {
+      const option = byId.get(value);
+      return { value, label: option?.text ?? value, chosen: chosen.has(value), right: revealed && !!option?.correct, feedback: revealed ? (option?.feedback ?? null) : null };
     }),
+    four: null,
+    explanation: revealed ? q.explanation : null,
+    legalTests: null,
   };
 }
 

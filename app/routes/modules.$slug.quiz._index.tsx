@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { NextAttempt } from "#app/components/attempt-review.tsx";
 import { Button, ButtonLink } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
@@ -67,7 +68,11 @@ export default function QuizOverviewPage() {
           {settings.maxAttempts ? ` You have ${plural(settings.maxAttempts, "attempt")}.` : ""}
           {settings.waitMinutes ? ` After a failed attempt, wait ${plural(settings.waitMinutes, "minute")} before the next.` : ""}
         </p>
-        <p>Your answers are saved as you go: you can close the page and come back. Each attempt draws different questions.</p>
+        <p>
+          Your answers are saved as you go: you can close the page and come back. A new attempt asks questions you have not been asked first; after a failed
+          attempt, the review does not show the right answer to a question you may be asked again.
+        </p>
+        {overview.nextAttempt && !overview.openAttemptId ? <NextAttempt mix={overview.nextAttempt} /> : null}
         {!overview.lessonsComplete && !overview.moduleCompleted ? (
           <Notification title="You have lessons still to complete">
             <p>

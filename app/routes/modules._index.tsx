@@ -43,6 +43,7 @@ export default function ModulesPage() {
           {modules.map((m) => (
             <ModuleCard
               key={m.slug}
+              headingLevel={2}
               module={m}
               status={
                 m.status === "completed" ? (

@@ -17,6 +17,7 @@ import { formatCertificateCode } from "#app/utils/certificate-code.ts";
 import { formatShortDate, plural } from "#app/utils/format.ts";
 import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
 import { parseReportQuery, reportSearch, SORT_LABELS, type ReportQuery, type SortKey } from "#app/utils/report-query.ts";
+import { wideLayout } from "#app/utils/page-layout.ts";
 
 const FILTER_PARAMS = ["team", "module", "status", "dueFrom", "dueTo", "left"] as const;
 
@@ -112,8 +113,8 @@ export default function ReportsPage() {
           errors={errorsFor("status")}
           options={[{ value: "", label: "Any status" }, ...ASSIGNMENT_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))]}
         />
-        <TextField id={fieldIds.dueFrom!} name="dueFrom" type="date" label="Due from" defaultValue={value("dueFrom")} errors={errorsFor("dueFrom")} />
-        <TextField id={fieldIds.dueTo!} name="dueTo" type="date" label="Due to" defaultValue={value("dueTo")} errors={errorsFor("dueTo")} />
+        <TextField id={fieldIds.dueFrom!} name="dueFrom" type="date" label="Due from" defaultValue={realDayOrEmpty(value("dueFrom"))} errors={errorsFor("dueFrom")} />
+        <TextField id={fieldIds.dueTo!} name="dueTo" type="date" label="Due to" defaultValue={realDayOrEmpty(value("dueTo"))} errors={errorsFor("dueTo")} />
         <div className="form-group">
           <div className="choice">
             <input type="checkbox" id={fieldIds.left} name="left" value="1" defaultChecked={value("left") === "1"} className="choice__input" />
@@ -180,6 +181,9 @@ export default function ReportsPage() {
               <ButtonLink to={`${base}/export.csv${reportSearch({ ...query, page: 1 })}`} reloadDocument download variant="secondary">
                 Download these {plural(report.page.total, "row")} as CSV
               </ButtonLink>
+              <ButtonLink to={`${base}/export.xlsx${reportSearch({ ...query, page: 1 })}`} reloadDocument download variant="secondary">
+                Download these {plural(report.page.total, "row")} as an Excel workbook (XLSX)
+              </ButtonLink>
             </div>
             <PeopleTable query={query} rows={report.page.rows} total={report.page.total} filtered={filtered} />
             <Pagination
@@ -239,6 +243,17 @@ export default function ReportsPage() {
       </section>
     </>
   );
+}
+
+/**
+ * A date field can only hold a real day: an impossible one typed into the
+ * address (2026-02-30) is named in the error message and left out of the
+ * field, which the browser would blank anyway (and the HTML would be invalid).
+ */
+function realDayOrEmpty(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return "";
+  const day = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value ? value : "";
 }
 
 function StatusTable({
@@ -311,9 +326,10 @@ function CountCells({ counts }: { counts: StatusCounts }) {
 
 type TableRow = ReturnType<typeof useLoaderData<typeof loader>>["report"] extends infer R ? (R extends { page: { rows: (infer T)[] } } ? T : never) : never;
 
+// Name first: it is the column kept in view (sticky) while the others scroll.
 const COLUMNS: { key: SortKey | null; label: string; numeric?: boolean }[] = [
-  { key: "staff", label: SORT_LABELS.staff },
   { key: "name", label: SORT_LABELS.name },
+  { key: "staff", label: SORT_LABELS.staff },
   { key: "team", label: SORT_LABELS.team },
   { key: "module", label: SORT_LABELS.module },
   { key: null, label: "Version", numeric: true },
@@ -343,7 +359,7 @@ function PeopleTable({ query, rows, total, filtered }: { query: ReportQuery; row
     );
   };
   return (
-    <div className="table-scroll" role="region" aria-labelledby="report-rows-caption" tabIndex={0}>
+    <div className="table-scroll report-table-scroll" role="region" aria-labelledby="report-rows-caption" tabIndex={0}>
       <table className="report-table" id="report-rows">
         <caption id="report-rows-caption">
           {plural(total, "row")}
@@ -366,8 +382,7 @@ function PeopleTable({ query, rows, total, filtered }: { query: ReportQuery; row
         <tbody>
           {rows.map((r) => (
             <tr key={`${r.personId}:${r.moduleSlug}`}>
-              <td className="nowrap">{r.staffNumber ?? ""}</td>
-              <td>
+              <th scope="row" className="report-table__name">
                 {r.name}
                 {r.personStatus !== "active" ? (
                   <>
@@ -375,23 +390,38 @@ function PeopleTable({ query, rows, total, filtered }: { query: ReportQuery; row
                     <PersonStatusTag status={r.personStatus} />
                   </>
                 ) : null}
+              </th>
+              <td className="nowrap" data-label="Staff number">
+                {r.staffNumber ?? ""}
               </td>
-              <td>{r.team ?? ""}</td>
-              <td>{r.moduleTitle}</td>
-              <td className="numeric">{r.moduleVersion ?? ""}</td>
-              <td>
+              <td data-label="Team">{r.team ?? ""}</td>
+              <td data-label="Module">{r.moduleTitle}</td>
+              <td className="numeric" data-label="Version">
+                {r.moduleVersion ?? ""}
+              </td>
+              <td data-label="Status">
                 <AssignmentStatusTag status={r.status} />
               </td>
-              <td className="nowrap">{formatShortDate(r.assignedAt)}</td>
-              <td className="nowrap">
+              <td className="nowrap" data-label="Assigned">
+                {formatShortDate(r.assignedAt)}
+              </td>
+              <td className="nowrap" data-label="Due">
                 {r.due ? formatShortDate(`${r.due}T12:00:00Z`) : ""}
                 {r.extended ? <div className="small secondary">extended</div> : null}
               </td>
-              <td className="nowrap">{formatShortDate(r.startedAt)}</td>
-              <td className="nowrap">{formatShortDate(r.completedAt)}</td>
-              <td className="numeric">{r.score === null ? "" : `${r.score}%`}</td>
-              <td className="numeric">{r.attempts}</td>
-              <td>
+              <td className="nowrap" data-label="Started">
+                {formatShortDate(r.startedAt)}
+              </td>
+              <td className="nowrap" data-label="Completed">
+                {formatShortDate(r.completedAt)}
+              </td>
+              <td className="numeric" data-label="Score">
+                {r.score === null ? "" : `${r.score}%`}
+              </td>
+              <td className="numeric" data-label="Attempts">
+                {r.attempts}
+              </td>
+              <td data-label="Certificate">
                 {r.certificateCode ? (
                   <>
                     <Link to={`/verify/${r.certificateCode}`} className="nowrap">
@@ -403,7 +433,9 @@ function PeopleTable({ query, rows, total, filtered }: { query: ReportQuery; row
                   ""
                 )}
               </td>
-              <td className="nowrap">{formatShortDate(r.certificateExpiresAt)}</td>
+              <td className="nowrap" data-label="Expires">
+                {formatShortDate(r.certificateExpiresAt)}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -411,6 +443,9 @@ function PeopleTable({ query, rows, total, filtered }: { query: ReportQuery; row
     </div>
   );
 }
+
+// The people table has 14 columns: the page takes the window's width.
+export const handle = wideLayout;
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;

@@ -45,12 +45,65 @@ export function optionValues(question: Question): string[] {
 
 export type Draw = { questionIds: string[]; optionOrder: Record<string, string[]> };
 
-/** Draws `count` questions from the bank and shuffles each one's options, all from `seed`. */
-export function drawAttempt(quiz: Quiz, seed: string): Draw {
+/**
+ * What a learner already knows of a bank, from their earlier attempts on the
+ * same module version: the questions they have been asked, and those whose
+ * right answer they know (answered right, or shown after a pass).
+ */
+export type QuestionHistory = { seen: ReadonlySet<string>; known: ReadonlySet<string> };
+
+const NO_HISTORY: QuestionHistory = { seen: new Set(), known: new Set() };
+
+/**
+ * The order a draw takes questions in (ADR 022): first those never asked,
+ * then those asked but whose answer was never shown (answered wrongly, so a
+ * fair second try), and only when the bank runs out those whose answer the
+ * learner knows.
+ */
+export function drawGroups(quiz: Quiz, history: QuestionHistory): { fresh: Question[]; retry: Question[]; known: Question[] } {
+  return {
+    fresh: quiz.questions.filter((q) => !history.seen.has(q.id)),
+    retry: quiz.questions.filter((q) => history.seen.has(q.id) && !history.known.has(q.id)),
+    known: quiz.questions.filter((q) => history.seen.has(q.id) && history.known.has(q.id)),
+  };
+}
+
+/** What the next attempt will hold, for the page to say before it starts. */
+export function nextAttemptMix(quiz: Quiz, history: QuestionHistory): { total: number; fresh: number; retry: number; known: number } {
+  const total = Math.min(quiz.questionsPerAttempt, quiz.questions.length);
+  const groups = drawGroups(quiz, history);
+  const fresh = Math.min(total, groups.fresh.length);
+  const retry = Math.min(total - fresh, groups.retry.length);
+  return { total, fresh, retry, known: total - fresh - retry };
+}
+
+/**
+ * Classification options in one fixed order, the vocabulary's (stalking,
+ * harassment, communications, controlling behaviour, not a crime): the eight
+ * look alike, and a learner who finds them in the same place every time
+ * reads the scenario, not the list. Other question types are shuffled.
+ */
+export function classifyOptionOrder(values: readonly string[]): string[] {
+  const rank = (value: string) => {
+    const index = (OFFENCES as readonly string[]).indexOf(value);
+    return index === -1 ? OFFENCES.length : index;
+  };
+  return [...values].sort((a, b) => rank(a) - rank(b));
+}
+
+/**
+ * Draws `count` questions from the bank, unseen ones first (drawGroups), and
+ * shuffles each single or multiple question's options, all from `seed`.
+ */
+export function drawAttempt(quiz: Quiz, seed: string, history: QuestionHistory = NO_HISTORY): Draw {
   const random = seededRandom(seed);
-  const picked = shuffle(quiz.questions, random).slice(0, Math.min(quiz.questionsPerAttempt, quiz.questions.length));
+  const count = Math.min(quiz.questionsPerAttempt, quiz.questions.length);
+  const groups = drawGroups(quiz, history);
+  let picked = [...shuffle(groups.fresh, random), ...shuffle(groups.retry, random), ...shuffle(groups.known, random)].slice(0, count);
+  // Asked in a random order, so the position of a question does not tell a retake's repeats from the new ones.
+  if (history.seen.size > 0) picked = shuffle(picked, random);
   const optionOrder: Record<string, string[]> = {};
-  for (const q of picked) optionOrder[q.id] = shuffle(optionValues(q), random);
+  for (const q of picked) optionOrder[q.id] = q.type === "classify" ? classifyOptionOrder(optionValues(q)) : shuffle(optionValues(q), random);
   return { questionIds: picked.map((q) => q.id), optionOrder };
 }
 

@@ -4,7 +4,9 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { test as base, expect, type Browser, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
+// test from ./nu.ts records every page for the W3C Nu HTML check at the end of the run.
+import { test as base } from "./nu.ts";
 import { hashPassword } from "better-auth/crypto";
 import { migrateDatabase, openDatabase } from "#db/client.ts";
 import { acquireDataDirLock } from "#db/lock.ts";

@@ -1,4 +1,6 @@
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
+// test from ./nu.ts records every page for the W3C Nu HTML check at the end of the run.
+import { test } from "./nu.ts";
 import { expectAccessible, signUpVerifiedLearner } from "./helpers.ts";
 
 test.describe.configure({ timeout: 240_000 });
@@ -8,7 +10,7 @@ test("every module page and lesson of the curriculum is accessible", async ({ br
   await signUpVerifiedLearner(browser, page, "Gwenllïan Ŵyn");
   await page.goto("/modules");
   await expectAccessible(page, "modules");
-  const modules = await page.locator(".card h3 a").evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).getAttribute("href") ?? ""));
+  const modules = await page.locator(".card .card__title a").evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).getAttribute("href") ?? ""));
   expect(modules.length).toBeGreaterThanOrEqual(4);
   let lessons = 0;
   for (const href of modules) {
@@ -18,9 +20,12 @@ test("every module page and lesson of the curriculum is accessible", async ({ br
       .locator(".task-list a")
       .evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).getAttribute("href") ?? "").filter((h) => !h.endsWith("/quiz")));
     expect(lessonLinks.length).toBeGreaterThanOrEqual(3);
-    for (const lesson of lessonLinks) {
+    for (const [index, lesson] of lessonLinks.entries()) {
       await page.goto(lesson);
       await expect(page.locator("article.prose")).toBeVisible();
+      // The page's own "Next lesson →" is the one way on: the lesson text does not repeat it.
+      await expect(page.locator("article.prose").getByText(/^Next:/)).toHaveCount(0);
+      await expect(page.getByRole("link", { name: /Next lesson/ })).toHaveCount(index < lessonLinks.length - 1 ? 1 : 0);
       await expectAccessible(page, lesson);
       lessons++;
     }

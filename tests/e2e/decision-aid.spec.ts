@@ -1,4 +1,6 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
+// test from ./nu.ts records every page for the W3C Nu HTML check at the end of the run.
+import { test } from "./nu.ts";
 import { expectAccessible, markNoJavaScript } from "./helpers.ts";
 
 /**
@@ -61,7 +63,20 @@ test("without JavaScript: an ex-partner who follows and contacts, with fear of v
   await page.getByRole("link", { name: "See the result" }).click();
   await expect(page.getByRole("heading", { level: 1, name: /Stalking involving fear of violence.*s\.4A/ })).toBeVisible();
   await expect(page).toHaveTitle(/^Likely offence: Stalking with fear of violence/);
-  for (const name of ["Why", "What to record", "Safeguarding", "Limits of this aid", "Your answers"]) {
+  // The answer, then three plain sentences; the legal detail waits behind a disclosure.
+  await expect(page.locator(".aid-plain p")).toHaveText([
+    "This looks like the more serious stalking offence: the victim feared violence at least twice, or was so alarmed or distressed that it changed their daily life.",
+    "Record it as stalking, one crime for the whole pattern, not as separate incidents.",
+    "Put the victim's safety first: complete the S-DASH risk checklist and consider a Stalking Protection Order.",
+  ]);
+  await expect(page.getByRole("heading", { level: 2, name: "Your answers" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 2, name: "Why" })).toBeHidden();
+  await expect(page.getByText(/HOCR \(April 2020\)/).first()).toBeHidden();
+  const plainBottom = await page.locator(".aid-plain").evaluate((e) => e.getBoundingClientRect().bottom);
+  const detailTop = await page.locator("details.aid-detail").evaluate((e) => e.getBoundingClientRect().top);
+  expect(plainBottom).toBeLessThanOrEqual(detailTop);
+  await page.getByText("The legal detail: why, what to record and safeguarding").click();
+  for (const name of ["Why", "What to record", "Safeguarding", "Limits of this aid"]) {
     await expect(page.getByRole("heading", { level: 2, name })).toBeVisible();
   }
   // Nothing else to consider on this path, so no empty section.
@@ -121,6 +136,7 @@ test("without JavaScript: a single grossly offensive message is malicious commun
 
   await page.getByRole("link", { name: "See the result" }).click();
   await expect(page.getByRole("heading", { level: 1, name: /Malicious Communications Act 1988 s\.1/ })).toBeVisible();
+  await page.getByText("The legal detail: why, what to record and safeguarding").click();
   await expect(page.getByRole("heading", { level: 2, name: "Also consider" })).toBeVisible();
   await expect(page.getByText(/Communications Act 2003 s\.127\(1\)/)).toBeVisible();
   await context.close();
@@ -136,8 +152,10 @@ test("without JavaScript: a single polite unwanted message is not a crime", asyn
   ]);
   await page.getByRole("link", { name: "See the result" }).click();
   await expect(page.getByRole("heading", { level: 1, name: /Likely outcome\s+No criminal offence is disclosed/ })).toBeVisible();
+  await expect(page.locator(".aid-plain p").first()).toHaveText("From these answers, no criminal offence is disclosed.");
+  await page.getByText("The legal detail: why, what to record and safeguarding").click();
   await expect(page.getByText(/at least two occasions \(PHA s\.7\)/)).toBeVisible();
-  await expect(page.getByText(/answer again with two or more occasions/)).toBeVisible();
+  await expect(page.getByText(/If this turns out to be one of several incidents.*answer again with two or more occasions/)).toBeVisible();
   await context.close();
 });
 

@@ -1,4 +1,6 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
+// test from ./nu.ts records every page for the W3C Nu HTML check at the end of the run.
+import { test } from "./nu.ts";
 import { expectAccessible, markNoJavaScript, signUpVerifiedLearner } from "./helpers.ts";
 import { passQuiz } from "./quiz-helpers.ts";
 
@@ -20,7 +22,7 @@ async function journey(browser: Browser, page: Page) {
   await page.getByRole("link", { name: "Modules", exact: true }).first().click();
   await expect(page.getByRole("heading", { name: "Modules", level: 1 })).toBeVisible();
   await expectAccessible(page, "modules");
-  const first = page.locator(".card h3 a").first();
+  const first = page.locator(".card .card__title a").first();
   const moduleTitle = (await first.textContent()) ?? "";
   await first.click();
   await expect(page.getByRole("heading", { name: moduleTitle, level: 1 })).toBeVisible();

@@ -1,7 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import ExcelJS from "exceljs";
+import { expect, type Browser, type Page } from "@playwright/test";
+// test from ./nu.ts records every page for the W3C Nu HTML check at the end of the run.
+import { test } from "./nu.ts";
 import { expectAccessible, markNoJavaScript, signIn, STATE_DIR } from "./helpers.ts";
 
 /** Written by tests/e2e/seed-reports.ts before the server started. */
@@ -35,7 +38,8 @@ async function tableRows(page: Page): Promise<Record<string, string>[]> {
   const rows = await table.locator("tbody tr").all();
   const out: Record<string, string>[] = [];
   for (const row of rows) {
-    const cells = await row.locator("td").allInnerTexts();
+    // The name is the row's header cell (th), the rest are data cells.
+    const cells = await row.locator("th, td").allInnerTexts();
     out.push(Object.fromEntries(headings.map((h, i) => [h, (cells[i] ?? "").trim()])));
   }
   return out;
@@ -121,8 +125,65 @@ test("a training lead filters, sorts and exports the report; the CSV matches the
   expect(names).toContain('Jo "JJ" Bloggs');
   expect(names).toContain("李雷");
   expect(names).toContain(`'=HYPERLINK("http://example.org","click")`);
+
+  // The same rows as an Excel workbook: text stays text, numbers are numbers.
+  const workbookDownload = page.waitForEvent("download");
+  await page.getByRole("link", { name: /Download these \d+ rows as an Excel workbook \(XLSX\)/ }).click();
+  const xlsx = await workbookDownload;
+  expect(xlsx.suggestedFilename()).toMatch(new RegExp(`^${org.slug}-training-report-\\d{4}-\\d{2}-\\d{2}\\.xlsx$`));
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile((await xlsx.path())!);
+  const sheet = workbook.getWorksheet("Training report")!;
+  const sheetNames: unknown[] = [];
+  sheet.eachRow((row, number) => {
+    if (number > 1) sheetNames.push(row.getCell(2).value);
+  });
+  expect(sheetNames).toEqual(records.map((r) => unescapeFormula(r[col("Name")]!)));
+  expect(sheetNames).toContain(`=HYPERLINK("http://example.org","click")`);
   await page.context().close();
 });
+
+const unescapeFormula = (value: string) => (/^'[=+\-@]/.test(value) ? value.slice(1) : value);
+
+for (const javaScript of [true, false]) {
+  test(`the people table at 1280 px uses the page's width with every inspector column in view and the name kept in view; at 320 px rows stack (JavaScript ${javaScript ? "on" : "off"})`, async ({
+    browser,
+  }, testInfo) => {
+    const { org } = seed();
+    const page = await leadPage(browser, javaScript);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`/org/${org.slug}/reports`);
+    const region = page.getByRole("region", { name: /rows?, sorted by/ });
+    await expect(region).toHaveAttribute("tabindex", "0");
+    const box = (await region.boundingBox())!;
+    // The full width less the page's margins, not a 650 px reading column.
+    expect(box.width).toBeGreaterThan(1150);
+    for (const name of ["Due", "Completed", "Score", "Certificate"]) {
+      const heading = (await page.locator("#report-rows").getByRole("columnheader", { name: new RegExp(`^${name}\\s*($|,)`) }).boundingBox({ timeout: 10_000 }))!;
+      expect(heading.x + heading.width, name).toBeLessThanOrEqual(box.x + box.width);
+    }
+    await testInfo.attach("reports-1280.png", { body: await region.screenshot(), contentType: "image/png" });
+
+    // Narrower: the table scrolls inside its region, and the name column stays at its left edge.
+    await page.setViewportSize({ width: 800, height: 900 });
+    await region.evaluate((e) => e.scrollTo({ left: 400 }));
+    const regionLeft = (await region.boundingBox())!.x;
+    const nameCell = page.locator("#report-rows tbody th").first();
+    expect(Math.round((await nameCell.boundingBox())!.x)).toBe(Math.round(regionLeft));
+    expect(await region.evaluate((e) => e.scrollLeft)).toBeGreaterThan(0);
+
+    // Phone width: one block per row, labelled values, nothing to scroll sideways.
+    await page.setViewportSize({ width: 320, height: 700 });
+    const first = page.locator("#report-rows tbody tr").first();
+    const name = (await first.locator("th").boundingBox())!;
+    const due = (await first.locator("td[data-label='Module']").boundingBox())!;
+    expect(due.y).toBeGreaterThanOrEqual(name.y + name.height - 1);
+    expect(Math.round(due.x)).toBe(Math.round(name.x));
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    await testInfo.attach("reports-320.png", { body: await first.screenshot(), contentType: "image/png" });
+    await page.context().close();
+  });
+}
 
 test("with JavaScript off the filters, sorting and paging links still work", async ({ browser }) => {
   const { org, leaver } = seed();

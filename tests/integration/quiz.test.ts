@@ -16,6 +16,7 @@ import {
 } from "#app/models/quiz-attempt.server.ts";
 import { TamperedFormError } from "#app/utils/quiz.ts";
 import { createUser, FIXTURE_CONTENT, importFixtures } from "#tests/factories.ts";
+import { findLeaks } from "#tests/leaks.ts";
 import { answerFields } from "#tests/quiz-answers.ts";
 import { openTestDatabase } from "./database.ts";
 
@@ -75,10 +76,43 @@ test("a failed attempt, then a passed one, completes the module on the version t
   const review = await getAttemptView(learner.id, SLUG, secondId);
   expect(review).toMatchObject({ kind: "submitted", passed: true, score: 100 });
   if (review?.kind === "submitted") {
-    expect(review.questions.every((q) => q.correct && q.explanation.length > 0)).toBe(true);
+    expect(review.questions.every((q) => q.correct && q.revealed && (q.explanation ?? "").length > 0)).toBe(true);
   }
   // Passed: no more attempts.
   await expect(startAttempt(learner.id, SLUG)).rejects.toBeInstanceOf(AttemptNotAllowedError);
+});
+
+test("after a failed attempt the review marks wrong answers and gives the legal tests, but no key for a question that can be asked again; a pass shows every key", async () => {
+  const learner = await learnerWithLessonsDone();
+  const firstId = await startAttempt(learner.id, SLUG);
+  const questions = await drawnQuestions(learner.id, firstId);
+  // The first question right, the other three wrong.
+  await submitAttempt(learner.id, firstId, answerFields(questions, (_q, i) => i === 0));
+  const review = await getAttemptView(learner.id, SLUG, firstId);
+  if (review?.kind !== "submitted") throw new Error("expected a submitted attempt");
+  expect(review.passed).toBe(false);
+  const [right, ...wrong] = questions;
+  const byId = new Map(review.questions.map((q) => [q.id, q]));
+  // Answered right: the learner knows the answer, so the review says why.
+  expect(byId.get(right!.id)).toMatchObject({ correct: true, revealed: true, explanation: right!.explanation });
+  for (const q of wrong) {
+    const shown = byId.get(q.id)!;
+    expect(shown).toMatchObject({ correct: false, revealed: false, explanation: null, four: null });
+    expect(shown.options.filter((o) => o.chosen)).not.toHaveLength(0);
+    expect(shown.options.some((o) => o.right || o.feedback !== null)).toBe(false);
+    expect(shown.legalTests === null).toBe(q.type !== "classify");
+  }
+  // Nothing of the hidden questions' keys is in what the page receives (explanations and feedback by their text).
+  expect(findLeaks(JSON.stringify(review), wrong, "none")).toEqual([]);
+  // The bank has four questions and asks four: the retake repeats the three answered wrongly and the one answered right.
+  expect(review.nextAttempt).toEqual({ total: 4, fresh: 0, retry: 3, known: 1 });
+
+  const secondId = await startAttempt(learner.id, SLUG);
+  await submitAttempt(learner.id, secondId, answerFields(await drawnQuestions(learner.id, secondId), true));
+  const afterPass = await getAttemptView(learner.id, SLUG, firstId);
+  if (afterPass?.kind !== "submitted") throw new Error("expected a submitted attempt");
+  expect(afterPass.nextAttempt).toBeNull();
+  expect(afterPass.questions.every((q) => q.revealed && q.explanation !== null && q.options.some((o) => o.right))).toBe(true);
 });
 
 test("submitting twice or replaying leaves one graded attempt and one set of answers", async () => {

@@ -38,6 +38,7 @@ test.each([
   [{ "index.mdx": index, "01-a.mdx": lesson("![](./missing.svg)") }, /01-a\.mdx:9: image "\.\/missing\.svg" has no alt text/],
   [{ "index.mdx": index, "01-a.mdx": lesson("[x](/modules/nowhere/at-all)") }, /01-a\.mdx:9: broken internal link "\/modules\/nowhere\/at-all"/],
   [{ "index.mdx": index, "01-a.mdx": lesson("", "title: L\nminutes: 2\n") }, /no references lesson/],
+  [{ "index.mdx": index, "01-a.mdx": lesson("Next: [The law](/modules/the-law)") }, /01-a\.mdx:9: remove this "Next:" link: the lesson page already links to the next lesson/],
   [{ "index.mdx": index, "1-bad-name.mdx": lesson() }, /1-bad-name\.mdx:1: lesson file name must look like/],
   [{ "index.mdx": index, "01-a.mdx": lesson(), "quiz.yaml": "passMark: 80\nquestionsPerAttempt: 1\nquestions:\n  - id: q\n    type: single\n    prompt: P\n    explanation: E\n    options:\n      - id: a\n        text: A\n      - id: b\n        text: B\n" }, /quiz\.yaml:\d+: question "q": .*exactly one correct option/],
   [{ "index.mdx": index, "01-a.mdx": lesson(), "quiz.yaml": "passMark: [\n" }, /quiz\.yaml:\d+: YAML:/],

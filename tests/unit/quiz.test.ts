@@ -2,7 +2,9 @@ import { expect, test } from "vitest";
 import type { Quiz } from "#app/content/schema.ts";
 import {
   canStartAttempt,
+  classifyOptionOrder,
   drawAttempt,
+  nextAttemptMix,
   gradeAttempt,
   gradeQuestion,
   missingAnswers,
@@ -136,4 +138,69 @@ test.each([
   expect(result.ok).toBe(ok);
   if (!result.ok) expect(result.reason).toBe(reason);
   if (!result.ok && result.reason === "wait") expect(result.retryAt).toEqual(new Date(now.getTime() + 5 * 60_000));
+});
+
+/** A bank of 10 single-answer questions q0..q9, 4 a time. */
+const bank = (size: number, perAttempt: number): Quiz => ({
+  ...quiz,
+  questionsPerAttempt: perAttempt,
+  questions: Array.from({ length: size }, (_, i) => ({
+    id: `q${i}`,
+    type: "single" as const,
+    prompt: `Question ${i}`,
+    options: [
+      { id: "a", text: "A", correct: true },
+      { id: "b", text: "B", correct: false },
+    ],
+    explanation: `Explanation ${i}`,
+    tags: [],
+  })),
+});
+
+test("a retake draws questions never asked first, then those answered wrongly, and those whose answer is known last", () => {
+  const ten = bank(10, 4);
+  for (let i = 0; i < 30; i++) {
+    // Asked q0-q3 (q0, q1 right) and q4-q7 (q4 right): only q8 and q9 are new.
+    const history = { seen: new Set(["q0", "q1", "q2", "q3", "q4", "q5", "q6", "q7"]), known: new Set(["q0", "q1", "q4"]) };
+    const draw = drawAttempt(ten, `retake-${i}`, history);
+    expect(draw.questionIds).toHaveLength(4);
+    expect(draw.questionIds).toContain("q8");
+    expect(draw.questionIds).toContain("q9");
+    // The other two come from the ones answered wrongly, never from those answered right.
+    expect(draw.questionIds.filter((id) => ["q2", "q3", "q5", "q6", "q7"].includes(id))).toHaveLength(2);
+    expect(draw.questionIds.filter((id) => ["q0", "q1", "q4"].includes(id))).toEqual([]);
+  }
+  expect(nextAttemptMix(ten, { seen: new Set(["q0", "q1", "q2", "q3", "q4", "q5", "q6", "q7"]), known: new Set(["q0", "q1", "q4"]) })).toEqual({
+    total: 4,
+    fresh: 2,
+    retry: 2,
+    known: 0,
+  });
+  // Every question asked, all but one answered right: the wrong one, then three the learner knows.
+  const all = new Set(["q0", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "q9"]);
+  const known = new Set([...all].filter((id) => id !== "q5"));
+  expect(drawAttempt(ten, "late", { seen: all, known }).questionIds).toContain("q5");
+  expect(nextAttemptMix(ten, { seen: all, known })).toEqual({ total: 4, fresh: 0, retry: 1, known: 3 });
+  // The first attempt: everything is new.
+  expect(nextAttemptMix(ten, { seen: new Set(), known: new Set() })).toEqual({ total: 4, fresh: 4, retry: 0, known: 0 });
+});
+
+test("classification options keep the vocabulary's order (stalking, harassment, communications, controlling, not a crime); other types are shuffled", () => {
+  expect(classifyOptionOrder(["not-a-crime", "controlling-coercive", "harassment-s2", "malicious-communications", "stalking-s4a", "stalking-s2a", "harassment-s4", "threatening-communications"])).toEqual([
+    "stalking-s2a",
+    "stalking-s4a",
+    "harassment-s2",
+    "harassment-s4",
+    "malicious-communications",
+    "threatening-communications",
+    "controlling-coercive",
+    "not-a-crime",
+  ]);
+  const orders = new Set<string>();
+  for (let i = 0; i < 20; i++) {
+    const draw = drawAttempt({ ...quiz, questionsPerAttempt: 4 }, `order-${i}`);
+    expect(draw.optionOrder.c1).toEqual(["stalking-s2a", "harassment-s2", "not-a-crime"]);
+    orders.add(JSON.stringify(draw.optionOrder.m1));
+  }
+  expect(orders.size).toBeGreaterThan(1);
 });

@@ -5,6 +5,7 @@ import type { DecisionOutcome } from "#app/utils/decision-aid.ts";
 import { AnswerSummary, type AnswerRow } from "./answer-summary.tsx";
 import { BackLink } from "./navigation.tsx";
 import { WithPhoneLinks } from "./phone.tsx";
+import { PLAIN_SUMMARY } from "./plain-summary.ts";
 
 function Section({ title, items }: { title: string; items: string[] }) {
   if (items.length === 0) return null;
@@ -28,16 +29,26 @@ function PrintButton() {
   useEffect(() => setCanPrint(true), []);
   if (!canPrint) return null;
   return (
-    <Button type="button" variant="secondary" onClick={() => window.print()}>
+    <Button
+      type="button"
+      variant="secondary"
+      onClick={() => {
+        // A closed disclosure does not print: the printout is the whole result.
+        document.querySelectorAll<HTMLDetailsElement>(".aid-detail").forEach((details) => (details.open = true));
+        window.print();
+      }}
+    >
       Print this page
     </Button>
   );
 }
 
 /**
- * The outcome of the rules, one heading per part so screen-reader users can
- * jump between them. Printable: the print styles drop the header, footer,
- * back link and buttons.
+ * The outcome of the rules: the answer and three plain sentences first, then
+ * the legal detail (why, other offences, what to record, safeguarding) behind
+ * one disclosure, one heading per part so screen-reader users can jump
+ * between them once it is open. Printable: the print styles drop the header,
+ * footer, back link and buttons, and Print opens the disclosure.
  */
 export function AidResult({
   outcome,
@@ -60,11 +71,21 @@ export function AidResult({
         </h1>
       </div>
       <div className="two-thirds">
-        <Section title="Why" items={outcome.reasons} />
-        <Section title="Also consider" items={outcome.alsoConsider} />
-        <Section title="What to record" items={outcome.toRecord} />
-        <Section title="Safeguarding" items={outcome.safeguarding} />
-        <Section title="Limits of this aid" items={outcome.caveats} />
+        <div className="aid-plain">
+          {PLAIN_SUMMARY[outcome.offence].map((sentence) => (
+            <p key={sentence}>
+              <WithPhoneLinks text={sentence} />
+            </p>
+          ))}
+        </div>
+        <details className="aid-detail">
+          <summary>The legal detail: why, what to record and safeguarding</summary>
+          <Section title="Why" items={outcome.reasons} />
+          <Section title="Also consider" items={outcome.alsoConsider} />
+          <Section title="What to record" items={outcome.toRecord} />
+          <Section title="Safeguarding" items={outcome.safeguarding} />
+          <Section title="Limits of this aid" items={outcome.caveats} />
+        </details>
       </div>
       <div className="aid-wide">
         <h2>Your answers</h2>
