@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
+// test from ./nu.ts records every page for the W3C Nu HTML check at the end of the run.
+import { test } from "./nu.ts";
 import { expectAccessible, linkFromLatestMail, markNoJavaScript, signIn, STATE_DIR, uid, type Credentials } from "./helpers.ts";
 
 /**

@@ -1,6 +1,8 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
+// test from ./nu.ts records every page for the W3C Nu HTML check at the end of the run.
+import { test } from "./nu.ts";
 import { adminCredentials, expectAccessible, markNoJavaScript, signIn, signUpVerifiedLearner, uid } from "./helpers.ts";
 
 // Signing up goes through the outbox as an admin would read it; with JavaScript off the whole journey takes about a minute.
