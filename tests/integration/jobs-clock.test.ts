@@ -219,6 +219,7 @@ test("runAllJobs runs every job at the moment it is given, each reminder once ho
     ["assignment-due-reminders", true],
     ["weekly-overdue-digest", true],
     ["weekly-report-export", true],
+    ["apply-staff-imports", true],
     ["send-mail", true],
     ["prune-rate-limits", true],
     ["anonymise-leavers-past-retention", true],
