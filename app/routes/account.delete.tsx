@@ -74,8 +74,8 @@ export default function DeleteAccountPage() {
         <li>your assessment answers stay in anonymous statistics about which offences people confuse</li>
       </ul>
       <p>
-        If you want to keep evidence of your training, <a href="/account/training-record.pdf">download your training record</a>{" "}
-        and <a href="/account/my-data.json">your data</a> first.
+        If you want to keep evidence of your training, <a href="/account/training-record.pdf" download>download your training record</a>{" "}
+        and <a href="/account/my-data.json" download>your data</a> first.
       </p>
 
       {blockers.length > 0 ? (

@@ -73,7 +73,8 @@ for (const javaScript of [true, false]) {
     await invited.getByRole("button", { name: "Create account and join" }).click();
     await expect(invited.getByRole("heading", { name: "My learning" })).toBeVisible();
     await context.close();
-    // Two: this one, and the seed's assignment to everyone in the force.
-    expect(await linkFromLatestMail(browser, newcomer.email, new RegExp(`Training from ${org.name}: 2 modules`))).toBe("/learning");
+    // One mail for each assignment they now have: this one, and the seed's to everyone in the force.
+    expect(await linkFromLatestMail(browser, newcomer.email, new RegExp(`New training from ${org.name}: The law`))).toBe("/learning");
+    expect(await linkFromLatestMail(browser, newcomer.email, new RegExp(`New training from ${org.name}: Recognising stalking`))).toBe("/learning");
   });
 }

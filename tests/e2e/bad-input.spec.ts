@@ -48,7 +48,8 @@ const NOT_CRAWLED: Record<string, string> = {
   setup: "its form exists only with the one-time token, used up when the suite made its admin",
   "reset-password": "its form needs a token from a mail",
   "verify-email": "its form needs a token from a mail",
-  "invitations.$id": "its form needs an invitation link from a mail",
+  "invitations.$token": "its form needs an invitation link from a mail",
+  "account.delete": "a post that got through would delete the crawling role's own account, which later specs sign in as; its bad input (wrong password, missing confirmation) is posted through the action in tests/integration/privacy.test.ts",
   "admin.certificates.$code": "a valid reason would revoke a certificate the reports spec counts",
   "certificates._index": "its form (renew) shows only beside a certificate near its expiry, which the crawling lead has not got",
   "org.$orgSlug.billing": "its form (buy seats) shows only with card billing on, which the e2e server has off; tests/integration/stripe.test.ts sends it bad seats",
@@ -56,7 +57,7 @@ const NOT_CRAWLED: Record<string, string> = {
 };
 
 /** Paths the crawler does not follow (downloads, and what signs out). */
-const SKIP_LINK = /\/logout|\.pdf$|\.csv$|\/pdf$|\/template$|^\/build\//;
+const SKIP_LINK = /\/logout|\.pdf$|\.csv$|\.xlsx$|\.json$|\/pdf$|\/template$|^\/build\//;
 
 // ------------------------------------------------------------ routes
 
@@ -306,21 +307,17 @@ test("every form, found by crawling as each role, refuses the bad-input corpus w
 
   const counts = { requests: 0 };
   const fields = [...unique.values()].reduce((n, form) => n + form.fields.length, 0);
-  // Roles post side by side; within a role one post at a time, so that a
-  // change to the audit log belongs to the post just made.
-  const problems: Problem[] = (
-    await Promise.all(
-      crawls.map(async (c) => {
-        const found: Problem[] = [];
-        for (const form of unique.values()) {
-          if (form.role !== c.role) continue;
-          const orgScoped = form.method === "post" && form.action.startsWith(`/org/${slug}/`);
-          found.push(...(await postCorpus(form.context.request, form, orgScoped ? slug : null, counts)));
-        }
-        return found;
-      }),
-    )
-  ).flat();
+  // One post at a time, every role in turn: a platform admin's post (seats
+  // granted to an organisation) is audited in that organisation's log too, so
+  // posts side by side could not tell whose post changed it.
+  const problems: Problem[] = [];
+  for (const c of crawls) {
+    for (const form of unique.values()) {
+      if (form.role !== c.role) continue;
+      const orgScoped = form.method === "post" && form.action.startsWith(`/org/${slug}/`);
+      problems.push(...(await postCorpus(form.context.request, form, orgScoped ? slug : null, counts)));
+    }
+  }
   await Promise.all([anonymous.close(), lead.close(), platform.close()]);
   console.log(
     `bad-input corpus: ${CORPUS.length} values (${HIDDEN_CORPUS.size} for hidden fields) × ${fields} fields of ${unique.size} forms (${[...posted].length} routes posted to, ` +

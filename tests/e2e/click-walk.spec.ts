@@ -63,7 +63,7 @@ async function candidateLinks(page: Page): Promise<{ href: string; remixLink: bo
     for (const a of Array.from(document.querySelectorAll<HTMLAnchorElement>("header a[href], main a[href], footer a[href]"))) {
       const url = new URL(a.href, here);
       if (url.origin !== here.origin) continue;
-      if (a.hasAttribute("download") || /\.(pdf|csv|xlsx)$/.test(url.pathname) || url.pathname.endsWith("/template")) continue;
+      if (a.hasAttribute("download") || /\.(pdf|csv|xlsx|json)$/.test(url.pathname) || url.pathname.endsWith("/template")) continue;
       if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/webhooks/")) continue;
       if (url.pathname === here.pathname) continue;
       // Links inside a mail shown in the admin outbox are someone else's (invitations, confirmations).

@@ -83,8 +83,9 @@ test("without JavaScript: an ex-partner who follows and contacts, with fear of v
   await expect(page.getByRole("heading", { level: 2, name: "Also consider" })).toHaveCount(0);
   // Recording: the rule in force, kept apart from the offence the facts disclose.
   await expect(page.getByText(/since the 2023 changes/).first()).toBeVisible();
-  await expect(page.getByText(/S-DASH risk checklist/)).toBeVisible();
-  await expect(page.getByText(/Stalking Protection Order/)).toBeVisible();
+  // The plain summary names them too; these are the "What to do next" items.
+  await expect(page.getByText(/^Complete the S-DASH risk checklist/)).toBeVisible();
+  await expect(page.getByText(/^Consider a Stalking Protection Order/)).toBeVisible();
   await expect(page.getByRole("main").getByRole("link", { name: "0808 802 0300" })).toHaveAttribute("href", "tel:08088020300");
   await expectAccessible(page, "result");
 

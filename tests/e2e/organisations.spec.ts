@@ -94,7 +94,7 @@ async function flow(browser: Browser, javaScript: boolean) {
   await lead.goto(`/org/${slug}/teams`);
   await lead.getByLabel("New team").fill("Neighbourhood Policing");
   await lead.getByRole("button", { name: "Add team" }).click();
-  await expect(lead.getByRole("link", { name: "Neighbourhood Policing" })).toBeVisible();
+  await expect(lead.getByRole("link", { name: "Neighbourhood Policing", exact: true })).toBeVisible();
   await expectAccessible(lead, "teams");
 
   await lead.goto(`/org/${slug}/assignments/new`);
