@@ -26,3 +26,12 @@ test("text that only looks like the start of the closing tags is passed on uncha
   expect(await run(["<body><p>a</b", "><p>b</p></body></html>"])).toBe("<body><p>a</b><p>b</p></body></html>");
   expect(await run(["no document here"])).toBe("no document here");
 });
+
+test("the zero bytes React 18 leaves at the end of a full buffer (before a letter that did not fit) are dropped", async () => {
+  // What react-dom-server.node writes when "✓" does not fit the last two bytes of its buffer.
+  const full = Buffer.concat([Buffer.from('<span class="tag__icon">', "utf8"), Buffer.from([0, 0])]);
+  const out: Buffer[] = [];
+  const stream = Readable.from([full, Buffer.from("✓</span>", "utf8")]).pipe(closeBodyAtEnd());
+  for await (const chunk of stream) out.push(chunk as Buffer);
+  expect(Buffer.concat(out).toString("utf8")).toBe('<span class="tag__icon">✓</span>');
+});
