@@ -264,7 +264,12 @@ test("every form, found by crawling as each role, refuses the bad-input corpus w
   const start = starter.getByRole("button", { name: /start|continue/i }).first();
   if (await start.count()) await start.click();
   await starter.close();
-  // An assignment and an uploaded staff list give their pages (extensions, apply) forms to find.
+  // An invited person, an assignment and an uploaded staff list give their pages (a person's details,
+  // extensions, apply) forms to find: earlier specs may have removed the seed's people of this force.
+  await lead.request.post(`/org/${slug}/people/invite`, {
+    form: { email: `corpus.invited.${uid()}@example.org`, name: "Corpus Invited", staffNumber: "", rank: "", teamId: "", role: "member" },
+    maxRedirects: 0,
+  });
   await lead.request.post(`/org/${slug}/assignments/new`, {
     form: { module: "the-law", target: "organisation", dueType: "none" },
     maxRedirects: 0,
