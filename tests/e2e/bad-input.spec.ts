@@ -262,22 +262,29 @@ test("every form, found by crawling as each role, refuses the bad-input corpus w
   const starter = await lead.newPage();
   await starter.goto("/modules/recognising-stalking");
   const start = starter.getByRole("button", { name: /start|continue/i }).first();
-  if (await start.count()) await start.click();
+  if (await start.count()) {
+    // Wait for the post to be answered: closing the page mid-post would abort it.
+    await Promise.all([starter.waitForURL(/\/modules\/recognising-stalking\/.+/), start.click()]);
+  }
   await starter.close();
   // An invited person, an assignment and an uploaded staff list give their pages (a person's details,
   // extensions, apply) forms to find: earlier specs may have removed the seed's people of this force.
-  await lead.request.post(`/org/${slug}/people/invite`, {
+  // Each answer is checked, so a setup step that fails says so here rather than as a missing form later.
+  const invited = await lead.request.post(`/org/${slug}/people/invite`, {
     form: { email: `corpus.invited.${uid()}@example.org`, name: "Corpus Invited", staffNumber: "", rank: "", teamId: "", role: "member" },
     maxRedirects: 0,
   });
-  await lead.request.post(`/org/${slug}/assignments/new`, {
+  expect(invited.status(), `invite: ${await invited.text()}`).toBe(302);
+  const assigned = await lead.request.post(`/org/${slug}/assignments/new`, {
     form: { module: "the-law", target: "organisation", dueType: "none" },
     maxRedirects: 0,
   });
-  await lead.request.post(`/org/${slug}/people/import`, {
+  expect([302, 400], `assign: ${await assigned.text()}`).toContain(assigned.status());
+  const uploaded = await lead.request.post(`/org/${slug}/people/import`, {
     multipart: { file: { name: "staff.csv", mimeType: "text/csv", buffer: Buffer.from(`email,name\ncorpus.${uid()}@example.org,Corpus Person\n`) } },
     maxRedirects: 0,
   });
+  expect(uploaded.status(), `upload: ${await uploaded.text()}`).toBe(302);
 
   const routes = routeFiles();
   const routeOf = (p: string) => routes.find((r) => r.pattern.test(p))?.id ?? `(no route for ${p})`;
