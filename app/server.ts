@@ -136,6 +136,12 @@ async function main() {
     log.info(`Distinct is ready at ${env.APP_URL}`, { port: env.PORT, database: booted.handle.description });
   });
 
+  // Idle keep-alive connections outlive a load balancer's (60 s is the common
+  // default): if the server closed first, a request sent on the closing socket
+  // would fail with a reset. Headers must be allowed longer than that.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
   // A client that asks before sending a large body (Expect: 100-continue,
   // as curl does) is told 413 before it sends a byte of it.
   server.on("checkContinue", (req, res) => {
