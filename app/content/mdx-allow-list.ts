@@ -54,7 +54,7 @@ export const ALLOWED_COMPONENT_NAMES = Object.keys(MDX_ALLOW_LIST) as AllowedCom
 export const MAX_COMPONENT_DEPTH = 4;
 /** How deeply any syntax may nest (lists in quotes in lists ...): beyond it, nobody is writing a lesson. */
 export const MAX_TREE_DEPTH = 24;
-/** A lesson longer than this is refused before it is parsed. */
-export const MAX_SOURCE_CHARS = 200_000;
+/** A lesson longer than this is refused before it is parsed (the longest shipped lesson is under 6,000). */
+export const MAX_SOURCE_CHARS = 60_000;
 
 export const IMAGE_HASH_PATTERN = /^[a-f0-9]{64}$/;

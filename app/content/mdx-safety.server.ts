@@ -49,6 +49,10 @@ type AstAttribute = {
   position?: { start: Point };
 };
 
+/** The block quote and list markers at the start of a line. */
+const CONTAINER_PREFIX = /^(?:[ \t]*(?:>|[*+-](?=[ \t])|\d{1,9}[.)](?=[ \t])))+/;
+const CONTAINER_MARKER = />|[*+-]|\d{1,9}[.)]/g;
+
 const URL_SCHEMES_LINK = new Set(["http", "https", "mailto", "tel"]);
 
 /** The scheme of an address as a browser would read it: control characters and whitespace are ignored. */
@@ -226,6 +230,15 @@ export function checkLessonSource(source: string): MdxProblem[] {
   const fence = /^\uFEFF?[ \t]*---[ \t]*([^\s-][^\n]*)?\r?\n/.exec(source);
   if (fence?.[1]) {
     return [{ line: 1, column: 1, message: `frontmatter must be YAML ("---" alone on the first line), not "---${describe(fence[1])}"` }];
+  }
+  // The parser takes time quadratic in list/quote nesting ("- - - - ... x" x 5000 took 30 s):
+  // a line that opens more containers than a lesson may nest is refused before it is parsed.
+  const lines = source.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const opened = CONTAINER_PREFIX.exec(lines[i] ?? "")?.[0] ?? "";
+    if ((opened.match(CONTAINER_MARKER) ?? []).length > MAX_TREE_DEPTH) {
+      return [{ line: i + 1, column: 1, message: `nested more than ${MAX_TREE_DEPTH} levels deep: simplify the structure` }];
+    }
   }
   let tree: AstNode;
   try {
