@@ -4,10 +4,8 @@ import { bundleMDX } from "mdx-bundler";
 import remarkGfm from "remark-gfm";
 import rehypeSlug from "rehype-slug";
 import type { Root } from "mdast";
-// Adds the MDX node types (JSX elements, ESM) to mdast's.
-import type {} from "mdast-util-mdx";
 import { visit } from "unist-util-visit";
-import { MDX_COMPONENT_NAMES } from "#app/components/mdx/index.tsx";
+import { checkLessonSource, UnsafeMdxError } from "./mdx-safety.server.ts";
 
 /** A link, image or component found while compiling, for the content checks. */
 export type MdxFinding =
@@ -29,11 +27,10 @@ const IMAGE_TYPES: Record<string, string> = {
 
 /**
  * A remark plugin that records links, checks images (alt text, file exists)
- * and inlines local images as data URLs, and rejects components authors may
- * not use.
+ * and inlines local images as data URLs. Components, props and code were
+ * already refused by checkLessonSource (mdx-safety.server.ts).
  */
 function remarkContentChecks(dir: string, findings: MdxFinding[]) {
-  const allowed = new Set<string>(MDX_COMPONENT_NAMES);
   return () => (tree: Root) => {
     visit(tree, (node) => {
       const line = node.position?.start.line ?? 1;
@@ -51,33 +48,19 @@ function remarkContentChecks(dir: string, findings: MdxFinding[]) {
         const type = IMAGE_TYPES[path.extname(file).toLowerCase()];
         if (!type) {
           findings.push({ kind: "problem", line, message: `image "${node.url}" must be .svg, .png, .jpg or .webp` });
-        } else if (!file.startsWith(dir) || !fs.existsSync(file)) {
+        } else if (!file.startsWith(dir + path.sep) || !fs.existsSync(file)) {
           findings.push({ kind: "problem", line, message: `image "${node.url}" not found next to the lesson` });
         } else {
           node.url = `data:${type};base64,${fs.readFileSync(file).toString("base64")}`;
         }
-      } else if (node.type === "mdxJsxFlowElement" || node.type === "mdxJsxTextElement") {
-        const name = node.name ?? "";
-        if (/^[A-Z]/.test(name) && !allowed.has(name)) {
-          findings.push({
-            kind: "problem",
-            line,
-            message: `unknown component <${name}>: use one of ${MDX_COMPONENT_NAMES.join(", ")}`,
-          });
-        }
-        if (name === "img") {
-          const alt = node.attributes.find((a) => a.type === "mdxJsxAttribute" && a.name === "alt");
-          if (!alt || (typeof alt.value === "string" && alt.value.trim() === "")) {
-            findings.push({ kind: "problem", line, message: "<img> has no alt text" });
-          }
-        }
-      } else if (node.type === "mdxjsEsm" && node.position) {
-        // Generated nodes (the frontmatter export) have no position; authors' do.
-        findings.push({ kind: "problem", line, message: "import/export is not allowed in lessons: components are available without importing" });
       }
     });
   };
 }
+
+const refuseEngine = () => {
+  throw new Error("frontmatter must be YAML");
+};
 
 // esbuild is memory-hungry: compile one file at a time.
 let queue: Promise<unknown> = Promise.resolve();
@@ -86,8 +69,13 @@ let queue: Promise<unknown> = Promise.resolve();
  * Compiles one MDX body with mdx-bundler. Called at import time (once per
  * changed source) and by `npm run content:check`, never per request.
  * `body` keeps the file's line numbers (frontmatter blanked out).
+ * Refuses (UnsafeMdxError) any body that checkLessonSource refuses: the
+ * safety check is here, not only in its callers, so no path compiles code
+ * an author wrote (docs/decisions/030).
  */
 export function compileMdx(body: string, file: string): Promise<CompiledMdx> {
+  const unsafe = checkLessonSource(body);
+  if (unsafe.length > 0) return Promise.reject(new UnsafeMdxError(unsafe));
   const run = async (): Promise<CompiledMdx> => {
     const findings: MdxFinding[] = [];
     const dir = path.dirname(path.resolve(file));
@@ -95,6 +83,11 @@ export function compileMdx(body: string, file: string): Promise<CompiledMdx> {
     const result = await bundleMDX({
       source: body,
       cwd: dir,
+      // gray-matter's "---js" engine runs eval: only YAML frontmatter, parsed safely, exists here.
+      grayMatterOptions(options) {
+        options.engines = { javascript: refuseEngine, js: refuseEngine, coffee: refuseEngine };
+        return options;
+      },
       mdxOptions(options) {
         options.remarkPlugins = [...(options.remarkPlugins ?? []), remarkGfm, remarkContentChecks(dir, findings)];
         options.rehypePlugins = [...(options.rehypePlugins ?? []), rehypeSlug];

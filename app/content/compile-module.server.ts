@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { StoredLesson } from "#db/schema/index.ts";
 import { compileMdx, describeCompileError, type MdxFinding } from "./compile-mdx.server.ts";
+import { checkLessonSource } from "./mdx-safety.server.ts";
 import type { Problem, SourceLesson, SourceModule } from "./read.server.ts";
 import { renderMdxToHtml } from "./render-mdx.server.tsx";
 
@@ -50,6 +51,12 @@ function findingsToProblems(findings: MdxFinding[], file: string, known: Set<str
 }
 
 export async function compileOne(body: string, file: string, known: Set<string>, problems: Problem[]): Promise<string | null> {
+  // Code in a lesson is refused before anything is compiled (docs/decisions/030).
+  const unsafe = checkLessonSource(body);
+  if (unsafe.length > 0) {
+    problems.push(...unsafe.map((p) => ({ file: display(file), line: p.line, column: p.column, message: p.message })));
+    return null;
+  }
   try {
     const { code, findings } = await compileMdx(body, file);
     const found = findingsToProblems(findings, file, known);

@@ -15,9 +15,9 @@ import {
   type Quiz,
 } from "./schema.ts";
 
-/** One problem in the content, printed as `file:line: message`. */
-export type Problem = { file: string; line: number; message: string };
-export const formatProblem = (p: Problem) => `${p.file}:${p.line}: ${p.message}`;
+/** One problem in the content, printed as `file:line: message` (or `file:line:column: message` when the column is known). */
+export type Problem = { file: string; line: number; column?: number; message: string };
+export const formatProblem = (p: Problem) => `${p.file}:${p.line}${p.column ? `:${p.column}` : ""}: ${p.message}`;
 
 export type SourceLesson = {
   key: string;

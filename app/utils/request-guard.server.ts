@@ -19,6 +19,7 @@
  * so that the rules are unit-tested; app/server.ts wires them to Express.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { MAX_IMAGE_BYTES } from "./image-validation.ts";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -52,6 +53,10 @@ export function bodyLimitFor(path: string, uploadLimitBytes: number): BodyLimit 
   // uploadLimitBytes (with a message on the page); this stops anything far larger.
   if (/^\/org\/[^/]+\/people\/import\/?$/.test(path) || /^\/org\/[^/]+\/people\/import\.data$/.test(path)) {
     return { bytes: uploadLimitBytes + MULTIPART_ENVELOPE, what: `A staff list (a file of at most ${formatBytes(uploadLimitBytes)})` };
+  }
+  // Lesson images: the route refuses a file over MAX_IMAGE_BYTES with a message on the page.
+  if (path === "/studio/images" || path === "/studio/images.data") {
+    return { bytes: MAX_IMAGE_BYTES + MULTIPART_ENVELOPE, what: `An image (a file of at most ${formatBytes(MAX_IMAGE_BYTES)})` };
   }
   return { bytes: FORM_BODY_LIMIT, what: "A form" };
 }

@@ -53,6 +53,7 @@ const NOT_CRAWLED: Record<string, string> = {
   "admin.certificates.$code": "a valid reason would revoke a certificate the reports spec counts",
   "certificates._index": "its form (renew) shows only beside a certificate near its expiry, which the crawling lead has not got",
   "org.$orgSlug.billing": "its form (buy seats) shows only with card billing on, which the e2e server has off; tests/integration/stripe.test.ts sends it bad seats",
+  "studio.images": "a multipart upload (the crawler skips files): tests/integration/lesson-images.test.ts sends it each bad file",
   "modules.$slug.quiz.$attemptId": "an attempt is reached only by starting one; the quiz form is covered by tests/integration/quiz.test.ts",
 };
 

@@ -85,7 +85,7 @@ test("a module with a problem is not published and keeps its last good version",
   fs.writeFileSync(lesson, fs.readFileSync(lesson, "utf8") + "\n<NotAComponent />\n");
   const report = await importFixtures(handle, dir);
   expect(report.published).toEqual([]);
-  expect(report.problems.some((p) => /01-first\.mdx:\d+: unknown component <NotAComponent>/.test(p))).toBe(true);
+  expect(report.problems.some((p) => /01-first\.mdx:\d+:\d+: unknown component <NotAComponent>/.test(p))).toBe(true);
   expect((await getCurrentVersion("sample-basics"))!.id).toBe(good!.id);
 });
 

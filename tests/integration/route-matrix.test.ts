@@ -58,6 +58,7 @@ test("every route and every /api/auth endpoint answers each role with the status
     lesson: "first",
     attemptId: attempt!.id,
     token: "not-a-real-invitation-token-000000000000000",
+    hash: "0".repeat(64),
     "*": "no-such-page",
   };
   const toUrl = (pattern: string) =>

@@ -12,6 +12,10 @@ test("each address has its body limit: forms and the auth API 64 KiB, Stripe 512
   expect(bodyLimitFor("/org/alpha/people/import.data", FIVE_MB).bytes).toBe(5_308_416);
   // Only the upload itself: the page that applies an import is a small form.
   expect(bodyLimitFor("/org/alpha/people/import/abc", FIVE_MB).bytes).toBe(65_536);
+  // A lesson image: 2 MB plus the form around it, so the page can say "too big" itself.
+  expect(bodyLimitFor("/studio/images", FIVE_MB).bytes).toBe(2_162_688);
+  expect(bodyLimitFor("/studio/images.data", FIVE_MB).bytes).toBe(2_162_688);
+  expect(bodyLimitFor("/studio/images/other", FIVE_MB).bytes).toBe(65_536);
 });
 
 test.each([

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { ALLOWED_COMPONENT_NAMES } from "#app/content/mdx-allow-list.ts";
 import { FOUR_ELEMENTS, FOUR_LABELS, type FourElement } from "#app/utils/offences.ts";
 
 /**
@@ -132,6 +133,22 @@ export function WhatToRecord({ title = "What to record", children }: Children & 
   );
 }
 
+/**
+ * An image uploaded in the studio, by its content hash. The address never
+ * changes for the same bytes, so it is cached for a year. `alt=""` marks a
+ * decorative image (screen readers skip it); the safety check requires `alt`.
+ */
+export function Image({ hash, alt, caption }: { hash: string; alt: string; caption?: string }) {
+  const img = <img className="mdx-image__img" src={`/images/${hash}`} alt={alt} loading="lazy" decoding="async" />;
+  if (!caption) return <p className="mdx-image">{img}</p>;
+  return (
+    <figure className="mdx-image">
+      {img}
+      <figcaption>{caption}</figcaption>
+    </figure>
+  );
+}
+
 /** Headings in lessons start at level 2: the page's h1 is the lesson title. */
 function H1({ children }: Children) {
   return <h2>{children}</h2>;
@@ -163,10 +180,11 @@ export const mdxComponents = {
   LawQuote,
   FourChecklist,
   WhatToRecord,
+  Image,
   h1: H1,
   a: Anchor,
   table: Table,
 };
 
-/** Names authors can use; content:check rejects any other capitalised tag. */
-export const MDX_COMPONENT_NAMES = ["Callout", "KeyPoint", "Scenario", "LawQuote", "FourChecklist", "WhatToRecord"] as const;
+/** Names authors can use; the props each takes are in app/content/mdx-allow-list.ts, which refuses anything else. */
+export const MDX_COMPONENT_NAMES = ALLOWED_COMPONENT_NAMES;
