@@ -4,6 +4,7 @@ import {
   auditEvents,
   certificates,
   emailOutbox,
+  seatRequests,
   invitation,
   member,
   organization,
@@ -135,6 +136,12 @@ export async function deleteAccount(userId: string, password: string, now: Date 
     // Mail about them (invitations, reminders, resets) would print their name: not kept.
     await tx.delete(emailOutbox).where(sql`lower(${emailOutbox.recipient}) = ${email}`);
     await tx.update(auditEvents).set({ actorLabel: DELETED_ACCOUNT_NAME }).where(eq(auditEvents.actorId, userId));
+    // Seat requests they made or handled keep the figures, not the name or address.
+    await tx
+      .update(seatRequests)
+      .set({ requestedByName: DELETED_ACCOUNT_NAME, requestedByEmail: `deleted-${userId}@deleted.invalid` })
+      .where(eq(seatRequests.requestedBy, userId));
+    await tx.update(seatRequests).set({ handledByName: DELETED_ACCOUNT_NAME }).where(eq(seatRequests.handledBy, userId));
     await tx
       .update(auditEvents)
       .set({ details: sql`${auditEvents.details} - 'email' - 'name'` })
