@@ -82,6 +82,10 @@ export default function ImportPreviewPage() {
   const c = preview.counts;
   const applyError = actionData && "error" in actionData ? actionData.error : null;
   const requestFailed = actionData && "seatRequest" in actionData ? actionData.seatRequest : null;
+  const requestErrors = [
+    ...(requestFailed?.errors.seats?.length ? [{ href: "#more-seats-seats", message: requestFailed.errors.seats[0]! }] : []),
+    ...(requestFailed?.errors.message?.length ? [{ href: "#more-seats-message", message: requestFailed.errors.message[0]! }] : []),
+  ];
   const askForSeats = (defaultSeats: number) => (
     <section aria-labelledby="seat-request-heading" id="seat-request">
       <h2 id="seat-request-heading">Ask for more seats</h2>
@@ -128,6 +132,7 @@ export default function ImportPreviewPage() {
     const s = preview.summary;
     return (
       <div className="two-thirds">
+        <ErrorSummary errors={[...(applyError ? [{ href: "#reapply", message: applyError }] : []), ...requestErrors]} />
         <div className="panel panel--success">
           <h1 className="panel__title">Staff list applied</h1>
           <p>{preview.fileName}</p>
@@ -164,7 +169,6 @@ export default function ImportPreviewPage() {
         {preview.leftOut.length > 0 ? (
           <>
             <h2 id="left-out">Rows left out: no seat</h2>
-            <ErrorSummary errors={applyError ? [{ href: "#reapply", message: applyError }] : []} />
             <p>
               You chose to apply the rows that fit. These {plural(preview.leftOut.length, "row")} of the file were not imported, because no
               seat was free for them. When the organisation has more seats, check them again: they are compared with everyone as they are
@@ -187,8 +191,7 @@ export default function ImportPreviewPage() {
       <ErrorSummary
         errors={[
           ...(applyError ? [{ href: "#apply", message: applyError }] : []),
-          ...(requestFailed?.errors.seats?.length ? [{ href: "#more-seats-seats", message: requestFailed.errors.seats[0]! }] : []),
-          ...(requestFailed?.errors.message?.length ? [{ href: "#more-seats-message", message: requestFailed.errors.message[0]! }] : []),
+          ...requestErrors,
           ...preview.fileErrors.map((message) => ({ href: "#file-problems", message })),
         ]}
       />

@@ -146,7 +146,7 @@ function requestMail(lead: Lead, organisation: Organisation, seats: number, mess
       `${lead.name} (${lead.email}), a training lead of ${organisation.name}, asks for ${plural(seats, "more seat")} on Distinct.`,
       ...(message ? [`Their message: “${message}”`] : []),
       describeSeats(summary),
-      `Grant the seats on the organisation's licences page (${getEnv().APP_URL}/admin/organisations/${organisation.id}/licences), or reply to ${lead.email}, then mark the request handled with a note: the note is emailed to ${lead.name}.`,
+      `Grant the seats on ${organisation.name}'s licences page (linked from the request), or reply to ${lead.email}; then mark the request handled with a note, which is emailed to ${lead.name}.`,
     ],
     action: { label: "See the open seat requests", url: `${getEnv().APP_URL}/admin/seat-requests` },
   });
