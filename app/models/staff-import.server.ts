@@ -338,20 +338,28 @@ export async function requestApply(actor: ImportActor, organizationId: string, i
  * preview and applies it as any other. Returns the new upload's id.
  */
 export async function reapplyLeftOut(actor: { id: string }, organizationId: string, importId: string): Promise<string> {
-  const db = getDb();
-  const row = await loadImport(db, organizationId, importId);
-  if (!row || row.status !== "applied" || !row.leftOut?.length) {
-    throw new ImportStateError("This upload has no rows left out to apply again.");
-  }
+  return getDb().transaction(async (tx) => {
+    const row = await loadImport(tx, organizationId, importId, true);
+    if (!row || row.status !== "applied" || !row.leftOut?.length) {
+      throw new ImportStateError("The rows left out of this upload have already been checked again: see Recent uploads.");
+    }
+    // The rows move to the new upload (whose copy is dropped once applied), so
+    // names and addresses are not kept twice, and not after they are applied.
+    await tx.update(staffImports).set({ leftOut: null }).where(and(eq(staffImports.id, row.id), eq(staffImports.organizationId, organizationId)));
+    return insertLeftOutUpload(tx, actor, organizationId, row.fileName, row.leftOut);
+  });
+}
+
+async function insertLeftOutUpload(db: Executor, actor: { id: string }, organizationId: string, fileName: string, rows: StaffCsvRow[]): Promise<string> {
   const [created] = await db
     .insert(staffImports)
     .values({
       organizationId,
       createdBy: actor.id,
-      fileName: `${row.fileName.slice(0, 160)} (rows left out)`,
+      fileName: `${fileName.slice(0, 160)} (rows left out)`,
       status: "checked",
-      parsed: { rows: row.leftOut, rowErrors: [], warnings: [] },
-      totalRows: row.leftOut.length,
+      parsed: { rows, rowErrors: [], warnings: [] },
+      totalRows: rows.length,
     })
     .returning({ id: staffImports.id });
   return created!.id;

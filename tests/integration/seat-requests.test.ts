@@ -14,10 +14,12 @@ import { action as adminSeatRequestsAction, loader as adminSeatRequestsLoader } 
 import { action as billingAction, loader as billingLoader } from "#app/routes/org.$orgSlug.billing.tsx";
 import { action as previewAction } from "#app/routes/org.$orgSlug.people.import.$importId.tsx";
 import { action as uploadAction } from "#app/routes/org.$orgSlug.people.import._index.tsx";
+import { deleteAccount } from "#app/models/account-deletion.server.ts";
+import { acceptInvitation } from "#app/models/people.server.ts";
 import { getImportPreview, runImportJobs } from "#app/models/staff-import.server.ts";
 import { getEnv } from "#app/utils/env.server.ts";
-import { sessionCookie } from "#tests/factories.ts";
-import { addLearner, createOrganisation } from "#tests/org-factories.ts";
+import { createUser, sessionCookie } from "#tests/factories.ts";
+import { addLearner, createOrganisation, invitationToken } from "#tests/org-factories.ts";
 import { openTestDatabase } from "./database.ts";
 
 const handle = await openTestDatabase();
@@ -107,6 +109,11 @@ test("a trial organisation's staff list too big for its seats: Apply is refused 
   const again = location(await post(previewAction, path, { intent: "reapply" }, cookie, params));
   const againId = /\/people\/import\/([0-9a-f-]{36})$/.exec(again)![1]!;
   expect(againId).not.toBe(importId);
+  // The rows moved to the new upload: not kept twice, and not checked again twice.
+  expect((await handle.db.select({ leftOut: staffImports.leftOut }).from(staffImports).where(eq(staffImports.id, importId)))[0]!.leftOut).toBeNull();
+  const twice = reply<{ error: string }>(await post(previewAction, path, { intent: "reapply" }, cookie, params));
+  expect(twice.init?.status).toBe(400);
+  expect(twice.data.error).toBe("The rows left out of this upload have already been checked again: see Recent uploads.");
   expect(await getImportPreview(org.id, againId)).toMatchObject({ fileName: "staff.csv (rows left out)", totalRows: 3, counts: { invite: 3 }, fits: false, fit: null, seats: { free: 0 } });
   const none = reply<{ error: string }>(await post(previewAction, again, { intent: "apply-fitting" }, cookie, { orgSlug: org.slug, importId: againId }));
   expect(none.init?.status).toBe(400);
@@ -232,4 +239,25 @@ test("from the staff-list preview a lead asks for the seats missing; a platform 
   // Once handled, the lead can ask again: a new open request.
   expect(location(await post(billingAction, `/org/${org.slug}/billing`, { intent: "request-seats", seats: "4" }, cookie, { orgSlug: org.slug }))).toBe(`/org/${org.slug}/billing?seats=requested#seat-request`);
   expect((await handle.db.select({ status: seatRequests.status }).from(seatRequests).where(eq(seatRequests.organizationId, org.id)).orderBy(asc(seatRequests.createdAt))).map((r) => r.status)).toEqual(["handled", "open"]);
+});
+
+test("deleting an account erases the person from seat requests they made and from staff-list rows left out, keeping the figures", async () => {
+  const { org, lead } = await createOrganisation({ name: "Erasure Police" });
+  const cookie = await sessionCookie(lead);
+  // A second training lead (so the first may delete their account) and someone whose row is left out.
+  const stranger = await createUser({ name: "Officer 8", email: `officer.8@${org.slug}.example.org` });
+  const importId = await uploadStaffList(org, cookie);
+  await post(previewAction, `/org/${org.slug}/people/import/${importId}`, { intent: "apply-fitting" }, cookie, { orgSlug: org.slug, importId });
+  await runImportJobs();
+  const second = await createUser({ name: "Second Lead", email: `lead.two@${org.slug}.example.org` });
+  await acceptInvitation(await invitationToken(second.email), second);
+  await post(billingAction, `/org/${org.slug}/billing`, { intent: "request-seats", seats: "12" }, cookie, { orgSlug: org.slug });
+
+  await deleteAccount(lead.id, lead.password);
+  await deleteAccount(stranger.id, stranger.password);
+
+  const [request] = await handle.db.select().from(seatRequests).where(eq(seatRequests.organizationId, org.id));
+  expect(request).toMatchObject({ seats: 12, requestedByName: "Deleted account", requestedByEmail: `deleted-${lead.id}@deleted.invalid` });
+  const [upload] = await handle.db.select({ leftOut: staffImports.leftOut }).from(staffImports).where(eq(staffImports.id, importId));
+  expect(upload!.leftOut!.map((r) => r.email)).toEqual([`officer.6@${org.slug}.example.org`, `officer.7@${org.slug}.example.org`]);
 });
