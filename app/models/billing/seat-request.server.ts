@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, count, desc, eq } from "drizzle-orm";
 import type { Executor } from "#db/client.ts";
 import { organization, seatRequests, user } from "#db/schema/index.ts";
 import { audit } from "#app/utils/audit.server.ts";
@@ -195,8 +195,8 @@ export async function listSeatRequests(options: { handledLimit?: number } = {}):
 
 /** How many requests are open (the admin home page's count). */
 export async function countOpenSeatRequests(): Promise<number> {
-  const rows = await getDb().select({ id: seatRequests.id }).from(seatRequests).where(inArray(seatRequests.status, ["open"]));
-  return rows.length;
+  const [row] = await getDb().select({ n: count() }).from(seatRequests).where(eq(seatRequests.status, "open"));
+  return row?.n ?? 0;
 }
 
 export class SeatRequestNotFoundError extends Error {
