@@ -1,4 +1,4 @@
-import { and, count, eq, isNull, ne, or, sql } from "drizzle-orm";
+import { and, count, eq, isNotNull, isNull, ne, or, sql } from "drizzle-orm";
 import {
   account,
   auditEvents,
@@ -8,7 +8,9 @@ import {
   member,
   organization,
   people,
+  seatRequests,
   session,
+  staffImports,
   teamMember,
   user,
   verification,
@@ -135,6 +137,18 @@ export async function deleteAccount(userId: string, password: string, now: Date 
     // Mail about them (invitations, reminders, resets) would print their name: not kept.
     await tx.delete(emailOutbox).where(sql`lower(${emailOutbox.recipient}) = ${email}`);
     await tx.update(auditEvents).set({ actorLabel: DELETED_ACCOUNT_NAME }).where(eq(auditEvents.actorId, userId));
+    // Seat requests they made or handled keep the figures, not the name or address.
+    await tx
+      .update(seatRequests)
+      .set({ requestedByName: DELETED_ACCOUNT_NAME, requestedByEmail: `deleted-${userId}@deleted.invalid` })
+      .where(eq(seatRequests.requestedBy, userId));
+    await tx.update(seatRequests).set({ handledByName: DELETED_ACCOUNT_NAME }).where(eq(seatRequests.handledBy, userId));
+    // Rows of a staff list left out for want of seats (ADR 033) name people who were never added.
+    const inRow = sql`exists (select 1 from jsonb_array_elements(${staffImports.leftOut}) e where lower(e->>'email') = ${email})`;
+    await tx
+      .update(staffImports)
+      .set({ leftOut: sql`(select jsonb_agg(e) from jsonb_array_elements(${staffImports.leftOut}) e where lower(e->>'email') <> ${email})` })
+      .where(and(isNotNull(staffImports.leftOut), inRow));
     await tx
       .update(auditEvents)
       .set({ details: sql`${auditEvents.details} - 'email' - 'name'` })

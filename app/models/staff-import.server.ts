@@ -104,6 +104,42 @@ async function planImport(db: Executor, organizationId: string, parsed: StoredIm
   return plan;
 }
 
+/** A row left out for want of a seat ("apply the rows that fit"). */
+export type LeftOutRow = { line: number; email: string; name: string; reason: string };
+
+/** Whether this planned row takes a seat: a new learner, or a training lead becoming a learner. */
+const takesSeat = (kind: "invite" | "update", row: StaffCsvRow, changes: string[] = []) =>
+  row.role === "member" && (kind === "invite" || changes.includes("access"));
+
+/**
+ * The plan cut down to the seats free: rows that take a seat are kept in file
+ * order until the seats run out, and the rest are left out; rows that take no
+ * seat (training leads, changes to people already here) all stay. Teams are
+ * created only for the rows kept. Pure: the caller passes the seats free.
+ */
+export function fitPlanToSeats(plan: ImportPlan, free: number): { plan: ImportPlan; leftOut: StaffCsvRow[] } {
+  if (plan.seatsNeeded <= free) return { plan, leftOut: [] };
+  const seatRows = [
+    ...plan.invite.filter((r) => takesSeat("invite", r)).map((r) => r.line),
+    ...plan.update.filter((u) => takesSeat("update", u.row, u.changes)).map((u) => u.row.line),
+  ].sort((a, b) => a - b);
+  const dropped = new Set(seatRows.slice(Math.max(0, free)));
+  const invite = plan.invite.filter((r) => !dropped.has(r.line));
+  const update = plan.update.filter((u) => !dropped.has(u.row.line));
+  const leftOut = [...plan.invite.filter((r) => dropped.has(r.line)), ...plan.update.filter((u) => dropped.has(u.row.line)).map((u) => u.row)].sort(
+    (a, b) => a.line - b.line,
+  );
+  const kept = new Set([...invite, ...update.map((u) => u.row)].map((r) => (r.team ? teamKey(r.team) : "")));
+  return {
+    plan: { ...plan, invite, update, newTeams: plan.newTeams.filter((t) => kept.has(teamKey(t))), seatsNeeded: seatRows.length - dropped.size },
+    leftOut,
+  };
+}
+
+const NO_SEAT = "No seat: the organisation's seats were full";
+const asLeftOut = (rows: { line: number; email: string; name: string }[]): LeftOutRow[] =>
+  rows.map((r) => ({ line: r.line, email: r.email, name: r.name, reason: NO_SEAT }));
+
 export type ImportPreview = {
   id: string;
   fileName: string;
@@ -118,6 +154,13 @@ export type ImportPreview = {
   seats: SeatSummary;
   seatsNeeded: number;
   fits: boolean;
+  /**
+   * When it does not fit: what "apply the rows that fit" would do with the
+   * seats free now (null when it fits, or when nothing would be applied).
+   */
+  fit: { invite: number; update: number; leftOut: LeftOutRow[] } | null;
+  /** After an import applied with rows left out: those rows, in file order. */
+  leftOut: LeftOutRow[];
   /** People done of those to invite or update, while it is being applied. */
   progress: { done: number; total: number } | null;
   summary: Record<string, number> | null;
@@ -176,6 +219,7 @@ export async function getImportPreview(organizationId: string, importId: string)
     createdAt: row.createdAt,
     seats,
     progress: row.status === "applying" ? { done: row.progressDone, total: row.progressTotal } : null,
+    leftOut: asLeftOut(row.leftOut ?? []),
   };
   if (!row.parsed || row.status !== "checked") {
     return {
@@ -188,9 +232,12 @@ export async function getImportPreview(organizationId: string, importId: string)
       newTeams: [],
       seatsNeeded: 0,
       fits: true,
+      fit: null,
     };
   }
   const plan = await planImport(db, organizationId, row.parsed);
+  const fits = plan.seatsNeeded <= seats.free;
+  const fitted = fits ? null : fitPlanToSeats(plan, seats.free);
   return {
     ...base,
     fileErrors: [],
@@ -206,7 +253,11 @@ export async function getImportPreview(organizationId: string, importId: string)
     updates: plan.update.map((u) => ({ line: u.row.line, email: u.row.email, changes: u.changes })),
     newTeams: plan.newTeams,
     seatsNeeded: plan.seatsNeeded,
-    fits: plan.seatsNeeded <= seats.free,
+    fits,
+    fit:
+      fitted && fitted.plan.invite.length + fitted.plan.update.length > 0
+        ? { invite: fitted.plan.invite.length, update: fitted.plan.update.length, leftOut: asLeftOut(fitted.leftOut) }
+        : null,
   };
 }
 
@@ -221,15 +272,34 @@ type ImportActor = { id: string; name: string; email?: string };
  * for the import job (status "applying"). The people themselves are written
  * by `runImportJobs`, outside the request. Throws SeatLimitError (nothing
  * changed) or ImportStateError (not waiting to be applied).
+ *
+ * With `fit`, the lead chose "apply the rows that fit": the plan is cut to
+ * the seats free now, under the organisation's lock (fitPlanToSeats), and
+ * the rows left out are kept on the upload to show and re-apply later.
+ * Returns how many rows were left out.
  */
-export async function requestApply(actor: ImportActor, organizationId: string, importId: string): Promise<void> {
+export async function requestApply(actor: ImportActor, organizationId: string, importId: string, options: { fit?: boolean } = {}): Promise<{ leftOut: number }> {
+  let leftOutCount = 0;
   await getDb().transaction(async (tx) => {
     const row = await loadImport(tx, organizationId, importId, true);
     if (!row || row.status !== "checked" || !row.parsed) {
       throw new ImportStateError("This upload has already been applied or cancelled. Upload the file again to check it.");
     }
-    const plan = await planImport(tx, organizationId, row.parsed);
-    if (plan.seatsNeeded > 0) await assertSeatsAvailable(tx, organizationId, plan.seatsNeeded);
+    let plan: ImportPlan;
+    let leftOut: StaffCsvRow[] = [];
+    if (options.fit) {
+      // Lock first (a zero-seat check takes the organisation's lock), then count what is free.
+      await assertSeatsAvailable(tx, organizationId, 0);
+      const full = await planImport(tx, organizationId, row.parsed);
+      ({ plan, leftOut } = fitPlanToSeats(full, (await seatSummary(organizationId, tx)).free));
+      if (plan.invite.length + plan.update.length === 0) {
+        throw new ImportStateError("No seats are free, so none of these rows can be applied. Ask for more seats, then apply the upload.");
+      }
+    } else {
+      plan = await planImport(tx, organizationId, row.parsed);
+      if (plan.seatsNeeded > 0) await assertSeatsAvailable(tx, organizationId, plan.seatsNeeded);
+    }
+    leftOutCount = leftOut.length;
     // Teams first, so every batch's rows can point at them.
     for (const name of plan.newTeams) {
       await tx.insert(team).values({ id: crypto.randomUUID(), name, organizationId, createdAt: new Date(), updatedAt: new Date() });
@@ -254,10 +324,45 @@ export async function requestApply(actor: ImportActor, organizationId: string, i
         leaseExpiresAt: null,
         failures: 0,
         error: null,
+        leftOut: leftOut.length ? leftOut : null,
       })
       .where(eq(staffImports.id, row.id));
   });
   requestImportWork();
+  return { leftOut: leftOutCount };
+}
+
+/**
+ * The rows an import left out for want of seats become a new upload, checked
+ * against the roster as it is now (status "checked"): the lead sees its
+ * preview and applies it as any other. Returns the new upload's id.
+ */
+export async function reapplyLeftOut(actor: { id: string }, organizationId: string, importId: string): Promise<string> {
+  return getDb().transaction(async (tx) => {
+    const row = await loadImport(tx, organizationId, importId, true);
+    if (!row || row.status !== "applied" || !row.leftOut?.length) {
+      throw new ImportStateError("The rows left out of this upload have already been checked again: see Recent uploads.");
+    }
+    // The rows move to the new upload (whose copy is dropped once applied), so
+    // names and addresses are not kept twice, and not after they are applied.
+    await tx.update(staffImports).set({ leftOut: null }).where(and(eq(staffImports.id, row.id), eq(staffImports.organizationId, organizationId)));
+    return insertLeftOutUpload(tx, actor, organizationId, row.fileName, row.leftOut);
+  });
+}
+
+async function insertLeftOutUpload(db: Executor, actor: { id: string }, organizationId: string, fileName: string, rows: StaffCsvRow[]): Promise<string> {
+  const [created] = await db
+    .insert(staffImports)
+    .values({
+      organizationId,
+      createdBy: actor.id,
+      fileName: `${fileName.slice(0, 160)} (rows left out)`,
+      status: "checked",
+      parsed: { rows, rowErrors: [], warnings: [] },
+      totalRows: rows.length,
+    })
+    .returning({ id: staffImports.id });
+  return created!.id;
 }
 
 // ------------------------------------------------------------ the import job
@@ -356,6 +461,7 @@ export async function applyImportBatch(importId: string, owner: string = INSTANC
       unchanged: plan.unchanged,
       rejected: plan.rejected,
       teamsCreated: plan.newTeams.length,
+      ...(job.leftOut?.length ? { leftOut: job.leftOut.length } : {}),
     };
     await tx
       .update(staffImports)

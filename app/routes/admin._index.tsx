@@ -1,17 +1,20 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { countOpenSeatRequests } from "#app/models/billing/seat-request.server.ts";
+import { plural } from "#app/utils/format.ts";
 import { requirePlatformRole } from "#app/utils/session.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePlatformRole(request, "author");
-  return { name: user.name, isAdmin: user.role === "admin" };
+  const isAdmin = user.role === "admin";
+  return { name: user.name, isAdmin, openSeatRequests: isAdmin ? await countOpenSeatRequests() : 0 };
 }
 
 export const meta: MetaFunction = () => [{ title: "Administration – Distinct" }];
 
 export default function AdminHome() {
-  const { name, isAdmin } = useLoaderData<typeof loader>();
+  const { name, isAdmin, openSeatRequests } = useLoaderData<typeof loader>();
   return (
     <>
       <span className="caption">{name}</span>
@@ -23,6 +26,17 @@ export default function AdminHome() {
               <Link to="/admin/organisations">Organisations</Link>
             </h2>
             <p>Forces and agencies: add one with its first training lead, see members, and manage licences.</p>
+          </li>
+        ) : null}
+        {isAdmin ? (
+          <li className="card">
+            <h2>
+              <Link to="/admin/seat-requests">Seat requests</Link>
+            </h2>
+            <p>
+              {openSeatRequests ? `${plural(openSeatRequests, "request")} open. ` : "None open. "}
+              Training leads asking for more seats; mark each handled with a note, which is emailed to them.
+            </p>
           </li>
         ) : null}
         {isAdmin ? (

@@ -30,6 +30,7 @@ import {
   LicenceChangeQuerySchema,
   londonDay,
 } from "#app/utils/billing-validation.ts";
+import { getOpenSeatRequest } from "#app/models/billing/seat-request.server.ts";
 import { formatDate, plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { requirePlatformRole } from "#app/utils/session.server.ts";
@@ -47,7 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requirePlatformRole(request, "admin");
   const organisation = await getOrganisationById(params.orgId ?? "");
   invariantResponse(organisation, "There is no organisation with this id.");
-  const [summary, licences] = await Promise.all([seatSummary(organisation.id), listLicences(organisation.id)]);
+  const [summary, licences, seatRequest] = await Promise.all([seatSummary(organisation.id), listLicences(organisation.id), getOpenSeatRequest(organisation.id)]);
   const search = new URL(request.url).searchParams;
   const query = LicenceChangeQuerySchema.safeParse({ change: search.get("change"), licence: search.get("licence") });
   let changing = null;
@@ -66,6 +67,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     summary,
     licences,
     changing,
+    seatRequest,
     done: isDone(notice) ? done[notice] : null,
     defaults: { validFrom: londonDay(today), validUntil: londonDay(yearOn) },
   };
@@ -118,7 +120,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 const headings = { extend: "Extend the licence", seats: "Change the number of seats", end: "End the licence" } as const;
 
 export default function AdminLicencesPage() {
-  const { organisation, summary, licences, changing, done, defaults } = useLoaderData<typeof loader>();
+  const { organisation, summary, licences, changing, seatRequest, done, defaults } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const base = `/admin/organisations/${organisation.id}/licences`;
 
@@ -259,6 +261,19 @@ export default function AdminLicencesPage() {
       <p>
         <Link to={`/org/${organisation.slug}/billing`}>See what the training leads see</Link>
       </p>
+      {seatRequest ? (
+        <Notification tone="warning" title={`${seatRequest.requestedByName} asks for ${plural(seatRequest.seats, "more seat")}`}>
+          <p>
+            Asked on {formatDate(seatRequest.createdAt)}
+            {seatRequest.message ? `: “${seatRequest.message}”` : "."} Grant them below, then{" "}
+            <Link to="/admin/seat-requests">mark the request handled</Link> with a note for the lead.
+          </p>
+        </Notification>
+      ) : (
+        <p>
+          <Link to="/admin/seat-requests">Seat requests</Link> from every organisation.
+        </p>
+      )}
       <h2>Seats now</h2>
       <SeatSummaryList summary={summary} />
       <h2>Licence history</h2>

@@ -30,6 +30,9 @@ export default function AdminLayout() {
                 <NavLink to="/admin/organisations">Organisations</NavLink>
               </li>
               <li>
+                <NavLink to="/admin/seat-requests">Seat requests</NavLink>
+              </li>
+              <li>
                 <NavLink to="/admin/certificates">Certificates</NavLink>
               </li>
               <li>

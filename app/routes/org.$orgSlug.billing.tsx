@@ -5,11 +5,13 @@ import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { summaryErrors } from "#app/components/form-errors.ts";
+import { SeatRequestForm, SeatRequestNext } from "#app/components/seat-request-form.tsx";
 import { LicenceHistoryTable, PaymentFailedBanner, SeatContactLinks, SeatSummaryList } from "#app/components/seat-summary.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { TextField } from "#app/components/ui/field.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
+import { getLastHandledSeatRequest, getOpenSeatRequest } from "#app/models/billing/seat-request.server.ts";
 import { listLicences, seatContacts, seatSummary } from "#app/models/licence.server.ts";
 import {
   billingByCardEnabled,
@@ -21,17 +23,22 @@ import {
   StripeUnavailableError,
 } from "#app/models/stripe.server.ts";
 import { BillingActionSchema, BuySeatsSchema, MAX_CARD_SEATS } from "#app/utils/billing-validation.ts";
+import { formatDate, plural } from "#app/utils/format.ts";
 import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { submitSeatRequest } from "#app/utils/seat-request-action.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { organisation } = await requireOrgRole(request, params.orgSlug, "admin");
-  const checkout = new URL(request.url).searchParams.get("checkout");
+  const { organisation, user } = await requireOrgRole(request, params.orgSlug, "admin");
+  const search = new URL(request.url).searchParams;
+  const checkout = search.get("checkout");
   const card = billingByCardEnabled();
-  const [summary, licences, customerId, contacts] = await Promise.all([
+  const [summary, licences, customerId, contacts, openRequest, lastHandled] = await Promise.all([
     seatSummary(organisation.id),
     listLicences(organisation.id),
     card ? getStripeCustomerId(organisation.id) : null,
     seatContacts(),
+    getOpenSeatRequest(organisation.id),
+    getLastHandledSeatRequest(organisation.id),
   ]);
   return {
     organisation: { name: organisation.name, slug: organisation.slug },
@@ -40,12 +47,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     card: { enabled: card, canManage: card && !!customerId },
     checkout: checkout === "success" || checkout === "cancelled" ? checkout : null,
     contacts,
+    openRequest,
+    lastHandled,
+    seatsNotice: search.get("seats"),
+    leadEmail: user.email,
   };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { organisation, user } = await requireOrgRole(request, params.orgSlug, "admin");
-  const submission = parseWithZod(await request.formData(), { schema: BillingActionSchema });
+  const form = await request.formData();
+  if (form.get("intent") === "request-seats") return submitSeatRequest(form, user, organisation, "billing", `/org/${organisation.slug}/billing`);
+  const submission = parseWithZod(form, { schema: BillingActionSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   try {
     const url =
@@ -70,18 +83,27 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function BillingPage() {
-  const { organisation, summary, licences, card, checkout, contacts } = useLoaderData<typeof loader>();
+  const { organisation, summary, licences, card, checkout, contacts, openRequest, lastHandled, seatsNotice, leadEmail } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const requestFailed = actionData && "seatRequest" in actionData ? actionData.seatRequest : null;
   const [form, fields] = useForm({
     id: "buy-seats",
-    lastResult: actionData?.result,
+    lastResult: actionData && "result" in actionData ? actionData.result : undefined,
     constraint: getZodConstraint(BuySeatsSchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: BillingActionSchema }),
     shouldValidate: "onSubmit",
   });
   return (
     <>
-      <ErrorSummary errors={summaryErrors(form.errors, [fields.seats])} />
+      <ErrorSummary
+        errors={[
+          ...summaryErrors(form.errors, [fields.seats]),
+          ...summaryErrors([], [
+            { id: "request-seats-seats", errors: requestFailed?.errors.seats },
+            { id: "request-seats-message", errors: requestFailed?.errors.message },
+          ]),
+        ]}
+      />
       <h1>Seats and billing</h1>
       {checkout === "success" ? (
         <Notification tone="success" title="Thank you: your payment is being confirmed">
@@ -100,6 +122,36 @@ export default function BillingPage() {
         Each learner takes a seat; training leads do not. An invitation holds a seat until it is accepted or withdrawn, and someone who
         leaves the organisation frees theirs. When a licence ends, learners already added keep learning, but no one new can be added.
       </p>
+
+      <section aria-labelledby="seat-request-heading" id="seat-request">
+        <h2 id="seat-request-heading">Ask for more seats</h2>
+        {seatsNotice === "requested" || seatsNotice === "changed" ? (
+          <Notification tone="success" title={seatsNotice === "requested" ? "Your request for more seats has been sent" : "Your request for more seats has been changed"}>
+            <SeatRequestNext email={leadEmail} />
+          </Notification>
+        ) : null}
+        {openRequest ? (
+          <div className="notification notification--info" role="region" aria-label="Your open seat request">
+            <p className="notification__title">
+              Waiting: a request for {plural(openRequest.seats, "more seat")}, asked by {openRequest.requestedByName} on{" "}
+              {formatDate(openRequest.createdAt)}
+            </p>
+            {openRequest.message ? <p>Message: {openRequest.message}</p> : null}
+            <p>A platform administrator will add the seats or reply to you. You get an email when it is handled.</p>
+          </div>
+        ) : lastHandled ? (
+          <p className="two-thirds">
+            Your last request, for {plural(lastHandled.seats, "seat")}, was handled by {lastHandled.handledByName ?? "a platform administrator"} on{" "}
+            {lastHandled.handledAt ? formatDate(lastHandled.handledAt) : "an earlier day"}: “{lastHandled.handledNote}”
+          </p>
+        ) : (
+          <p className="two-thirds">
+            Ask the platform administrators who grant seats for more: say how many, and anything they should know. They are emailed at once,
+            and your request shows here until it is handled.
+          </p>
+        )}
+        <SeatRequestForm id="request-seats" open={openRequest} errors={requestFailed?.errors} values={requestFailed?.values} />
+      </section>
 
       <h2>Buy seats by card</h2>
       {card.enabled ? (

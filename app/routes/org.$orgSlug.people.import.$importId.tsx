@@ -6,26 +6,34 @@ import { Button, ButtonLink } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
 import { ProgressBar } from "#app/components/ui/progress-bar.tsx";
+import { LeftOutRowsTable } from "#app/components/left-out-rows.tsx";
+import { SeatRequestForm, SeatRequestNext } from "#app/components/seat-request-form.tsx";
 import { SeatContactLinks } from "#app/components/seat-summary.tsx";
+import { getOpenSeatRequest } from "#app/models/billing/seat-request.server.ts";
 import { SeatLimitError, seatContacts } from "#app/models/licence.server.ts";
-import { cancelImport, getImportPreview, ImportStateError, requestApply } from "#app/models/staff-import.server.ts";
+import { cancelImport, getImportPreview, ImportStateError, reapplyLeftOut, requestApply } from "#app/models/staff-import.server.ts";
 import { plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
 import { ImportActionSchema } from "#app/utils/org-validation.ts";
+import { submitSeatRequest } from "#app/utils/seat-request-action.server.ts";
 
 const ERRORS_SHOWN = 200;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { organisation } = await requireOrgRole(request, params.orgSlug, "admin");
+  const { organisation, user } = await requireOrgRole(request, params.orgSlug, "admin");
   const preview = await getImportPreview(organisation.id, params.importId ?? "");
   invariantResponse(preview, "There is no such upload for this organisation.");
+  const short = !preview.fits || preview.leftOut.length > 0;
   return {
     organisation,
     preview: { ...preview, rejected: preview.rejected.slice(0, ERRORS_SHOWN), updates: preview.updates.slice(0, ERRORS_SHOWN) },
     rejectedTotal: preview.rejected.length,
     progress: preview.progress,
-    contacts: preview.fits ? [] : await seatContacts(),
+    contacts: short ? await seatContacts() : [],
+    openRequest: short ? await getOpenSeatRequest(organisation.id) : null,
+    seatsNotice: new URL(request.url).searchParams.get("seats"),
+    leadEmail: user.email,
   };
 }
 
@@ -33,27 +41,32 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { organisation, user } = await requireOrgRole(request, params.orgSlug, "admin");
   const preview = await getImportPreview(organisation.id, params.importId ?? "");
   invariantResponse(preview, "There is no such upload for this organisation.");
-  const parsed = ImportActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const form = await request.formData();
+  const here = `/org/${organisation.slug}/people/import/${preview.id}`;
+  if (form.get("intent") === "request-seats") return submitSeatRequest(form, user, organisation, "import", here);
+  const parsed = ImportActionSchema.safeParse(Object.fromEntries(form));
   invariantResponse(parsed.success, "Use the Apply or Cancel button.", { status: 400 });
-  if (parsed.data.intent === "cancel") {
+  const { intent } = parsed.data;
+  if (intent === "cancel") {
     await cancelImport(organisation.id, preview.id);
     return redirect(`/org/${organisation.slug}/people/import`);
   }
-  if (preview.status !== "checked") return data({ error: "This upload has already been applied." }, { status: 400 });
-  if (preview.fileErrors.length > 0) return data({ error: "Fix the file and upload it again: it cannot be applied." }, { status: 400 });
-  if (!preview.fits) {
-    return data(
-      { error: `There are not enough free seats: this upload adds ${preview.seatsNeeded} learners and ${preview.seats.free} seats are free.` },
-      { status: 400 },
-    );
-  }
   try {
-    await requestApply(user, organisation.id, preview.id);
+    if (intent === "reapply") return redirect(`/org/${organisation.slug}/people/import/${await reapplyLeftOut(user, organisation.id, preview.id)}`);
+    if (preview.status !== "checked") return data({ error: "This upload has already been applied." }, { status: 400 });
+    if (preview.fileErrors.length > 0) return data({ error: "Fix the file and upload it again: it cannot be applied." }, { status: 400 });
+    if (!preview.fits && intent === "apply") {
+      return data(
+        { error: `There are not enough free seats: this upload adds ${preview.seatsNeeded} learners and ${preview.seats.free} seats are free.` },
+        { status: 400 },
+      );
+    }
+    await requestApply(user, organisation.id, preview.id, { fit: intent === "apply-fitting" });
   } catch (error) {
     if (error instanceof SeatLimitError || error instanceof ImportStateError) return data({ error: error.message }, { status: 400 });
     throw error;
   }
-  return redirect(`/org/${organisation.slug}/people/import/${preview.id}`);
+  return redirect(here);
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -63,10 +76,38 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function ImportPreviewPage() {
-  const { organisation, preview, rejectedTotal, progress, contacts } = useLoaderData<typeof loader>();
+  const { organisation, preview, rejectedTotal, progress, contacts, openRequest, seatsNotice, leadEmail } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const base = `/org/${organisation.slug}/people`;
   const c = preview.counts;
+  const applyError = actionData && "error" in actionData ? actionData.error : null;
+  const requestFailed = actionData && "seatRequest" in actionData ? actionData.seatRequest : null;
+  const requestErrors = [
+    ...(requestFailed?.errors.seats?.length ? [{ href: "#more-seats-seats", message: requestFailed.errors.seats[0]! }] : []),
+    ...(requestFailed?.errors.message?.length ? [{ href: "#more-seats-message", message: requestFailed.errors.message[0]! }] : []),
+  ];
+  const askForSeats = (defaultSeats: number) => (
+    <section aria-labelledby="seat-request-heading" id="seat-request">
+      <h2 id="seat-request-heading">Ask for more seats</h2>
+      {seatsNotice === "requested" || seatsNotice === "changed" ? (
+        <Notification tone="success" title={seatsNotice === "requested" ? "Your request for more seats has been sent" : "Your request for more seats has been changed"}>
+          <SeatRequestNext email={leadEmail} />
+        </Notification>
+      ) : (
+        <p className="two-thirds">
+          Your request goes to the platform administrators who grant seats
+          {contacts.length ? (
+            <>
+              {" "}
+              (<SeatContactLinks emails={contacts} subject={`More Distinct seats for ${organisation.name}`} />)
+            </>
+          ) : null}
+          , and shows on <Link to={`/org/${organisation.slug}/billing`}>Seats and billing</Link>.
+        </p>
+      )}
+      <SeatRequestForm id="more-seats" defaultSeats={defaultSeats} open={openRequest} errors={requestFailed?.errors} values={requestFailed?.values} />
+    </section>
+  );
 
   if (preview.status === "applying") {
     return (
@@ -91,6 +132,7 @@ export default function ImportPreviewPage() {
     const s = preview.summary;
     return (
       <div className="two-thirds">
+        <ErrorSummary errors={[...(applyError ? [{ href: "#reapply", message: applyError }] : []), ...requestErrors]} />
         <div className="panel panel--success">
           <h1 className="panel__title">Staff list applied</h1>
           <p>{preview.fileName}</p>
@@ -116,8 +158,30 @@ export default function ImportPreviewPage() {
             <dt>Teams created</dt>
             <dd>{s.teamsCreated ?? 0}</dd>
           </div>
+          {s.leftOut ? (
+            <div className="summary-list__row">
+              <dt>Left out</dt>
+              <dd>{plural(s.leftOut, "row")}: no seat was free for them</dd>
+            </div>
+          ) : null}
         </dl>
         <ButtonLink to={base}>See everyone</ButtonLink>
+        {preview.leftOut.length > 0 ? (
+          <>
+            <h2 id="left-out">Rows left out: no seat</h2>
+            <p>
+              You chose to apply the rows that fit. These {plural(preview.leftOut.length, "row")} of the file were not imported, because no
+              seat was free for them. When the organisation has more seats, check them again: they are compared with everyone as they are
+              then, and nothing is saved until you apply them.
+            </p>
+            <LeftOutRowsTable rows={preview.leftOut} caption="Rows left out, by line in the file" id="left-out-rows" />
+            <Form method="post" id="reapply">
+              <input type="hidden" name="intent" value="reapply" />
+              <Button variant="secondary">Check the {plural(preview.leftOut.length, "row")} left out again</Button>
+            </Form>
+            {askForSeats(preview.leftOut.length)}
+          </>
+        ) : null}
       </div>
     );
   }
@@ -126,7 +190,8 @@ export default function ImportPreviewPage() {
     <>
       <ErrorSummary
         errors={[
-          ...(actionData?.error ? [{ href: "#apply", message: actionData.error }] : []),
+          ...(applyError ? [{ href: "#apply", message: applyError }] : []),
+          ...requestErrors,
           ...preview.fileErrors.map((message) => ({ href: "#file-problems", message })),
         ]}
       />
@@ -178,8 +243,11 @@ export default function ImportPreviewPage() {
                 {!preview.fits ? (
                   <>
                     {" "}
-                    <strong>Not enough seats.</strong> Ask <SeatContactLinks emails={contacts} subject={`More Distinct seats for ${organisation.name}`} /> for
-                    more (<Link to={`/org/${organisation.slug}/billing`}>seats and billing</Link>), or remove rows from the file.
+                    <strong>Not enough seats.</strong>{" "}
+                    {preview.fit
+                      ? `You can apply the rows that fit now and leave ${plural(preview.fit.leftOut.length, "new learner")} out, `
+                      : "You can "}
+                    <a href="#seat-request">ask for more seats</a>, or remove rows from the file.
                   </>
                 ) : null}
               </dd>
@@ -236,7 +304,27 @@ export default function ImportPreviewPage() {
               </ul>
             </details>
           ) : null}
+          {!preview.fits && preview.fit ? (
+            <>
+              <h2>Apply the rows that fit</h2>
+              <p className="two-thirds">
+                {plural(preview.seats.free, "seat is", "seats are")} free, so the first {plural(preview.seats.free, "new learner")} in the file
+                (in file order) can be added now, with every training lead and change in it. These{" "}
+                {plural(preview.fit.leftOut.length, "row")} would be left out; you can check them again from the next page once there are
+                seats.
+              </p>
+              <LeftOutRowsTable rows={preview.fit.leftOut} caption="Rows that would be left out, by line in the file" id="would-leave-out" />
+            </>
+          ) : null}
           <div id="apply" className="button-group">
+            {!preview.fits && preview.fit && preview.status === "checked" ? (
+              <Form method="post" reloadDocument>
+                <input type="hidden" name="intent" value="apply-fitting" />
+                <Button>
+                  Apply the {plural(preview.fit.invite + preview.fit.update, "row")} that fit, leave out {preview.fit.leftOut.length}
+                </Button>
+              </Form>
+            ) : null}
             {canApply ? (
               // A full page post: the next page is the progress page, which refreshes itself.
               <Form method="post" reloadDocument>
@@ -253,6 +341,7 @@ export default function ImportPreviewPage() {
               <Button variant="secondary">Cancel</Button>
             </Form>
           </div>
+          {!preview.fits ? askForSeats(Math.max(1, preview.seatsNeeded - preview.seats.free)) : null}
         </>
       )}
     </>

@@ -128,6 +128,9 @@ export const PersonActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("remove") }),
 ]);
 
-export const ImportActionSchema = z.object({ intent: z.enum(["apply", "cancel"], { error: "Use the Apply or Cancel button." }) });
+export const ImportActionSchema = z.object({
+  // apply-fitting: apply the rows that fit the free seats and leave the rest; reapply: check the rows left out again.
+  intent: z.enum(["apply", "apply-fitting", "cancel", "reapply"], { error: "Use the Apply or Cancel button." }),
+});
 
 export const WithdrawSchema = z.object({ intent: z.literal("withdraw") });

@@ -259,6 +259,12 @@ export const staffImports = pgTable(
     failures: integer("failures").notNull().default(0),
     /** What applying did: invited, updated, unchanged, rejected, teams created. */
     summary: jsonb("summary").$type<Record<string, number>>(),
+    /**
+     * Rows the lead chose to leave out for want of seats ("apply the rows that
+     * fit"), in file order: shown after the import, and re-applied from here
+     * as a new upload once seats exist.
+     */
+    leftOut: jsonb("left_out").$type<StoredImportRow[]>(),
     error: text("error"),
     createdAt: at("created_at").notNull().defaultNow(),
     finishedAt: at("finished_at"),
@@ -266,5 +272,39 @@ export const staffImports = pgTable(
   (t) => [
     index("staff_imports_org_idx").on(t.organizationId, t.createdAt),
     index("staff_imports_applying_idx").on(t.createdAt).where(sql`${t.status} = 'applying'`),
+  ],
+);
+
+/**
+ * A training lead's request for more seats (issue 15). At most one open
+ * request per organisation (a second request changes it); a platform admin
+ * marks it handled with a note, which is mailed to the lead.
+ */
+export const seatRequests = pgTable(
+  "seat_requests",
+  {
+    id: id(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+    seats: integer("seats").notNull(),
+    message: text("message"),
+    status: text("status", { enum: ["open", "handled"] }).notNull().default("open"),
+    /** The lead who asked (last), and the address they will hear back at. */
+    requestedBy: text("requested_by").references(() => user.id, { onDelete: "set null" }),
+    requestedByName: text("requested_by_name").notNull(),
+    requestedByEmail: text("requested_by_email").notNull(),
+    /** Where it came from: the billing page or a staff-list upload. */
+    source: text("source", { enum: ["billing", "import"] }).notNull(),
+    createdAt: at("created_at").notNull().defaultNow(),
+    updatedAt: at("updated_at").notNull().defaultNow(),
+    handledAt: at("handled_at"),
+    handledBy: text("handled_by").references(() => user.id, { onDelete: "set null" }),
+    handledByName: text("handled_by_name"),
+    handledNote: text("handled_note"),
+  },
+  (t) => [
+    uniqueIndex("seat_requests_one_open_uidx").on(t.organizationId).where(sql`status = 'open'`),
+    index("seat_requests_status_idx").on(t.status, t.createdAt),
   ],
 );

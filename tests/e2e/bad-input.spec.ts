@@ -52,8 +52,8 @@ const NOT_CRAWLED: Record<string, string> = {
   "account.delete": "a post that got through would delete the crawling role's own account, which later specs sign in as; its bad input (wrong password, missing confirmation) is posted through the action in tests/integration/privacy.test.ts",
   "admin.certificates.$code": "a valid reason would revoke a certificate the reports spec counts",
   "certificates._index": "its form (renew) shows only beside a certificate near its expiry, which the crawling lead has not got",
-  "org.$orgSlug.billing": "its form (buy seats) shows only with card billing on, which the e2e server has off; tests/integration/stripe.test.ts sends it bad seats",
   "studio.images": "a multipart upload (the crawler skips files): tests/integration/lesson-images.test.ts sends it each bad file",
+  "admin.seat-requests": "its form shows only beside an open seat request, and a valid note would handle one that tests/e2e/seat-requests.spec.ts follows; bad notes and ids are posted through the action in tests/integration/seat-requests.test.ts",
   "modules.$slug.quiz.$attemptId": "an attempt is reached only by starting one; the quiz form is covered by tests/integration/quiz.test.ts",
 };
 

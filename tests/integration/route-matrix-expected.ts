@@ -29,6 +29,7 @@ export const EXPECTED_ROUTES: Record<string, Row> = {
   "/admin/organisations/new": { GET: [302, 403, 403, 403, 403, 200], POST: [302, 403, 403, 403, 403, 400] },
   "/admin/outbox": { GET: [302, 403, 403, 403, 403, 200], POST: [302, 405, 405, 405, 405, 405] },
   "/admin/outbox/:id": { GET: [302, 403, 403, 403, 403, 200], POST: [302, 405, 405, 405, 405, 405] },
+  "/admin/seat-requests": { GET: [302, 403, 403, 403, 403, 200], POST: [302, 403, 403, 403, 403, 400] },
   "/certificates": { GET: [302, 200, 200, 200, 200, 200], POST: [302, 400, 400, 400, 400, 400] },
   "/certificates/:code": { GET: [302, 200, 404, 404, 404, 200], POST: [405, 405, 405, 405, 405, 405] },
   "/certificates/:code/pdf": { GET: [302, 200, 404, 404, 404, 200], POST: [405, 405, 405, 405, 405, 405] },
