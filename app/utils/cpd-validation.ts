@@ -4,14 +4,21 @@ import { dateProblem } from "./date-validation.ts";
 /** How long each reflection answer may be; the database checks the same (migration 0014). */
 export const REFLECTION_MAX = 4000;
 
-const answer = (label: string) =>
-  z.preprocess(
-    (v) => (typeof v === "string" ? v.replace(/\r\n/g, "\n").trim() : v === undefined ? "" : v),
-    z
-      .string({ error: `Enter ${label}` })
-      .max(REFLECTION_MAX, `${label[0]!.toUpperCase()}${label.slice(1)} must be ${REFLECTION_MAX.toLocaleString("en-GB")} characters or fewer`)
-      .refine((s) => !s.includes("\u0000"), `${label[0]!.toUpperCase()}${label.slice(1)} contains a character that cannot be saved`),
-  );
+const answer = (label: string) => {
+  const Label = `${label[0]!.toUpperCase()}${label.slice(1)}`;
+  // conform hands an empty field over as undefined: that is an empty answer, not a missing one.
+  return z
+    .string()
+    .transform((s) => s.replace(/\r\n/g, "\n").trim())
+    .pipe(
+      z
+        .string()
+        .max(REFLECTION_MAX, `${Label} must be ${REFLECTION_MAX.toLocaleString("en-GB")} characters or fewer`)
+        .refine((s) => !s.includes("\u0000"), `${Label} contains a character that cannot be saved`),
+    )
+    .optional()
+    .transform((s) => s ?? "");
+};
 
 /** A CPD reflection: both parts optional on their own, but not both empty. */
 export const ReflectionSchema = z
