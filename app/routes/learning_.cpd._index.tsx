@@ -8,6 +8,7 @@ import { TextField } from "#app/components/ui/field.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
 import { cpdRecord } from "#app/models/learning/cpd.server.ts";
 import { readCpdRange } from "#app/utils/cpd-range.ts";
+import { isCalendarDate } from "#app/utils/date-validation.ts";
 import { formatDate, formatMinutes } from "#app/utils/format.ts";
 import { requireUser } from "#app/utils/session.server.ts";
 
@@ -22,6 +23,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const errors: { from?: string; to?: string } = {};
   return { entries, query: range.query, values, errors, saved: entries.find((e) => e.enrolmentId === saved)?.title ?? null };
 }
+
+// A date input can only hold a real day: a rejected one is named in the error, and the field starts empty.
+const realDayOrEmpty = (value: string) => (isCalendarDate(value) ? value : "");
 
 export const meta: MetaFunction = () => [{ title: "CPD record – Distinct" }];
 
@@ -45,8 +49,8 @@ export default function CpdPage() {
       <h2 id="range-title">Dates</h2>
       <p className="hint">The day each module was completed. Leave either date empty for no limit.</p>
       <Form method="get" className="filters" aria-labelledby="range-title">
-        <TextField id="from" name="from" label="From" type="date" defaultValue={values.from} errors={errors.from ? [errors.from] : undefined} className="input--narrow" />
-        <TextField id="to" name="to" label="To" type="date" defaultValue={values.to} errors={errors.to ? [errors.to] : undefined} className="input--narrow" />
+        <TextField id="from" name="from" label="From" type="date" defaultValue={realDayOrEmpty(values.from)} errors={errors.from ? [errors.from] : undefined} className="input--narrow" />
+        <TextField id="to" name="to" label="To" type="date" defaultValue={realDayOrEmpty(values.to)} errors={errors.to ? [errors.to] : undefined} className="input--narrow" />
         <Button variant="secondary">Show</Button>
       </Form>
 

@@ -92,7 +92,12 @@ async function startLms(files: Record<string, Uint8Array>): Promise<{ url: strin
   const lmsPage = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Test LMS</title>
 <script src="/scorm12.js"></script>
-<script>window.API = new Scorm12API({ autocommit: false, logLevel: 5 });</script>
+<script>
+window.API = new Scorm12API({ autocommit: false, logLevel: 5 });
+// session_time is write-only in SCORM 1.2 (LMSGetValue refuses it): the LMS keeps what the SCO sets.
+window.sessionTimes = [];
+window.API.on("LMSSetValue.cmi.core.session_time", function (element, value) { window.sessionTimes.push(value); });
+</script>
 </head><body><main><h1>Test LMS course</h1><iframe title="Course content" src="/pkg/launch.html" width="800" height="500"></iframe></main></body></html>`;
   const types: Record<string, string> = { html: "text/html; charset=utf-8", js: "text/javascript", xml: "application/xml" };
   const server = http.createServer((req, res) => {
@@ -152,6 +157,7 @@ test("SCORM 1.2: a lead exports a package; in an LMS running scorm-again a learn
     await distinct.getByRole("button", { name: "Start the module" }).click();
     await distinct.waitForURL(/\/modules\/recording-it-right$/);
     await distinct.getByRole("link", { name: /^(Start first lesson|Continue where you left off)$/ }).click();
+    await distinct.waitForURL(/\/modules\/recording-it-right\/[^/]+$/);
     let lessons = 0;
     while (/\/modules\/[^/]+\/(?!quiz)[^/]+$/.test(new URL(distinct.url()).pathname)) {
       const before = distinct.url();
@@ -164,8 +170,10 @@ test("SCORM 1.2: a lead exports a package; in an LMS running scorm-again a learn
     // Back in the LMS: the SCO polled Distinct and reported the result through scorm-again.
     await expect(sco.getByText("Completed: you passed with 100%. Your result is recorded.")).toBeVisible({ timeout: 30_000 });
     const cmi = await learner.evaluate(() => {
-      const core = (window as unknown as { API: { cmi: { core: { lesson_status: string; session_time: string; score: { raw: string; min: string; max: string } } } } }).API.cmi.core;
-      return { status: core.lesson_status, raw: core.score.raw, min: core.score.min, max: core.score.max, time: core.session_time };
+      // Read from scorm-again's data model: the SCO has called LMSFinish, after which LMSGetValue answers nothing.
+      const lms = window as unknown as { API: { cmi: { core: { lesson_status: string; score: { raw: string; min: string; max: string } } } }; sessionTimes: string[] };
+      const core = lms.API.cmi.core;
+      return { status: core.lesson_status, raw: core.score.raw, min: core.score.min, max: core.score.max, time: lms.sessionTimes.at(-1) };
     });
     expect(cmi.status).toBe("passed");
     expect(cmi.raw).toBe("100");
