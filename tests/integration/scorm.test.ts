@@ -102,14 +102,16 @@ test("a forged, moved, malformed or withdrawn token launches nothing, and a non-
   expect(await thrownStatus(() => launchResult(launchToken(packageId, bravo.org.id), KEY))).toBe(404);
   expect(await thrownStatus(() => launchResult("nonsense", KEY))).toBe(400);
   expect(await thrownStatus(() => launchResult(token, "short"))).toBe(400);
+  // Fresh keys, bound to no one: the refusal is for membership, not for a key someone else holds.
   const outsider = await createUser();
-  expect(await thrownStatus(() => openLaunch(outsider.id, { token, key: KEY, lmsLearnerId: null }))).toBe(403);
-  expect(await thrownStatus(() => openLaunch(bravo.lead.id, { token, key: KEY, lmsLearnerId: null }))).toBe(403);
+  expect(await thrownStatus(() => openLaunch(outsider.id, { token, key: "c3".repeat(24), lmsLearnerId: null }))).toBe(403);
+  expect(await thrownStatus(() => openLaunch(bravo.lead.id, { token, key: "d4".repeat(24), lmsLearnerId: null }))).toBe(403);
+  expect(await handle.db.select().from(scormLaunches).where(eq(scormLaunches.packageId, packageId))).toEqual([]);
 
   // Another organisation's lead cannot download or withdraw it.
   expect(await scormPackageZip(bravo.org.id, packageId)).toBeNull();
   expect(await revokeScormPackage(bravo.lead, bravo.org.id, packageId)).toBe(false);
   expect(await revokeScormPackage(alpha.lead, alpha.org.id, packageId)).toBe(true);
-  expect(await thrownStatus(() => openLaunch(learner.id, { token, key: KEY, lmsLearnerId: null }))).toBe(404);
+  expect(await thrownStatus(() => openLaunch(learner.id, { token, key: "e5".repeat(24), lmsLearnerId: null }))).toBe(404);
   expect(await scormPackageZip(alpha.org.id, packageId)).toBeNull();
 });
