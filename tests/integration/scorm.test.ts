@@ -7,6 +7,7 @@ import { eq } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { auditEvents, moduleVersions, modules, scormLaunches } from "#db/schema/index.ts";
 import { createScormPackage, launchResult, launchToken, openLaunch, revokeScormPackage, scormPackageZip } from "#app/models/learning/scorm.server.ts";
+import { anonymisePersonIn } from "#app/models/anonymise.server.ts";
 import { getQuizBankWithAnswers } from "#app/models/module.server.ts";
 import { createUser, importFixtures } from "#tests/factories.ts";
 import { completeModule } from "#tests/journeys.ts";
@@ -70,7 +71,7 @@ test("the package's imsmanifest.xml validates against the SCORM 1.2 schemas, and
 
 test("a launch binds the SCO's key to the signed-in member, and the result says passed with the score only when the module is complete", async () => {
   const { org, lead } = await createOrganisation();
-  const { learner } = await addLearner(org.id, lead);
+  const { learner, personId } = await addLearner(org.id, lead);
   const packageId = (await createScormPackage(lead, org.id, await sampleVersion()))!;
   const token = launchToken(packageId, org.id);
 
@@ -87,6 +88,12 @@ test("a launch binds the SCO's key to the signed-in member, and the result says 
   expect(await thrownStatus(() => openLaunch(other.id, { token, key: KEY, lmsLearnerId: null }))).toBe(403);
   await openLaunch(learner.id, { token, key: KEY, lmsLearnerId: "moodle-42" });
   expect(await handle.db.select().from(scormLaunches).where(eq(scormLaunches.packageId, packageId))).toHaveLength(1);
+
+  // When the organisation anonymises them (retention), its LMS id for them goes; the completion stays.
+  await handle.db.transaction((tx) => anonymisePersonIn(tx, { organizationId: org.id, personId, reason: "retention", actor: "system", now: new Date() }));
+  const [after] = await handle.db.select({ lms: scormLaunches.lmsLearnerId }).from(scormLaunches).where(eq(scormLaunches.packageId, packageId));
+  expect(after!.lms).toBeNull();
+  expect(await launchResult(token, KEY)).toEqual({ state: "passed", scoreRaw: 100 });
 });
 
 test("a forged, moved, malformed or withdrawn token launches nothing, and a non-member is refused", async () => {
