@@ -26,6 +26,8 @@ const needs = [
   { package: "zbar-tools", ok: () => onPath("zbarimg") },
   // The W3C Nu HTML checker (vnu-jar) that checks every page the e2e journeys visit.
   { package: "default-jre-headless", ok: () => onPath("java") },
+  // xmllint validates SCORM packages' imsmanifest.xml against the SCORM 1.2 schemas (tests/fixtures/scorm12-xsd).
+  { package: "libxml2-utils", ok: () => onPath("xmllint") },
 ];
 const missing = needs.filter((n) => !n.ok()).map((n) => n.package);
 if (missing.length === 0) process.exit(0);

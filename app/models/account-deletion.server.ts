@@ -3,12 +3,14 @@ import {
   account,
   auditEvents,
   certificates,
+  cpdReflections,
   emailOutbox,
   invitation,
   member,
   organization,
   people,
   seatRequests,
+  scormLaunches,
   session,
   staffImports,
   teamMember,
@@ -133,6 +135,10 @@ export async function deleteAccount(userId: string, password: string, now: Date 
       .set({ learnerName: ERASED_CERTIFICATE_NAME, holderErasedAt: now })
       .where(and(eq(certificates.userId, userId), isNull(certificates.holderErasedAt)))
       .returning({ id: certificates.id });
+
+    // Their private CPD reflections go entirely; LMS launches keep the completion but not the LMS's id for them.
+    await tx.delete(cpdReflections).where(eq(cpdReflections.userId, userId));
+    await tx.update(scormLaunches).set({ lmsLearnerId: null }).where(eq(scormLaunches.userId, userId));
 
     // Mail about them (invitations, reminders, resets) would print their name: not kept.
     await tx.delete(emailOutbox).where(sql`lower(${emailOutbox.recipient}) = ${email}`);

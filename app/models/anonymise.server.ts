@@ -1,6 +1,6 @@
 import { and, eq, ne, or, sql } from "drizzle-orm";
 import type { Executor } from "#db/client.ts";
-import { assignmentExtensions, auditEvents, invitation, member, people } from "#db/schema/index.ts";
+import { assignmentExtensions, auditEvents, invitation, member, people, scormLaunches } from "#db/schema/index.ts";
 import { audit, type AuditActor } from "#app/utils/audit.server.ts";
 
 /** What an anonymised person is called wherever their name was (reports, the people list). */
@@ -37,6 +37,12 @@ export async function anonymisePersonIn(
   if (!person || person.anonymisedAt) return false;
   if (person.userId) {
     await tx.delete(member).where(and(eq(member.organizationId, organizationId), eq(member.userId, person.userId)));
+    // The organisation's LMS id for them goes too. Their CPD reflections do not: those are the
+    // learner's own (their account keeps them), never the organisation's record.
+    await tx
+      .update(scormLaunches)
+      .set({ lmsLearnerId: null })
+      .where(and(eq(scormLaunches.organizationId, organizationId), eq(scormLaunches.userId, person.userId)));
   }
   const placeholder = anonymisedEmail(person.id);
   await tx

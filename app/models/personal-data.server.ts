@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
 import {
   auditEvents,
   certificates,
+  cpdReflections,
   enrolments,
   lessonProgress,
   moduleVersions,
@@ -9,6 +10,7 @@ import {
   organization,
   people,
   quizAttempts,
+  scormLaunches,
   team,
   user,
   type StoredResponse,
@@ -128,6 +130,19 @@ export async function personalData(userId: string, now: Date = new Date()) {
     .where(eq(quizAttempts.userId, userId))
     .orderBy(asc(quizAttempts.startedAt));
 
+  // The learner's private CPD reflections (issue 19) and the LMS launches that carried their LMS id.
+  const reflectionRows = await db
+    .select({ enrolmentId: cpdReflections.enrolmentId, learned: cpdReflections.learned, apply: cpdReflections.apply, createdAt: cpdReflections.createdAt, updatedAt: cpdReflections.updatedAt })
+    .from(cpdReflections)
+    .where(eq(cpdReflections.userId, userId))
+    .orderBy(asc(cpdReflections.createdAt));
+  const launchRows = await db
+    .select({ enrolmentId: scormLaunches.enrolmentId, organisation: organization.name, lmsLearnerId: scormLaunches.lmsLearnerId, startedAt: scormLaunches.startedAt })
+    .from(scormLaunches)
+    .innerJoin(organization, eq(organization.id, scormLaunches.organizationId))
+    .where(eq(scormLaunches.userId, userId))
+    .orderBy(asc(scormLaunches.startedAt));
+
   const certificateRows = await db
     .select({
       code: certificates.code,
@@ -241,6 +256,24 @@ export async function personalData(userId: string, now: Date = new Date()) {
         }),
       };
     }),
+    cpdReflections: reflectionRows.map((r) => {
+      const enrolment = enrolmentRows.find((e) => e.id === r.enrolmentId);
+      return {
+        module: enrolment?.slug ?? null,
+        title: enrolment?.title ?? null,
+        version: enrolment?.version ?? null,
+        learned: r.learned,
+        apply: r.apply,
+        createdAt: iso(r.createdAt),
+        updatedAt: iso(r.updatedAt),
+      };
+    }),
+    lmsLaunches: launchRows.map((l) => ({
+      module: enrolmentRows.find((e) => e.id === l.enrolmentId)?.title ?? null,
+      organisation: l.organisation,
+      lmsLearnerId: l.lmsLearnerId,
+      startedAt: iso(l.startedAt),
+    })),
     certificates: certificateRows.map((c) => ({
       code: formatCertificateCode(c.code),
       name: c.learnerName,

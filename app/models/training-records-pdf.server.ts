@@ -19,7 +19,7 @@ const CERTIFICATE_WORDS = { valid: "Valid", expiring: "Valid, expiring soon", ex
  * (numbered in the footer) when one is full. Same fonts as certificates, so
  * any learner's name prints (see certificate-pdf/fonts.server.ts).
  */
-class Writer {
+export class Writer {
   private page!: PDFPage;
   private y = 0;
   readonly pages: PDFPage[] = [];

@@ -177,6 +177,10 @@ export default function LearningPage() {
       <Organisations organisations={organisations} />
       <h2>Your account</h2>
       <p>
+        <Link to="/learning/cpd">Your CPD record</Link>: the modules you completed, the time you spent, and your own reflection on each, to
+        download as PDF or CSV.
+      </p>
+      <p>
         <Link to="/account">Your account and data</Link>: download your training record and everything Distinct holds
         about you, or delete your account.
       </p>

@@ -18,6 +18,7 @@ const sections = [
   ["teams", "Teams"],
   ["assignments", "Assignments"],
   ["reports", "Reports"],
+  ["scorm", "SCORM export"],
   ["billing", "Seats and billing"],
   ["retention", "Data retention"],
   ["audit", "Audit log"],

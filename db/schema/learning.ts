@@ -300,3 +300,77 @@ export const sentNotifications = pgTable("sent_notifications", {
   key: text("key").primaryKey(),
   sentAt: at("sent_at").notNull().defaultNow(),
 });
+
+/**
+ * A learner's private CPD reflection on one completed module (issue 19): what
+ * they learned and how they will apply it. Theirs alone: no training lead or
+ * admin page reads it; it leaves Distinct only in their own exports, and goes
+ * with their account (cascade, and deleted explicitly in account deletion).
+ */
+export const cpdReflections = pgTable(
+  "cpd_reflections",
+  {
+    enrolmentId: text("enrolment_id")
+      .primaryKey()
+      .references(() => enrolments.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    learned: text("learned").notNull().default(""),
+    apply: text("apply").notNull().default(""),
+    createdAt: at("created_at").notNull().defaultNow(),
+    updatedAt: at("updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("cpd_reflections_user_idx").on(t.userId)],
+);
+
+/**
+ * A SCORM 1.2 launch package a training lead exported for their organisation
+ * (docs/decisions/031). The zip carries this row's id and a signature over it;
+ * revoking the row stops every copy of the package from launching.
+ */
+export const scormPackages = pgTable(
+  "scorm_packages",
+  {
+    id: id(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+    moduleVersionId: text("module_version_id")
+      .notNull()
+      .references(() => moduleVersions.id),
+    createdBy: text("created_by").references(() => user.id, { onDelete: "set null" }),
+    createdAt: at("created_at").notNull().defaultNow(),
+    revokedAt: at("revoked_at"),
+  },
+  (t) => [index("scorm_packages_org_idx").on(t.organizationId)],
+);
+
+/**
+ * One launch of a package from an LMS: the SCO made up a random key, the
+ * learner opened Distinct with it and signed in; the SCO polls the result with
+ * the same key. Only the key's SHA-256 is stored.
+ */
+export const scormLaunches = pgTable(
+  "scorm_launches",
+  {
+    id: id(),
+    packageId: text("package_id")
+      .notNull()
+      .references(() => scormPackages.id, { onDelete: "cascade" }),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+    keyHash: text("key_hash").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    enrolmentId: text("enrolment_id")
+      .notNull()
+      .references(() => enrolments.id, { onDelete: "cascade" }),
+    /** What the LMS called the learner (cmi.core.student_id), for the lead to match records; never used to sign anyone in. */
+    lmsLearnerId: text("lms_learner_id"),
+    startedAt: at("started_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("scorm_launches_key_uidx").on(t.keyHash), index("scorm_launches_user_idx").on(t.userId)],
+);

@@ -121,6 +121,22 @@ try {
   const other = await createOrganisationWithLead(actor, { name: `Other Force ${run}`, slug: `other-${run}`, domains: [], leadName: "Olly Other", leadEmail: `olly.${run}@agency.example.org` });
   const olly = await lead(other.id, `olly.${run}@agency.example.org`, "Olly Other");
 
+  // A force of its own for the SCORM spec (issue 19), so its learner's launch changes nothing the reports spec counts.
+  const scormOrg = await createOrganisationWithLead(actor, { name: `Scorm Force ${run}`, slug: `scorm-${run}`, domains: [], leadName: "Sam Scorm", leadEmail: `sam.${run}@scorm.example.org` });
+  await handle.db.insert(licences).values({
+    organizationId: scormOrg.id,
+    seats: 5,
+    validFrom: new Date(Date.now() - 86_400_000),
+    validUntil: new Date(Date.now() + 365 * 86_400_000),
+    source: "manual",
+    purchaseOrder: `PO-S-${run}`,
+    createdBy: actor.id,
+  });
+  const sam = await lead(scormOrg.id, `sam.${run}@scorm.example.org`, "Sam Scorm");
+  const lowri = await createUser({ name: "Lowri Ŵyn", email: `lowri.${run}@scorm.example.org`, password });
+  await invitePerson(sam, scormOrg.id, { email: lowri.email, name: lowri.name, staffNumber: null, rank: null, teamId: null, role: "member" });
+  await acceptInvitation(await invitationToken(lowri.email), lowri);
+
   const counts = (await handle.db.execute(sql`select count(*)::int as n from report_rows where organization_id = ${org.id}`)) as unknown as { rows: { n: number }[] };
   fs.mkdirSync(stateDir, { recursive: true });
   fs.writeFileSync(
@@ -132,6 +148,7 @@ try {
       // A learner who completed a module (so has a certificate): the click-walk signs in as them.
       learner: { email: people[0]!.email, password },
       leaver: leaver.name,
+      scorm: { org: { slug: scormOrg.slug }, lead: { email: sam.email, password }, learner: { email: lowri.email, password } },
       teams,
       rows: Number(counts.rows[0]!.n),
     }),

@@ -1,6 +1,7 @@
 import { desc, eq } from "drizzle-orm";
 import { expect, test } from "vitest";
-import { certificates, emailOutbox, quizAttempts, staffImports } from "#db/schema/index.ts";
+import { certificates, emailOutbox, enrolments, moduleVersions, quizAttempts, staffImports } from "#db/schema/index.ts";
+import { createScormPackage } from "#app/models/learning/scorm.server.ts";
 import { createAssignment } from "#app/models/assignment.server.ts";
 import { createTeam } from "#app/models/team.server.ts";
 import { getAuth } from "#app/utils/auth.server.ts";
@@ -35,6 +36,9 @@ test("every route and every /api/auth endpoint answers each role with the status
   const [certificate] = await handle.db.select({ code: certificates.code }).from(certificates).where(eq(certificates.userId, learner.id));
   const [attempt] = await handle.db.select({ id: quizAttempts.id }).from(quizAttempts).orderBy(desc(quizAttempts.startedAt)).limit(1);
   const [mail] = await handle.db.select({ id: emailOutbox.id }).from(emailOutbox).limit(1);
+  const [enrolment] = await handle.db.select({ id: enrolments.id }).from(enrolments).where(eq(enrolments.userId, learner.id));
+  const [version] = await handle.db.select({ id: moduleVersions.id }).from(moduleVersions).limit(1);
+  const packageId = await createScormPackage(alpha.lead, alpha.org.id, version!.id);
   const author = await createUser({ role: "author", name: "Ava Author" });
   const admin = alpha.platformAdmin;
   expect(await handle.db.select({ id: staffImports.id }).from(staffImports).where(eq(staffImports.id, importId))).toHaveLength(1);
@@ -57,6 +61,8 @@ test("every route and every /api/auth endpoint answers each role with the status
     slug: "sample-basics",
     lesson: "first",
     attemptId: attempt!.id,
+    enrolmentId: enrolment!.id,
+    packageId: packageId!,
     token: "not-a-real-invitation-token-000000000000000",
     hash: "0".repeat(64),
     "*": "no-such-page",
