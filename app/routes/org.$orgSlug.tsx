@@ -20,6 +20,7 @@ const sections = [
   ["reports", "Reports"],
   ["billing", "Seats and billing"],
   ["retention", "Data retention"],
+  ["sso", "Single sign-on"],
   ["audit", "Audit log"],
 ] as const;
 
