@@ -100,6 +100,25 @@ const checkInput = createAuthMiddleware(async (ctx) => {
   if (ctx.path === "/change-password") return { context: { body: { ...body.data, revokeOtherSessions: true } } };
 });
 
+type HookContext = { path?: string; params?: Record<string, unknown> } | null | undefined;
+
+/** The provider id when better-auth is running @better-auth/sso's OIDC callback. */
+function ssoCallbackProvider(ctx: HookContext): string | undefined {
+  if (!ctx?.path?.startsWith("/sso/callback")) return undefined;
+  const providerId = ctx.params?.providerId;
+  return typeof providerId === "string" ? providerId : undefined;
+}
+
+async function assertProviderServes(ctx: HookContext, email: string): Promise<void> {
+  const providerId = ssoCallbackProvider(ctx);
+  if (!providerId) return;
+  if (await providerServesEmail(providerId, email)) return;
+  throw new APIError("FORBIDDEN", {
+    code: "EMAIL_NOT_ON_PROVIDER_DOMAIN",
+    message: "Your organisation's sign-in service gave an email address that is not on its domains.",
+  });
+}
+
 /** The key that seals identity providers' secrets in the database (README: Single sign-on). */
 function ssoEncryptionKey(env: Env): Buffer {
   if (env.SSO_ENCRYPTION_KEY) return Buffer.from(env.SSO_ENCRYPTION_KEY, "hex");
@@ -133,12 +152,30 @@ function createAuth(handle: DatabaseHandle) {
         ssoProvider: schema.ssoProvider,
       },
     }),
+    // An organisation's provider may only assert addresses on the domains it
+    // serves (ADR 034): otherwise one force's provider could create, or link
+    // to, a person of another. Checked when the SSO callback creates a user
+    // and when it links a provider account to an existing user.
     // One validation for the forms and the API: every write of a user's name,
     // whichever endpoint or internal call makes it, is normalised and checked.
     databaseHooks: {
+      account: {
+        create: {
+          before: async (account, ctx) => {
+            if (ssoCallbackProvider(ctx) === account.providerId) {
+              const owner = await ctx?.context.internalAdapter.findUserById(account.userId);
+              await assertProviderServes(ctx, owner?.email ?? "");
+            }
+            return { data: account };
+          },
+        },
+      },
       user: {
         create: {
-          before: async (user) => ({ data: { ...user, name: checkedName(user.name) } }),
+          before: async (user, ctx) => {
+            await assertProviderServes(ctx, user.email);
+            return { data: { ...user, name: checkedName(user.name) } };
+          },
         },
         update: {
           before: async (data) => ("name" in data && data.name !== undefined ? { data: { ...data, name: checkedName(data.name) } } : { data }),
@@ -146,19 +183,10 @@ function createAuth(handle: DatabaseHandle) {
       },
     },
     hooks: { before: checkInput },
-    user: {
-      // An organisation's provider may only assert addresses on the domains it
-      // serves (ADR 034): otherwise one force's provider could sign in as, or
-      // link to, a person of another.
-      validateUserInfo: async ({ user, source }) => {
-        if (source.method !== "sso-oidc" && source.method !== "sso-saml") return;
-        const providerId = source.sso?.providerId;
-        if (!providerId || !user.email || !(await providerServesEmail(providerId, user.email))) {
-          return { error: "EMAIL_NOT_ON_PROVIDER_DOMAIN", errorDescription: "Your organisation's sign-in service gave an email address that is not on its domains." };
-        }
-      },
-    },
     onAPIError: {
+      // Where better-auth sends a browser whose sign-in (an SSO callback with a
+      // stale or replayed state) failed: our page, which explains, not its JSON.
+      errorURL: `${env.APP_URL}/login`,
       // better-auth logs every refused request at error level; a 4xx is the
       // client's mistake (a weak password, an unknown token), not ours.
       onError: (error) => {
