@@ -131,7 +131,16 @@ function createAuth(handle: DatabaseHandle) {
   const internalIdpOrigins = (env.SSO_INTERNAL_IDP_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean);
   return betterAuth({
     appName: "Distinct",
-    logger: { level: env.LOG_LEVEL },
+    logger: {
+      level: env.LOG_LEVEL,
+      log: (level, message, ...args) => {
+        // A stale, replayed or hand-made SSO callback (no state, or one
+        // already used) is the client's mistake, answered with /login?error=.
+        if (message.startsWith("Failed to parse state")) return log.debug("sso callback refused", { reason: String(args[0] ?? "") });
+        const print = level === "error" ? console.error : level === "warn" ? console.warn : console.info;
+        print(`[Better Auth]: ${message}`, ...args);
+      },
+    },
     baseURL: env.APP_URL,
     secret: env.BETTER_AUTH_SECRET,
     // Identity providers on private or loopback addresses must be named to be

@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { expect, test, vi } from "vitest";
+import { expect, test } from "vitest";
 import { account, auditEvents, invitation, member, people, user } from "#db/schema/index.ts";
 import { invitePerson } from "#app/models/people.server.ts";
 import { createUser, sessionCookie, uniqueEmail } from "#tests/factories.ts";
@@ -221,11 +221,7 @@ test("the provider's answer works once: replaying the callback signs no one in",
   const email = `replay@${DOMAIN}`;
   idp.accounts.set("replay", { email, email_verified: true, name: "Ray Replay" });
   const { callbackUrl, appCookieAtStart } = await signInThroughProvider(email, "replay");
-  // better-auth logs the refused state; that is expected here.
-  const logged = vi.spyOn(console, "error").mockImplementation(() => {});
   const again = await app(new Request(callbackUrl, { headers: { Cookie: appCookieAtStart.header() } }));
-  expect(String(logged.mock.calls[0]?.[0])).toContain("Failed to parse state");
-  logged.mockRestore();
   expect(again.status).toBe(302);
   expect(again.headers.get("location")).toBe(`${ORIGIN}/login?error=state_mismatch`);
   expect(again.headers.getSetCookie().some((c) => /session_token=[^;]/.test(c))).toBe(false);
