@@ -10,6 +10,7 @@ import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { TextField } from "#app/components/ui/field.tsx";
 import { signIn } from "#app/models/account.server.ts";
 import { requestMagicLink, signInRouteFor, startSso } from "#app/models/organisations/sign-in.server.ts";
+import { loadSsoFormActions } from "#app/models/organisations/sso.server.ts";
 import { cookieHeaders } from "#app/utils/headers.server.ts";
 import { safeRedirect } from "#app/utils/safe-redirect.ts";
 import { requireAnonymous } from "#app/utils/session.server.ts";
@@ -26,6 +27,8 @@ type Step = "email" | "password" | "sso" | "link-sent";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);
+  // The page's CSP must admit the redirect to a provider (form-action).
+  await loadSsoFormActions();
   const url = new URL(request.url);
   return {
     redirectTo: safeRedirect(url.searchParams.get("redirectTo"), "/learning"),
