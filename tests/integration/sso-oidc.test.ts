@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { expect, test } from "vitest";
-import { account, auditEvents, invitation, member, people, user } from "#db/schema/index.ts";
+import { account, auditEvents, emailOutbox, invitation, member, people, user } from "#db/schema/index.ts";
 import { invitePerson } from "#app/models/people.server.ts";
 import { createUser, sessionCookie, uniqueEmail } from "#tests/factories.ts";
 import { listenLoopback, startOidcProvider } from "#tests/oidc-idp.ts";
@@ -168,6 +168,9 @@ test("an address the provider does not assert as verified gets an unverified acc
   const row = await userRow(email);
   expect(row?.emailVerified).toBe(false);
   expect(await membership(row!.id)).toBe(null);
+  // They are mailed a confirmation link; confirming joins them (as self sign-up does).
+  const mailed = await handle.db.select({ kind: emailOutbox.kind }).from(emailOutbox).where(eq(emailOutbox.recipient, email));
+  expect(mailed.map((m) => m.kind)).toEqual(["verify-email"]);
 });
 
 test("an existing verified account with the same address is linked, not duplicated", async () => {
