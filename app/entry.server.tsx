@@ -11,6 +11,7 @@ import { closeBodyAtEnd } from "./utils/html-stream.server.ts";
 import { getEnv } from "./utils/env.server.ts";
 import { createLogger } from "./utils/logger.server.ts";
 import { NonceProvider } from "./utils/nonce-provider.tsx";
+import { ssoFormActions } from "./utils/sso-origins.server.ts";
 import { stripeFormActions } from "./utils/stripe-origins.server.ts";
 
 const ABORT_DELAY = 5_000;
@@ -33,7 +34,7 @@ export default function handleRequest(
   }
   responseHeaders.set(
     "Content-Security-Policy",
-    contentSecurityPolicy({ nonce, production: env.production, formActions: stripeFormActions() }),
+    contentSecurityPolicy({ nonce, production: env.production, formActions: [...stripeFormActions(), ...ssoFormActions()] }),
   );
   // Bots and no-JS crawlers get the whole document at once; browsers stream.
   const waitForAll = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;

@@ -113,6 +113,9 @@ export async function signIn(request: Request, input: { email: string; password:
     if (code === "BANNED_USER") {
       return { ok: false, status: 403, formError: "This account has been suspended. Contact your training lead." };
     }
+    if (code === "SSO_REQUIRED" && error instanceof APIError) {
+      return { ok: false, status: 403, formError: error.body?.message ?? "Sign in with your force account." };
+    }
     throw error;
   }
 }

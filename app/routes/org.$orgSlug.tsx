@@ -21,6 +21,7 @@ const sections = [
   ["scorm", "SCORM export"],
   ["billing", "Seats and billing"],
   ["retention", "Data retention"],
+  ["sso", "Single sign-on"],
   ["audit", "Audit log"],
 ] as const;
 

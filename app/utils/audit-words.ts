@@ -29,6 +29,8 @@ const words: Record<string, string> = {
   "person.anonymised": "Details anonymised",
   "organisation.retention-changed": "Retention period changed",
   "account.deleted": "Account deleted by its holder",
+  "sso.configured": "Single sign-on set up or changed",
+  "sso.removed": "Single sign-on removed",
 };
 
 export const auditWords = (action: string) => words[action] ?? action;

@@ -19,6 +19,14 @@ export const AUTH_HTTP_ALLOW_LIST = [
   { method: "POST", path: "/sign-out" },
   { method: "POST", path: "/request-password-reset" },
   { method: "POST", path: "/reset-password" },
+  // Single sign-on (issue 19, ADR 034): start at the organisation's provider,
+  // and the provider's redirect back (a GET by the protocol, bound to the
+  // state and PKCE verifier the start stored).
+  { method: "POST", path: "/sign-in/sso" },
+  { method: "GET", path: "/sso/callback/:providerId" },
+  // Magic link: ask for one. It is used on our own page (/login/magic-link),
+  // which asks for a button press: the GET verify is not open (mail scanners).
+  { method: "POST", path: "/sign-in/magic-link" },
 ] as const;
 
 export const AUTH_BASE_PATH = "/api/auth";
@@ -28,5 +36,12 @@ export function isAllowedAuthRequest(method: string, pathname: string): boolean 
   if (!pathname.startsWith(`${AUTH_BASE_PATH}/`)) return false;
   const path = pathname.slice(AUTH_BASE_PATH.length).replace(/\/+$/, "");
   const verb = method.toUpperCase() === "HEAD" ? "GET" : method.toUpperCase();
-  return AUTH_HTTP_ALLOW_LIST.some((entry) => entry.method === verb && entry.path === path);
+  return AUTH_HTTP_ALLOW_LIST.some((entry) => entry.method === verb && pathMatches(entry.path, path));
+}
+
+/** `/sso/callback/:providerId` matches one non-empty segment where the parameter is. */
+function pathMatches(pattern: string, path: string): boolean {
+  const want = pattern.split("/");
+  const got = path.split("/");
+  return want.length === got.length && want.every((part, i) => (part.startsWith(":") ? /^[^/]+$/.test(got[i] ?? "") : part === got[i]));
 }

@@ -1,16 +1,21 @@
+import crypto from "node:crypto";
 import { betterAuth } from "better-auth";
 import { z } from "zod";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { APIError, createAuthMiddleware } from "better-auth/api";
-import { admin, organization } from "better-auth/plugins";
+import { admin, magicLink, organization } from "better-auth/plugins";
+import { sso } from "@better-auth/sso";
 import { createAccessControl } from "better-auth/plugins/access";
 import { adminAc, defaultStatements, userAc } from "better-auth/plugins/admin/access";
 import type { DatabaseHandle } from "#db/client.ts";
 import * as schema from "#db/schema/index.ts";
+import { setSecretBoxKey } from "#db/secret-box.ts";
 import { joinByEmailDomain } from "#app/models/people.server.ts";
+import { PASSWORD_REFUSED_FOR_SSO, providerServesEmail, ssoRequiredFor } from "#app/models/organisations/sso.server.ts";
 import { getDatabaseHandle } from "./db.server.ts";
 import { composeEmail, enqueueEmail } from "./email.server.ts";
-import { getEnv } from "./env.server.ts";
+import { getEnv, type Env } from "./env.server.ts";
+import { hitRateLimit } from "./rate-limit.server.ts";
 import { createLogger } from "./logger.server.ts";
 import { nameProblem, normaliseName, passwordProblem } from "./user-validation.ts";
 
@@ -61,7 +66,27 @@ const NEW_PASSWORD_FIELDS: Record<string, "password" | "newPassword"> = {
 
 const BodySchema = z.record(z.string(), z.unknown());
 
+/** Sign-in paths that prove a password or a mailbox instead of the organisation's provider. */
+const NON_SSO_SIGN_IN = new Set(["/sign-in/email", "/sign-in/magic-link"]);
+
+/** Magic links work for 15 minutes and once (better-auth consumes the token). */
+export const MAGIC_LINK_SECONDS = 15 * 60;
+export const MAGIC_LINKS_PER_ADDRESS = 3;
+
 const checkInput = createAuthMiddleware(async (ctx) => {
+  if (NON_SSO_SIGN_IN.has(ctx.path)) {
+    // A training lead may require single sign-on for the organisation's domains.
+    const body = BodySchema.safeParse(ctx.body);
+    const email = body.success && typeof body.data.email === "string" ? body.data.email : undefined;
+    if (email && (await ssoRequiredFor(email))) throw new APIError("FORBIDDEN", { code: "SSO_REQUIRED", message: PASSWORD_REFUSED_FOR_SSO });
+    if (email && ctx.path === "/sign-in/magic-link") {
+      // Besides the per-connection limit (api.auth.$.ts, the forms): a few
+      // links per address per quarter hour, so nobody can flood a mailbox.
+      const hit = await hitRateLimit(`magic-link:${email.trim().toLowerCase()}`, MAGIC_LINKS_PER_ADDRESS, MAGIC_LINK_SECONDS);
+      if (!hit.allowed) throw new APIError("TOO_MANY_REQUESTS", { code: "TOO_MANY_REQUESTS", message: `Too many sign-in links for this address. Wait ${hit.retryAfterSeconds} seconds, then try again.` });
+    }
+    return;
+  }
   const field = NEW_PASSWORD_FIELDS[ctx.path];
   if (!field) return;
   const body = BodySchema.safeParse(ctx.body);
@@ -75,14 +100,52 @@ const checkInput = createAuthMiddleware(async (ctx) => {
   if (ctx.path === "/change-password") return { context: { body: { ...body.data, revokeOtherSessions: true } } };
 });
 
+type HookContext = { path?: string; params?: Record<string, unknown> } | null | undefined;
+
+/** The provider id when better-auth is running @better-auth/sso's OIDC callback. */
+function ssoCallbackProvider(ctx: HookContext): string | undefined {
+  if (!ctx?.path?.startsWith("/sso/callback")) return undefined;
+  const providerId = ctx.params?.providerId;
+  return typeof providerId === "string" ? providerId : undefined;
+}
+
+async function assertProviderServes(ctx: HookContext, email: string): Promise<void> {
+  const providerId = ssoCallbackProvider(ctx);
+  if (!providerId) return;
+  if (await providerServesEmail(providerId, email)) return;
+  throw new APIError("FORBIDDEN", {
+    code: "EMAIL_NOT_ON_PROVIDER_DOMAIN",
+    message: "Your organisation's sign-in service gave an email address that is not on its domains.",
+  });
+}
+
+/** The key that seals identity providers' secrets in the database (README: Single sign-on). */
+function ssoEncryptionKey(env: Env): Buffer {
+  if (env.SSO_ENCRYPTION_KEY) return Buffer.from(env.SSO_ENCRYPTION_KEY, "hex");
+  return Buffer.from(crypto.hkdfSync("sha256", env.BETTER_AUTH_SECRET, "distinct", "sso-provider-config", 32));
+}
+
 function createAuth(handle: DatabaseHandle) {
   const env = getEnv();
+  setSecretBoxKey(ssoEncryptionKey(env));
+  const internalIdpOrigins = (env.SSO_INTERNAL_IDP_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean);
   return betterAuth({
     appName: "Distinct",
-    logger: { level: env.LOG_LEVEL },
+    logger: {
+      level: env.LOG_LEVEL,
+      log: (level, message, ...args) => {
+        // A stale, replayed or hand-made SSO callback (no state, or one
+        // already used) is the client's mistake, answered with /login?error=.
+        if (message.startsWith("Failed to parse state")) return log.debug("sso callback refused", { reason: String(args[0] ?? "") });
+        const print = level === "error" ? console.error : level === "warn" ? console.warn : console.info;
+        print(`[Better Auth]: ${message}`, ...args);
+      },
+    },
     baseURL: env.APP_URL,
     secret: env.BETTER_AUTH_SECRET,
-    trustedOrigins: [env.APP_URL],
+    // Identity providers on private or loopback addresses must be named to be
+    // called at all (@better-auth/sso refuses them otherwise: SSRF guard).
+    trustedOrigins: [env.APP_URL, ...internalIdpOrigins],
     database: drizzleAdapter(handle.db, {
       provider: "pg",
       schema: {
@@ -95,14 +158,33 @@ function createAuth(handle: DatabaseHandle) {
         invitation: schema.invitation,
         team: schema.team,
         teamMember: schema.teamMember,
+        ssoProvider: schema.ssoProvider,
       },
     }),
+    // An organisation's provider may only assert addresses on the domains it
+    // serves (ADR 034): otherwise one force's provider could create, or link
+    // to, a person of another. Checked when the SSO callback creates a user
+    // and when it links a provider account to an existing user.
     // One validation for the forms and the API: every write of a user's name,
     // whichever endpoint or internal call makes it, is normalised and checked.
     databaseHooks: {
+      account: {
+        create: {
+          before: async (account, ctx) => {
+            if (ssoCallbackProvider(ctx) === account.providerId) {
+              const owner = await ctx?.context.internalAdapter.findUserById(account.userId);
+              await assertProviderServes(ctx, owner?.email ?? "");
+            }
+            return { data: account };
+          },
+        },
+      },
       user: {
         create: {
-          before: async (user) => ({ data: { ...user, name: checkedName(user.name) } }),
+          before: async (user, ctx) => {
+            await assertProviderServes(ctx, user.email);
+            return { data: { ...user, name: checkedName(user.name) } };
+          },
         },
         update: {
           before: async (data) => ("name" in data && data.name !== undefined ? { data: { ...data, name: checkedName(data.name) } } : { data }),
@@ -111,6 +193,9 @@ function createAuth(handle: DatabaseHandle) {
     },
     hooks: { before: checkInput },
     onAPIError: {
+      // Where better-auth sends a browser whose sign-in (an SSO callback with a
+      // stale or replayed state) failed: our page, which explains, not its JSON.
+      errorURL: `${env.APP_URL}/login`,
       // better-auth logs every refused request at error level; a 4xx is the
       // client's mistake (a weak password, an unknown token), not ours.
       onError: (error) => {
@@ -197,6 +282,46 @@ function createAuth(handle: DatabaseHandle) {
       ipAddress: { ipAddressHeaders: ["x-distinct-client-address"] },
     },
     plugins: [
+      sso({
+        // Providers are written only by app/models/organisations/sso.server.ts
+        // for a training lead's own domains; the plugin's register endpoint is
+        // not on the HTTP allow-list. So the provider's email_verified claim is
+        // trusted (ADR 034), and only for addresses on those domains.
+        trustEmailVerified: true,
+        providersLimit: 0,
+        organizationProvisioning: { disabled: true },
+        // Joining the organisation goes through our seat rules, every sign-in
+        // (idempotent), and only for an address the provider vouched for.
+        provisionUserOnEveryLogin: true,
+        provisionUser: async ({ user }) => {
+          if (user.emailVerified) await joinByEmailDomain({ id: user.id, email: user.email, name: user.name });
+        },
+      }),
+      magicLink({
+        expiresIn: MAGIC_LINK_SECONDS,
+        storeToken: "hashed",
+        // Partner agencies' staff sign in to accounts they already have.
+        disableSignUp: true,
+        sendMagicLink: async ({ email, token }, ctx) => {
+          const found = await ctx?.context.internalAdapter.findUserByEmail(email);
+          if (!found) return; // same answer either way: no enumeration
+          const url = `${env.APP_URL}/login/magic-link?token=${encodeURIComponent(token)}`;
+          await enqueueEmail(handle.db, {
+            to: email,
+            kind: "magic-link",
+            subject: "Your Distinct sign-in link",
+            ...composeEmail({
+              heading: "Sign in to Distinct",
+              paragraphs: [
+                `Hello ${found.user.name},`,
+                "Use the link below to sign in. It works once, for 15 minutes.",
+                "If you did not ask for it, ignore this message: nobody can sign in without opening it.",
+              ],
+              action: { label: "Sign in to Distinct", url },
+            }),
+          });
+        },
+      }),
       admin({
         defaultRole: "user",
         adminRoles: ["admin"],

@@ -50,6 +50,16 @@ const EnvSchema = z
     JOBS_IN_SERVER: z.enum(["on", "off"]).default("on"),
     JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(5).default(60),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    /**
+     * 32 bytes (64 hex characters) that encrypt identity providers' client
+     * secrets in the database. Unset: a key derived from BETTER_AUTH_SECRET.
+     */
+    SSO_ENCRYPTION_KEY: optional(z.string().regex(/^[0-9a-fA-F]{64}$/, "must be 64 hex characters (try: openssl rand -hex 32)")),
+    /**
+     * Origins of identity providers on private or loopback addresses that the
+     * server may call (discovery, token, keys), comma-separated. Public ones need nothing.
+     */
+    SSO_INTERNAL_IDP_ORIGINS: optional(z.string()),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production") {

@@ -116,6 +116,9 @@ export const LoginSchema = z.object({
 
 export const ForgotPasswordSchema = z.object({ email: EmailSchema });
 
+/** /login's first step (and the force-account and magic-link buttons): the address alone. */
+export const LoginEmailSchema = z.object({ email: EmailSchema, redirectTo: z.string().optional() });
+
 export const ResetPasswordSchema = z
   .object({
     token: z.string({ error: "The reset link is incomplete" }).min(1, "The reset link is incomplete"),

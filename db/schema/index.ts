@@ -4,3 +4,4 @@ export * from "./platform.ts";
 export * from "./organisations.ts";
 export * from "./reports.ts";
 export * from "./images.ts";
+export * from "./sso.ts";

@@ -81,6 +81,8 @@ export async function adminCredentials(browser: Browser): Promise<Credentials> {
 export async function signIn(page: Page, user: Pick<Credentials, "email" | "password">) {
   await page.goto("/login");
   await page.getByLabel("Email address").fill(user.email);
+  // /login asks for the email first (issue 19), then the password.
+  await page.getByRole("button", { name: "Continue" }).click();
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();

@@ -188,6 +188,8 @@ test.afterAll(async () => {
 async function signInAt(page: Page, who: Credentials) {
   await page.goto(`${world.url}/login`);
   await page.getByLabel("Email address").fill(who.email);
+  // /login asks for the email first (issue 19), then the password.
+  await page.getByRole("button", { name: "Continue" }).click();
   await page.getByLabel("Password").fill(who.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();

@@ -32,6 +32,8 @@ const env = {
   // The suite signs in many times from one address.
   AUTH_RATE_LIMIT: "500",
   JOBS_INTERVAL_SECONDS: "5",
+  // tests/e2e/sso.spec.ts runs an OpenID provider on loopback at E2E_PORT + 1000.
+  SSO_INTERNAL_IDP_ORIGINS: `http://127.0.0.1:${Number(port) + 1000}`,
   ...(process.env.E2E_SERVER_ENV ? JSON.parse(process.env.E2E_SERVER_ENV) : {}),
 };
 

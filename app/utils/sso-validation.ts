@@ -1,0 +1,50 @@
+import { z } from "zod";
+
+/** Loopback hosts, where a test or a developer's provider may speak plain http. */
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/** An issuer is an https URL (http only on loopback), without query or fragment. */
+export function issuerProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "Enter the issuer as a full address, like https://login.microsoftonline.com/<tenant id>/v2.0";
+  }
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.has(url.hostname))) return "The issuer must start with https://";
+  if (url.search || url.hash) return "The issuer must not have ? or # in it";
+  return null;
+}
+
+export const SsoSettingsSchema = z.object({
+  intent: z.literal("save", { error: "Choose what to do" }),
+  issuer: z
+    .string({ error: "Enter the issuer address from your identity provider" })
+    .trim()
+    .max(500, "The issuer must be 500 characters or fewer")
+    .superRefine((value, ctx) => {
+      const problem = issuerProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+  clientId: z
+    .string({ error: "Enter the client (application) ID" })
+    .trim()
+    .min(1, "Enter the client (application) ID")
+    .max(200, "The client ID must be 200 characters or fewer")
+    .regex(/^[\x21-\x7e]+$/, "The client ID must not contain spaces or special characters"),
+  clientSecret: z
+    .string()
+    .max(500, "The client secret must be 500 characters or fewer")
+    .regex(/^[\x20-\x7e]*$/, "The client secret must not contain control characters")
+    .optional()
+    .transform((value) => value?.trim() ?? ""),
+  domains: z
+    .array(z.string().trim().toLowerCase().max(253), { error: "Choose at least one email domain" })
+    .min(1, "Choose at least one email domain"),
+  requireSso: z
+    .literal("on")
+    .optional()
+    .transform((value) => value === "on"),
+});
+
+export const SsoRemoveSchema = z.object({ intent: z.literal("remove") });
