@@ -3,3 +3,4 @@ export * from "./learning.ts";
 export * from "./platform.ts";
 export * from "./organisations.ts";
 export * from "./reports.ts";
+export * from "./authoring.ts";
