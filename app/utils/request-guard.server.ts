@@ -29,6 +29,7 @@ const MiB = 1024 * KiB;
  * (more than that is a team or the whole organisation).
  */
 export const FORM_BODY_LIMIT = 64 * KiB;
+export const STUDIO_BODY_LIMIT = 2 * MiB;
 /**
  * Stripe sends one event per request; the largest we subscribe to (an
  * invoice, which lists at most 10 lines inline) is tens of KiB. 512 KiB
@@ -53,6 +54,9 @@ export function bodyLimitFor(path: string, uploadLimitBytes: number): BodyLimit 
   if (/^\/org\/[^/]+\/people\/import\/?$/.test(path) || /^\/org\/[^/]+\/people\/import\.data$/.test(path)) {
     return { bytes: uploadLimitBytes + MULTIPART_ENVELOPE, what: `A staff list (a file of at most ${formatBytes(uploadLimitBytes)})` };
   }
+  // The studio posts whole lesson files and question banks (URL-encoding can triple
+  // their size) and module zips; the forms and the zip import check their own limits.
+  if (path.startsWith("/studio/")) return { bytes: STUDIO_BODY_LIMIT, what: "A studio form or module zip" };
   return { bytes: FORM_BODY_LIMIT, what: "A form" };
 }
 

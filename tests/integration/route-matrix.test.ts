@@ -57,6 +57,7 @@ test("every route and every /api/auth endpoint answers each role with the status
     slug: "sample-basics",
     lesson: "first",
     file: "01-first.mdx",
+    version: "1",
     attemptId: attempt!.id,
     token: "not-a-real-invitation-token-000000000000000",
     "*": "no-such-page",

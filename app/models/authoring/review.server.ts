@@ -5,6 +5,7 @@ import { getDb } from "#app/utils/db.server.ts";
 import { StudioError, type StudioActor } from "./drafts.server.ts";
 import { insertVersion } from "./publish.server.ts";
 import { checkSourceFiles } from "./source-files.server.ts";
+import { ReviewSchema } from "#app/utils/studio-validation.ts";
 
 async function openDraftRow(slug: string, draftId: string) {
   const [row] = await getDb()
@@ -133,4 +134,17 @@ export async function approveDraft(actor: StudioActor, input: { slug: string; dr
     await audit(tx, { actor, action: "studio.version_published", target: { type: "module", id: draft.moduleId }, details: { slug: input.slug, draftId: draft.id, version: published.version, materialChange: draft.materialChange, changeNote: draft.changeNote } });
     return { version: published.version };
   });
+}
+
+export type ReviewOutcome = { kind: "done" } | { kind: "published"; version: number } | { kind: "invalid"; errors: Record<string, string> };
+
+/** The review page's forms, told apart by `intent`. Throws StudioError for refusals. */
+export async function runReviewIntent(actor: StudioActor, slug: string, form: FormData): Promise<ReviewOutcome> {
+  const parsed = ReviewSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) return { kind: "invalid", errors: { body: parsed.error.issues[0]?.message ?? "Unknown action: use the buttons on the page." } };
+  const input = parsed.data;
+  if (input.intent === "approve") return { kind: "published", ...(await approveDraft(actor, { slug, draftId: input.draftId, revision: input.revision })) };
+  if (input.intent === "return") await returnDraft(actor, { slug, draftId: input.draftId, reasons: input.body });
+  else await commentOnDraft(actor, { slug, draftId: input.draftId, body: input.body });
+  return { kind: "done" };
 }
