@@ -76,3 +76,29 @@ test("an author edits a lesson without JavaScript, fixes an error at its line, p
   await expect(admin.getByRole("table")).toContainText("Adds the safety plan step to safeguarding first.");
   await expectAccessible(admin, "history");
 });
+
+test("after the material change: a learner mid-way stays on version 1; one who completed it sees what changed, with and without JavaScript", async ({ browser }) => {
+  const midway = await pageAs(browser, seed().midway, false);
+  await midway.goto("/modules/risk-and-response");
+  await expect(midway.getByText("Module · version 1")).toBeVisible();
+  await expect(midway.getByText("A newer version of this module exists")).toBeVisible();
+  await expect(midway.getByText("This module was updated")).toHaveCount(0);
+
+  const completed = await pageAs(browser, seed().completed, true);
+  await completed.goto("/learning");
+  await expect(completed.getByText("Risk and response: this module was updated")).toBeVisible();
+  await expectAccessible(completed, "learning with an update");
+  await completed.goto("/modules/risk-and-response");
+  await completed.getByRole("link", { name: "See what changed" }).click();
+  await expect(completed.getByRole("heading", { name: "What changed in Risk and response", level: 1 })).toBeVisible();
+  await expect(completed.getByText("Adds the safety plan step to safeguarding first.")).toBeVisible();
+  await expect(completed.locator(".diff ins")).toContainText("Agree a safety plan with the victim before you leave.");
+  await expectAccessible(completed, "what changed");
+
+  const noScript = await pageAs(browser, seed().completed, false);
+  await noScript.goto("/modules/risk-and-response/what-changed");
+  await noScript.getByRole("button", { name: "I have read what changed" }).click();
+  await expect(noScript.getByText("This module was updated")).toHaveCount(0);
+  await noScript.goto("/learning");
+  await expect(noScript.getByText("Risk and response: this module was updated")).toHaveCount(0);
+});
