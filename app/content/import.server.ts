@@ -58,8 +58,10 @@ export async function importContent(options: {
         continue;
       }
       if (latest?.studioPublishedAt) {
-        // The studio owns this module now: a changed folder is a proposal, not a version.
-        if (options.proposeFromFiles && (await options.proposeFromFiles(db, { slug: source.slug, dir: source.dir }))) {
+        // The studio owns this module now (ADR 029): a folder that matches any of its versions (the seed
+        // it started from, or an exported version) is unchanged; a changed one is a proposal, not a version.
+        const known = await hasVersionWithHash(db, source.slug, source.sourceHash);
+        if (!known && options.proposeFromFiles && (await options.proposeFromFiles(db, { slug: source.slug, dir: source.dir }))) {
           report.proposed.push(source.slug);
         } else {
           report.unchanged.push(source.slug);
@@ -150,4 +152,14 @@ async function latestVersion(db: Database, slug: string) {
     .orderBy(desc(moduleVersions.version))
     .limit(1);
   return row ?? null;
+}
+
+async function hasVersionWithHash(db: Database, slug: string, sourceHash: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: moduleVersions.id })
+    .from(moduleVersions)
+    .innerJoin(modules, eq(modules.id, moduleVersions.moduleId))
+    .where(and(eq(modules.slug, slug), eq(moduleVersions.sourceHash, sourceHash)))
+    .limit(1);
+  return row !== undefined;
 }

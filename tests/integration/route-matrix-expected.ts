@@ -43,6 +43,7 @@ export const EXPECTED_ROUTES: Record<string, Row> = {
   "/modules/:slug/:lesson": { GET: [302, 200, 200, 200, 200, 200], POST: [302, 400, 400, 400, 400, 400] },
   "/modules/:slug/quiz": { GET: [302, 200, 302, 302, 302, 302], POST: [302, 400, 400, 400, 400, 400] },
   "/modules/:slug/quiz/:attemptId": { GET: [302, 200, 404, 404, 404, 404], POST: [302, 400, 400, 400, 400, 400] },
+  "/modules/:slug/what-changed": { GET: [302, 404, 404, 404, 404, 404], POST: [302, 400, 400, 400, 400, 400] },
   "/org/:orgSlug": { GET: [302, 403, 404, 200, 404, 200], POST: [405, 405, 405, 405, 405, 405] },
   "/org/:orgSlug/assignments": { GET: [302, 403, 404, 200, 404, 200], POST: [302, 405, 405, 405, 405, 405] },
   "/org/:orgSlug/assignments/:assignmentId": { GET: [302, 403, 404, 200, 404, 200], POST: [302, 403, 404, 400, 404, 400] },

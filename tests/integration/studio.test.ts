@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { eq } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { auditEvents, moduleDrafts, moduleVersions, modules } from "#db/schema/index.ts";
@@ -7,7 +10,7 @@ import { approveDraft, submitForReview } from "#app/models/authoring/review.serv
 import { checkSourceFiles } from "#app/models/authoring/source-files.server.ts";
 import { completeLesson, findEnrolment, startModule } from "#app/models/enrolment.server.ts";
 import { getCurrentVersion } from "#app/models/module.server.ts";
-import { createUser, importFixtures } from "#tests/factories.ts";
+import { createUser, FIXTURE_CONTENT, importFixtures } from "#tests/factories.ts";
 import { openTestDatabase } from "./database.ts";
 
 const handle = await openTestDatabase();
@@ -99,4 +102,28 @@ test("approving publishes a new version with author, reviewer and note; the subm
   expect((await findEnrolment(learner.id, "sample-basics"))!.moduleVersionId).toBe(before!.id);
   const actions = (await handle.db.select({ action: auditEvents.action }).from(auditEvents)).map((a) => a.action);
   expect(actions).toEqual(expect.arrayContaining(["studio.draft_opened", "studio.draft_saved", "studio.draft_submitted", "studio.version_published"]));
+});
+
+test("ADR 029: after a studio publish, the unchanged seed folder proposes nothing; a changed folder becomes one draft 'proposed from files'", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "distinct-seed-"));
+  fs.cpSync(FIXTURE_CONTENT, dir, { recursive: true });
+  // sample-basics was published from the studio by the test above.
+  const published = await getCurrentVersion("sample-basics");
+  const same = await importFixtures(handle, dir);
+  expect(same.published).toEqual([]);
+  expect(same.proposed).toEqual([]);
+  expect(same.retired).toEqual([]);
+
+  const lesson = path.join(dir, "sample-basics", "02-second.mdx");
+  fs.writeFileSync(lesson, fs.readFileSync(lesson, "utf8").replace("Look at the pattern", "Look at the pattern as a whole"));
+  const changed = await importFixtures(handle, dir);
+  expect(changed.published).toEqual([]);
+  expect(changed.proposed).toEqual(["sample-basics"]);
+  expect((await getCurrentVersion("sample-basics"))!.id).toBe(published!.id);
+  const draft = (await getStudioModule("sample-basics"))!.draft!;
+  expect(draft.origin).toBe("files");
+  expect(draft.files["02-second.mdx"]).toContain("Look at the pattern as a whole");
+
+  const again = await importFixtures(handle, dir);
+  expect(again.proposed).toEqual([]);
 });
