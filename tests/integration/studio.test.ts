@@ -107,7 +107,19 @@ test("approving publishes a new version with author, reviewer and note; the subm
 test("ADR 029: after a studio publish, the unchanged seed folder proposes nothing; a changed folder becomes one draft 'proposed from files'", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "distinct-seed-"));
   fs.cpSync(FIXTURE_CONTENT, dir, { recursive: true });
-  // sample-basics was published from the studio by the test above.
+  // sample-basics is published from the studio (a correction), so its folder is now only a proposal.
+  const author = actorOf(await createUser({ role: "author", name: "Seed Author" }));
+  const reviewer = actorOf(await createUser({ role: "admin", name: "Seed Reviewer" }));
+  const draftId = await openDraft(author, "sample-basics");
+  const opened = (await getStudioModule("sample-basics"))!.draft!;
+  const saved = await changeDraft(author, { slug: "sample-basics", draftId, revision: opened.revision, change: "edited lesson 01-first.mdx" }, (files) => ({
+    ...files,
+    "01-first.mdx": `${files["01-first.mdx"]}\nWritten in the studio.\n`,
+  }));
+  if (!saved.ok) throw new Error("save refused");
+  const { revision } = saved;
+  await submitForReview(author, { slug: "sample-basics", draftId, revision, changeNote: "A studio correction", materialChange: false });
+  await approveDraft(reviewer, { slug: "sample-basics", draftId, revision });
   const published = await getCurrentVersion("sample-basics");
   const same = await importFixtures(handle, dir);
   expect(same.published).toEqual([]);
