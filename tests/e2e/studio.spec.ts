@@ -102,3 +102,40 @@ test("after the material change: a learner mid-way stays on version 1; one who c
   await noScript.goto("/learning");
   await expect(noScript.getByText("Risk and response: this module was updated")).toHaveCount(0);
 });
+
+test("with JavaScript, a problem's link puts the cursor on its line; a second author's stale save is refused and their text kept", async ({ browser }) => {
+  const [ava, ben] = seed().authors;
+  const page = await pageAs(browser, ben!, true);
+  await page.goto("/studio/recording-it-right");
+  await page.getByRole("button", { name: "Edit this module" }).click();
+  await page.getByRole("link", { name: "lesson 02-counting-rules.mdx" }).click();
+  const editor = page.getByLabel("02-counting-rules.mdx", { exact: true });
+  const original = await editor.inputValue();
+  const broken = `${original.trimEnd()}\n\n<Bogus>x</Bogus>\n`;
+  const badLine = broken.split("\n").indexOf("<Bogus>x</Bogus>") + 1;
+  await editor.fill(broken);
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("link", { name: `02-counting-rules.mdx:${badLine}:1` }).click();
+  await expect(page.locator("#line-focus")).toContainText(`Line ${badLine}, column 1`);
+  await expect(editor).toBeFocused();
+  const start = await editor.evaluate((el) => (el instanceof HTMLTextAreaElement ? el.selectionStart : -1));
+  expect(start).toBe(broken.split("\n").slice(0, badLine - 1).join("\n").length + 1);
+
+  // Ava saves the same lesson from a page opened before Ben's next save: hers is refused, her text kept.
+  const other = await pageAs(browser, ava!, false);
+  await other.goto("/studio/recording-it-right/files/02-counting-rules.mdx");
+  await editor.fill(original);
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("Saved. Learners see nothing")).toBeVisible();
+  const avaEditor = other.getByLabel("02-counting-rules.mdx", { exact: true });
+  await avaEditor.fill(`${original.trimEnd()}\n\nAva's paragraph.\n`);
+  await other.getByRole("button", { name: "Save" }).click();
+  await expect(other.locator(".error-summary")).toContainText(`${ben!.name} saved this draft`);
+  await expect(avaEditor).toHaveValue(`${original.trimEnd()}\n\nAva's paragraph.\n`);
+  await expectAccessible(other, "refused save");
+
+  // Leave the module as other specs expect it.
+  await page.goto("/studio/recording-it-right");
+  await page.getByRole("button", { name: "Discard this draft" }).click();
+  await expect(page.getByRole("button", { name: "Edit this module" })).toBeVisible();
+});
