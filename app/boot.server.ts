@@ -2,6 +2,7 @@ import path from "node:path";
 import { migrateDatabase, openDatabase, projectRoot, type DatabaseHandle } from "#db/client.ts";
 import { acquireDataDirLock, type DataDirLock } from "#db/lock.ts";
 import { importContent } from "./content/import.server.ts";
+import { proposeFromFiles } from "./models/authoring/proposals.server.ts";
 import { startScheduler, type Scheduler } from "./jobs/scheduler.server.ts";
 import { warmCertificateRenderer } from "./models/certificate-pdf.server.ts";
 import { ensureSetupToken } from "./models/setup.server.ts";
@@ -74,6 +75,7 @@ export async function boot(options: { owner: string; contentDir?: string }): Pro
       handle,
       contentDir: options.contentDir ?? path.join(projectRoot(), "content", "modules"),
       publishedBy: "content import at start",
+      proposeFromFiles,
     });
     for (const line of report.lines) log.info(line);
     for (const problem of report.problems) log.error(problem);

@@ -6,6 +6,7 @@ import { eq } from "drizzle-orm";
 import type { DatabaseHandle } from "#db/client.ts";
 import { user as userTable } from "#db/schema/index.ts";
 import { importContent } from "#app/content/import.server.ts";
+import { proposeFromFiles } from "#app/models/authoring/proposals.server.ts";
 import { getAuth, type PlatformRole } from "#app/utils/auth.server.ts";
 import { getDb } from "#app/utils/db.server.ts";
 
@@ -61,7 +62,7 @@ export function fixtureModuleCopies(copies: readonly { slug: string; title?: str
 }
 
 export async function importFixtures(handle: DatabaseHandle, contentDir: string = FIXTURE_CONTENT) {
-  return importContent({ handle, contentDir, publishedBy: "test" });
+  return importContent({ handle, contentDir, publishedBy: "test", proposeFromFiles });
 }
 
 /** Signs in through better-auth and returns a Cookie header for requests as that user. */

@@ -1,9 +1,10 @@
 import fs from "node:fs";
-import { and, desc, eq, isNull, notInArray, sql } from "drizzle-orm";
+import { and, desc, eq, isNotNull, isNull, notInArray, sql } from "drizzle-orm";
 import type { Database, DatabaseHandle } from "#db/client.ts";
 import { modules, moduleVersions, type StoredModuleMeta } from "#db/schema/index.ts";
 import { compileModule, knownPaths } from "./compile-module.server.ts";
 import { formatProblem, readContent } from "./read.server.ts";
+import { readSourceFiles } from "./source-files.server.ts";
 
 export type ImportReport = {
   /** Human lines for the log: what was published, what stayed. */
@@ -13,7 +14,16 @@ export type ImportReport = {
   published: { slug: string; version: number }[];
   unchanged: string[];
   retired: string[];
+  /** Modules published from the studio whose folder changed: proposed as drafts for review (ADR 029). */
+  proposed: string[];
 };
+
+/**
+ * What the importer does with a module the studio has published (ADR 029):
+ * the folder no longer overwrites it; a changed folder is handed here to be
+ * proposed as a draft. Given by the caller, so content/ needs no model.
+ */
+export type ProposeFromFiles = (db: Database, input: { slug: string; dir: string }) => Promise<boolean>;
 
 /**
  * Imports content/modules into the database. A new or changed module becomes
@@ -28,8 +38,9 @@ export async function importContent(options: {
   handle: DatabaseHandle;
   contentDir: string;
   publishedBy: string;
+  proposeFromFiles?: ProposeFromFiles;
 }): Promise<ImportReport> {
-  const report: ImportReport = { lines: [], problems: [], published: [], unchanged: [], retired: [] };
+  const report: ImportReport = { lines: [], problems: [], published: [], unchanged: [], retired: [], proposed: [] };
   const { modules: sources, problems, strayLessons } = readContent(options.contentDir);
   const known = knownPaths(sources, strayLessons);
   const folders = fs.existsSync(options.contentDir)
@@ -44,6 +55,17 @@ export async function importContent(options: {
       const latest = await latestVersion(db, source.slug);
       if (latest && latest.sourceHash === source.sourceHash) {
         report.unchanged.push(source.slug);
+        continue;
+      }
+      if (latest?.studioPublishedAt) {
+        // The studio owns this module now (ADR 029): a folder that matches any of its versions (the seed
+        // it started from, or an exported version) is unchanged; a changed one is a proposal, not a version.
+        const known = await hasVersionWithHash(db, source.slug, source.sourceHash);
+        if (!known && options.proposeFromFiles && (await options.proposeFromFiles(db, { slug: source.slug, dir: source.dir }))) {
+          report.proposed.push(source.slug);
+        } else {
+          report.unchanged.push(source.slug);
+        }
         continue;
       }
       const compiled = await compileModule(source, known, problems);
@@ -83,6 +105,7 @@ export async function importContent(options: {
             changeNote: fm.versionNote ?? null,
             materialChange: latest ? fm.materialChange : true,
             publishedBy: options.publishedBy,
+            sourceFiles: readSourceFiles(source.dir),
           })
           .returning({ id: moduleVersions.id });
         if (!row) throw new Error(`could not save a version of ${source.slug}`);
@@ -96,7 +119,15 @@ export async function importContent(options: {
     const retired = await db
       .update(modules)
       .set({ retiredAt: sql`now()` })
-      .where(and(isNull(modules.retiredAt), folders.length > 0 ? notInArray(modules.slug, folders) : sql`true`))
+      .where(
+        and(
+          isNull(modules.retiredAt),
+          // Modules created or published in the studio have no folder to lose.
+          isNull(modules.studioPublishedAt),
+          isNotNull(modules.currentVersionId),
+          folders.length > 0 ? notInArray(modules.slug, folders) : sql`true`,
+        ),
+      )
       .returning({ slug: modules.slug });
     report.retired.push(...retired.map((r) => r.slug));
   });
@@ -104,6 +135,7 @@ export async function importContent(options: {
   report.problems = problems.map(formatProblem);
   for (const p of report.published) report.lines.push(`published ${p.slug} version ${p.version}`);
   if (report.unchanged.length > 0) report.lines.push(`unchanged: ${report.unchanged.join(", ")}`);
+  for (const slug of report.proposed) report.lines.push(`proposed ${slug} as a draft for review: the studio publishes this module, so its changed folder is not published (ADR 029)`);
   for (const slug of report.retired) report.lines.push(`retired ${slug}: its folder is no longer in content/`);
   if (report.problems.length > 0) {
     report.lines.push(`${report.problems.length} content problem(s): the affected modules keep their last published version`);
@@ -113,11 +145,21 @@ export async function importContent(options: {
 
 async function latestVersion(db: Database, slug: string) {
   const [row] = await db
-    .select({ version: moduleVersions.version, sourceHash: moduleVersions.sourceHash })
+    .select({ version: moduleVersions.version, sourceHash: moduleVersions.sourceHash, studioPublishedAt: modules.studioPublishedAt })
     .from(moduleVersions)
     .innerJoin(modules, eq(modules.id, moduleVersions.moduleId))
     .where(eq(modules.slug, slug))
     .orderBy(desc(moduleVersions.version))
     .limit(1);
   return row ?? null;
+}
+
+async function hasVersionWithHash(db: Database, slug: string, sourceHash: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: moduleVersions.id })
+    .from(moduleVersions)
+    .innerJoin(modules, eq(modules.id, moduleVersions.moduleId))
+    .where(and(eq(modules.slug, slug), eq(moduleVersions.sourceHash, sourceHash)))
+    .limit(1);
+  return row !== undefined;
 }

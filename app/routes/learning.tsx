@@ -9,20 +9,22 @@ import { Tag } from "#app/components/ui/tag.tsx";
 import { AssignmentStatusTag } from "#app/components/status-tags.tsx";
 import { learnerAssignments } from "#app/models/assignment.server.ts";
 import { learningHome } from "#app/models/enrolment.server.ts";
+import { pendingUpdates } from "#app/models/authoring/updates.server.ts";
+import { ModuleUpdateNotice } from "#app/components/module-update-notice.tsx";
 import { listMemberships } from "#app/models/organisation.server.ts";
 import { formatDate } from "#app/utils/format.ts";
 import { requireUser } from "#app/utils/session.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const [home, assigned, organisations] = await Promise.all([learningHome(user.id), learnerAssignments(user.id), listMemberships(user.id)]);
-  return { name: user.name, ...home, assigned, organisations };
+  const [home, assigned, organisations, updates] = await Promise.all([learningHome(user.id), learnerAssignments(user.id), listMemberships(user.id), pendingUpdates(user.id)]);
+  return { name: user.name, ...home, assigned, organisations, updates };
 }
 
 export const meta: MetaFunction = () => [{ title: "My learning – Distinct" }];
 
 export default function LearningPage() {
-  const { name, inProgress, completed, assigned, organisations } = useLoaderData<typeof loader>();
+  const { name, inProgress, completed, assigned, organisations, updates } = useLoaderData<typeof loader>();
   const resume = inProgress[0];
   // The latest certificate per module that is expiring or expired, unless the learner is already renewing it.
   const renewing = new Set(inProgress.map((i) => i.slug));
@@ -35,6 +37,9 @@ export default function LearningPage() {
     <>
       <span className="caption">{name}</span>
       <h1>My learning</h1>
+      {updates.map((update) => (
+        <ModuleUpdateNotice key={update.slug} update={update} showTitle />
+      ))}
 
       {resume ? (
         <section className="panel" aria-labelledby="resume-title">

@@ -4,6 +4,8 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Button, ButtonLink } from "#app/components/ui/button.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
+import { ModuleUpdateNotice } from "#app/components/module-update-notice.tsx";
+import { pendingUpdates } from "#app/models/authoring/updates.server.ts";
 import { ProgressBar } from "#app/components/ui/progress-bar.tsx";
 import { Tag } from "#app/components/ui/tag.tsx";
 import { NotFoundError, startModule } from "#app/models/enrolment.server.ts";
@@ -17,7 +19,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await getUser(request);
   const overview = await moduleOverview(params.slug ?? "", user?.id ?? null);
   invariantResponse(overview, "There is no module at this address.");
-  return { overview, signedIn: !!user };
+  const [update] = user ? await pendingUpdates(user.id, params.slug ?? "") : [];
+  return { overview, signedIn: !!user, update: update ?? null };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -39,7 +42,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function ModuleOverviewPage() {
-  const { overview, signedIn } = useLoaderData<typeof loader>();
+  const { overview, signedIn, update } = useLoaderData<typeof loader>();
   const { enrolment, meta } = overview;
   return (
     <>
@@ -54,6 +57,7 @@ export default function ModuleOverviewPage() {
       <span className="caption">Module · version {overview.version}</span>
       <h1>{overview.title}</h1>
       <p className="lead two-thirds">{meta.summary}</p>
+      {update ? <ModuleUpdateNotice update={update} showTitle={false} /> : null}
 
       {enrolment?.completedAt ? (
         <Notification tone="success" title={`You completed this module on ${formatDate(enrolment.completedAt)}`}>

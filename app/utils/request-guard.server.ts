@@ -30,6 +30,7 @@ const MiB = 1024 * KiB;
  * (more than that is a team or the whole organisation).
  */
 export const FORM_BODY_LIMIT = 64 * KiB;
+export const STUDIO_BODY_LIMIT = 2 * MiB;
 /**
  * Stripe sends one event per request; the largest we subscribe to (an
  * invoice, which lists at most 10 lines inline) is tens of KiB. 512 KiB
@@ -58,6 +59,9 @@ export function bodyLimitFor(path: string, uploadLimitBytes: number): BodyLimit 
   if (path === "/studio/images" || path === "/studio/images.data") {
     return { bytes: MAX_IMAGE_BYTES + MULTIPART_ENVELOPE, what: `An image (a file of at most ${formatBytes(MAX_IMAGE_BYTES)})` };
   }
+  // The studio posts whole lesson files and question banks (URL-encoding can triple
+  // their size) and module zips; the forms and the zip import check their own limits.
+  if (path.startsWith("/studio/")) return { bytes: STUDIO_BODY_LIMIT, what: "A studio form or module zip" };
   return { bytes: FORM_BODY_LIMIT, what: "A form" };
 }
 

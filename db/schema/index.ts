@@ -5,3 +5,4 @@ export * from "./organisations.ts";
 export * from "./reports.ts";
 export * from "./images.ts";
 export * from "./sso.ts";
+export * from "./authoring.ts";

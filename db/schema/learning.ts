@@ -51,6 +51,14 @@ export const modules = pgTable("modules", {
   sortOrder: integer("sort_order").notNull().default(100),
   /** Set when the module's folder disappears from content/: hidden from the catalogue, records kept. */
   retiredAt: at("retired_at"),
+  /** Who retired it in the studio (null: retired by the content import). */
+  retiredBy: text("retired_by"),
+  /**
+   * Set when a version was first published from the studio: from then on a
+   * changed folder in content/ becomes a draft "proposed from files" instead
+   * of a version (ADR 029).
+   */
+  studioPublishedAt: at("studio_published_at"),
   createdAt: at("created_at").notNull().defaultNow(),
   updatedAt: at("updated_at").notNull().defaultNow(),
 });
@@ -77,6 +85,14 @@ export const moduleVersions = pgTable(
     materialChange: boolean("material_change").notNull().default(true),
     publishedAt: at("published_at").notNull().defaultNow(),
     publishedBy: text("published_by").notNull(),
+    /** Studio publishes: who wrote the draft and who approved it (null for versions imported from files). */
+    authorName: text("author_name"),
+    reviewerName: text("reviewer_name"),
+    /**
+     * The module's source files as published (path → text), so history can
+     * diff any two versions and export one as a folder content:check accepts.
+     */
+    sourceFiles: jsonb("source_files").$type<Record<string, string>>(),
   },
   (t) => [uniqueIndex("module_versions_module_version_uidx").on(t.moduleId, t.version)],
 );

@@ -57,6 +57,14 @@ const NOT_CRAWLED: Record<string, string> = {
   "modules.$slug.quiz.$attemptId": "an attempt is reached only by starting one; the quiz form is covered by tests/integration/quiz.test.ts",
   "learning_.cpd.$enrolmentId": "a reflection form exists only beside a completed module, which the crawling lead has not got; its bad input is posted in tests/integration/cpd.test.ts and tests/e2e/scorm-cpd.spec.ts",
   "scorm.launch": "its form exists only with a SCORM package's signed token; forged, moved and withdrawn tokens are in tests/integration/scorm.test.ts",
+  // The studio (issue 17): a post that got through would create, retire or publish modules that every other spec reads.
+  "studio._index": "creates modules the catalogue specs would then show; bad input is posted in tests/integration/studio-bad-input.test.ts",
+  "studio.$slug._index": "retires or edits modules other specs take; bad input is posted in tests/integration/studio-bad-input.test.ts",
+  "studio.$slug.files.$file": "its form exists only while a draft is open; bad input is posted in tests/integration/studio-bad-input.test.ts",
+  "studio.$slug.details": "its form exists only while a draft is open; bad input is posted in tests/integration/studio-bad-input.test.ts",
+  "studio.$slug.review": "its form exists only while a draft is open, and approving publishes; bad input is posted in tests/integration/studio-bad-input.test.ts",
+  "studio.$slug.import": "a zip upload (multipart), shown only without an open draft; bad zips are posted in tests/integration/studio-bad-input.test.ts",
+  "modules.$slug.what-changed": "its form shows only to a learner who completed a version before a material change (tests/e2e/studio.spec.ts)",
 };
 
 /** Paths the crawler does not follow (downloads, and what signs out). */

@@ -136,6 +136,44 @@ try {
   const lowri = await createUser({ name: "Lowri Ŵyn", email: `lowri.${run}@scorm.example.org`, password });
   await invitePerson(sam, scormOrg.id, { email: lowri.email, name: lowri.name, staffNumber: null, rank: null, teamId: null, role: "member" });
   await acceptInvitation(await invitationToken(lowri.email), lowri);
+  // The studio spec (issue 17): two authors, and a force of its own whose learners took
+  // risk-and-response before the studio publishes a material change to it: one mid-way, one completed.
+  const studioOrg = await createOrganisationWithLead(actor, { name: `Studio Force ${run}`, slug: `studio-${run}`, domains: [], leadName: "Sam Lead", leadEmail: `sam.${run}@force.example.org` });
+  await handle.db.insert(licences).values({
+    organizationId: studioOrg.id,
+    seats: 10,
+    validFrom: new Date(Date.now() - 86_400_000),
+    validUntil: new Date(Date.now() + 365 * 86_400_000),
+    source: "manual",
+    purchaseOrder: `PO-studio-${run}`,
+    createdBy: actor.id,
+  });
+  const studioLead = await lead(studioOrg.id, `sam.${run}@force.example.org`, "Sam Lead");
+  const studioPeople: Record<string, { email: string; userId: string }> = {};
+  for (const [key, name] of [["midway", "Mia Midway"], ["completed", "Cal Completed"]] as const) {
+    const account = await createUser({ name, email: `${key}.${run}@force.example.org`, password });
+    await invitePerson(studioLead, studioOrg.id, { email: account.email, name, staffNumber: null, rank: "PC", teamId: null, role: "member" });
+    await acceptInvitation(await invitationToken(account.email), account);
+    studioPeople[key] = { email: account.email, userId: account.id };
+  }
+  await startModule({ userId: studioPeople.midway!.userId, slug: "risk-and-response", organizationId: studioOrg.id });
+  await completeModule(studioPeople.completed!.userId, "risk-and-response", { organizationId: studioOrg.id });
+  const authors = [];
+  for (const name of ["Ava Author", "Ben Writer"]) {
+    authors.push({ name, email: `${name.split(" ")[0]!.toLowerCase()}.${run}@trust.example.org`, password });
+    await createUser({ name, email: authors[authors.length - 1]!.email, role: "author", password });
+  }
+  fs.mkdirSync(stateDir, { recursive: true });
+  fs.writeFileSync(
+    path.join(stateDir, "studio-seed.json"),
+    JSON.stringify({
+      org: { slug: studioOrg.slug },
+      lead: { email: studioLead.email, password },
+      midway: { email: studioPeople.midway!.email, password },
+      completed: { email: studioPeople.completed!.email, password },
+      authors,
+    }),
+  );
 
   const counts = (await handle.db.execute(sql`select count(*)::int as n from report_rows where organization_id = ${org.id}`)) as unknown as { rows: { n: number }[] };
   fs.mkdirSync(stateDir, { recursive: true });

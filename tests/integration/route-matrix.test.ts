@@ -60,6 +60,8 @@ test("every route and every /api/auth endpoint answers each role with the status
     id: mail!.id,
     slug: "sample-basics",
     lesson: "first",
+    file: "01-first.mdx",
+    version: "1",
     attemptId: attempt!.id,
     enrolmentId: enrolment!.id,
     packageId: packageId!,

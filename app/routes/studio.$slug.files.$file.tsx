@@ -1,0 +1,151 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { ProblemList } from "#app/components/studio/problem-list.tsx";
+import { Button } from "#app/components/ui/button.tsx";
+import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
+import { Notification } from "#app/components/ui/notification.tsx";
+import { fileEditorPage, runFileIntent } from "#app/models/authoring/file-editor.server.ts";
+import { invariantResponse } from "#app/utils/invariant.ts";
+import { requirePlatformRole } from "#app/utils/session.server.ts";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requirePlatformRole(request, "author");
+  const url = new URL(request.url);
+  const page = await fileEditorPage(params.slug ?? "", params.file ?? "", url.searchParams);
+  invariantResponse(page, "This module has no open draft with that file.");
+  return page;
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const actor = await requirePlatformRole(request, "author");
+  const outcome = await runFileIntent(actor, params.slug ?? "", params.file ?? "", await request.formData());
+  if (outcome.kind === "redirect") return redirect(outcome.to);
+  return data(outcome, { status: outcome.status });
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data: page }) => [{ title: page ? `${page.file} – ${page.moduleTitle} – Studio – Distinct` : "File not found – Studio – Distinct" }];
+
+export default function FileEditorPage() {
+  const page = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  const errors = result && "errors" in result ? result.errors : {};
+  const text = (result && "text" in result ? result.text : null) ?? page.text;
+  const preview = result && "preview" in result ? result.preview : null;
+  const summary = Object.values(errors).map((message) => ({ href: "#editor", message }));
+
+  // With JavaScript, a problem's link puts the cursor on its line; without, the line is quoted above the editor.
+  useEffect(() => {
+    const el = textarea.current;
+    if (!el || !page.at) return;
+    const lines = el.value.split("\n");
+    const offset = lines.slice(0, page.at.line - 1).reduce((n, l) => n + l.length + 1, 0) + Math.max(0, page.at.column - 1);
+    el.focus();
+    el.setSelectionRange(offset, offset + (lines[page.at.line - 1]?.length ?? 0) - Math.max(0, page.at.column - 1));
+    const lineHeight = el.scrollHeight / Math.max(1, lines.length);
+    el.scrollTop = Math.max(0, (page.at.line - 3) * lineHeight);
+  }, [page.at]);
+
+  return (
+    <>
+      <nav className="breadcrumbs" aria-label="Breadcrumb">
+        <ol>
+          <li>
+            <Link to={`/studio/${page.slug}`}>{page.moduleTitle}</Link>
+          </li>
+          <li aria-current="page">{page.file}</li>
+        </ol>
+      </nav>
+      <ErrorSummary errors={summary} />
+      {page.saved ? <Notification tone="success" title="Saved. Learners see nothing until a review approves the draft." /> : null}
+      <h1>Edit {page.label}</h1>
+      <h2>Problems in this file</h2>
+      <ProblemList slug={page.slug} problems={preview ? preview.problems : page.problems} />
+      {page.at ? (
+        <div className="inset" id="line-focus">
+          <p>
+            Line {page.at.line}, column {page.at.column}:
+          </p>
+          <pre>
+            <code>{page.at.text}</code>
+          </pre>
+          {page.at.messages.length > 0 ? (
+            <ul>
+              {page.at.messages.map((m) => (
+                <li key={m}>{m}</li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+      {page.status !== "editing" ? <p>This draft is waiting for review: it cannot change until a reviewer returns it.</p> : null}
+      <Form method="post" noValidate>
+        <input type="hidden" name="draftId" value={page.draftId} />
+        <input type="hidden" name="revision" value={page.revision} />
+        <div className={`form-group${Object.keys(errors).length ? " form-group--error" : ""}`}>
+          <label className="label" htmlFor="editor">
+            {page.file}
+          </label>
+          <div id="editor-hint" className="hint">
+            The frontmatter between the --- lines, then the text in Markdown with the components in the authors&rsquo; guide.
+          </div>
+          {Object.values(errors).map((message) => (
+            <p key={message} id="editor-error" className="error-message">
+              <span className="visually-hidden">Error: </span>
+              {message}
+            </p>
+          ))}
+          <textarea
+            key={page.revision}
+            ref={textarea}
+            id="editor"
+            name="text"
+            className="textarea textarea--code"
+            rows={30}
+            spellCheck
+            defaultValue={text}
+            readOnly={page.status !== "editing"}
+            aria-describedby={Object.keys(errors).length ? "editor-hint editor-error" : "editor-hint"}
+          />
+        </div>
+        <div className="button-group">
+          {page.status === "editing" ? <Button name="intent" value="save">Save</Button> : null}
+          {page.canPreview ? (
+            <Button name="intent" value="preview" variant="secondary">
+              Preview
+            </Button>
+          ) : null}
+        </div>
+      </Form>
+      {preview ? (
+        <section aria-labelledby="preview-heading" className="studio-preview">
+          <h2 id="preview-heading">Preview (not saved)</h2>
+          {preview.html !== null ? (
+            <>
+              <p className="hint">As a learner will see it: the same components and styles as the lesson page.</p>
+              {preview.title ? <h1>{preview.title}</h1> : null}
+              <article className="prose" dangerouslySetInnerHTML={{ __html: preview.html }} />
+            </>
+          ) : (
+            <p>This text cannot be shown until the problems above are fixed.</p>
+          )}
+        </section>
+      ) : null}
+      {page.status === "editing" && page.canDelete ? (
+        <Form method="post">
+          <input type="hidden" name="intent" value="delete" />
+          <input type="hidden" name="draftId" value={page.draftId} />
+          <input type="hidden" name="revision" value={page.revision} />
+          <Button variant="warning">Delete this file from the draft</Button>
+        </Form>
+      ) : null}
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

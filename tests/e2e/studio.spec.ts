@@ -1,0 +1,141 @@
+import fs from "node:fs";
+import path from "node:path";
+import { expect, type Browser, type Page } from "@playwright/test";
+// test from ./nu.ts records every page for the W3C Nu HTML check at the end of the run.
+import { test } from "./nu.ts";
+import { adminCredentials, expectAccessible, markNoJavaScript, signIn, STATE_DIR } from "./helpers.ts";
+
+/** Written by tests/e2e/seed-reports.ts before the server started. */
+type Account = { email: string; password: string };
+type Seed = { org: { slug: string }; lead: Account; midway: Account; completed: Account; authors: (Account & { name: string })[] };
+const seed = (): Seed => JSON.parse(fs.readFileSync(path.join(STATE_DIR, "studio-seed.json"), "utf8")) as Seed;
+
+test.describe.configure({ timeout: 180_000 });
+
+async function pageAs(browser: Browser, account: Account, javaScript: boolean): Promise<Page> {
+  const context = await browser.newContext({ javaScriptEnabled: javaScript });
+  const page = await context.newPage();
+  if (!javaScript) markNoJavaScript(page);
+  await signIn(page, account);
+  return page;
+}
+
+const LESSON = "01-safeguarding-first.mdx";
+
+test("an author edits a lesson without JavaScript, fixes an error at its line, previews and submits; only another reviewer can approve", async ({ browser }) => {
+  const [ava] = seed().authors;
+  const author = await pageAs(browser, ava!, false);
+  await author.goto("/studio");
+  await expect(author.getByRole("heading", { name: "Studio", level: 1 })).toBeVisible();
+  await expectAccessible(author, "studio");
+  await author.getByRole("link", { name: "Risk and response", exact: false }).first().click();
+  await author.getByRole("button", { name: "Edit this module" }).click();
+  await expect(author.getByRole("heading", { name: "Draft" })).toBeVisible();
+  await expectAccessible(author, "studio module with a draft");
+
+  await author.getByRole("link", { name: `lesson ${LESSON}` }).click();
+  const editor = author.getByLabel(LESSON, { exact: true });
+  const original = await editor.inputValue();
+  const broken = `${original.trimEnd()}\n\n<Bogus>not a component</Bogus>\n`;
+  const badLine = broken.split("\n").indexOf("<Bogus>not a component</Bogus>") + 1;
+  await editor.fill(broken);
+  await author.getByRole("button", { name: "Save" }).click();
+  await expect(author.getByText("Saved. Learners see nothing")).toBeVisible();
+  const problem = author.getByRole("link", { name: `${LESSON}:${badLine}:1` });
+  await expect(problem).toBeVisible();
+  await expect(author.locator("#problems")).toContainText("unknown component <Bogus>");
+  await expectAccessible(author, "editor with a problem");
+  await problem.click();
+  await expect(author.locator("#line-focus")).toContainText(`Line ${badLine}, column 1`);
+  await expect(author.locator("#line-focus")).toContainText("<Bogus>not a component</Bogus>");
+
+  const fixed = `${original.trimEnd()}\n\nAgree a safety plan with the victim before you leave.\n`;
+  await author.getByLabel(LESSON, { exact: true }).fill(fixed);
+  await author.getByRole("button", { name: "Preview" }).click();
+  const preview = author.getByRole("region", { name: "Preview (not saved)" });
+  await expect(preview.locator("article.prose")).toContainText("Agree a safety plan with the victim before you leave.");
+  await expectAccessible(author, "editor with a preview");
+  await author.getByRole("button", { name: "Save" }).click();
+  await expect(author.getByText("No problems: the checker accepts this draft.")).toBeVisible();
+
+  await author.getByRole("link", { name: "Risk and response", exact: false }).first().click();
+  await author.getByLabel("Change note").fill("Adds the safety plan step to safeguarding first.");
+  await author.getByLabel("Material change").check();
+  await author.getByRole("button", { name: "Submit for review" }).click();
+  await expect(author.getByRole("heading", { name: /^Review:/ })).toBeVisible();
+  await expect(author.getByText("You submitted this draft, so another author or an administrator must approve it.")).toBeVisible();
+  await expect(author.getByRole("button", { name: /Approve/ })).toHaveCount(0);
+  await expect(author.getByRole("group", { name: `${LESSON}, rendered text` })).toContainText("Agree a safety plan with the victim before you leave.");
+  await expectAccessible(author, "review as the submitter");
+
+  const admin = await pageAs(browser, await adminCredentials(browser), true);
+  await admin.goto("/studio/risk-and-response/review");
+  await expectAccessible(admin, "review as the admin");
+  await admin.getByRole("button", { name: /Approve and publish version 2/ }).click();
+  await expect(admin.getByText("Published version 2.")).toBeVisible();
+  await expect(admin.getByRole("table")).toContainText("Adds the safety plan step to safeguarding first.");
+  await expectAccessible(admin, "history");
+});
+
+test("after the material change: a learner mid-way stays on version 1; one who completed it sees what changed, with and without JavaScript", async ({ browser }) => {
+  const midway = await pageAs(browser, seed().midway, false);
+  await midway.goto("/modules/risk-and-response");
+  await expect(midway.getByText("Module · version 1")).toBeVisible();
+  await expect(midway.getByText("A newer version of this module exists")).toBeVisible();
+  await expect(midway.getByText("This module was updated")).toHaveCount(0);
+
+  const completed = await pageAs(browser, seed().completed, true);
+  await completed.goto("/learning");
+  await expect(completed.getByText("Risk and response: this module was updated")).toBeVisible();
+  await expectAccessible(completed, "learning with an update");
+  await completed.goto("/modules/risk-and-response");
+  await completed.getByRole("link", { name: "See what changed" }).click();
+  await expect(completed.getByRole("heading", { name: "What changed in Risk and response", level: 1 })).toBeVisible();
+  await expect(completed.getByText("Adds the safety plan step to safeguarding first.")).toBeVisible();
+  await expect(completed.locator(".diff ins")).toContainText("Agree a safety plan with the victim before you leave.");
+  await expectAccessible(completed, "what changed");
+
+  const noScript = await pageAs(browser, seed().completed, false);
+  await noScript.goto("/modules/risk-and-response/what-changed");
+  await noScript.getByRole("button", { name: "I have read what changed" }).click();
+  await expect(noScript.getByText("This module was updated")).toHaveCount(0);
+  await noScript.goto("/learning");
+  await expect(noScript.getByText("Risk and response: this module was updated")).toHaveCount(0);
+});
+
+test("with JavaScript, a problem's link puts the cursor on its line; a second author's stale save is refused and their text kept", async ({ browser }) => {
+  const [ava, ben] = seed().authors;
+  const page = await pageAs(browser, ben!, true);
+  await page.goto("/studio/recording-it-right");
+  await page.getByRole("button", { name: "Edit this module" }).click();
+  await page.getByRole("link", { name: "lesson 02-counting-rules.mdx" }).click();
+  const editor = page.getByLabel("02-counting-rules.mdx", { exact: true });
+  const original = await editor.inputValue();
+  const broken = `${original.trimEnd()}\n\n<Bogus>x</Bogus>\n`;
+  const badLine = broken.split("\n").indexOf("<Bogus>x</Bogus>") + 1;
+  await editor.fill(broken);
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("link", { name: `02-counting-rules.mdx:${badLine}:1` }).click();
+  await expect(page.locator("#line-focus")).toContainText(`Line ${badLine}, column 1`);
+  await expect(editor).toBeFocused();
+  const start = await editor.evaluate((el) => (el instanceof HTMLTextAreaElement ? el.selectionStart : -1));
+  expect(start).toBe(broken.split("\n").slice(0, badLine - 1).join("\n").length + 1);
+
+  // Ava saves the same lesson from a page opened before Ben's next save: hers is refused, her text kept.
+  const other = await pageAs(browser, ava!, false);
+  await other.goto("/studio/recording-it-right/files/02-counting-rules.mdx");
+  await editor.fill(original);
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("Saved. Learners see nothing")).toBeVisible();
+  const avaEditor = other.getByLabel("02-counting-rules.mdx", { exact: true });
+  await avaEditor.fill(`${original.trimEnd()}\n\nAva's paragraph.\n`);
+  await other.getByRole("button", { name: "Save" }).click();
+  await expect(other.locator(".error-summary")).toContainText(`${ben!.name} saved this draft`);
+  await expect(avaEditor).toHaveValue(`${original.trimEnd()}\n\nAva's paragraph.\n`);
+  await expectAccessible(other, "refused save");
+
+  // Leave the module as other specs expect it.
+  await page.goto("/studio/recording-it-right");
+  await page.getByRole("button", { name: "Discard this draft" }).click();
+  await expect(page.getByRole("button", { name: "Edit this module" })).toBeVisible();
+});
