@@ -25,11 +25,11 @@ import {
   readLimitedBody,
   sendRefusal,
   tooLarge,
-} from "./utils/request-guard.server.ts";
-import { DATABASE_UNAVAILABLE_PAGE, databaseUnavailable } from "./utils/db-availability.server.ts";
-import { runWithRequestContext } from "./utils/request-context.server.ts";
-import { EnvError } from "./utils/env.server.ts";
-import { createLogger } from "./utils/logger.server.ts";
+} from "#app/services/request-guard.server.ts";
+import { DATABASE_UNAVAILABLE_PAGE, databaseUnavailable } from "#app/models/platform/db-availability.server.ts";
+import { runWithRequestContext } from "#app/services/request-context.server.ts";
+import { EnvError } from "#app/services/env.server.ts";
+import { createLogger } from "#app/services/logger.server.ts";
 import { projectRoot } from "#db/client.ts";
 
 const log = createLogger("server");

@@ -3,7 +3,7 @@ import { quizAttempts } from "#db/schema/index.ts";
 import { completeLesson, startModule } from "#app/models/enrolment.server.ts";
 import { getCurrentVersion, getQuizBankWithAnswers } from "#app/models/module.server.ts";
 import { startAttempt, submitAttempt } from "#app/models/quiz-attempt.server.ts";
-import { getDb } from "#app/utils/db.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
 import { answerFields } from "./quiz-answers.ts";
 
 /** Takes a module start to finish through the models: every lesson, then the assessment passed. */

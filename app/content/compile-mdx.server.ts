@@ -7,7 +7,7 @@ import type { Root } from "mdast";
 // Adds the MDX node types (JSX elements, ESM) to mdast's.
 import type {} from "mdast-util-mdx";
 import { visit } from "unist-util-visit";
-import { MDX_COMPONENT_NAMES } from "#app/components/mdx/index.tsx";
+import { MDX_COMPONENT_NAMES } from "#app/content/mdx-components.tsx";
 
 /** A link, image or component found while compiling, for the content checks. */
 export type MdxFinding =

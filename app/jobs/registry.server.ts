@@ -6,9 +6,9 @@ import { compactClassifyCounts } from "#app/models/confusion.server.ts";
 import { runImportJobs } from "#app/models/staff-import.server.ts";
 import { analyzeGrownTables } from "#app/models/maintenance.server.ts";
 import { anonymiseLeaversPastRetention } from "#app/models/retention.server.ts";
-import { drainOutbox } from "#app/utils/email.server.ts";
-import { createLogger } from "#app/utils/logger.server.ts";
-import { pruneRateLimits } from "#app/utils/rate-limit.server.ts";
+import { drainOutbox } from "#app/models/platform/email.server.ts";
+import { createLogger } from "#app/services/logger.server.ts";
+import { pruneRateLimits } from "#app/models/platform/rate-limit.server.ts";
 
 const log = createLogger("jobs");
 

@@ -13,10 +13,10 @@ import {
   user,
   verification,
 } from "#db/schema/index.ts";
-import { audit } from "#app/utils/audit.server.ts";
-import { getAuth } from "#app/utils/auth.server.ts";
-import { getDb } from "#app/utils/db.server.ts";
-import { hitRateLimit } from "#app/utils/rate-limit.server.ts";
+import { audit } from "#app/models/platform/audit.server.ts";
+import { verifyPassword } from "better-auth/crypto";
+import { getDb } from "#app/models/platform/db.server.ts";
+import { hitRateLimit } from "#app/models/platform/rate-limit.server.ts";
 import { anonymisePersonIn } from "./anonymise.server.ts";
 
 /** What a deleted account is called, and the name its certificates no longer carry. */
@@ -88,7 +88,8 @@ async function checkPassword(userId: string, password: string): Promise<boolean>
     .from(account)
     .where(and(eq(account.userId, userId), eq(account.providerId, "credential")));
   if (!credential?.hash) return false;
-  return (await getAuth().$context).password.verify({ password, hash: credential.hash });
+  // better-auth's own scrypt check, the one its sign-in uses (no custom hasher is configured).
+  return verifyPassword({ password, hash: credential.hash });
 }
 
 /**

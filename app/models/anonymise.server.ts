@@ -1,7 +1,7 @@
 import { and, eq, ne, or, sql } from "drizzle-orm";
 import type { Executor } from "#db/client.ts";
 import { assignmentExtensions, auditEvents, invitation, member, people } from "#db/schema/index.ts";
-import { audit, type AuditActor } from "#app/utils/audit.server.ts";
+import { audit, type AuditActor } from "#app/models/platform/audit.server.ts";
 
 /** What an anonymised person is called wherever their name was (reports, the people list). */
 export const ANONYMISED_NAME = "Anonymised person";

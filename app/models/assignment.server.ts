@@ -12,10 +12,10 @@ import {
   user,
 } from "#db/schema/index.ts";
 import { addDays, londonDate, STATUS_LABELS, type AssignmentStatus } from "#app/utils/assignment-status.ts";
-import { audit, type AuditActor } from "#app/utils/audit.server.ts";
-import { getDb } from "#app/utils/db.server.ts";
-import { composeEmail, enqueueEmail, MAIL_PRIORITY, requestMailDrain } from "#app/utils/email.server.ts";
-import { getEnv } from "#app/utils/env.server.ts";
+import { audit, type AuditActor } from "#app/models/platform/audit.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
+import { composeEmail, enqueueEmail, MAIL_PRIORITY, requestMailDrain } from "#app/models/platform/email.server.ts";
+import { getEnv } from "#app/services/env.server.ts";
 import { formatDate } from "#app/utils/format.ts";
 import { personAssignmentsQuery, runStatusQuery, type PersonAssignmentRow } from "./assignment-status.server.ts";
 import { leadContacts } from "./people.server.ts";

@@ -1,6 +1,6 @@
 import { and, count, desc, eq } from "drizzle-orm";
 import { auditEvents } from "#db/schema/index.ts";
-import { getDb } from "#app/utils/db.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
 
 export const AUDIT_PAGE_SIZE = 50;
 

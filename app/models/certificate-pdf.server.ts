@@ -10,7 +10,7 @@ import {
 import { qrCodePath } from "#app/models/certificate-pdf/qr.server.ts";
 import { checkCertificateCode, formatCertificateCode, generateCertificateCode } from "#app/utils/certificate-code.ts";
 import { formatDate, formatMinutes } from "#app/utils/format.ts";
-import { createLogger } from "#app/utils/logger.server.ts";
+import { createLogger } from "#app/services/logger.server.ts";
 
 export { preloadCertificateFonts } from "#app/models/certificate-pdf/fonts.server.ts";
 

@@ -10,14 +10,14 @@ import {
   sentNotifications,
   user,
 } from "#db/schema/index.ts";
-import { audit } from "#app/utils/audit.server.ts";
+import { audit } from "#app/models/platform/audit.server.ts";
 import { addMonths, certificateStatus, dueReminder, type CertificateStatus } from "#app/utils/certificate-status.ts";
 import { checkCertificateCode, formatCertificateCode, generateCertificateCode } from "#app/utils/certificate-code.ts";
-import { getDb } from "#app/utils/db.server.ts";
-import { composeEmail, enqueueEmail } from "#app/utils/email.server.ts";
-import { getEnv } from "#app/utils/env.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
+import { composeEmail, enqueueEmail } from "#app/models/platform/email.server.ts";
+import { getEnv } from "#app/services/env.server.ts";
 import { formatDate } from "#app/utils/format.ts";
-import type { SessionUser } from "#app/utils/session.server.ts";
+import type { SessionUser } from "#app/utils/session-user.ts";
 
 export const verifyUrl = (code: string) => `${getEnv().APP_URL}/verify/${formatCertificateCode(code)}`;
 

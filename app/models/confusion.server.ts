@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Executor } from "#db/client.ts";
 import { modules } from "#db/schema/index.ts";
 import { buildConfusionMatrix, SUPPRESSION_THRESHOLD, type ConfusionMatrix } from "#app/utils/confusion.ts";
-import { getDb } from "#app/utils/db.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
 import { isOffence, type Offence } from "#app/utils/offences.ts";
 import { londonDate, monthStart, nextMonth } from "#app/utils/assignment-status.ts";
 

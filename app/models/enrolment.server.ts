@@ -3,12 +3,11 @@ import type { Executor } from "#db/client.ts";
 import { certificates, enrolments, lessonProgress, modules } from "#db/schema/index.ts";
 import { formatCertificateCode } from "#app/utils/certificate-code.ts";
 import { certificateStatus, type CertificateStatus } from "#app/utils/certificate-status.ts";
-import { getDatabaseHandle, getDb } from "#app/utils/db.server.ts";
-import { isModuleComplete, nextStep, type ProgressFacts } from "#app/utils/progress.ts";
+import { getDatabaseHandle, getDb } from "#app/models/platform/db.server.ts";
+import { nextStep } from "#app/utils/progress.ts";
 import { organisationForEnrolment } from "./assignment.server.ts";
-import { issueCertificate } from "./certificate.server.ts";
-import { getCurrentVersion, getVersionById, type VersionSummary } from "./module.server.ts";
-import { hasPassedQuiz } from "./quiz-attempt.server.ts";
+import { getCurrentVersion, getVersionById } from "./module.server.ts";
+import { completeIfDone, progressFacts } from "./module-completion.server.ts";
 
 export type Enrolment = {
   id: string;
@@ -89,44 +88,7 @@ export async function findEnrolment(userId: string, slug: string, db?: Executor)
   return row ? { ...row, completedLessonKeys: new Set(row.completedLessonKeys) } : null;
 }
 
-export async function progressFacts(
-  enrolment: EnrolmentWithProgress,
-  version: VersionSummary,
-  db: Executor = getDb(),
-): Promise<ProgressFacts> {
-  return {
-    lessons: version.lessons,
-    completedLessonKeys: enrolment.completedLessonKeys,
-    quiz: version.hasQuiz
-      ? { requiredForCompletion: version.quizRequired, passed: await hasPassedQuiz(enrolment.id, db) }
-      : null,
-  };
-}
-
 export class NotFoundError extends Error {}
-
-export async function completedLessonKeys(db: Executor, enrolmentId: string): Promise<Set<string>> {
-  const rows = await db
-    .select({ key: lessonProgress.lessonKey })
-    .from(lessonProgress)
-    .where(eq(lessonProgress.enrolmentId, enrolmentId));
-  return new Set(rows.map((r) => r.key));
-}
-
-/**
- * Marks an enrolment complete, inside the caller's transaction (which holds
- * the enrolment's row lock). The one place a module becomes complete, from a
- * last lesson or a passed assessment.
- */
-export async function completeEnrolment(tx: Executor, enrolmentId: string): Promise<void> {
-  const completed = await tx
-    .update(enrolments)
-    .set({ completedAt: sql`now()`, lastActivityAt: sql`now()` })
-    .where(and(eq(enrolments.id, enrolmentId), isNull(enrolments.completedAt)))
-    .returning({ id: enrolments.id });
-  // Completing a module issues its certificate, in the same transaction.
-  if (completed.length > 0) await issueCertificate(tx, enrolmentId);
-}
 
 /**
  * Starts a module on its current version, or returns the open enrolment.
@@ -188,13 +150,11 @@ export async function completeLesson(input: { userId: string; slug: string; less
       .values({ enrolmentId: enrolment.id, lessonKey: input.lessonKey })
       .onConflictDoNothing();
     enrolment.completedLessonKeys.add(input.lessonKey);
-    const facts = await progressFacts(enrolment, version, tx);
-    const done = isModuleComplete(facts);
     await tx
       .update(enrolments)
       .set({ lastLessonKey: input.lessonKey, lastActivityAt: sql`now()` })
       .where(eq(enrolments.id, enrolment.id));
-    if (done) await completeEnrolment(tx, enrolment.id);
+    const { done, facts } = await completeIfDone(tx, enrolment, version);
     return { enrolmentId: enrolment.id, moduleCompleted: done, next: nextStep(facts) };
   });
 }

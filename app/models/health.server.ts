@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { mdxStats } from "#app/content/compile-mdx.server.ts";
-import { getDatabaseHandle } from "#app/utils/db.server.ts";
+import { getDatabaseHandle } from "#app/models/platform/db.server.ts";
 
 /**
  * What /healthz reports: whether the database answers, how fast, and the

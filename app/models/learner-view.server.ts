@@ -1,6 +1,7 @@
 import { renderMdxToHtml } from "#app/content/render-mdx.server.tsx";
 import { isModuleComplete, nextStep, percentComplete } from "#app/utils/progress.ts";
-import { findEnrolment, progressFacts } from "./enrolment.server.ts";
+import { findEnrolment } from "./enrolment.server.ts";
+import { progressFacts } from "./module-completion.server.ts";
 import { submittedAttempts } from "./quiz-attempt.server.ts";
 import { getCurrentVersion, getLessonCode, getOverviewCode, getVersionById } from "./module.server.ts";
 

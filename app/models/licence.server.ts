@@ -1,11 +1,14 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "#db/client.ts";
 import { licences, organisationSettings, organization, people, user } from "#db/schema/index.ts";
-import { audit, type AuditActor } from "#app/utils/audit.server.ts";
+import { audit, type AuditActor } from "#app/models/platform/audit.server.ts";
 import { endOfLondonDay, MAX_LICENCE_YEARS, startOfLondonDay } from "#app/utils/billing-validation.ts";
-import { getDb } from "#app/utils/db.server.ts";
-import { getEnv } from "#app/utils/env.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
+import { getEnv } from "#app/services/env.server.ts";
 import { formatDate, plural } from "#app/utils/format.ts";
+import type { SeatSummary, LicenceStatus } from "#app/utils/views/seats.ts";
+
+export type { SeatSummary, LicenceStatus };
 
 /**
  * Seat licences of an organisation (docs/decisions/010-no-licence-state.md).
@@ -21,26 +24,6 @@ import { formatDate, plural } from "#app/utils/format.ts";
 /** Learners an organisation that has never had a licence may add, to try the service. */
 export const TRIAL_SEATS = 5;
 
-export type SeatSummary = {
-  state: "licensed" | "trial" | "expired";
-  /** Seats available now: the sum of the licences in force, or the trial allowance. */
-  seats: number;
-  /** Learners (people.role = 'member') who are active. Training leads take no seat; people who left free theirs. */
-  used: number;
-  /** Learners invited and not yet joined: an invitation holds a seat. */
-  reserved: number;
-  /** max(0, seats - used - reserved). */
-  free: number;
-  /**
-   * Licensed: when the first of the licences in force ends (when seats next go
-   * down). Expired: when the last licence ended. Trial: null.
-   */
-  validUntil: Date | null;
-  /** How the licence that `validUntil` describes was bought; null for a trial. */
-  source: "manual" | "stripe" | null;
-  /** A card payment failed and the subscription has not ended: a banner, not a lock-out. */
-  paymentFailed: boolean;
-};
 
 type LicenceRow = typeof licences.$inferSelect;
 
@@ -180,7 +163,6 @@ export async function assertSeatsAvailable(tx: Executor, organizationId: string,
 
 // ------------------------------------------------------------ history
 
-export type LicenceStatus = { tone: "success" | "info" | "warning" | "danger" | "neutral"; label: string };
 
 function licenceStatus(row: LicenceRow, now: Date): LicenceStatus {
   if (row.endedAt) {

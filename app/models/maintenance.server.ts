@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { DatabaseHandle } from "#db/client.ts";
-import { getDatabaseHandle } from "#app/utils/db.server.ts";
+import { getDatabaseHandle } from "#app/models/platform/db.server.ts";
 
 /**
  * PostgreSQL's autovacuum keeps the planner's statistics current; PGlite

@@ -1,7 +1,7 @@
 import { and, asc, eq, isNull, isNotNull } from "drizzle-orm";
 import type { Executor } from "#db/client.ts";
 import { modules, moduleVersions, type StoredModuleMeta } from "#db/schema/index.ts";
-import { getDb } from "#app/utils/db.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
 import type { Quiz } from "#app/content/schema.ts";
 
 /** What a page may know about a module version: never the quiz bank. */

@@ -1,9 +1,9 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "#db/client.ts";
-import { member, organisationDomains, organisationSettings, organization, people, user } from "#db/schema/index.ts";
-import { audit, type AuditActor } from "#app/utils/audit.server.ts";
-import { getDb } from "#app/utils/db.server.ts";
-import { invitePersonIn } from "./people.server.ts";
+import { member, organisationDomains, organisationSettings, organization, people } from "#db/schema/index.ts";
+import { audit, type AuditActor } from "#app/models/platform/audit.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
+import { invitePersonIn } from "./invitation.server.ts";
 
 export type OrgRole = "admin" | "member";
 
@@ -70,15 +70,6 @@ export async function listOrganisations() {
   return rows.map((r) => ({ ...r, domains: domains.filter((d) => d.organizationId === r.id).map((d) => d.domain) }));
 }
 
-export async function getOrganisationDomains(organizationId: string): Promise<string[]> {
-  const rows = await getDb()
-    .select({ domain: organisationDomains.domain })
-    .from(organisationDomains)
-    .where(eq(organisationDomains.organizationId, organizationId))
-    .orderBy(asc(organisationDomains.domain));
-  return rows.map((r) => r.domain);
-}
-
 export class OrganisationInputError extends Error {
   constructor(
     readonly field: string,
@@ -138,22 +129,4 @@ export async function createOrganisationWithLead(
     });
     return org;
   });
-}
-
-/** The organisation whose allowed domains include this address's domain, if any. */
-export async function organisationForEmail(email: string, db: Executor = getDb()): Promise<string | null> {
-  const domain = email.split("@")[1]?.toLowerCase();
-  if (!domain) return null;
-  const [row] = await db
-    .select({ organizationId: organisationDomains.organizationId })
-    .from(organisationDomains)
-    .where(eq(organisationDomains.domain, domain))
-    .limit(1);
-  return row?.organizationId ?? null;
-}
-
-/** The user's name and email, for mails and audit labels. */
-export async function getUserContact(userId: string, db: Executor = getDb()) {
-  const [row] = await db.select({ id: user.id, name: user.name, email: user.email }).from(user).where(eq(user.id, userId));
-  return row ?? null;
 }

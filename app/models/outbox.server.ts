@@ -1,6 +1,6 @@
 import { sql, count, desc, eq, ilike, or, type SQL } from "drizzle-orm";
 import { emailOutbox } from "#db/schema/index.ts";
-import { getDb } from "#app/utils/db.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
 
 export const OUTBOX_PAGE_SIZE = 25;
 

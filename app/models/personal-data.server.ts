@@ -16,7 +16,7 @@ import {
 import type { Question } from "#app/content/schema.ts";
 import { certificateStatus } from "#app/utils/certificate-status.ts";
 import { formatCertificateCode } from "#app/utils/certificate-code.ts";
-import { getDb } from "#app/utils/db.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
 import { FOUR_LABELS, isOffence, OFFENCE_LABELS, type FourElement } from "#app/utils/offences.ts";
 import { personAssignmentsQuery, runStatusQuery } from "./assignment-status.server.ts";
 

@@ -3,9 +3,8 @@ import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Executor } from "#db/client.ts";
 import { classifyAnswers, enrolments, quizAttempts, type StoredResponse } from "#db/schema/index.ts";
 import type { Question, Quiz } from "#app/content/schema.ts";
-import { getDb } from "#app/utils/db.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
 import { OFFENCE_LABELS, isOffence } from "#app/utils/offences.ts";
-import { allLessonsComplete } from "#app/utils/progress.ts";
 import {
   canStartAttempt,
   drawAttempt,
@@ -19,8 +18,13 @@ import {
   type Responses,
 } from "#app/utils/quiz.ts";
 import { CLASSIFY_LEGAL_TESTS } from "#app/utils/legal-tests.ts";
-import { completedLessonKeys, completeEnrolment, findEnrolment } from "./enrolment.server.ts";
+import { allLessonsComplete } from "#app/utils/progress.ts";
+import { findEnrolment } from "./enrolment.server.ts";
+import { completedLessonKeys, completeIfDone } from "./module-completion.server.ts";
 import { getQuizBankWithAnswers, getVersionById } from "./module.server.ts";
+import type { AttemptReviewView, ReviewQuestion } from "#app/utils/views/attempt-review.ts";
+
+export type { AttemptReviewView, ReviewQuestion };
 
 export class QuizNotFoundError extends Error {}
 export class AttemptNotAllowedError extends Error {
@@ -30,16 +34,6 @@ export class AttemptNotAllowedError extends Error {
   ) {
     super(message);
   }
-}
-
-/** Whether any submitted attempt on this enrolment passed. */
-export async function hasPassedQuiz(enrolmentId: string, db: Executor = getDb()): Promise<boolean> {
-  const [row] = await db
-    .select({ id: quizAttempts.id })
-    .from(quizAttempts)
-    .where(and(eq(quizAttempts.enrolmentId, enrolmentId), eq(quizAttempts.passed, true)))
-    .limit(1);
-  return !!row;
 }
 
 const offenceLabel = (value: string) => (isOffence(value) ? OFFENCE_LABELS[value].short : value);
@@ -206,44 +200,7 @@ export type AttemptFormView = {
   questions: (QuestionView & { saved: StoredResponse | null })[];
 };
 
-export type AttemptReviewView = {
-  kind: "submitted";
-  attemptId: string;
-  attemptNumber: number;
-  slug: string;
-  moduleTitle: string;
-  passMark: number;
-  score: number;
-  marks: number;
-  maxMarks: number;
-  passed: boolean;
-  submittedAt: Date;
-  moduleCompleted: boolean;
-  four: { right: number; asked: number } | null;
-  /** After a failed attempt, while another may be taken: what it will hold. */
-  nextAttempt: { total: number; fresh: number; retry: number; known: number } | null;
-  questions: ReviewQuestion[];
-};
 
-/**
- * One question of a submitted attempt. `revealed`: the learner may see its
- * answer key (they answered it right, passed, or can take no more attempts);
- * otherwise it may be asked again, so the page gets which answer was chosen
- * and the legal tests that decide it, and nothing that marks the right option
- * (ADR 022: invariant 1 holds for every question that can be drawn again).
- */
-export type ReviewQuestion = {
-  id: string;
-  type: Question["type"];
-  text: string;
-  correct: boolean;
-  revealed: boolean;
-  options: { value: string; label: string; chosen: boolean; right: boolean; feedback: string | null }[];
-  four: { element: string; present: boolean; ticked: boolean }[] | null;
-  fourCorrect: boolean | null;
-  explanation: string | null;
-  legalTests: string[] | null;
-};
 
 /**
  * The attempt as its learner may see it. Before submission: only question
@@ -437,10 +394,10 @@ export async function submitAttempt(
     let moduleCompleted = !!enrolment?.completedAt;
     if (grade.passed && enrolment && !enrolment.completedAt) {
       const version = await getVersionById(attempt.moduleVersionId);
-      const done = await completedLessonKeys(tx, enrolment.id);
-      if (version && allLessonsComplete({ lessons: version.lessons, completedLessonKeys: done, quiz: null })) {
-        await completeEnrolment(tx, enrolment.id);
-        moduleCompleted = true;
+      if (version) {
+        // This attempt's pass is already written in the transaction, so the
+        // one rule sees it: complete once every lesson is.
+        ({ done: moduleCompleted } = await completeIfDone(tx, { id: enrolment.id, completedLessonKeys: await completedLessonKeys(tx, enrolment.id) }, version));
       }
     }
     return { kind: "graded", attemptId, passed: grade.passed, moduleCompleted, alreadySubmitted: false };

@@ -1,12 +1,12 @@
 import { eq } from "drizzle-orm";
 import { organisationSettings, organization, sentNotifications } from "#db/schema/index.ts";
 import { londonDate } from "#app/utils/assignment-status.ts";
-import type { AuditActor } from "#app/utils/audit.server.ts";
-import { audit } from "#app/utils/audit.server.ts";
+import type { AuditActor } from "#app/models/platform/audit.server.ts";
+import { audit } from "#app/models/platform/audit.server.ts";
 import { CSV_BOM } from "#app/utils/csv.ts";
-import { getDb } from "#app/utils/db.server.ts";
-import { composeEmail, enqueueEmail } from "#app/utils/email.server.ts";
-import { getEnv } from "#app/utils/env.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
+import { composeEmail, enqueueEmail } from "#app/models/platform/email.server.ts";
+import { getEnv } from "#app/services/env.server.ts";
 import { STATUS_LABELS, ASSIGNMENT_STATUSES } from "#app/utils/assignment-status.ts";
 import { parseReportQuery } from "#app/utils/report-query.ts";
 import { reportCsvHeaderLine, reportCsvLine } from "#app/utils/report-csv.ts";

@@ -2,10 +2,13 @@ import { asc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
 import { modules, team } from "#db/schema/index.ts";
 import type { Executor } from "#db/client.ts";
 import { ASSIGNMENT_STATUSES, londonDate, monthStart, nextMonth, type AssignmentStatus } from "#app/utils/assignment-status.ts";
-import { getDb } from "#app/utils/db.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
 import { PAGE_SIZE, type ReportQuery, type SortKey } from "#app/utils/report-query.ts";
 import { CSV_BOM } from "#app/utils/csv.ts";
 import { reportCsvHeaderLine, reportCsvLine } from "#app/utils/report-csv.ts";
+import type { CompletionPoint } from "#app/utils/views/completion.ts";
+
+export type { CompletionPoint };
 
 /**
  * The compliance report of one organisation, read from report_rows (kept by
@@ -197,7 +200,6 @@ export async function reportSummary(context: ReportContext, query: ReportQuery, 
   return summarise(context, await reportCounts(context, query, moduleId, clock, db));
 }
 
-export type CompletionPoint = { month: string; completions: number; cumulative: number; percent: number };
 
 /**
  * Completion over the last 12 months (London calendar months): completions

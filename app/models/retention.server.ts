@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { organisationSettings } from "#db/schema/index.ts";
-import { audit, type AuditActor } from "#app/utils/audit.server.ts";
-import { getDb } from "#app/utils/db.server.ts";
+import { audit, type AuditActor } from "#app/models/platform/audit.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
 import { RETENTION_DEFAULT_MONTHS } from "#app/utils/privacy-validation.ts";
 import { anonymisePersonIn } from "./anonymise.server.ts";
 

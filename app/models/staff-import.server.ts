@@ -3,14 +3,14 @@ import { setImmediate as yieldToRequests } from "node:timers/promises";
 import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Executor } from "#db/client.ts";
 import { invitation, member, organization, people, staffImports, team, type StoredImportFile, type StoredImportPlan } from "#db/schema/index.ts";
-import { audit } from "#app/utils/audit.server.ts";
-import { getDb } from "#app/utils/db.server.ts";
-import { composeEmail, enqueueBulkEmails } from "#app/utils/email.server.ts";
+import { audit } from "#app/models/platform/audit.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
+import { composeEmail, enqueueBulkEmails } from "#app/models/platform/email.server.ts";
 import { newInvitationToken } from "#app/utils/invitation-token.server.ts";
-import { createLogger } from "#app/utils/logger.server.ts";
+import { createLogger } from "#app/services/logger.server.ts";
 import { parseStaffCsv, type StaffCsvRow, type StaffCsvRowError } from "#app/utils/staff-csv.ts";
 import { assertSeatsAvailable, seatSummary, SeatLimitError, type SeatSummary } from "./licence.server.ts";
-import { INVITATION_DAYS, invitationUrl } from "./people.server.ts";
+import { INVITATION_DAYS, invitationUrl } from "./invitation.server.ts";
 
 const log = createLogger("import");
 

@@ -5,8 +5,8 @@ import type { Executor } from "#db/client.ts";
 import { stripeEvents } from "#db/schema/index.ts";
 import { applyStripeSubscription, type StripeSubscriptionState } from "#app/models/licence.server.ts";
 import { fetchSubscriptionState, subscriptionState } from "#app/models/stripe.server.ts";
-import { getDb } from "#app/utils/db.server.ts";
-import { createLogger } from "#app/utils/logger.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
+import { createLogger } from "#app/services/logger.server.ts";
 
 /**
  * What each Stripe event does to a licence (docs/decisions/011-stripe-integration.md).

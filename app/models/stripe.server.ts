@@ -4,9 +4,9 @@ import { z } from "zod";
 import { organisationSettings } from "#db/schema/index.ts";
 import type { Organisation } from "#app/models/organisation.server.ts";
 import type { StripeSubscriptionState } from "#app/models/licence.server.ts";
-import { getDb } from "#app/utils/db.server.ts";
-import { getEnv } from "#app/utils/env.server.ts";
-import { createLogger } from "#app/utils/logger.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
+import { getEnv } from "#app/services/env.server.ts";
+import { createLogger } from "#app/services/logger.server.ts";
 
 /**
  * Card billing through Stripe (docs/decisions/011-stripe-integration.md):

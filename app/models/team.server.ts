@@ -1,8 +1,8 @@
 import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { Executor } from "#db/client.ts";
 import { assignments, people, team } from "#db/schema/index.ts";
-import { audit, type AuditActor } from "#app/utils/audit.server.ts";
-import { getDb } from "#app/utils/db.server.ts";
+import { audit, type AuditActor } from "#app/models/platform/audit.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
 
 /** Teams are basic command units, departments or hubs: better-auth's team table, scoped by organisation. */
 export async function listTeams(organizationId: string, db: Executor = getDb()) {

@@ -1,5 +1,5 @@
-import { hitRateLimit } from "#app/utils/rate-limit.server.ts";
-import { getClientAddress } from "#app/utils/request-context.server.ts";
+import { hitRateLimit } from "#app/models/platform/rate-limit.server.ts";
+import { getClientAddress } from "#app/services/request-context.server.ts";
 
 /** Checks allowed per client address per minute: enough for an employer checking a list, not for guessing codes. */
 export const VERIFY_LIMIT_PER_MINUTE = 60;

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
-import { requirePlatformRole } from "#app/utils/session.server.ts";
+import { requirePlatformRole } from "#app/services/session.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePlatformRole(request, "author");

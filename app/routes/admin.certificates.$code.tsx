@@ -15,7 +15,7 @@ import { CertificateNotFoundError, getCertificateFor, reinstateCertificate, revo
 import { CertificateAdminSchema } from "#app/utils/admin-validation.ts";
 import { formatDate, formatDateTime, formatMinutes } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
-import { requirePlatformRole } from "#app/utils/session.server.ts";
+import { requirePlatformRole } from "#app/services/session.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const admin = await requirePlatformRole(request, "admin");

@@ -10,7 +10,7 @@ import { formatDate, plural } from "#app/utils/format.ts";
 import { parseInsightQuery, startOfLondonDay } from "#app/utils/insight-query.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { OFFENCE_LABELS } from "#app/utils/offences.ts";
-import { requirePlatformRole } from "#app/utils/session.server.ts";
+import { requirePlatformRole } from "#app/services/session.server.ts";
 
 // Trust staff: platform admins and authors. Authors see aggregates only: no
 // organisation's name or figures leave the server for them.

@@ -32,7 +32,7 @@ import {
 } from "#app/utils/billing-validation.ts";
 import { formatDate, plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
-import { requirePlatformRole } from "#app/utils/session.server.ts";
+import { requirePlatformRole } from "#app/services/session.server.ts";
 
 const done = {
   granted: "Licence granted",

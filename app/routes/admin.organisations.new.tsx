@@ -11,7 +11,7 @@ import { TextAreaField, TextField } from "#app/components/ui/field.tsx";
 import { createOrganisationWithLead, OrganisationInputError } from "#app/models/organisation.server.ts";
 import { PersonInputError } from "#app/models/people.server.ts";
 import { OrganisationSchema } from "#app/utils/org-validation.ts";
-import { requirePlatformRole } from "#app/utils/session.server.ts";
+import { requirePlatformRole } from "#app/services/session.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePlatformRole(request, "admin");

@@ -4,7 +4,7 @@ import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { getOutboxMessage } from "#app/models/outbox.server.ts";
 import { formatDateTime } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
-import { requirePlatformRole } from "#app/utils/session.server.ts";
+import { requirePlatformRole } from "#app/services/session.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requirePlatformRole(request, "admin");

@@ -7,7 +7,7 @@ import { getCertificateFor } from "#app/models/certificate.server.ts";
 import { qrCodePath } from "#app/models/certificate-pdf/qr.server.ts";
 import { formatDate, formatMinutes } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
-import { requireUser } from "#app/utils/session.server.ts";
+import { requireUser } from "#app/services/session.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -9,7 +9,7 @@ import { NotFoundError, startModule } from "#app/models/enrolment.server.ts";
 import { formatDate, formatMinutes } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { RecertifySchema } from "#app/utils/learning-validation.ts";
-import { requireUser } from "#app/utils/session.server.ts";
+import { requireUser } from "#app/services/session.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -11,7 +11,7 @@ import { learnerAssignments } from "#app/models/assignment.server.ts";
 import { learningHome } from "#app/models/enrolment.server.ts";
 import { listMemberships } from "#app/models/organisation.server.ts";
 import { formatDate } from "#app/utils/format.ts";
-import { requireUser } from "#app/utils/session.server.ts";
+import { requireUser } from "#app/services/session.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -10,7 +10,7 @@ import { lessonView } from "#app/models/learner-view.server.ts";
 import { formatMinutes } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { LessonActionSchema } from "#app/utils/learning-validation.ts";
-import { requireUser } from "#app/utils/session.server.ts";
+import { requireUser } from "#app/services/session.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

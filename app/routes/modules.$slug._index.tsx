@@ -11,7 +11,7 @@ import { moduleOverview } from "#app/models/learner-view.server.ts";
 import { formatDate, formatMinutes, plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { StartModuleSchema } from "#app/utils/learning-validation.ts";
-import { getUser, requireUser } from "#app/utils/session.server.ts";
+import { getUser, requireUser } from "#app/services/session.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await getUser(request);

@@ -12,7 +12,7 @@ import { invariantResponse } from "#app/utils/invariant.ts";
 import { FOUR_ELEMENTS, FOUR_LABELS } from "#app/utils/offences.ts";
 import { fieldName, fourFieldName, TamperedFormError } from "#app/utils/quiz.ts";
 import { AttemptIntentSchema } from "#app/utils/learning-validation.ts";
-import { requireUser } from "#app/utils/session.server.ts";
+import { requireUser } from "#app/services/session.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -11,7 +11,7 @@ import { AttemptNotAllowedError, QuizNotFoundError, quizOverview, startAttempt }
 import { formatDateTime, plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { StartAttemptSchema } from "#app/utils/learning-validation.ts";
-import { requireUser } from "#app/utils/session.server.ts";
+import { requireUser } from "#app/services/session.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -8,7 +8,7 @@ import { listAssignments } from "#app/models/assignment.server.ts";
 import { seatSummary } from "#app/models/licence.server.ts";
 import { peopleCounts } from "#app/models/people.server.ts";
 import { plural } from "#app/utils/format.ts";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { organisation } = await requireOrgRole(request, params.orgSlug, "admin");

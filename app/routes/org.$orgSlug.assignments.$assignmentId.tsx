@@ -12,7 +12,7 @@ import { Notification } from "#app/components/ui/notification.tsx";
 import { AssignmentInputError, AssignmentNotFoundError, assignmentExists, extendDueDate, getAssignment, withdrawAssignment } from "#app/models/assignment.server.ts";
 import { formatDate, plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { ExtensionSchema, WithdrawSchema } from "#app/utils/org-validation.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

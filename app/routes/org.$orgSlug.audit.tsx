@@ -6,7 +6,7 @@ import { AUDIT_PAGE_SIZE, listOrganisationAudit } from "#app/models/audit-log.se
 import { ListQuerySchema } from "#app/utils/admin-validation.ts";
 import { auditDetails, auditWords } from "#app/utils/audit-words.ts";
 import { formatDateTime, plural } from "#app/utils/format.ts";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { organisation } = await requireOrgRole(request, params.orgSlug, "admin");

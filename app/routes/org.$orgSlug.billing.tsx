@@ -21,7 +21,7 @@ import {
   StripeUnavailableError,
 } from "#app/models/stripe.server.ts";
 import { BillingActionSchema, BuySeatsSchema, MAX_CARD_SEATS } from "#app/utils/billing-validation.ts";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { organisation } = await requireOrgRole(request, params.orgSlug, "admin");

@@ -9,7 +9,7 @@ import { Notification } from "#app/components/ui/notification.tsx";
 import { listPeople, PEOPLE_PAGE_SIZE } from "#app/models/people.server.ts";
 import { listTeams } from "#app/models/team.server.ts";
 import { plural } from "#app/utils/format.ts";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { PeopleFilterSchema } from "#app/utils/org-validation.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -11,7 +11,7 @@ import { SeatLimitError, seatContacts } from "#app/models/licence.server.ts";
 import { cancelImport, getImportPreview, ImportStateError, requestApply } from "#app/models/staff-import.server.ts";
 import { plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { ImportActionSchema } from "#app/utils/org-validation.ts";
 
 const ERRORS_SHOWN = 200;

@@ -13,7 +13,7 @@ import { SeatContactLinks } from "#app/components/seat-summary.tsx";
 import { seatContacts, seatSummary } from "#app/models/licence.server.ts";
 import { checkUpload, listImports, MAX_UPLOAD_BYTES } from "#app/models/staff-import.server.ts";
 import { formatDateTime, plural } from "#app/utils/format.ts";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { staffCsvColumns } from "#app/utils/staff-csv-columns.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

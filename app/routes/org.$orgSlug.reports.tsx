@@ -15,7 +15,7 @@ import { loadReport, reportContext, ReportQueryError, type StatusCounts } from "
 import { ASSIGNMENT_STATUSES, STATUS_LABELS } from "#app/utils/assignment-status.ts";
 import { formatCertificateCode } from "#app/utils/certificate-code.ts";
 import { formatShortDate, plural } from "#app/utils/format.ts";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { parseReportQuery, reportSearch, SORT_LABELS, type ReportQuery, type SortKey } from "#app/utils/report-query.ts";
 import { wideLayout } from "#app/utils/page-layout.ts";
 

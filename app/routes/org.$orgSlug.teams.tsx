@@ -11,7 +11,7 @@ import { Notification } from "#app/components/ui/notification.tsx";
 import { createTeam, deleteTeam, listTeams, renameTeam, TeamInputError, TeamNotFoundError } from "#app/models/team.server.ts";
 import { plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { TeamActionSchema } from "#app/utils/org-validation.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

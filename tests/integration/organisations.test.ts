@@ -6,16 +6,8 @@ import { auditEvents, emailOutbox, invitation, member, people } from "#db/schema
 import { createAssignment, extendDueDate, learnerAssignments, sendDueReminders, sendWeeklyOverdueDigest } from "#app/models/assignment.server.ts";
 import { SeatLimitError, TRIAL_SEATS } from "#app/models/licence.server.ts";
 import { addDays, londonDate } from "#app/utils/assignment-status.ts";
-import {
-  acceptInvitation,
-  getInvitation,
-  InvitationError,
-  invitePerson,
-  joinByEmailDomain,
-  PersonInputError,
-  removePerson,
-  updatePerson,
-} from "#app/models/people.server.ts";
+import { PersonInputError, removePerson, updatePerson } from "#app/models/people.server.ts";
+import { acceptInvitation, getInvitation, InvitationError, invitePerson, joinByEmailDomain } from "#app/models/invitation.server.ts";
 import { applyImport, checkUpload, getImportPreview } from "#app/models/staff-import.server.ts";
 import { createTeam } from "#app/models/team.server.ts";
 import { createUser, importFixtures } from "#tests/factories.ts";

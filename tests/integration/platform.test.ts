@@ -7,9 +7,9 @@ import { expect, test, vi } from "vitest";
 import { emailOutbox, user } from "#db/schema/index.ts";
 import { acquireDataDirLock, DataDirLockedError } from "#db/lock.ts";
 import { migrateDatabase, openDatabase } from "#db/client.ts";
-import { createFirstAdmin, ensureSetupToken, hasPlatformAdmin, SetupError } from "#app/models/setup.server.ts";
-import { drainOutbox, enqueueEmail } from "#app/utils/email.server.ts";
-import { hitRateLimit } from "#app/utils/rate-limit.server.ts";
+import { createFirstAdmin, ensureSetupToken, hasPlatformAdmin, SetupError } from "#app/services/setup.server.ts";
+import { drainOutbox, enqueueEmail } from "#app/models/platform/email.server.ts";
+import { hitRateLimit } from "#app/models/platform/rate-limit.server.ts";
 import { openTestDatabase } from "./database.ts";
 
 const handle = await openTestDatabase();
@@ -32,8 +32,8 @@ test("with no SMTP server listening, the mail waits (not charged an attempt) wit
   await new Promise<void>((resolve) => server.close(() => resolve()));
   vi.stubEnv("SMTP_URL", `smtp://127.0.0.1:${port}`);
   vi.resetModules();
-  const email = await import("#app/utils/email.server.ts");
-  const env = await import("#app/utils/env.server.ts");
+  const email = await import("#app/models/platform/email.server.ts");
+  const env = await import("#app/services/env.server.ts");
   expect(env.getEnv().SMTP_URL).toContain(String(port));
   const id = await email.enqueueEmail(handle.db, { to: "b@example.org", subject: "Retry me", text: "x", kind: "test" });
   const result = await email.drainOutbox();
@@ -91,7 +91,7 @@ test("a queued attachment is sent with the mail, as a named file with its exact 
   const sink = await smtpSink();
   vi.stubEnv("SMTP_URL", `smtp://127.0.0.1:${sink.port}`);
   vi.resetModules();
-  const email = await import("#app/utils/email.server.ts");
+  const email = await import("#app/models/platform/email.server.ts");
   const csv = "\uFEFF\"Name\"\r\n\"Zoë O'Brien, \"\"Zed\"\"\"\r\n";
   const id = await email.enqueueEmail(handle.db, {
     to: "lead@example.org",

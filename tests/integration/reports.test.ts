@@ -8,7 +8,8 @@ import { createAssignment, extendDueDate, withdrawAssignment, type NewAssignment
 import { personAssignmentsQuery, runStatusQuery } from "#app/models/assignment-status.server.ts";
 import { completeLesson, startModule } from "#app/models/enrolment.server.ts";
 import { getCurrentVersion, getQuizBankWithAnswers } from "#app/models/module.server.ts";
-import { acceptInvitation, invitePerson, removePerson, resendInvitation, revokeInvitation, updatePerson } from "#app/models/people.server.ts";
+import { removePerson, updatePerson } from "#app/models/people.server.ts";
+import { acceptInvitation, invitePerson, resendInvitation, revokeInvitation } from "#app/models/invitation.server.ts";
 import { startAttempt, submitAttempt } from "#app/models/quiz-attempt.server.ts";
 import {
   completionOverTime,

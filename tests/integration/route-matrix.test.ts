@@ -3,7 +3,7 @@ import { expect, test } from "vitest";
 import { certificates, emailOutbox, quizAttempts, staffImports } from "#db/schema/index.ts";
 import { createAssignment } from "#app/models/assignment.server.ts";
 import { createTeam } from "#app/models/team.server.ts";
-import { getAuth } from "#app/utils/auth.server.ts";
+import { getAuth } from "#app/services/auth.server.ts";
 import { createUser, importFixtures, sessionCookie, type TestUser } from "#tests/factories.ts";
 import { completeModule } from "#tests/journeys.ts";
 import { addLearner, createOrganisation } from "#tests/org-factories.ts";

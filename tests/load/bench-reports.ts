@@ -138,7 +138,7 @@ async function parent() {
 // ------------------------------------------------------------------ children
 
 async function openBenchDatabase() {
-  const { openConfiguredDatabase } = await import("#app/boot.server.ts");
+  const { openConfiguredDatabase } = await import("#app/services/database.server.ts");
   const { migrateDatabase } = await import("#db/client.ts");
   const { handle, lock } = await openConfiguredDatabase("reports bench");
   await migrateDatabase(handle);

@@ -44,7 +44,7 @@ async function run(kind: "pglite" | "postgres", url: string | null): Promise<Ben
     process.env.DATABASE_URL = "";
   }
   Object.assign(process.env, { DATA_DIR: dataDir, NODE_ENV: "production", APP_URL: "http://localhost:3999", BETTER_AUTH_SECRET: "b".repeat(64), LOG_LEVEL: "error" });
-  const { openConfiguredDatabase } = await import("#app/boot.server.ts");
+  const { openConfiguredDatabase } = await import("#app/services/database.server.ts");
   const { migrateDatabase } = await import("#db/client.ts");
   const { licences } = await import("#db/schema/index.ts");
   const { checkUpload, getImportPreview, requestApply, runImportJobs } = await import("#app/models/staff-import.server.ts");

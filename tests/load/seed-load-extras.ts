@@ -4,7 +4,7 @@
  * it), and M mails queued. Prints the organisation id and the mail count as
  * JSON on the last line.
  */
-import { openConfiguredDatabase } from "#app/boot.server.ts";
+import { openConfiguredDatabase } from "#app/services/database.server.ts";
 import { createOrganisationWithLead } from "#app/models/organisation.server.ts";
 import { checkUpload, requestApply } from "#app/models/staff-import.server.ts";
 import { emailOutbox, licences } from "#db/schema/index.ts";

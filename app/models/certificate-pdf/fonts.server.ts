@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import fontkit from "@pdf-lib/fontkit";
 import type { PDFDocument, PDFFont } from "pdf-lib";
-import { createLogger } from "#app/utils/logger.server.ts";
+import { createLogger } from "#app/services/logger.server.ts";
 
 /**
  * Fonts for certificates: Noto Serif and Noto Sans for Latin, Greek and Cyrillic, and Noto Sans SC

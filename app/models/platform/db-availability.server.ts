@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "./db.server.ts";
-import { createLogger } from "./logger.server.ts";
+import { createLogger } from "#app/services/logger.server.ts";
 
 const log = createLogger("db");
 

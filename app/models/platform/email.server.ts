@@ -3,8 +3,8 @@ import nodemailer, { type Transporter } from "nodemailer";
 import type { Executor } from "#db/client.ts";
 import { emailOutbox } from "#db/schema/index.ts";
 import { getDb } from "./db.server.ts";
-import { getEnv } from "./env.server.ts";
-import { createLogger } from "./logger.server.ts";
+import { getEnv } from "#app/services/env.server.ts";
+import { createLogger } from "#app/services/logger.server.ts";
 
 const log = createLogger("mail");
 

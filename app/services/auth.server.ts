@@ -7,16 +7,15 @@ import { createAccessControl } from "better-auth/plugins/access";
 import { adminAc, defaultStatements, userAc } from "better-auth/plugins/admin/access";
 import type { DatabaseHandle } from "#db/client.ts";
 import * as schema from "#db/schema/index.ts";
-import { joinByEmailDomain } from "#app/models/people.server.ts";
-import { getDatabaseHandle } from "./db.server.ts";
-import { composeEmail, enqueueEmail } from "./email.server.ts";
+import { joinByEmailDomain } from "#app/models/invitation.server.ts";
+import { getDatabaseHandle } from "#app/models/platform/db.server.ts";
+import { composeEmail, enqueueEmail } from "#app/models/platform/email.server.ts";
 import { getEnv } from "./env.server.ts";
 import { createLogger } from "./logger.server.ts";
-import { nameProblem, normaliseName, passwordProblem } from "./user-validation.ts";
+import { nameProblem, normaliseName, passwordProblem } from "#app/utils/user-validation.ts";
 
 /** Platform roles on user.role. Organisation roles live on the membership instead. */
-export const PLATFORM_ROLES = ["admin", "author", "user"] as const;
-export type PlatformRole = (typeof PLATFORM_ROLES)[number];
+export { PLATFORM_ROLES, type PlatformRole } from "#app/utils/session-user.ts";
 
 const ac = createAccessControl(defaultStatements);
 const platformRoles = {

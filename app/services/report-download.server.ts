@@ -1,7 +1,7 @@
 import { reportContext, resolveQuery, ReportQueryError, type ReportContext } from "#app/models/report.server.ts";
 import type { ReportQuery } from "#app/utils/report-query.ts";
 import { londonDate } from "#app/utils/assignment-status.ts";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { parseReportQuery } from "#app/utils/report-query.ts";
 
 type Stream = (context: ReportContext, query: ReportQuery, moduleId: string | null) => ReadableStream<Uint8Array>;

@@ -2,14 +2,9 @@ import { redirect } from "@remix-run/node";
 import { liveSessionRole } from "#app/models/sessions.server.ts";
 import { getAuth, PLATFORM_ROLES, type PlatformRole } from "./auth.server.ts";
 import { getRequestContext } from "./request-context.server.ts";
+import type { SessionUser } from "#app/utils/session-user.ts";
 
-export type SessionUser = {
-  id: string;
-  name: string;
-  email: string;
-  role: PlatformRole;
-  emailVerified: boolean;
-};
+export type { SessionUser } from "#app/utils/session-user.ts";
 
 export type CurrentSession = { user: SessionUser; sessionId: string; activeOrganizationId: string | null };
 

@@ -1,11 +1,11 @@
 import { APIError } from "better-auth/api";
-import { getAuth } from "#app/utils/auth.server.ts";
-import { getEnv } from "#app/utils/env.server.ts";
-import { createLogger } from "#app/utils/logger.server.ts";
-import { hitRateLimit } from "#app/utils/rate-limit.server.ts";
-import { getClientAddress } from "#app/utils/request-context.server.ts";
-import { forgetVerifiedSession } from "#app/utils/session.server.ts";
-import { acceptInvitation, getInvitation, InvitationError } from "./people.server.ts";
+import { getAuth } from "#app/services/auth.server.ts";
+import { getEnv } from "#app/services/env.server.ts";
+import { createLogger } from "#app/services/logger.server.ts";
+import { hitRateLimit } from "#app/models/platform/rate-limit.server.ts";
+import { getClientAddress } from "#app/services/request-context.server.ts";
+import { forgetVerifiedSession } from "#app/services/session.server.ts";
+import { acceptInvitation, getInvitation, InvitationError } from "#app/models/invitation.server.ts";
 
 const log = createLogger("account");
 

@@ -126,9 +126,3 @@ export function getEnv(): Env {
   cached ??= parseEnv();
   return cached;
 }
-
-/** The only configuration that reaches the browser. */
-export function getPublicEnv() {
-  const env = getEnv();
-  return { APP_URL: env.APP_URL, MODE: env.NODE_ENV };
-}
