@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "#db/client.ts";
-import { licences, organisationSettings, organization, people, user } from "#db/schema/index.ts";
+import { licences, organization, people, user } from "#db/schema/index.ts";
 import { audit, type AuditActor } from "#app/models/platform/audit.server.ts";
 import { endOfLondonDay, MAX_LICENCE_YEARS, startOfLondonDay } from "#app/utils/billing-validation.ts";
 import { getDb } from "#app/models/platform/db.server.ts";
@@ -29,10 +29,8 @@ type LicenceRow = typeof licences.$inferSelect;
 
 /** Stripe subscription statuses whose seats count. past_due: a payment failed, Stripe is retrying. */
 const GRANTING_STRIPE_STATUSES = new Set(["active", "trialing", "past_due"]);
-/** Statuses meaning a payment failed and the subscription is still alive. */
-const PAYMENT_FAILED_STATUSES = new Set(["past_due", "unpaid"]);
 /** Statuses from which a subscription never comes back. */
-const ENDED_STRIPE_STATUSES = new Set(["canceled", "incomplete_expired"]);
+export const ENDED_STRIPE_STATUSES = new Set(["canceled", "incomplete_expired"]);
 /** Statuses of a subscription that was never paid for: it never counted as a licence. */
 const NEVER_PAID_STATUSES = new Set(["incomplete", "incomplete_expired"]);
 
@@ -219,16 +217,6 @@ export async function listLicences(organizationId: string, db: Executor = getDb(
     status: licenceStatus(r, now),
     changeable: r.source === "manual" && !r.endedAt,
   }));
-}
-
-/** The organisation a licences page is about, by id (the admin pages address organisations by id). */
-export async function getOrganisationById(organizationId: string, db: Executor = getDb()) {
-  const [row] = await db
-    .select({ id: organization.id, name: organization.name, slug: organization.slug })
-    .from(organization)
-    .where(eq(organization.id, organizationId))
-    .limit(1);
-  return row ?? null;
 }
 
 // ------------------------------------------------------------ manual licences (platform admins)
@@ -438,123 +426,4 @@ export async function endLicence(actor: Actor, organizationId: string, licenceId
       details: { seats: old.seats, validUntil: old.validUntil.toISOString(), reason: input.reason },
     });
   });
-}
-
-// ------------------------------------------------------------ card licences (Stripe)
-
-/** A Stripe subscription as the webhook handler read it from the API, in our terms. */
-export type StripeSubscriptionState = {
-  subscriptionId: string;
-  customerId: string;
-  /** From the subscription's metadata (set when we created the Checkout Session), if any. */
-  organizationId: string | null;
-  status: string;
-  seats: number;
-  startedAt: Date;
-  periodEnd: Date;
-  endedAt: Date | null;
-  /** When this snapshot was read from Stripe: an older snapshot never overwrites a newer one. */
-  readAt: Date;
-};
-
-export type StripeApplyOutcome = "created" | "updated" | "unchanged" | "stale" | "no-organisation";
-
-/** The organisation a subscription belongs to: the licence already linked to it, its metadata, or its customer. */
-async function organisationForSubscription(tx: Executor, state: StripeSubscriptionState): Promise<string | null> {
-  const [linked] = await tx
-    .select({ organizationId: licences.organizationId })
-    .from(licences)
-    .where(eq(licences.stripeSubscriptionId, state.subscriptionId));
-  if (linked) return linked.organizationId;
-  if (state.organizationId) return state.organizationId;
-  const [byCustomer] = await tx
-    .select({ organizationId: organisationSettings.organizationId })
-    .from(organisationSettings)
-    .where(eq(organisationSettings.stripeCustomerId, state.customerId));
-  return byCustomer?.organizationId ?? null;
-}
-
-/**
- * Makes the subscription's licence match this snapshot, inside the webhook's
- * transaction (the caller records the event in the same one). One row per
- * subscription, updated in place (history is in the audit log). A snapshot
- * read before the one already applied is ignored, and an ended subscription
- * never comes back to life.
- */
-export async function applyStripeSubscription(
-  tx: Executor,
-  state: StripeSubscriptionState,
-  event: { id: string; type: string },
-): Promise<StripeApplyOutcome> {
-  const organizationId = await organisationForSubscription(tx, state);
-  if (!organizationId) return "no-organisation";
-  const [org] = await tx.select({ id: organization.id }).from(organization).where(eq(organization.id, organizationId)).for("update");
-  if (!org) return "no-organisation";
-  const [existing] = await tx.select().from(licences).where(eq(licences.stripeSubscriptionId, state.subscriptionId)).for("update");
-  if (existing) {
-    if (existing.stripeUpdatedAt && existing.stripeUpdatedAt > state.readAt) return "stale";
-    if (ENDED_STRIPE_STATUSES.has(existing.stripeStatus ?? "") && !ENDED_STRIPE_STATUSES.has(state.status)) return "stale";
-  }
-  const ended = ENDED_STRIPE_STATUSES.has(state.status);
-  const failed = PAYMENT_FAILED_STATUSES.has(state.status);
-  const values = {
-    seats: state.seats,
-    validFrom: state.startedAt,
-    validUntil: state.periodEnd,
-    stripeCustomerId: state.customerId,
-    stripeStatus: state.status,
-    stripeUpdatedAt: state.readAt,
-    paymentFailedAt: failed ? existing?.paymentFailedAt ?? state.readAt : null,
-    endedAt: ended ? existing?.endedAt ?? state.endedAt ?? state.readAt : null,
-  };
-  let outcome: StripeApplyOutcome;
-  let licenceId: string;
-  if (existing) {
-    await tx.update(licences).set(values).where(eq(licences.id, existing.id));
-    licenceId = existing.id;
-    const changed =
-      existing.seats !== values.seats ||
-      existing.validUntil.getTime() !== values.validUntil.getTime() ||
-      existing.stripeStatus !== values.stripeStatus ||
-      !!existing.paymentFailedAt !== !!values.paymentFailedAt ||
-      !!existing.endedAt !== !!values.endedAt;
-    outcome = changed ? "updated" : "unchanged";
-  } else {
-    const [row] = await tx
-      .insert(licences)
-      .values({ organizationId, source: "stripe", stripeSubscriptionId: state.subscriptionId, ...values })
-      .returning({ id: licences.id });
-    if (!row) throw new Error("The licence was not saved");
-    licenceId = row.id;
-    outcome = "created";
-  }
-  // Remember the customer, so "Manage billing" works even for a subscription made elsewhere.
-  await tx
-    .insert(organisationSettings)
-    .values({ organizationId, stripeCustomerId: state.customerId })
-    .onConflictDoUpdate({
-      target: organisationSettings.organizationId,
-      set: { stripeCustomerId: sql`coalesce(${organisationSettings.stripeCustomerId}, excluded.stripe_customer_id)` },
-    });
-  if (outcome !== "unchanged") {
-    await audit(tx, {
-      actor: "system",
-      action:
-        ended && !existing?.endedAt ? "licence.stripe-ended" : outcome === "created" ? "licence.stripe-created" : "licence.stripe-updated",
-      organizationId,
-      target: { type: "licence", id: licenceId },
-      details: {
-        event: event.id,
-        eventType: event.type,
-        subscription: state.subscriptionId,
-        status: state.status,
-        seats: state.seats,
-        validUntil: state.periodEnd.toISOString(),
-        ...(existing
-          ? { previous: { status: existing.stripeStatus, seats: existing.seats, validUntil: existing.validUntil.toISOString() } }
-          : {}),
-      },
-    });
-  }
-  return outcome;
 }

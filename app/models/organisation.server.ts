@@ -130,3 +130,13 @@ export async function createOrganisationWithLead(
     return org;
   });
 }
+
+/** The organisation a licences page is about, by id (the admin pages address organisations by id). */
+export async function getOrganisationById(organizationId: string, db: Executor = getDb()) {
+  const [row] = await db
+    .select({ id: organization.id, name: organization.name, slug: organization.slug })
+    .from(organization)
+    .where(eq(organization.id, organizationId))
+    .limit(1);
+  return row ?? null;
+}

@@ -3,7 +3,7 @@ import type Stripe from "stripe";
 import { z } from "zod";
 import type { Executor } from "#db/client.ts";
 import { stripeEvents } from "#db/schema/index.ts";
-import { applyStripeSubscription, type StripeSubscriptionState } from "#app/models/licence.server.ts";
+import { applyStripeSubscription, type StripeSubscriptionState } from "#app/models/stripe-licence.server.ts";
 import { fetchSubscriptionState, subscriptionState } from "#app/models/stripe.server.ts";
 import { getDb } from "#app/models/platform/db.server.ts";
 import { createLogger } from "#app/services/logger.server.ts";

@@ -3,7 +3,7 @@ import Stripe from "stripe";
 import { z } from "zod";
 import { organisationSettings } from "#db/schema/index.ts";
 import type { Organisation } from "#app/models/organisation.server.ts";
-import type { StripeSubscriptionState } from "#app/models/licence.server.ts";
+import type { StripeSubscriptionState } from "#app/models/stripe-licence.server.ts";
 import { getDb } from "#app/models/platform/db.server.ts";
 import { getEnv } from "#app/services/env.server.ts";
 import { createLogger } from "#app/services/logger.server.ts";
