@@ -3,7 +3,6 @@ import {
   account,
   auditEvents,
   certificates,
-  emailOutbox,
   invitation,
   member,
   organization,
@@ -14,6 +13,7 @@ import {
   verification,
 } from "#db/schema/index.ts";
 import { audit } from "#app/models/platform/audit.server.ts";
+import { forgetMailTo } from "#app/models/platform/email.server.ts";
 import { verifyPassword } from "better-auth/crypto";
 import { getDb } from "#app/models/platform/db.server.ts";
 import { hitRateLimit } from "#app/models/platform/rate-limit.server.ts";
@@ -134,7 +134,7 @@ export async function deleteAccount(userId: string, password: string, now: Date 
       .returning({ id: certificates.id });
 
     // Mail about them (invitations, reminders, resets) would print their name: not kept.
-    await tx.delete(emailOutbox).where(sql`lower(${emailOutbox.recipient}) = ${email}`);
+    await forgetMailTo(tx, email);
     await tx.update(auditEvents).set({ actorLabel: DELETED_ACCOUNT_NAME }).where(eq(auditEvents.actorId, userId));
     await tx
       .update(auditEvents)

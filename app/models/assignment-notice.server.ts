@@ -1,7 +1,8 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "#db/client.ts";
 import { modules, organization, people, sentNotifications, user } from "#db/schema/index.ts";
-import { composeEmail, enqueueEmail } from "#app/models/platform/email.server.ts";
+import { enqueueEmail } from "#app/models/platform/email.server.ts";
+import { composeEmail } from "#app/utils/email-templates.ts";
 import { getEnv } from "#app/services/env.server.ts";
 import { formatDate } from "#app/utils/format.ts";
 import { personAssignmentsQuery, runStatusQuery } from "./assignment-status.server.ts";

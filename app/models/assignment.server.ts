@@ -3,7 +3,6 @@ import {
   assignmentExtensions,
   assignmentPeople,
   assignments,
-  emailOutbox,
   modules,
   organization,
   people,
@@ -14,7 +13,8 @@ import {
 import { addDays, londonDate, STATUS_LABELS, type AssignmentStatus } from "#app/utils/assignment-status.ts";
 import { audit, type AuditActor } from "#app/models/platform/audit.server.ts";
 import { getDb } from "#app/models/platform/db.server.ts";
-import { composeEmail, enqueueEmail, MAIL_PRIORITY, requestMailDrain } from "#app/models/platform/email.server.ts";
+import { enqueueBulkEmailsTo, enqueueEmail, requestMailDrain } from "#app/models/platform/email.server.ts";
+import { composeEmail } from "#app/utils/email-templates.ts";
 import { getEnv } from "#app/services/env.server.ts";
 import { formatDate } from "#app/utils/format.ts";
 import { personAssignmentsQuery, runStatusQuery, type PersonAssignmentRow } from "./assignment-status.server.ts";
@@ -106,14 +106,16 @@ export async function createAssignment(actor: AuditActor & { id: string; name: s
       action: { label: "Go to My learning", url: `${getEnv().APP_URL}/learning` },
     });
     const subject = `New training from ${org?.name ?? "your organisation"}: ${mod.title}`;
-    await tx.execute(sql`
-      insert into ${emailOutbox} (id, recipient, subject, text, html, kind, priority)
-      select gen_random_uuid()::text, u.email, ${subject}, ${mail.text}, ${mail.html}, 'assignment', ${MAIL_PRIORITY.bulk}
+    await enqueueBulkEmailsTo(
+      tx,
+      { subject, text: mail.text, html: mail.html, kind: "assignment" },
+      sql`select u.email
       from ${people} p join ${user} u on u.id = p.user_id
       where p.organization_id = ${organizationId} and p.status = 'active'
         and (${input.target} = 'organisation'
           or (${input.target} = 'team' and p.team_id = ${input.teamId})
-          or (${input.target} = 'people' and p.id in (select person_id from ${assignmentPeople} where assignment_id = ${assignmentId})))`);
+          or (${input.target} = 'people' and p.id in (select person_id from ${assignmentPeople} where assignment_id = ${assignmentId})))`,
+    );
     // The same people, marked as told, so joining or moving team later does not tell them twice.
     await tx.execute(sql`
       insert into ${sentNotifications} (key)

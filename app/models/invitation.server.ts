@@ -3,7 +3,8 @@ import type { Executor } from "#db/client.ts";
 import { invitation, member, organisationDomains, organization, people } from "#db/schema/index.ts";
 import { audit, type AuditActor } from "#app/models/platform/audit.server.ts";
 import { getDb } from "#app/models/platform/db.server.ts";
-import { composeEmail, enqueueEmail } from "#app/models/platform/email.server.ts";
+import { enqueueEmail } from "#app/models/platform/email.server.ts";
+import { composeEmail } from "#app/utils/email-templates.ts";
 import { getEnv } from "#app/services/env.server.ts";
 import { createLogger } from "#app/services/logger.server.ts";
 import { hashInvitationToken, looksLikeInvitationToken, newInvitationToken } from "#app/utils/invitation-token.server.ts";
@@ -30,7 +31,7 @@ function invitationMail(input: { to: string; name: string; organisation: string;
   const url = invitationUrl(input.token);
   return {
     to: input.to,
-    kind: "invitation",
+    kind: "invitation" as const,
     subject: `${input.organisation} has invited you to Distinct`,
     ...composeEmail({
       heading: `Join ${input.organisation} on Distinct`,

@@ -16,7 +16,7 @@ const handle = await openTestDatabase();
 
 test("without SMTP a queued mail is kept as 'logged' and printed, once, however many drains run", async () => {
   const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
-  const id = await enqueueEmail(handle.db, { to: "a@example.org", subject: "Hello", text: "Body https://x", kind: "test" });
+  const id = await enqueueEmail(handle.db, { to: "a@example.org", subject: "Hello", text: "Body https://x", kind: "invitation" });
   const results = await Promise.all([drainOutbox(), drainOutbox(), drainOutbox()]);
   log.mockRestore();
   expect(results.reduce((n, r) => n + r.logged, 0)).toBe(1);
@@ -35,7 +35,7 @@ test("with no SMTP server listening, the mail waits (not charged an attempt) wit
   const email = await import("#app/models/platform/email.server.ts");
   const env = await import("#app/services/env.server.ts");
   expect(env.getEnv().SMTP_URL).toContain(String(port));
-  const id = await email.enqueueEmail(handle.db, { to: "b@example.org", subject: "Retry me", text: "x", kind: "test" });
+  const id = await email.enqueueEmail(handle.db, { to: "b@example.org", subject: "Retry me", text: "x", kind: "invitation" });
   const result = await email.drainOutbox();
   vi.unstubAllEnvs();
   // A server that does not answer is an outage, not this mail's fault (ADR 019).
@@ -97,7 +97,7 @@ test("a queued attachment is sent with the mail, as a named file with its exact 
     to: "lead@example.org",
     subject: "Weekly report",
     text: "Attached.",
-    kind: "test",
+    kind: "invitation",
     attachments: [{ filename: "report.csv", contentType: "text/csv; charset=utf-8", content: Buffer.from(csv, "utf8").toString("base64") }],
   });
   const result = await email.drainOutbox();
@@ -153,7 +153,7 @@ test("progress survives a restart of the embedded database", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "distinct-restart-"));
   const first = await openDatabase({ kind: "pglite", dataDir: path.join(dir, "pglite") });
   await migrateDatabase(first);
-  await enqueueEmail(first.db, { to: "kept@example.org", subject: "Kept", text: "x", kind: "test" });
+  await enqueueEmail(first.db, { to: "kept@example.org", subject: "Kept", text: "x", kind: "invitation" });
   await first.close();
   const second = await openDatabase({ kind: "pglite", dataDir: path.join(dir, "pglite") });
   const rows = await second.db.select({ to: emailOutbox.recipient }).from(emailOutbox);

@@ -1,8 +1,9 @@
-import { and, asc, eq, lte, sql } from "drizzle-orm";
+import { and, asc, eq, lte, sql, type SQL } from "drizzle-orm";
 import nodemailer, { type Transporter } from "nodemailer";
 import type { Executor } from "#db/client.ts";
 import { emailOutbox } from "#db/schema/index.ts";
 import { getDb } from "./db.server.ts";
+import type { MailKind } from "#app/utils/email-templates.ts";
 import { getEnv } from "#app/services/env.server.ts";
 import { createLogger } from "#app/services/logger.server.ts";
 
@@ -13,8 +14,8 @@ export type EmailMessage = {
   subject: string;
   text: string;
   html?: string;
-  /** What the mail is for (verify-email, reset-password, invitation, reminder...). */
-  kind: string;
+  /** What the mail is for: one of the kinds in app/utils/email-templates.ts. */
+  kind: MailKind;
   /** Files to attach, content base64. Keep them small (the weekly export caps its CSV; see ADR 012). */
   attachments?: EmailAttachment[];
   /**
@@ -64,6 +65,29 @@ export async function enqueueBulkEmails(db: Executor, messages: Omit<EmailMessag
     messages.map((m) => ({ recipient: m.to, subject: m.subject, text: m.text, html: m.html ?? null, kind: m.kind, priority: MAIL_PRIORITY.bulk })),
   );
   scheduleDrain();
+}
+
+/**
+ * Puts one bulk mail in the outbox for every address a query returns, in one
+ * INSERT ... SELECT in the caller's transaction: an assignment to a whole
+ * organisation may tell tens of thousands of people. `recipients` is a SELECT
+ * of one column, the address.
+ */
+export async function enqueueBulkEmailsTo(
+  db: Executor,
+  message: Omit<EmailMessage, "to" | "priority" | "attachments">,
+  recipients: SQL,
+): Promise<void> {
+  await db.execute(sql`
+    insert into ${emailOutbox} (id, recipient, subject, text, html, kind, priority)
+    select gen_random_uuid()::text, r.recipient, ${message.subject}, ${message.text}, ${message.html ?? null}, ${message.kind}, ${MAIL_PRIORITY.bulk}
+    from (${recipients}) as r(recipient)`);
+  scheduleDrain();
+}
+
+/** Removes every queued or sent mail to this address (erasing an account, ADR 020). */
+export async function forgetMailTo(db: Executor, email: string): Promise<void> {
+  await db.delete(emailOutbox).where(sql`lower(${emailOutbox.recipient}) = ${email}`);
 }
 
 // After a mail is queued, drain soon rather than at the next job tick, so a
@@ -213,33 +237,4 @@ export async function drainOutbox(options: { limit?: number; now?: Date } = {}):
     }
   });
   return result;
-}
-
-// ------------------------------------------------------------ templates
-
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
-
-/** A plain, accessible mail: a heading, paragraphs and at most one action link. */
-export function composeEmail(parts: {
-  heading: string;
-  paragraphs: string[];
-  action?: { label: string; url: string };
-  footer?: string;
-}): { text: string; html: string } {
-  const footer = parts.footer ?? "Distinct: stalking, harassment and malicious communications training.";
-  const text = [
-    parts.heading,
-    "",
-    ...parts.paragraphs.flatMap((p) => [p, ""]),
-    ...(parts.action ? [`${parts.action.label}: ${parts.action.url}`, ""] : []),
-    "--",
-    footer,
-  ].join("\n");
-  const html = `<!doctype html><html lang="en-GB"><body style="font-family:Arial,sans-serif;font-size:16px;line-height:1.5;color:#0b0c0c">
-<h1 style="font-size:22px">${escapeHtml(parts.heading)}</h1>
-${parts.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join("\n")}
-${parts.action ? `<p><a href="${escapeHtml(parts.action.url)}" style="color:#1d4f91;font-weight:bold">${escapeHtml(parts.action.label)}</a></p><p style="font-size:14px">Or copy this address into your browser: ${escapeHtml(parts.action.url)}</p>` : ""}
-<hr><p style="font-size:14px;color:#505a5f">${escapeHtml(footer)}</p></body></html>`;
-  return { text, html };
 }
