@@ -12,6 +12,7 @@ import { createLogger } from "#app/services/logger.server.ts";
 import { parseStaffCsv, type StaffCsvRow, type StaffCsvRowError } from "#app/utils/staff-csv.ts";
 import { assertSeatsAvailable, seatSummary, SeatLimitError, type SeatSummary } from "./licence.server.ts";
 import { INVITATION_DAYS, invitationUrl } from "./invitation.server.ts";
+import { teamKey } from "#app/utils/team-name.ts";
 
 const log = createLogger("import");
 
@@ -33,7 +34,6 @@ export type ImportPlan = {
   seatsNeeded: number;
 };
 
-const teamKey = (name: string) => name.normalize("NFC").replace(/\s+/g, " ").trim().toLocaleLowerCase("en-GB");
 
 /**
  * Compares checked rows with the roster, without writing: who would be

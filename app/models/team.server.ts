@@ -3,6 +3,7 @@ import type { Executor } from "#db/client.ts";
 import { assignments, people, team } from "#db/schema/index.ts";
 import { audit, type AuditActor } from "#app/models/platform/audit.server.ts";
 import { getDb } from "#app/models/platform/db.server.ts";
+import { teamKey } from "#app/utils/team-name.ts";
 
 /** Teams are basic command units, departments or hubs: better-auth's team table, scoped by organisation. */
 export async function listTeams(organizationId: string, db: Executor = getDb()) {
@@ -29,7 +30,7 @@ export async function listTeams(organizationId: string, db: Executor = getDb()) 
 
 export class TeamInputError extends Error {}
 
-const sameName = (a: string, b: string) => a.normalize("NFC").toLocaleLowerCase("en-GB") === b.normalize("NFC").toLocaleLowerCase("en-GB");
+const sameName = (a: string, b: string) => teamKey(a) === teamKey(b);
 
 export async function createTeam(actor: AuditActor, organizationId: string, name: string): Promise<string> {
   return getDb().transaction(async (tx) => {
