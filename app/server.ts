@@ -13,7 +13,7 @@ import { createRequestHandler, writeReadableStreamToWritable } from "@remix-run/
 import compression from "compression";
 import express from "express";
 import { boot, type Booted } from "./boot.server.ts";
-import { MAX_UPLOAD_BYTES } from "./models/staff-import.server.ts";
+import { MAX_UPLOAD_BYTES } from "#app/models/organisations/staff-import.server.ts";
 import {
   bodyLimitFor,
   checkAddress,

@@ -1,5 +1,5 @@
 import { classifyAnswers, quizAttempts } from "#db/schema/index.ts";
-import { startModule } from "#app/models/enrolment.server.ts";
+import { startModule } from "#app/models/learning/enrolment.server.ts";
 import { getDb } from "#app/models/platform/db.server.ts";
 
 /**

@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { quizAttempts } from "#db/schema/index.ts";
-import { completeLesson, startModule } from "#app/models/enrolment.server.ts";
-import { getCurrentVersion, getQuizBankWithAnswers } from "#app/models/module.server.ts";
-import { startAttempt, submitAttempt } from "#app/models/quiz-attempt.server.ts";
+import { completeLesson, startModule } from "#app/models/learning/enrolment.server.ts";
+import { getCurrentVersion, getQuizBankWithAnswers } from "#app/models/learning/module.server.ts";
+import { startAttempt, submitAttempt } from "#app/models/learning/quiz-attempt.server.ts";
 import { getDb } from "#app/models/platform/db.server.ts";
 import { answerFields } from "./quiz-answers.ts";
 

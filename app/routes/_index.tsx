@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { ModuleCard } from "#app/components/module-card.tsx";
 import { ButtonLink } from "#app/components/ui/button.tsx";
-import { listCatalogue } from "#app/models/module.server.ts";
+import { listCatalogue } from "#app/models/learning/module.server.ts";
 import { getUser } from "#app/services/session.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { personalData } from "#app/models/personal-data.server.ts";
+import { personalData } from "#app/models/platform/personal-data.server.ts";
 import { londonDate } from "#app/utils/assignment-status.ts";
 import { requireUser } from "#app/services/session.server.ts";
 

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { personalData } from "#app/models/personal-data.server.ts";
-import { renderTrainingRecordsPdf } from "#app/models/training-records-pdf.server.ts";
+import { personalData } from "#app/models/platform/personal-data.server.ts";
+import { renderTrainingRecordsPdf } from "#app/models/learning/training-records-pdf.server.ts";
 import { londonDate } from "#app/utils/assignment-status.ts";
 import { getEnv } from "#app/services/env.server.ts";
 import { requireUser } from "#app/services/session.server.ts";

@@ -4,7 +4,7 @@ import { ConfusionMatrixReport } from "#app/components/confusion-matrix.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { SelectField, TextField } from "#app/components/ui/field.tsx";
-import { completionByOrganisation, confusionMatrix, insightModules, questionInsight } from "#app/models/confusion.server.ts";
+import { completionByOrganisation, confusionMatrix, insightModules, questionInsight } from "#app/models/reporting/confusion.server.ts";
 import { percent, SUPPRESSION_THRESHOLD } from "#app/utils/confusion.ts";
 import { formatDate, plural } from "#app/utils/format.ts";
 import { parseInsightQuery, startOfLondonDay } from "#app/utils/insight-query.ts";

@@ -10,8 +10,8 @@ import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { TextAreaField, TextField } from "#app/components/ui/field.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
-import { changeLicenceSeats, endLicence, extendLicence, grantLicence, LicenceInputError, LicenceNotFoundError, listLicences, seatSummary } from "#app/models/licence.server.ts";
-import { getOrganisationById } from "#app/models/organisation.server.ts";
+import { changeLicenceSeats, endLicence, extendLicence, grantLicence, LicenceInputError, LicenceNotFoundError, listLicences, seatSummary } from "#app/models/billing/licence.server.ts";
+import { getOrganisationById } from "#app/models/organisations/organisation.server.ts";
 import {
   ChangeSeatsSchema,
   EndLicenceSchema,

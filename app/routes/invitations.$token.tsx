@@ -9,7 +9,7 @@ import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { TextField } from "#app/components/ui/field.tsx";
 import { accountExistsFor, createInvitedAccount } from "#app/services/account.server.ts";
-import { acceptInvitation, getInvitation, InvitationError } from "#app/models/invitation.server.ts";
+import { acceptInvitation, getInvitation, InvitationError } from "#app/models/organisations/invitation.server.ts";
 import { cookieHeaders } from "#app/services/headers.server.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { InvitationSignupSchema } from "#app/utils/org-validation.ts";

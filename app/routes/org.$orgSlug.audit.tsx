@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Pagination } from "#app/components/ui/pagination.tsx";
-import { AUDIT_PAGE_SIZE, listOrganisationAudit } from "#app/models/audit-log.server.ts";
+import { AUDIT_PAGE_SIZE, listOrganisationAudit } from "#app/models/platform/audit-log.server.ts";
 import { ListQuerySchema } from "#app/utils/admin-validation.ts";
 import { auditDetails, auditWords } from "#app/utils/audit-words.ts";
 import { formatDateTime, plural } from "#app/utils/format.ts";

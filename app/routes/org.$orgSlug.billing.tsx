@@ -10,7 +10,7 @@ import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { TextField } from "#app/components/ui/field.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
-import { listLicences, seatContacts, seatSummary } from "#app/models/licence.server.ts";
+import { listLicences, seatContacts, seatSummary } from "#app/models/billing/licence.server.ts";
 import {
   billingByCardEnabled,
   BillingNotConfiguredError,
@@ -19,7 +19,7 @@ import {
   openBillingPortal,
   startCheckout,
   StripeUnavailableError,
-} from "#app/models/stripe.server.ts";
+} from "#app/models/billing/stripe.server.ts";
 import { BillingActionSchema, BuySeatsSchema, MAX_CARD_SEATS } from "#app/utils/billing-validation.ts";
 import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { reportCsvStream } from "#app/models/report.server.ts";
+import { reportCsvStream } from "#app/models/reporting/report.server.ts";
 import { reportDownload } from "#app/services/report-download.server.ts";
 
 /**

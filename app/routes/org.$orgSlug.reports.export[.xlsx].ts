@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { reportXlsxStream } from "#app/models/report-xlsx.server.ts";
+import { reportXlsxStream } from "#app/models/reporting/report-xlsx.server.ts";
 import { reportDownload } from "#app/services/report-download.server.ts";
 
 /**

@@ -5,7 +5,7 @@ import { createLogger } from "#app/services/logger.server.ts";
 import { hitRateLimit } from "#app/models/platform/rate-limit.server.ts";
 import { getClientAddress } from "#app/services/request-context.server.ts";
 import { forgetVerifiedSession } from "#app/services/session.server.ts";
-import { acceptInvitation, getInvitation, InvitationError } from "#app/models/invitation.server.ts";
+import { acceptInvitation, getInvitation, InvitationError } from "#app/models/organisations/invitation.server.ts";
 
 const log = createLogger("account");
 

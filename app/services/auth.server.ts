@@ -7,7 +7,7 @@ import { createAccessControl } from "better-auth/plugins/access";
 import { adminAc, defaultStatements, userAc } from "better-auth/plugins/admin/access";
 import type { DatabaseHandle } from "#db/client.ts";
 import * as schema from "#db/schema/index.ts";
-import { joinByEmailDomain } from "#app/models/invitation.server.ts";
+import { joinByEmailDomain } from "#app/models/organisations/invitation.server.ts";
 import { getDatabaseHandle } from "#app/models/platform/db.server.ts";
 import { enqueueEmail } from "#app/models/platform/email.server.ts";
 import { composeEmail } from "#app/utils/email-templates.ts";

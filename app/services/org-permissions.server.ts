@@ -1,4 +1,4 @@
-import { getMembershipRole, getOrganisationBySlug, type Organisation, type OrgRole } from "#app/models/organisation.server.ts";
+import { getMembershipRole, getOrganisationBySlug, type Organisation, type OrgRole } from "#app/models/organisations/organisation.server.ts";
 import { requireUser, type SessionUser } from "./session.server.ts";
 
 export type OrgAccess = { user: SessionUser; organisation: Organisation; role: OrgRole; platformAdmin: boolean };

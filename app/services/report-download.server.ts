@@ -1,4 +1,4 @@
-import { reportContext, resolveQuery, ReportQueryError, type ReportContext } from "#app/models/report.server.ts";
+import { reportContext, resolveQuery, ReportQueryError, type ReportContext } from "#app/models/reporting/report.server.ts";
 import type { ReportQuery } from "#app/utils/report-query.ts";
 import { londonDate } from "#app/utils/assignment-status.ts";
 import { requireOrgRole } from "#app/services/org-permissions.server.ts";

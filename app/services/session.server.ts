@@ -1,5 +1,5 @@
 import { redirect } from "@remix-run/node";
-import { liveSessionRole } from "#app/models/sessions.server.ts";
+import { liveSessionRole } from "#app/models/platform/sessions.server.ts";
 import { getAuth, PLATFORM_ROLES, type PlatformRole } from "./auth.server.ts";
 import { getRequestContext } from "./request-context.server.ts";
 import type { SessionUser } from "#app/utils/session-user.ts";

@@ -3,7 +3,7 @@ import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { invitation, member, user } from "#db/schema/index.ts";
-import { invitePerson } from "#app/models/invitation.server.ts";
+import { invitePerson } from "#app/models/organisations/invitation.server.ts";
 import { AUTH_HTTP_ALLOW_LIST } from "#app/utils/auth-allow-list.ts";
 import { getAuth } from "#app/services/auth.server.ts";
 import { importFixtures, sessionCookie } from "#tests/factories.ts";

@@ -22,7 +22,7 @@ async function layerErrors(filePath: string, source: string): Promise<string[]> 
 test("a pure util importing a model fails lint", { timeout: 60_000 }, async () => {
   const errors = await layerErrors(
     "app/utils/planted-upward.ts",
-    'import { listPeople } from "#app/models/people.server.ts";\nexport const planted = listPeople;\n',
+    'import { listPeople } from "#app/models/organisations/people.server.ts";\nexport const planted = listPeople;\n',
   );
   expect(errors).toEqual(['There is no policy allowing dependencies from elements of type "utils" to elements of type "models"']);
 });
@@ -38,7 +38,7 @@ test("the schema importing app code by a relative path fails lint", { timeout: 6
 test("a component importing a type from a model fails lint", { timeout: 60_000 }, async () => {
   const errors = await layerErrors(
     "app/components/planted-upward.tsx",
-    'import type { PeopleFilter } from "#app/models/people.server.ts";\nexport type Planted = PeopleFilter;\n',
+    'import type { PeopleFilter } from "#app/models/organisations/people.server.ts";\nexport type Planted = PeopleFilter;\n',
   );
   expect(errors).toEqual(['There is no policy allowing dependencies from elements of type "components" to elements of type "models"']);
 });
@@ -69,7 +69,7 @@ test("downward imports pass: a model using env, logger and utils; a route using 
     await layerErrors(
       "app/routes/planted-downward.tsx",
       [
-        'import { listPeople } from "#app/models/people.server.ts";',
+        'import { listPeople } from "#app/models/organisations/people.server.ts";',
         'import { requireOrgRole } from "#app/services/org-permissions.server.ts";',
         'import { Button } from "#app/components/ui/button.tsx";',
         "export const planted = [listPeople, requireOrgRole, Button];",

@@ -3,8 +3,8 @@ import type Stripe from "stripe";
 import { z } from "zod";
 import type { Executor } from "#db/client.ts";
 import { stripeEvents } from "#db/schema/index.ts";
-import { applyStripeSubscription, type StripeSubscriptionState } from "#app/models/stripe-licence.server.ts";
-import { fetchSubscriptionState, subscriptionState } from "#app/models/stripe.server.ts";
+import { applyStripeSubscription, type StripeSubscriptionState } from "#app/models/billing/stripe-licence.server.ts";
+import { fetchSubscriptionState, subscriptionState } from "#app/models/billing/stripe.server.ts";
 import { getDb } from "#app/models/platform/db.server.ts";
 import { createLogger } from "#app/services/logger.server.ts";
 

@@ -18,7 +18,7 @@ import { certificateStatus } from "#app/utils/certificate-status.ts";
 import { formatCertificateCode } from "#app/utils/certificate-code.ts";
 import { getDb } from "#app/models/platform/db.server.ts";
 import { FOUR_LABELS, isOffence, OFFENCE_LABELS, type FourElement } from "#app/utils/offences.ts";
-import { personAssignmentsQuery, runStatusQuery } from "./assignment-status.server.ts";
+import { personAssignmentsQuery, runStatusQuery } from "#app/models/organisations/assignment-status.server.ts";
 
 /** Bumped when the shape changes, so a program reading old exports can tell. */
 export const PERSONAL_DATA_FORMAT = "distinct-personal-data/1";

@@ -10,7 +10,7 @@ import { composeEmail } from "#app/utils/email-templates.ts";
 import { newInvitationToken } from "#app/utils/invitation-token.server.ts";
 import { createLogger } from "#app/services/logger.server.ts";
 import { parseStaffCsv, type StaffCsvRow, type StaffCsvRowError } from "#app/utils/staff-csv.ts";
-import { assertSeatsAvailable, seatSummary, SeatLimitError, type SeatSummary } from "./licence.server.ts";
+import { assertSeatsAvailable, seatSummary, SeatLimitError, type SeatSummary } from "#app/models/billing/licence.server.ts";
 import { INVITATION_DAYS, invitationUrl } from "./invitation.server.ts";
 import { teamKey } from "#app/utils/team-name.ts";
 

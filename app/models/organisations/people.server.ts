@@ -5,7 +5,7 @@ import { audit, type AuditActor } from "#app/models/platform/audit.server.ts";
 import { getDb } from "#app/models/platform/db.server.ts";
 import { sendAssignmentNoticesTo } from "./assignment-notice.server.ts";
 import { personAssignmentsQuery, runStatusQuery } from "./assignment-status.server.ts";
-import { assertSeatsAvailable } from "./licence.server.ts";
+import { assertSeatsAvailable } from "#app/models/billing/licence.server.ts";
 
 export const PEOPLE_PAGE_SIZE = 50;
 

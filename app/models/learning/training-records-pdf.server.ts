@@ -1,8 +1,8 @@
 import { PDFDocument, rgb, type PDFPage } from "pdf-lib";
-import { CertificateFonts, splitAt, widthOf, type LatinFace, type MixedText } from "#app/models/certificate-pdf/fonts.server.ts";
+import { CertificateFonts, splitAt, widthOf, type LatinFace, type MixedText } from "#app/models/learning/certificate-pdf/fonts.server.ts";
 import { STATUS_LABELS } from "#app/utils/assignment-status.ts";
 import { formatDate } from "#app/utils/format.ts";
-import type { PersonalData } from "./personal-data.server.ts";
+import type { PersonalData } from "#app/models/platform/personal-data.server.ts";
 
 // A4 portrait in points, with 2 cm margins.
 const PAGE = { width: 595.28, height: 841.89 };

@@ -11,8 +11,8 @@ import { getEnv } from "#app/services/env.server.ts";
 import { STATUS_LABELS, ASSIGNMENT_STATUSES } from "#app/utils/assignment-status.ts";
 import { parseReportQuery } from "#app/utils/report-query.ts";
 import { reportCsvHeaderLine, reportCsvLine } from "#app/utils/report-csv.ts";
-import { isoWeek } from "./assignment.server.ts";
-import { leadContacts } from "./people.server.ts";
+import { isoWeek } from "#app/models/organisations/assignment.server.ts";
+import { leadContacts } from "#app/models/organisations/people.server.ts";
 import { reportContext, reportRowsInBatches, reportSummary } from "./report.server.ts";
 
 /**

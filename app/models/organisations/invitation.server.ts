@@ -9,7 +9,7 @@ import { getEnv } from "#app/services/env.server.ts";
 import { createLogger } from "#app/services/logger.server.ts";
 import { hashInvitationToken, looksLikeInvitationToken, newInvitationToken } from "#app/utils/invitation-token.server.ts";
 import { sendAssignmentNoticesTo } from "./assignment-notice.server.ts";
-import { assertSeatsAvailable, SeatLimitError } from "./licence.server.ts";
+import { assertSeatsAvailable, SeatLimitError } from "#app/models/billing/licence.server.ts";
 import { checkPersonFields, findPerson, leadContacts, PersonInputError, PersonNotFoundError, type PersonInput } from "./people.server.ts";
 
 /**

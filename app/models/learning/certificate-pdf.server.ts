@@ -6,13 +6,13 @@ import {
   widthOf,
   type LatinFace,
   type MixedText,
-} from "#app/models/certificate-pdf/fonts.server.ts";
-import { qrCodePath } from "#app/models/certificate-pdf/qr.server.ts";
+} from "#app/models/learning/certificate-pdf/fonts.server.ts";
+import { qrCodePath } from "#app/models/learning/certificate-pdf/qr.server.ts";
 import { checkCertificateCode, formatCertificateCode, generateCertificateCode } from "#app/utils/certificate-code.ts";
 import { formatDate, formatMinutes } from "#app/utils/format.ts";
 import { createLogger } from "#app/services/logger.server.ts";
 
-export { preloadCertificateFonts } from "#app/models/certificate-pdf/fonts.server.ts";
+export { preloadCertificateFonts } from "#app/models/learning/certificate-pdf/fonts.server.ts";
 
 /**
  * Render and discard one certificate so the first learner does not wait for fonts to load and

@@ -5,7 +5,7 @@ import { formatCertificateCode } from "#app/utils/certificate-code.ts";
 import { certificateStatus, type CertificateStatus } from "#app/utils/certificate-status.ts";
 import { getDatabaseHandle, getDb } from "#app/models/platform/db.server.ts";
 import { nextStep } from "#app/utils/progress.ts";
-import { organisationForEnrolment } from "./assignment.server.ts";
+import { organisationForEnrolment } from "#app/models/organisations/assignment.server.ts";
 import { getCurrentVersion, getVersionById } from "./module.server.ts";
 import { completeIfDone, progressFacts } from "./module-completion.server.ts";
 
