@@ -68,7 +68,7 @@ async function main() {
   const publicFiles = express.static(publicDir, { maxAge: "1h" });
   app.use((req, res, next) => (path.extname(req.path) ? publicFiles(req, res, next) : next()));
 
-  // The front door (app/utils/request-guard.server.ts): cross-site and
+  // The front door (app/services/request-guard.server.ts): cross-site and
   // Origin: null posts, NUL in the address, and page posts that are not
   // forms are refused here, before any body is read.
   const appOrigin = new URL(env.APP_URL).origin;
