@@ -1,16 +1,16 @@
 import path from "node:path";
-import { migrateDatabase, openDatabase, projectRoot, type DatabaseHandle } from "#db/client.ts";
-import { acquireDataDirLock, type DataDirLock } from "#db/lock.ts";
+import { migrateDatabase, projectRoot, type DatabaseHandle } from "#db/client.ts";
+import { openConfiguredDatabase } from "#app/services/database.server.ts";
+import { setDatabase } from "#app/models/platform/db.server.ts";
 import { importContent } from "./content/import.server.ts";
 import { proposeFromFiles } from "./models/authoring/proposals.server.ts";
 import { startScheduler, type Scheduler } from "./jobs/scheduler.server.ts";
-import { warmCertificateRenderer } from "./models/certificate-pdf.server.ts";
-import { ensureSetupToken } from "./models/setup.server.ts";
-import { onImportRequested, releaseEmbeddedImportLeases, runImportJobs } from "./models/staff-import.server.ts";
-import { setDatabase } from "./utils/db.server.ts";
-import { drainOutbox, onMailQueued } from "./utils/email.server.ts";
-import { getEnv, type Env } from "./utils/env.server.ts";
-import { createLogger } from "./utils/logger.server.ts";
+import { warmCertificateRenderer } from "#app/models/learning/certificate-pdf.server.ts";
+import { ensureSetupToken } from "#app/services/setup.server.ts";
+import { onImportRequested, releaseEmbeddedImportLeases, runImportJobs } from "#app/models/organisations/staff-import.server.ts";
+import { drainOutbox, onMailQueued } from "#app/models/platform/email.server.ts";
+import { type Env } from "#app/services/env.server.ts";
+import { createLogger } from "#app/services/logger.server.ts";
 
 const log = createLogger("boot");
 
@@ -19,38 +19,6 @@ export type Booted = {
   handle: DatabaseHandle;
   shutdown: () => Promise<void>;
 };
-
-/** Where the embedded database lives inside DATA_DIR. */
-export const pgliteDir = (env: Env) => path.join(path.resolve(env.DATA_DIR), "pglite");
-
-/**
- * Opens the configured database for this process. With the embedded
- * database it first takes DATA_DIR's lock, so a CLI cannot open it while the
- * server runs (PGlite would silently lose one side's writes).
- */
-export async function openConfiguredDatabase(owner: string): Promise<{ env: Env; handle: DatabaseHandle; lock: DataDirLock | null }> {
-  const env = getEnv();
-  let lock: DataDirLock | null = null;
-  let handle: DatabaseHandle;
-  if (env.DATABASE_URL) {
-    handle = await openDatabase({ kind: "postgres", url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
-  } else {
-    lock = acquireDataDirLock(env.DATA_DIR, owner);
-    try {
-      handle = await openDatabase({ kind: "pglite", dataDir: pgliteDir(env) });
-    } catch (error) {
-      lock.release();
-      throw new Error(
-        `The embedded database at ${pgliteDir(env)} could not be opened: it may be damaged (for example by a ` +
-          `process killed while writing, or two processes sharing it). Move the folder aside to start afresh, ` +
-          `or restore it from a backup. Cause: ${error instanceof Error ? error.message : String(error)}`,
-        { cause: error },
-      );
-    }
-  }
-  setDatabase(handle);
-  return { env, handle, lock };
-}
 
 /**
  * Everything the server does before it listens: validate configuration, open

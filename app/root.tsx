@@ -3,7 +3,7 @@ import { Links, Meta, Outlet, Scripts, ScrollRestoration, useMatches, useRouteLo
 import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "./components/error-boundary.tsx";
 import { SiteFooter, SiteHeader } from "./components/layout.tsx";
-import { getUser } from "./utils/session.server.ts";
+import { getUser } from "#app/services/session.server.ts";
 import { useNonce } from "./utils/nonce-provider.tsx";
 import { wantsWideLayout } from "./utils/page-layout.ts";
 import stylesHref from "./styles/app.css";
@@ -25,10 +25,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export type RootLoaderData = Awaited<ReturnType<typeof loader>>;
-
-export function useOptionalUser() {
-  return useRouteLoaderData<typeof loader>("root")?.user ?? null;
-}
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();

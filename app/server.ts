@@ -13,7 +13,7 @@ import { createRequestHandler, writeReadableStreamToWritable } from "@remix-run/
 import compression from "compression";
 import express from "express";
 import { boot, type Booted } from "./boot.server.ts";
-import { MAX_UPLOAD_BYTES } from "./models/staff-import.server.ts";
+import { MAX_UPLOAD_BYTES } from "#app/models/organisations/staff-import.server.ts";
 import {
   bodyLimitFor,
   checkAddress,
@@ -25,11 +25,11 @@ import {
   readLimitedBody,
   sendRefusal,
   tooLarge,
-} from "./utils/request-guard.server.ts";
-import { DATABASE_UNAVAILABLE_PAGE, databaseUnavailable } from "./utils/db-availability.server.ts";
-import { runWithRequestContext } from "./utils/request-context.server.ts";
-import { EnvError } from "./utils/env.server.ts";
-import { createLogger } from "./utils/logger.server.ts";
+} from "#app/services/request-guard.server.ts";
+import { DATABASE_UNAVAILABLE_PAGE, databaseUnavailable } from "#app/models/platform/db-availability.server.ts";
+import { runWithRequestContext } from "#app/services/request-context.server.ts";
+import { EnvError } from "#app/services/env.server.ts";
+import { createLogger } from "#app/services/logger.server.ts";
 import { projectRoot } from "#db/client.ts";
 
 const log = createLogger("server");
@@ -68,7 +68,7 @@ async function main() {
   const publicFiles = express.static(publicDir, { maxAge: "1h" });
   app.use((req, res, next) => (path.extname(req.path) ? publicFiles(req, res, next) : next()));
 
-  // The front door (app/utils/request-guard.server.ts): cross-site and
+  // The front door (app/services/request-guard.server.ts): cross-site and
   // Origin: null posts, NUL in the address, and page posts that are not
   // forms are refused here, before any body is read.
   const appOrigin = new URL(env.APP_URL).origin;

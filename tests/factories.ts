@@ -7,8 +7,8 @@ import type { DatabaseHandle } from "#db/client.ts";
 import { user as userTable } from "#db/schema/index.ts";
 import { importContent } from "#app/content/import.server.ts";
 import { proposeFromFiles } from "#app/models/authoring/proposals.server.ts";
-import { getAuth, type PlatformRole } from "#app/utils/auth.server.ts";
-import { getDb } from "#app/utils/db.server.ts";
+import { getAuth, type PlatformRole } from "#app/services/auth.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
 
 /** Factories shared by the integration tests and the seed scripts. */
 

@@ -1,6 +1,6 @@
 import { classifyAnswers, quizAttempts } from "#db/schema/index.ts";
-import { startModule } from "#app/models/enrolment.server.ts";
-import { getDb } from "#app/utils/db.server.ts";
+import { startModule } from "#app/models/learning/enrolment.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
 
 /**
  * Classify answers in bulk, as submitted attempts would leave them: one

@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
 import { quizAttempts } from "#db/schema/index.ts";
-import { completeLesson, startModule } from "#app/models/enrolment.server.ts";
-import { getCurrentVersion, getQuizBankWithAnswers } from "#app/models/module.server.ts";
-import { startAttempt, submitAttempt } from "#app/models/quiz-attempt.server.ts";
-import { getDb } from "#app/utils/db.server.ts";
+import { completeLesson, startModule } from "#app/models/learning/enrolment.server.ts";
+import { getCurrentVersion, getQuizBankWithAnswers } from "#app/models/learning/module.server.ts";
+import { startAttempt, submitAttempt } from "#app/models/learning/quiz-attempt.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
 import { answerFields } from "./quiz-answers.ts";
 
 /** Takes a module start to finish through the models: every lesson, then the assessment passed. */

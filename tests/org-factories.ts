@@ -1,8 +1,8 @@
 import { and, desc, eq } from "drizzle-orm";
 import { emailOutbox, licences, people } from "#db/schema/index.ts";
-import { createOrganisationWithLead } from "#app/models/organisation.server.ts";
-import { acceptInvitation, invitePerson } from "#app/models/people.server.ts";
-import { getDb } from "#app/utils/db.server.ts";
+import { createOrganisationWithLead } from "#app/models/organisations/organisation.server.ts";
+import { acceptInvitation, invitePerson } from "#app/models/organisations/invitation.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
 import { createUser, uniqueEmail, type TestUser } from "./factories.ts";
 
 /**

@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { DatabaseHandle } from "#db/client.ts";
-import { checkUpload } from "#app/models/staff-import.server.ts";
-import { createAssignment } from "#app/models/assignment.server.ts";
-import { createTeam } from "#app/models/team.server.ts";
+import { checkUpload } from "#app/models/organisations/staff-import.server.ts";
+import { createAssignment } from "#app/models/organisations/assignment.server.ts";
+import { createTeam } from "#app/models/organisations/team.server.ts";
 import { sessionCookie } from "./factories.ts";
 import { addLearner, createOrganisation } from "./org-factories.ts";
 

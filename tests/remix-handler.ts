@@ -1,7 +1,7 @@
 import path from "node:path";
 import { UNSAFE_flatRoutes } from "@remix-run/dev";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
-import { runWithRequestContext } from "#app/utils/request-context.server.ts";
+import { runWithRequestContext } from "#app/services/request-context.server.ts";
 
 /**
  * The app's real Remix request handler, assembled in the test process from

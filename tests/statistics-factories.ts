@@ -1,7 +1,7 @@
 import { quizAttempts } from "#db/schema/index.ts";
 import type { StoredResponse, StoredResult } from "#db/schema/index.ts";
-import { startModule } from "#app/models/enrolment.server.ts";
-import { getDb } from "#app/utils/db.server.ts";
+import { startModule } from "#app/models/learning/enrolment.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
 
 /**
  * Submitted attempts written as grading leaves them (results and responses),

@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import type { AttemptReviewView, ReviewQuestion } from "#app/models/quiz-attempt.server.ts";
+import type { AttemptReviewView, ReviewQuestion } from "#app/utils/views/attempt-review.ts";
 import { formatDateTime } from "#app/utils/format.ts";
 import { FOUR_LABELS, type FourElement } from "#app/utils/offences.ts";
 import { ButtonLink } from "./ui/button.tsx";

@@ -1,4 +1,4 @@
-import type { CompletionPoint } from "#app/models/report.server.ts";
+import type { CompletionPoint } from "#app/utils/views/completion.ts";
 
 const monthFormat = new Intl.DateTimeFormat("en-GB", { month: "short", timeZone: "UTC" });
 const longMonthFormat = new Intl.DateTimeFormat("en-GB", { month: "long", year: "numeric", timeZone: "UTC" });

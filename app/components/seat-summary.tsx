@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
-import type { LicenceStatus, SeatSummary } from "#app/models/licence.server.ts";
+import type { LicenceStatus, SeatSummary } from "#app/utils/views/seats.ts";
 import { formatDate, plural } from "#app/utils/format.ts";
 import { Notification } from "./ui/notification.tsx";
 import { ProgressBar } from "./ui/progress-bar.tsx";

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { getMDXComponent } from "mdx-bundler/client/index.js";
 import { renderToStaticMarkup } from "react-dom/server";
-import { mdxComponents } from "#app/components/mdx/index.tsx";
+import { mdxComponents } from "#app/content/mdx-components.tsx";
 
 /**
  * Lessons are compiled once per source (at import) and rendered to HTML once

@@ -17,10 +17,10 @@ if (!args.ok) {
 }
 
 const [{ openConfiguredDatabase }, { DataDirLockedError }, { migrateDatabase }, { EnvError }, { runAllJobs }] = await Promise.all([
-  import("#app/boot.server.ts"),
+  import("#app/services/database.server.ts"),
   import("#db/lock.ts"),
   import("#db/client.ts"),
-  import("#app/utils/env.server.ts"),
+  import("#app/services/env.server.ts"),
   import("./registry.server.ts"),
 ]);
 

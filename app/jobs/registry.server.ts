@@ -1,14 +1,14 @@
-import { sendDueReminders, sendWeeklyOverdueDigest } from "#app/models/assignment.server.ts";
-import { sendCertificateExpiryReminders } from "#app/models/certificate.server.ts";
-import { sendWeeklyReportExports } from "#app/models/report-export.server.ts";
-import { compactAllReportCounts } from "#app/models/report.server.ts";
-import { compactClassifyCounts } from "#app/models/confusion.server.ts";
-import { runImportJobs } from "#app/models/staff-import.server.ts";
-import { analyzeGrownTables } from "#app/models/maintenance.server.ts";
-import { anonymiseLeaversPastRetention } from "#app/models/retention.server.ts";
-import { drainOutbox } from "#app/utils/email.server.ts";
-import { createLogger } from "#app/utils/logger.server.ts";
-import { pruneRateLimits } from "#app/utils/rate-limit.server.ts";
+import { sendDueReminders, sendWeeklyOverdueDigest } from "#app/models/organisations/assignment.server.ts";
+import { sendCertificateExpiryReminders } from "#app/models/learning/certificate.server.ts";
+import { sendWeeklyReportExports } from "#app/models/reporting/report-export.server.ts";
+import { compactAllReportCounts } from "#app/models/reporting/report.server.ts";
+import { compactClassifyCounts } from "#app/models/reporting/confusion.server.ts";
+import { runImportJobs } from "#app/models/organisations/staff-import.server.ts";
+import { analyzeGrownTables } from "#app/models/platform/maintenance.server.ts";
+import { anonymiseLeaversPastRetention } from "#app/models/platform/retention.server.ts";
+import { drainOutbox } from "#app/models/platform/email.server.ts";
+import { createLogger } from "#app/services/logger.server.ts";
+import { pruneRateLimits } from "#app/models/platform/rate-limit.server.ts";
 
 const log = createLogger("jobs");
 

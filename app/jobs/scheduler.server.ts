@@ -1,4 +1,4 @@
-import { createLogger } from "#app/utils/logger.server.ts";
+import { createLogger } from "#app/services/logger.server.ts";
 import { runAllJobs } from "./registry.server.ts";
 
 const log = createLogger("jobs");

@@ -3,8 +3,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { ModuleCard } from "#app/components/module-card.tsx";
 import { ButtonLink } from "#app/components/ui/button.tsx";
-import { listCatalogue } from "#app/models/module.server.ts";
-import { getUser } from "#app/utils/session.server.ts";
+import { listCatalogue } from "#app/models/learning/module.server.ts";
+import { getUser } from "#app/services/session.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [user, catalogue] = await Promise.all([getUser(request), listCatalogue()]);

@@ -8,11 +8,11 @@ import { summaryErrors } from "#app/components/form-errors.ts";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { TextField } from "#app/components/ui/field.tsx";
-import { signOut } from "#app/models/account.server.ts";
-import { AccountDeletionError, accountDeletionSummary, deleteAccount } from "#app/models/account-deletion.server.ts";
-import { cookieHeaders } from "#app/utils/headers.server.ts";
+import { signOut } from "#app/services/account.server.ts";
+import { AccountDeletionError, accountDeletionSummary, deleteAccount } from "#app/models/platform/account-deletion.server.ts";
+import { cookieHeaders } from "#app/services/headers.server.ts";
 import { DELETE_CONFIRMATION_WORD, DeleteAccountSchema } from "#app/utils/privacy-validation.ts";
-import { requireUser } from "#app/utils/session.server.ts";
+import { requireUser } from "#app/services/session.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

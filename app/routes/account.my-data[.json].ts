@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { personalData } from "#app/models/personal-data.server.ts";
+import { personalData } from "#app/models/platform/personal-data.server.ts";
 import { londonDate } from "#app/utils/assignment-status.ts";
-import { requireUser } from "#app/utils/session.server.ts";
+import { requireUser } from "#app/services/session.server.ts";
 
 /** Everything Distinct holds about the signed-in learner, as a JSON file (UK GDPR articles 15 and 20). */
 export async function loader({ request }: LoaderFunctionArgs) {

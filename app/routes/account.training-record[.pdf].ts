@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { personalData } from "#app/models/personal-data.server.ts";
-import { renderTrainingRecordsPdf } from "#app/models/training-records-pdf.server.ts";
+import { personalData } from "#app/models/platform/personal-data.server.ts";
+import { renderTrainingRecordsPdf } from "#app/models/learning/training-records-pdf.server.ts";
 import { londonDate } from "#app/utils/assignment-status.ts";
-import { getEnv } from "#app/utils/env.server.ts";
-import { requireUser } from "#app/utils/session.server.ts";
+import { getEnv } from "#app/services/env.server.ts";
+import { requireUser } from "#app/services/session.server.ts";
 
 /** The signed-in learner's training record as an A4 PDF. */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -11,11 +11,11 @@ import { ConfirmAction } from "#app/components/ui/confirm.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { TextAreaField } from "#app/components/ui/field.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
-import { CertificateNotFoundError, getCertificateFor, reinstateCertificate, revokeCertificate } from "#app/models/certificate.server.ts";
+import { CertificateNotFoundError, getCertificateFor, reinstateCertificate, revokeCertificate } from "#app/models/learning/certificate.server.ts";
 import { CertificateAdminSchema } from "#app/utils/admin-validation.ts";
 import { formatDate, formatDateTime, formatMinutes } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
-import { requirePlatformRole } from "#app/utils/session.server.ts";
+import { requirePlatformRole } from "#app/services/session.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const admin = await requirePlatformRole(request, "admin");

@@ -5,10 +5,10 @@ import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Pagination } from "#app/components/ui/pagination.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { TextField } from "#app/components/ui/field.tsx";
-import { CERTIFICATE_PAGE_SIZE, searchCertificates } from "#app/models/certificate.server.ts";
+import { CERTIFICATE_PAGE_SIZE, searchCertificates } from "#app/models/learning/certificate.server.ts";
 import { ListQuerySchema } from "#app/utils/admin-validation.ts";
 import { formatDate, plural } from "#app/utils/format.ts";
-import { requirePlatformRole } from "#app/utils/session.server.ts";
+import { requirePlatformRole } from "#app/services/session.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePlatformRole(request, "admin");

@@ -4,13 +4,13 @@ import { ConfusionMatrixReport } from "#app/components/confusion-matrix.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { SelectField, TextField } from "#app/components/ui/field.tsx";
-import { completionByOrganisation, confusionMatrix, insightModules, questionInsight } from "#app/models/confusion.server.ts";
+import { completionByOrganisation, confusionMatrix, insightModules, questionInsight } from "#app/models/reporting/confusion.server.ts";
 import { percent, SUPPRESSION_THRESHOLD } from "#app/utils/confusion.ts";
 import { formatDate, plural } from "#app/utils/format.ts";
 import { parseInsightQuery, startOfLondonDay } from "#app/utils/insight-query.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { OFFENCE_LABELS } from "#app/utils/offences.ts";
-import { requirePlatformRole } from "#app/utils/session.server.ts";
+import { requirePlatformRole } from "#app/services/session.server.ts";
 
 // Trust staff: platform admins and authors. Authors see aggregates only: no
 // organisation's name or figures leave the server for them.

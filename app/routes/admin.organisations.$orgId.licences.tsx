@@ -10,17 +10,8 @@ import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { TextAreaField, TextField } from "#app/components/ui/field.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
-import {
-  changeLicenceSeats,
-  endLicence,
-  extendLicence,
-  getOrganisationById,
-  grantLicence,
-  LicenceInputError,
-  LicenceNotFoundError,
-  listLicences,
-  seatSummary,
-} from "#app/models/licence.server.ts";
+import { changeLicenceSeats, endLicence, extendLicence, grantLicence, LicenceInputError, LicenceNotFoundError, listLicences, seatSummary } from "#app/models/billing/licence.server.ts";
+import { getOrganisationById } from "#app/models/organisations/organisation.server.ts";
 import {
   ChangeSeatsSchema,
   EndLicenceSchema,
@@ -33,7 +24,7 @@ import {
 import { getOpenSeatRequest } from "#app/models/billing/seat-request.server.ts";
 import { formatDate, plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
-import { requirePlatformRole } from "#app/utils/session.server.ts";
+import { requirePlatformRole } from "#app/services/session.server.ts";
 
 const done = {
   granted: "Licence granted",

@@ -8,10 +8,10 @@ import { summaryErrors } from "#app/components/form-errors.ts";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { TextAreaField, TextField } from "#app/components/ui/field.tsx";
-import { createOrganisationWithLead, OrganisationInputError } from "#app/models/organisation.server.ts";
-import { PersonInputError } from "#app/models/people.server.ts";
+import { createOrganisationWithLead, OrganisationInputError } from "#app/models/organisations/organisation.server.ts";
+import { PersonInputError } from "#app/models/organisations/people.server.ts";
 import { OrganisationSchema } from "#app/utils/org-validation.ts";
-import { requirePlatformRole } from "#app/utils/session.server.ts";
+import { requirePlatformRole } from "#app/services/session.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePlatformRole(request, "admin");

@@ -5,10 +5,10 @@ import { Pagination } from "#app/components/ui/pagination.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { TextField } from "#app/components/ui/field.tsx";
 import { Tag, type TagTone } from "#app/components/ui/tag.tsx";
-import { listOutbox, OUTBOX_PAGE_SIZE } from "#app/models/outbox.server.ts";
+import { listOutbox, OUTBOX_PAGE_SIZE } from "#app/models/platform/outbox.server.ts";
 import { formatDateTime, plural } from "#app/utils/format.ts";
 import { ListQuerySchema } from "#app/utils/admin-validation.ts";
-import { requirePlatformRole } from "#app/utils/session.server.ts";
+import { requirePlatformRole } from "#app/services/session.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePlatformRole(request, "admin");

@@ -9,7 +9,7 @@ import { TextAreaField } from "#app/components/ui/field.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
 import { handleSeatRequest, listSeatRequests, SeatRequestHandledError, SeatRequestNotFoundError } from "#app/models/billing/seat-request.server.ts";
 import { formatDate, formatDateTime, plural } from "#app/utils/format.ts";
-import { requirePlatformRole } from "#app/utils/session.server.ts";
+import { requirePlatformRole } from "#app/services/session.server.ts";
 import { HandleSeatRequestSchema } from "#app/utils/seat-request-validation.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { assertAuthRateLimit, RateLimitedError } from "#app/models/account.server.ts";
+import { assertAuthRateLimit, RateLimitedError } from "#app/services/account.server.ts";
 import { isAllowedAuthRequest } from "#app/utils/auth-allow-list.ts";
-import { getAuth } from "#app/utils/auth.server.ts";
+import { getAuth } from "#app/services/auth.server.ts";
 
 /**
  * better-auth's own HTTP API, limited to the account endpoints on the

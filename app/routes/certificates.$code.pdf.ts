@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { certificatePdfData } from "#app/models/certificate.server.ts";
-import { renderCertificatePdf } from "#app/models/certificate-pdf.server.ts";
-import { requireUser } from "#app/utils/session.server.ts";
+import { certificatePdfData } from "#app/models/learning/certificate.server.ts";
+import { renderCertificatePdf } from "#app/models/learning/certificate-pdf.server.ts";
+import { requireUser } from "#app/services/session.server.ts";
 
 /**
  * The certificate as an A4 PDF. Public address /certificates/:code.pdf (the

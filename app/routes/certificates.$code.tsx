@@ -3,11 +3,11 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { CertificateStatusTag } from "#app/components/certificate-status-tag.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
-import { getCertificateFor } from "#app/models/certificate.server.ts";
-import { qrCodePath } from "#app/models/certificate-pdf/qr.server.ts";
+import { getCertificateFor } from "#app/models/learning/certificate.server.ts";
+import { qrCodePath } from "#app/models/learning/certificate-pdf/qr.server.ts";
 import { formatDate, formatMinutes } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
-import { requireUser } from "#app/utils/session.server.ts";
+import { requireUser } from "#app/services/session.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -4,12 +4,12 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { CertificateStatusTag } from "#app/components/certificate-status-tag.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Button } from "#app/components/ui/button.tsx";
-import { listLearnerCertificates } from "#app/models/certificate.server.ts";
-import { NotFoundError, startModule } from "#app/models/enrolment.server.ts";
+import { listLearnerCertificates } from "#app/models/learning/certificate.server.ts";
+import { NotFoundError, startModule } from "#app/models/learning/enrolment.server.ts";
 import { formatDate, formatMinutes } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { RecertifySchema } from "#app/utils/learning-validation.ts";
-import { requireUser } from "#app/utils/session.server.ts";
+import { requireUser } from "#app/services/session.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

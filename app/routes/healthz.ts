@@ -1,4 +1,4 @@
-import { checkDatabase } from "#app/models/health.server.ts";
+import { checkDatabase } from "#app/models/platform/health.server.ts";
 
 /** Liveness and database check for load balancers and monitoring. JSON, never cached. */
 export async function loader() {

@@ -8,12 +8,12 @@ import { summaryErrors } from "#app/components/form-errors.ts";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { TextField } from "#app/components/ui/field.tsx";
-import { accountExistsFor, createInvitedAccount } from "#app/models/account.server.ts";
-import { acceptInvitation, getInvitation, InvitationError } from "#app/models/people.server.ts";
-import { cookieHeaders } from "#app/utils/headers.server.ts";
+import { accountExistsFor, createInvitedAccount } from "#app/services/account.server.ts";
+import { acceptInvitation, getInvitation, InvitationError } from "#app/models/organisations/invitation.server.ts";
+import { cookieHeaders } from "#app/services/headers.server.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { InvitationSignupSchema } from "#app/utils/org-validation.ts";
-import { getUser } from "#app/utils/session.server.ts";
+import { getUser } from "#app/services/session.server.ts";
 
 // Links mailed before invitations had their own token carried the invitation's id (a UUID).
 const LEGACY_LINK = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -7,13 +7,13 @@ import { CertificateStatusTag } from "#app/components/certificate-status-tag.tsx
 import { Notification } from "#app/components/ui/notification.tsx";
 import { Tag } from "#app/components/ui/tag.tsx";
 import { AssignmentStatusTag } from "#app/components/status-tags.tsx";
-import { learnerAssignments } from "#app/models/assignment.server.ts";
-import { learningHome } from "#app/models/enrolment.server.ts";
+import { learnerAssignments } from "#app/models/organisations/assignment.server.ts";
+import { learningHome } from "#app/models/learning/enrolment.server.ts";
 import { pendingUpdates } from "#app/models/authoring/updates.server.ts";
 import { ModuleUpdateNotice } from "#app/components/module-update-notice.tsx";
-import { listMemberships } from "#app/models/organisation.server.ts";
+import { listMemberships } from "#app/models/organisations/organisation.server.ts";
 import { formatDate } from "#app/utils/format.ts";
-import { requireUser } from "#app/utils/session.server.ts";
+import { requireUser } from "#app/services/session.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -12,7 +12,7 @@ import { cpdEntry, saveReflection } from "#app/models/learning/cpd.server.ts";
 import { REFLECTION_MAX, ReflectionSchema } from "#app/utils/cpd-validation.ts";
 import { formatDate } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
-import { requireUser } from "#app/utils/session.server.ts";
+import { requireUser } from "#app/services/session.server.ts";
 
 const NOT_YOURS = "No completed module of yours has this address.";
 

@@ -10,7 +10,7 @@ import { cpdRecord } from "#app/models/learning/cpd.server.ts";
 import { readCpdRange } from "#app/utils/cpd-range.ts";
 import { isCalendarDate } from "#app/utils/date-validation.ts";
 import { formatDate, formatMinutes } from "#app/utils/format.ts";
-import { requireUser } from "#app/utils/session.server.ts";
+import { requireUser } from "#app/services/session.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -3,8 +3,8 @@ import { cpdRecord } from "#app/models/learning/cpd.server.ts";
 import { londonDate } from "#app/utils/assignment-status.ts";
 import { cpdCsv } from "#app/utils/cpd-csv.ts";
 import { readCpdRange } from "#app/utils/cpd-range.ts";
-import { getEnv } from "#app/utils/env.server.ts";
-import { requireUser } from "#app/utils/session.server.ts";
+import { getEnv } from "#app/services/env.server.ts";
+import { requireUser } from "#app/services/session.server.ts";
 
 /** The signed-in learner's CPD record as CSV, for the dates asked (?from=&to=). */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -3,9 +3,9 @@ import { cpdHolder, cpdRecord } from "#app/models/learning/cpd.server.ts";
 import { renderCpdPdf } from "#app/models/learning/cpd-pdf.server.ts";
 import { londonDate } from "#app/utils/assignment-status.ts";
 import { readCpdRange } from "#app/utils/cpd-range.ts";
-import { getEnv } from "#app/utils/env.server.ts";
+import { getEnv } from "#app/services/env.server.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
-import { requireUser } from "#app/utils/session.server.ts";
+import { requireUser } from "#app/services/session.server.ts";
 
 /** The signed-in learner's CPD record as an A4 PDF, for the dates asked (?from=&to=). */
 export async function loader({ request }: LoaderFunctionArgs) {

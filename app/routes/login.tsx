@@ -8,12 +8,12 @@ import { summaryErrors } from "#app/components/form-errors.ts";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { TextField } from "#app/components/ui/field.tsx";
-import { signIn } from "#app/models/account.server.ts";
-import { requestMagicLink, signInRouteFor, startSso } from "#app/models/organisations/sign-in.server.ts";
-import { loadSsoFormActions } from "#app/models/organisations/sso.server.ts";
-import { cookieHeaders } from "#app/utils/headers.server.ts";
+import { signIn } from "#app/services/account.server.ts";
+import { requestMagicLink, signInRouteFor, startSso } from "#app/services/sign-in.server.ts";
+import { loadSsoFormActions } from "#app/services/sso-origins.server.ts";
+import { cookieHeaders } from "#app/services/headers.server.ts";
 import { safeRedirect } from "#app/utils/safe-redirect.ts";
-import { requireAnonymous } from "#app/utils/session.server.ts";
+import { requireAnonymous } from "#app/services/session.server.ts";
 import { LoginEmailSchema, LoginSchema } from "#app/utils/user-validation.ts";
 
 /**

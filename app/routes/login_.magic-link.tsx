@@ -4,8 +4,8 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
-import { signInWithMagicLink } from "#app/models/organisations/sign-in.server.ts";
-import { cookieHeaders } from "#app/utils/headers.server.ts";
+import { signInWithMagicLink } from "#app/services/sign-in.server.ts";
+import { cookieHeaders } from "#app/services/headers.server.ts";
 import { VerifyEmailSchema } from "#app/utils/user-validation.ts";
 
 // A mailed one-time sign-in link. GET only shows the button: mail scanners

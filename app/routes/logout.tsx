@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { signOut } from "#app/models/account.server.ts";
-import { cookieHeaders } from "#app/utils/headers.server.ts";
+import { signOut } from "#app/services/account.server.ts";
+import { cookieHeaders } from "#app/services/headers.server.ts";
 
 // Signing out changes state, so it is a POST only; a GET just goes home.
 export async function loader() {

@@ -5,12 +5,12 @@ import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ProgressBar } from "#app/components/ui/progress-bar.tsx";
 import { Tag } from "#app/components/ui/tag.tsx";
-import { completeLesson, NotFoundError, startModule } from "#app/models/enrolment.server.ts";
-import { lessonView } from "#app/models/learner-view.server.ts";
+import { completeLesson, NotFoundError, startModule } from "#app/models/learning/enrolment.server.ts";
+import { lessonView } from "#app/models/learning/learner-view.server.ts";
 import { formatMinutes } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { LessonActionSchema } from "#app/utils/learning-validation.ts";
-import { requireUser } from "#app/utils/session.server.ts";
+import { requireUser } from "#app/services/session.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

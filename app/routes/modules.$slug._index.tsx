@@ -8,12 +8,12 @@ import { ModuleUpdateNotice } from "#app/components/module-update-notice.tsx";
 import { pendingUpdates } from "#app/models/authoring/updates.server.ts";
 import { ProgressBar } from "#app/components/ui/progress-bar.tsx";
 import { Tag } from "#app/components/ui/tag.tsx";
-import { NotFoundError, startModule } from "#app/models/enrolment.server.ts";
-import { moduleOverview } from "#app/models/learner-view.server.ts";
+import { NotFoundError, startModule } from "#app/models/learning/enrolment.server.ts";
+import { moduleOverview } from "#app/models/learning/learner-view.server.ts";
 import { formatDate, formatMinutes, plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { StartModuleSchema } from "#app/utils/learning-validation.ts";
-import { getUser, requireUser } from "#app/utils/session.server.ts";
+import { getUser, requireUser } from "#app/services/session.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await getUser(request);

@@ -7,12 +7,12 @@ import { AttemptReview } from "#app/components/attempt-review.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { ChoiceGroup } from "#app/components/ui/field.tsx";
-import { getAttemptView, QuizNotFoundError, saveAnswers, submitAttempt } from "#app/models/quiz-attempt.server.ts";
+import { getAttemptView, QuizNotFoundError, saveAnswers, submitAttempt } from "#app/models/learning/quiz-attempt.server.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { FOUR_ELEMENTS, FOUR_LABELS } from "#app/utils/offences.ts";
 import { fieldName, fourFieldName, TamperedFormError } from "#app/utils/quiz.ts";
 import { AttemptIntentSchema } from "#app/utils/learning-validation.ts";
-import { requireUser } from "#app/utils/session.server.ts";
+import { requireUser } from "#app/services/session.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -7,11 +7,11 @@ import { Button, ButtonLink } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
 import { Tag } from "#app/components/ui/tag.tsx";
-import { AttemptNotAllowedError, QuizNotFoundError, quizOverview, startAttempt } from "#app/models/quiz-attempt.server.ts";
+import { AttemptNotAllowedError, QuizNotFoundError, quizOverview, startAttempt } from "#app/models/learning/quiz-attempt.server.ts";
 import { formatDateTime, plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { StartAttemptSchema } from "#app/utils/learning-validation.ts";
-import { requireUser } from "#app/utils/session.server.ts";
+import { requireUser } from "#app/services/session.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -7,7 +7,7 @@ import { Button } from "#app/components/ui/button.tsx";
 import { acknowledgeUpdate, whatChanged } from "#app/models/authoring/updates.server.ts";
 import { formatDate } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
-import { requireUser } from "#app/utils/session.server.ts";
+import { requireUser } from "#app/services/session.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -3,9 +3,9 @@ import { useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { ModuleCard } from "#app/components/module-card.tsx";
 import { Tag } from "#app/components/ui/tag.tsx";
-import { learningHome } from "#app/models/enrolment.server.ts";
-import { listCatalogue } from "#app/models/module.server.ts";
-import { getUser } from "#app/utils/session.server.ts";
+import { learningHome } from "#app/models/learning/enrolment.server.ts";
+import { listCatalogue } from "#app/models/learning/module.server.ts";
+import { getUser } from "#app/services/session.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);

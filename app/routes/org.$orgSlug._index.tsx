@@ -4,11 +4,11 @@ import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { AssignmentStatusTag } from "#app/components/status-tags.tsx";
 import { ButtonLink } from "#app/components/ui/button.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
-import { listAssignments } from "#app/models/assignment.server.ts";
-import { seatSummary } from "#app/models/licence.server.ts";
-import { peopleCounts } from "#app/models/people.server.ts";
+import { listAssignments } from "#app/models/organisations/assignment.server.ts";
+import { seatSummary } from "#app/models/billing/licence.server.ts";
+import { peopleCounts } from "#app/models/organisations/people.server.ts";
 import { plural } from "#app/utils/format.ts";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { organisation } = await requireOrgRole(request, params.orgSlug, "admin");

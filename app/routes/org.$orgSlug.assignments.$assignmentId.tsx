@@ -9,10 +9,10 @@ import { ConfirmAction } from "#app/components/ui/confirm.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { SelectField, TextAreaField, TextField } from "#app/components/ui/field.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
-import { AssignmentInputError, AssignmentNotFoundError, assignmentExists, extendDueDate, getAssignment, withdrawAssignment } from "#app/models/assignment.server.ts";
+import { AssignmentInputError, AssignmentNotFoundError, assignmentExists, extendDueDate, getAssignment, withdrawAssignment } from "#app/models/organisations/assignment.server.ts";
 import { formatDate, plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { ExtensionSchema, WithdrawSchema } from "#app/utils/org-validation.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

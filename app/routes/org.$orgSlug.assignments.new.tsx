@@ -8,8 +8,8 @@ import { summaryErrors } from "#app/components/form-errors.ts";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { ChoiceGroup, SelectField, TextAreaField, TextField } from "#app/components/ui/field.tsx";
-import { AssignmentInputError, assignmentFormOptions, createAssignment, resolvePeopleList } from "#app/models/assignment.server.ts";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { AssignmentInputError, assignmentFormOptions, createAssignment, resolvePeopleList } from "#app/models/organisations/assignment.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { AssignmentSchema } from "#app/utils/org-validation.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

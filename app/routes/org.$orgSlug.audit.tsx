@@ -2,11 +2,11 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Pagination } from "#app/components/ui/pagination.tsx";
-import { AUDIT_PAGE_SIZE, listOrganisationAudit } from "#app/models/audit-log.server.ts";
+import { AUDIT_PAGE_SIZE, listOrganisationAudit } from "#app/models/platform/audit-log.server.ts";
 import { ListQuerySchema } from "#app/utils/admin-validation.ts";
 import { auditDetails, auditWords } from "#app/utils/audit-words.ts";
 import { formatDateTime, plural } from "#app/utils/format.ts";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { organisation } = await requireOrgRole(request, params.orgSlug, "admin");

@@ -12,7 +12,7 @@ import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { TextField } from "#app/components/ui/field.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
 import { getLastHandledSeatRequest, getOpenSeatRequest } from "#app/models/billing/seat-request.server.ts";
-import { listLicences, seatContacts, seatSummary } from "#app/models/licence.server.ts";
+import { listLicences, seatContacts, seatSummary } from "#app/models/billing/licence.server.ts";
 import {
   billingByCardEnabled,
   BillingNotConfiguredError,
@@ -21,11 +21,11 @@ import {
   openBillingPortal,
   startCheckout,
   StripeUnavailableError,
-} from "#app/models/stripe.server.ts";
+} from "#app/models/billing/stripe.server.ts";
 import { BillingActionSchema, BuySeatsSchema, MAX_CARD_SEATS } from "#app/utils/billing-validation.ts";
 import { formatDate, plural } from "#app/utils/format.ts";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
-import { submitSeatRequest } from "#app/utils/seat-request-action.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
+import { submitSeatRequest } from "#app/services/seat-request-action.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { organisation, user } = await requireOrgRole(request, params.orgSlug, "admin");

@@ -11,21 +11,13 @@ import { Button, ButtonLink } from "#app/components/ui/button.tsx";
 import { ConfirmAction } from "#app/components/ui/confirm.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
-import { SeatLimitError } from "#app/models/licence.server.ts";
-import {
-  getPerson,
-  personAssignments,
-  PersonInputError,
-  PersonNotFoundError,
-  removePerson,
-  resendInvitation,
-  revokeInvitation,
-  updatePerson,
-} from "#app/models/people.server.ts";
-import { listTeams } from "#app/models/team.server.ts";
+import { SeatLimitError } from "#app/models/billing/licence.server.ts";
+import { getPerson, personAssignments, PersonInputError, PersonNotFoundError, removePerson, updatePerson } from "#app/models/organisations/people.server.ts";
+import { resendInvitation, revokeInvitation } from "#app/models/organisations/invitation.server.ts";
+import { listTeams } from "#app/models/organisations/team.server.ts";
 import { formatDate } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { PersonActionSchema } from "#app/utils/org-validation.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

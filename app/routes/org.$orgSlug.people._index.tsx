@@ -6,10 +6,10 @@ import { PersonStatusTag, roleLabel } from "#app/components/status-tags.tsx";
 import { Button, ButtonLink } from "#app/components/ui/button.tsx";
 import { SelectField, TextField } from "#app/components/ui/field.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
-import { listPeople, PEOPLE_PAGE_SIZE } from "#app/models/people.server.ts";
-import { listTeams } from "#app/models/team.server.ts";
+import { listPeople, PEOPLE_PAGE_SIZE } from "#app/models/organisations/people.server.ts";
+import { listTeams } from "#app/models/organisations/team.server.ts";
 import { plural } from "#app/utils/format.ts";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { PeopleFilterSchema } from "#app/utils/org-validation.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

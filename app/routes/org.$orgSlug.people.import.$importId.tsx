@@ -10,13 +10,13 @@ import { LeftOutRowsTable } from "#app/components/left-out-rows.tsx";
 import { SeatRequestForm, SeatRequestNext } from "#app/components/seat-request-form.tsx";
 import { SeatContactLinks } from "#app/components/seat-summary.tsx";
 import { getOpenSeatRequest } from "#app/models/billing/seat-request.server.ts";
-import { SeatLimitError, seatContacts } from "#app/models/licence.server.ts";
-import { cancelImport, getImportPreview, ImportStateError, reapplyLeftOut, requestApply } from "#app/models/staff-import.server.ts";
+import { SeatLimitError, seatContacts } from "#app/models/billing/licence.server.ts";
+import { cancelImport, getImportPreview, ImportStateError, reapplyLeftOut, requestApply } from "#app/models/organisations/staff-import.server.ts";
 import { plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { ImportActionSchema } from "#app/utils/org-validation.ts";
-import { submitSeatRequest } from "#app/utils/seat-request-action.server.ts";
+import { submitSeatRequest } from "#app/services/seat-request-action.server.ts";
 
 const ERRORS_SHOWN = 200;
 

@@ -10,10 +10,10 @@ import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { SeatContactLinks } from "#app/components/seat-summary.tsx";
-import { seatContacts, seatSummary } from "#app/models/licence.server.ts";
-import { checkUpload, listImports, MAX_UPLOAD_BYTES } from "#app/models/staff-import.server.ts";
+import { seatContacts, seatSummary } from "#app/models/billing/licence.server.ts";
+import { checkUpload, listImports, MAX_UPLOAD_BYTES } from "#app/models/organisations/staff-import.server.ts";
 import { formatDateTime, plural } from "#app/utils/format.ts";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { staffCsvColumns } from "#app/utils/staff-csv-columns.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

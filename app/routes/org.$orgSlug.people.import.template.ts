@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { STAFF_CSV_TEMPLATE } from "#app/utils/staff-csv-columns.ts";
 
 /** The staff list template, with a byte-order mark so Excel opens it as UTF-8. */

@@ -9,10 +9,11 @@ import { PersonFields } from "#app/components/person-fields.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { TextField } from "#app/components/ui/field.tsx";
-import { SeatLimitError } from "#app/models/licence.server.ts";
-import { invitePerson, PersonInputError } from "#app/models/people.server.ts";
-import { listTeams } from "#app/models/team.server.ts";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { SeatLimitError } from "#app/models/billing/licence.server.ts";
+import { PersonInputError } from "#app/models/organisations/people.server.ts";
+import { invitePerson } from "#app/models/organisations/invitation.server.ts";
+import { listTeams } from "#app/models/organisations/team.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { InviteSchema } from "#app/utils/org-validation.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

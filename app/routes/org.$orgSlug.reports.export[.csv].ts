@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { reportCsvStream } from "#app/models/report.server.ts";
-import { reportDownload } from "#app/utils/report-download.server.ts";
+import { reportCsvStream } from "#app/models/reporting/report.server.ts";
+import { reportDownload } from "#app/services/report-download.server.ts";
 
 /**
  * GET /org/:orgSlug/reports/export.csv: the report's per-person table with

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { reportXlsxStream } from "#app/models/report-xlsx.server.ts";
-import { reportDownload } from "#app/utils/report-download.server.ts";
+import { reportXlsxStream } from "#app/models/reporting/report-xlsx.server.ts";
+import { reportDownload } from "#app/services/report-download.server.ts";
 
 /**
  * GET /org/:orgSlug/reports/export.xlsx: the same rows as export.csv (same

@@ -9,13 +9,13 @@ import { Button, ButtonLink } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { SelectField, TextField } from "#app/components/ui/field.tsx";
 import { Pagination } from "#app/components/ui/pagination.tsx";
-import { confusionMatrix } from "#app/models/confusion.server.ts";
-import { setWeeklyExport, weeklyExportEnabled } from "#app/models/report-export.server.ts";
-import { loadReport, reportContext, ReportQueryError, type StatusCounts } from "#app/models/report.server.ts";
+import { confusionMatrix } from "#app/models/reporting/confusion.server.ts";
+import { setWeeklyExport, weeklyExportEnabled } from "#app/models/reporting/report-export.server.ts";
+import { loadReport, reportContext, ReportQueryError, type StatusCounts } from "#app/models/reporting/report.server.ts";
 import { ASSIGNMENT_STATUSES, STATUS_LABELS } from "#app/utils/assignment-status.ts";
 import { formatCertificateCode } from "#app/utils/certificate-code.ts";
 import { formatShortDate, plural } from "#app/utils/format.ts";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { parseReportQuery, reportSearch, SORT_LABELS, type ReportQuery, type SortKey } from "#app/utils/report-query.ts";
 import { wideLayout } from "#app/utils/page-layout.ts";
 

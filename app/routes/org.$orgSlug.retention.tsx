@@ -8,9 +8,9 @@ import { summaryErrors } from "#app/components/form-errors.ts";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { TextField } from "#app/components/ui/field.tsx";
-import { retentionOverview, setRetentionMonths } from "#app/models/retention.server.ts";
+import { retentionOverview, setRetentionMonths } from "#app/models/platform/retention.server.ts";
 import { formatDate, plural } from "#app/utils/format.ts";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { RETENTION_DEFAULT_MONTHS, RETENTION_MAX_MONTHS, RETENTION_MIN_MONTHS, RetentionSchema } from "#app/utils/privacy-validation.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

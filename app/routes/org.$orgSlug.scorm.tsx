@@ -10,7 +10,7 @@ import { Notification } from "#app/components/ui/notification.tsx";
 import { createScormPackage, revokeScormPackage, scormOverview } from "#app/models/learning/scorm.server.ts";
 import { formatDate } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { ScormActionSchema } from "#app/utils/scorm-validation.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { scormPackageZip } from "#app/models/learning/scorm.server.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 
 /** One of the organisation's SCORM packages as a zip, built from its row (docs/decisions/031). */
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -8,9 +8,9 @@ import { summaryErrors } from "#app/components/form-errors.ts";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { ChoiceGroup, TextField } from "#app/components/ui/field.tsx";
-import { getOrganisationDomains } from "#app/models/organisation.server.ts";
+import { getOrganisationDomains } from "#app/models/organisations/organisation.server.ts";
 import { getSsoSettings, removeSso, saveOidcSettings, ssoRedirectUri, SsoInputError } from "#app/models/organisations/sso.server.ts";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { SsoRemoveSchema, SsoSettingsSchema } from "#app/utils/sso-validation.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -8,10 +8,10 @@ import { ConfirmAction } from "#app/components/ui/confirm.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { TextField } from "#app/components/ui/field.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
-import { createTeam, deleteTeam, listTeams, renameTeam, TeamInputError, TeamNotFoundError } from "#app/models/team.server.ts";
+import { createTeam, deleteTeam, listTeams, renameTeam, TeamInputError, TeamNotFoundError } from "#app/models/organisations/team.server.ts";
 import { plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { TeamActionSchema } from "#app/utils/org-validation.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData, useLocation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { PaymentFailedBanner } from "#app/components/seat-summary.tsx";
-import { seatSummary } from "#app/models/licence.server.ts";
-import { requireOrgRole } from "#app/utils/org-permissions.server.ts";
+import { seatSummary } from "#app/models/billing/licence.server.ts";
+import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 
 // The training lead's area of one organisation. Each child page checks access itself too.
 export async function loader({ request, params }: LoaderFunctionArgs) {

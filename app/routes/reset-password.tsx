@@ -8,7 +8,7 @@ import { summaryErrors } from "#app/components/form-errors.ts";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { TextField } from "#app/components/ui/field.tsx";
-import { resetPassword } from "#app/models/account.server.ts";
+import { resetPassword } from "#app/services/account.server.ts";
 import { ResetPasswordSchema } from "#app/utils/user-validation.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {

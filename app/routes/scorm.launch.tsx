@@ -4,7 +4,7 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { describeLaunch, openLaunch, ScormError } from "#app/models/learning/scorm.server.ts";
-import { requireUser } from "#app/utils/session.server.ts";
+import { requireUser } from "#app/services/session.server.ts";
 
 const field = (value: FormDataEntryValue | string | null) => (typeof value === "string" ? value : null);
 

@@ -8,9 +8,9 @@ import { summaryErrors } from "#app/components/form-errors.ts";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { TextField } from "#app/components/ui/field.tsx";
-import { signIn } from "#app/models/account.server.ts";
-import { createFirstAdmin, isSetupTokenValid, SetupError } from "#app/models/setup.server.ts";
-import { cookieHeaders } from "#app/utils/headers.server.ts";
+import { signIn } from "#app/services/account.server.ts";
+import { createFirstAdmin, isSetupTokenValid, SetupError } from "#app/services/setup.server.ts";
+import { cookieHeaders } from "#app/services/headers.server.ts";
 import { SetupSchema } from "#app/utils/user-validation.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -8,9 +8,9 @@ import { summaryErrors } from "#app/components/form-errors.ts";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { TextField } from "#app/components/ui/field.tsx";
-import { signUp } from "#app/models/account.server.ts";
+import { signUp } from "#app/services/account.server.ts";
 import { HONEYPOT_FIELD, isHoneypotFilled } from "#app/utils/honeypot.ts";
-import { requireAnonymous } from "#app/utils/session.server.ts";
+import { requireAnonymous } from "#app/services/session.server.ts";
 import { SignupSchema } from "#app/utils/user-validation.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {

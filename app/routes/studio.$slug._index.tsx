@@ -11,7 +11,7 @@ import { Tag } from "#app/components/ui/tag.tsx";
 import { studioModulePage, runModuleIntent } from "#app/models/authoring/module-page.server.ts";
 import { formatDateTime } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
-import { requirePlatformRole } from "#app/utils/session.server.ts";
+import { requirePlatformRole } from "#app/services/session.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requirePlatformRole(request, "author");

@@ -9,7 +9,7 @@ import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
 import { fileEditorPage, runFileIntent } from "#app/models/authoring/file-editor.server.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
-import { requirePlatformRole } from "#app/utils/session.server.ts";
+import { requirePlatformRole } from "#app/services/session.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requirePlatformRole(request, "author");

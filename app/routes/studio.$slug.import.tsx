@@ -3,7 +3,7 @@ import { redirect, unstable_createMemoryUploadHandler as createMemoryUploadHandl
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { StudioError } from "#app/models/authoring/drafts.server.ts";
 import { importZipAsDraft, MAX_ZIP_BYTES } from "#app/models/authoring/zip.server.ts";
-import { requirePlatformRole } from "#app/utils/session.server.ts";
+import { requirePlatformRole } from "#app/services/session.server.ts";
 
 export async function loader() {
   throw new Response("Import a zip from the module's history page.", { status: 405 });

@@ -12,7 +12,7 @@ import { reviewPage } from "#app/models/authoring/review-page.server.ts";
 import { runReviewIntent } from "#app/models/authoring/review.server.ts";
 import { formatDateTime } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
-import { requirePlatformRole } from "#app/utils/session.server.ts";
+import { requirePlatformRole } from "#app/services/session.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requirePlatformRole(request, "author");

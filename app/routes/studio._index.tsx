@@ -8,7 +8,7 @@ import { TextField } from "#app/components/ui/field.tsx";
 import { Tag } from "#app/components/ui/tag.tsx";
 import { createModule, listStudioModules, StudioError } from "#app/models/authoring/drafts.server.ts";
 import { formatDateTime } from "#app/utils/format.ts";
-import { requirePlatformRole } from "#app/utils/session.server.ts";
+import { requirePlatformRole } from "#app/services/session.server.ts";
 import { CreateModuleSchema, fieldErrors } from "#app/utils/studio-validation.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {

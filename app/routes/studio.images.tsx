@@ -8,7 +8,7 @@ import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { listImages, uploadImage } from "#app/models/authoring/uploaded-images.server.ts";
 import { formatDateTime } from "#app/utils/format.ts";
 import { MAX_ALT_CHARS, MAX_IMAGE_BYTES } from "#app/utils/image-validation.ts";
-import { requirePlatformRole } from "#app/utils/session.server.ts";
+import { requirePlatformRole } from "#app/services/session.server.ts";
 
 type ActionData = { field: "file" | "alt"; message: string; alt: string; decorative: boolean } | { uploaded: string; existed: boolean };
 

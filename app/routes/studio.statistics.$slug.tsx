@@ -8,7 +8,7 @@ import { SUPPRESSION_THRESHOLD } from "#app/utils/confusion.ts";
 import { formatDate, plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { FLAG_WORDS, round2 } from "#app/utils/question-statistics.ts";
-import { requirePlatformRole } from "#app/utils/session.server.ts";
+import { requirePlatformRole } from "#app/services/session.server.ts";
 
 const SlugSchema = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).max(100);
 

@@ -5,7 +5,7 @@ import { statisticsModules } from "#app/models/reporting/question-statistics.ser
 import { SUPPRESSION_THRESHOLD } from "#app/utils/confusion.ts";
 import { plural } from "#app/utils/format.ts";
 import { DISCRIMINATION_LOW, FACILITY_HIGH, FACILITY_LOW } from "#app/utils/question-statistics.ts";
-import { requirePlatformRole } from "#app/utils/session.server.ts";
+import { requirePlatformRole } from "#app/services/session.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePlatformRole(request, "author");

@@ -5,8 +5,8 @@ import { CertificateStatusTag } from "#app/components/certificate-status-tag.tsx
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { TextField } from "#app/components/ui/field.tsx";
-import { verifyCertificate } from "#app/models/certificate.server.ts";
-import { checkVerifyRateLimit } from "#app/models/verify-rate-limit.server.ts";
+import { verifyCertificate } from "#app/models/learning/certificate.server.ts";
+import { checkVerifyRateLimit } from "#app/models/platform/verify-rate-limit.server.ts";
 import { formatDate } from "#app/utils/format.ts";
 
 export async function loader({ params }: LoaderFunctionArgs) {

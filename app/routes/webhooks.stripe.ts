@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { MalformedStripeEventError, processStripeEvent } from "#app/models/stripe-webhook.server.ts";
-import { billingByCardEnabled, StripeUnavailableError, verifyWebhook, WebhookSignatureError } from "#app/models/stripe.server.ts";
+import { MalformedStripeEventError, processStripeEvent } from "#app/models/billing/stripe-webhook.server.ts";
+import { billingByCardEnabled, StripeUnavailableError, verifyWebhook, WebhookSignatureError } from "#app/models/billing/stripe.server.ts";
 
 const text = (body: string, status: number) =>
   new Response(body, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });

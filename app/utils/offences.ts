@@ -3,18 +3,9 @@
  * the decision aid and the confusion reports all speak it. Changing a key
  * breaks stored answers: add new keys, never rename.
  */
-export const OFFENCES = [
-  "stalking-s2a",
-  "stalking-s4a",
-  "harassment-s2",
-  "harassment-s4",
-  "malicious-communications",
-  "threatening-communications",
-  "controlling-coercive",
-  "not-a-crime",
-] as const;
+import { FOUR_ELEMENTS, OFFENCES, type FourElement, type Offence } from "#db/schema/quiz-bank.ts";
 
-export type Offence = (typeof OFFENCES)[number];
+export { FOUR_ELEMENTS, OFFENCES, type FourElement, type Offence };
 
 export const OFFENCE_LABELS: Record<Offence, { short: string; long: string }> = {
   "stalking-s2a": { short: "Stalking (s.2A)", long: "Stalking, Protection from Harassment Act 1997 s.2A" },
@@ -46,9 +37,6 @@ export function isOffence(value: unknown): value is Offence {
   return typeof value === "string" && (OFFENCES as readonly string[]).includes(value);
 }
 
-/** FOUR: Fixated, Obsessive, Unwanted, Repeated (Veritas Justice; College of Policing). */
-export const FOUR_ELEMENTS = ["fixated", "obsessive", "unwanted", "repeated"] as const;
-export type FourElement = (typeof FOUR_ELEMENTS)[number];
 export const FOUR_LABELS: Record<FourElement, string> = {
   fixated: "Fixated",
   obsessive: "Obsessive",

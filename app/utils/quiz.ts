@@ -1,4 +1,4 @@
-import type { Question, Quiz } from "#app/content/schema.ts";
+import type { Question, Quiz } from "#db/schema/quiz-bank.ts";
 import { FOUR_ELEMENTS, OFFENCES } from "./offences.ts";
 
 /**

@@ -1,6 +1,7 @@
 import { CsvError, parse } from "csv-parse/sync";
 import { staffCsvColumns, type StaffCsvField } from "#app/utils/staff-csv-columns.ts";
 import { EmailSchema, NameSchema } from "#app/utils/user-validation.ts";
+import { teamKey } from "./team-name.ts";
 
 // The column docs live in their own module so the upload page can show them
 // without pulling csv-parse (which uses Node's Buffer) into the browser.
@@ -199,10 +200,6 @@ function failed(fileErrors: string[], warnings: string[] = [], totalRows = 0): S
   return { ok: false, fileErrors, warnings, rows: [], rowErrors: [], totalRows, teams: [], newTeams: [] };
 }
 
-/** Two spellings of one team: case, spacing and Unicode composition do not matter. */
-function teamKey(team: string): string {
-  return team.normalize("NFC").trim().replace(/\s+/g, " ").toLowerCase();
-}
 
 export function parseStaffCsv(input: string | Uint8Array, options: StaffCsvOptions = {}): StaffCsvResult {
   const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;

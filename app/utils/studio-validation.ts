@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SLUG_PATTERN } from "#app/content/schema.ts";
+import { SLUG_PATTERN } from "#db/schema/quiz-bank.ts";
 
 /** Form schemas of the authoring studio, with the messages shown next to each field. */
 

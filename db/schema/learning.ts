@@ -11,7 +11,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import type { Quiz } from "../../app/content/schema.ts";
+import type { Quiz } from "./quiz-bank.ts";
 import { organization, user } from "./auth.ts";
 
 const id = () =>

@@ -3,7 +3,7 @@ import http from "node:http";
 import { expect, test } from "@playwright/test";
 
 /**
- * The server's front door (app/utils/request-guard.server.ts), exercised
+ * The server's front door (app/services/request-guard.server.ts), exercised
  * over real sockets against the production build: what a browser cannot
  * send, an attacker's script can.
  */

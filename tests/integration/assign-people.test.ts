@@ -1,8 +1,8 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { assignmentPeople, assignments, emailOutbox } from "#db/schema/index.ts";
-import { acceptInvitation, invitePerson } from "#app/models/people.server.ts";
-import { getDb } from "#app/utils/db.server.ts";
+import { acceptInvitation, invitePerson } from "#app/models/organisations/invitation.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
 import { action as newAssignmentAction } from "#app/routes/org.$orgSlug.assignments.new.tsx";
 import { createUser, importFixtures, sessionCookie, uniqueEmail } from "#tests/factories.ts";
 import { addLearner, createOrganisation, invitationToken } from "#tests/org-factories.ts";

@@ -1,9 +1,9 @@
 import { eq, sql } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { certificates, enrolments } from "#db/schema/index.ts";
-import { createAssignment } from "#app/models/assignment.server.ts";
-import { personAssignmentsQuery, runStatusQuery } from "#app/models/assignment-status.server.ts";
-import { startModule } from "#app/models/enrolment.server.ts";
+import { createAssignment } from "#app/models/organisations/assignment.server.ts";
+import { personAssignmentsQuery, runStatusQuery } from "#app/models/organisations/assignment-status.server.ts";
+import { startModule } from "#app/models/learning/enrolment.server.ts";
 import { assignmentStatus, dueDateFor, type AssignmentStatus } from "#app/utils/assignment-status.ts";
 import { importFixtures } from "#tests/factories.ts";
 import { completeModule } from "#tests/journeys.ts";

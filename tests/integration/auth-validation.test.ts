@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { user } from "#db/schema/index.ts";
-import { getAuth } from "#app/utils/auth.server.ts";
+import { getAuth } from "#app/services/auth.server.ts";
 import { createUser, sessionCookie } from "#tests/factories.ts";
 import { createAppHandler } from "#tests/remix-handler.ts";
 import { openTestDatabase } from "./database.ts";

@@ -6,7 +6,7 @@ import path from "node:path";
 import fontkit from "@pdf-lib/fontkit";
 import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream } from "pdf-lib";
 import { afterAll, expect, test, vi } from "vitest";
-import { renderCertificatePdf, type CertificatePdfData } from "#app/models/certificate-pdf.server.ts";
+import { renderCertificatePdf, type CertificatePdfData } from "#app/models/learning/certificate-pdf.server.ts";
 
 // These tests read the PDF the way people and tools will: poppler extracts the text and renders
 // the page, zbar decodes the QR code from the pixels. Without them the test fails; it never skips.

@@ -7,10 +7,10 @@ import {
   revokeCertificate,
   sendCertificateExpiryReminders,
   verifyCertificate,
-} from "#app/models/certificate.server.ts";
-import { findEnrolment, startModule } from "#app/models/enrolment.server.ts";
+} from "#app/models/learning/certificate.server.ts";
+import { findEnrolment, startModule } from "#app/models/learning/enrolment.server.ts";
 import { CERTIFICATE_CODE_ALPHABET, generateCertificateCode } from "#app/utils/certificate-code.ts";
-import type { SessionUser } from "#app/utils/session.server.ts";
+import type { SessionUser } from "#app/services/session.server.ts";
 import { createUser, importFixtures } from "#tests/factories.ts";
 import { completeModule } from "#tests/journeys.ts";
 import { openTestDatabase } from "./database.ts";

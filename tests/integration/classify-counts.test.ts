@@ -1,7 +1,7 @@
 import { and, eq, gte, inArray, sql, type SQL } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { classifyAnswers, classifyCounts, modules, moduleVersions, user } from "#db/schema/index.ts";
-import { compactClassifyCounts, confusionMatrix, questionInsight, type ConfusionScope } from "#app/models/confusion.server.ts";
+import { compactClassifyCounts, confusionMatrix, questionInsight, type ConfusionScope } from "#app/models/reporting/confusion.server.ts";
 import { buildConfusionMatrix } from "#app/utils/confusion.ts";
 import { startOfLondonDay } from "#app/utils/insight-query.ts";
 import { createUser, importFixtures } from "#tests/factories.ts";

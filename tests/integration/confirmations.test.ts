@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { people, team } from "#db/schema/index.ts";
-import { createTeam } from "#app/models/team.server.ts";
-import { getDb } from "#app/utils/db.server.ts";
+import { createTeam } from "#app/models/organisations/team.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
 import { action as teamsAction, loader as teamsLoader } from "#app/routes/org.$orgSlug.teams.tsx";
 import { importFixtures, sessionCookie } from "#tests/factories.ts";
 import { addLearner, createOrganisation } from "#tests/org-factories.ts";

@@ -5,8 +5,8 @@ import { eq, sql } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { moduleVersions, modules } from "#db/schema/index.ts";
 import { mdxStats } from "#app/content/compile-mdx.server.ts";
-import { completeLesson, findEnrolment, startModule } from "#app/models/enrolment.server.ts";
-import { getCurrentVersion, getVersionById } from "#app/models/module.server.ts";
+import { completeLesson, findEnrolment, startModule } from "#app/models/learning/enrolment.server.ts";
+import { getCurrentVersion, getVersionById } from "#app/models/learning/module.server.ts";
 import { createUser, FIXTURE_CONTENT, importFixtures } from "#tests/factories.ts";
 import { openTestDatabase } from "./database.ts";
 

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import pg from "pg";
 import { afterAll, inject } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/client.ts";
-import { setDatabase } from "#app/utils/db.server.ts";
+import { setDatabase } from "#app/models/platform/db.server.ts";
 
 /**
  * Gives the calling test file its own migrated database and makes it the

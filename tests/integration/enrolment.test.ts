@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { enrolments, lessonProgress } from "#db/schema/index.ts";
-import { completeLesson, findEnrolment, learningHome, NotFoundError, startModule } from "#app/models/enrolment.server.ts";
+import { completeLesson, findEnrolment, learningHome, NotFoundError, startModule } from "#app/models/learning/enrolment.server.ts";
 import { createUser, importFixtures } from "#tests/factories.ts";
 import { openTestDatabase } from "./database.ts";
 

@@ -1,7 +1,7 @@
 import { and, count, eq } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { auditEvents, emailOutbox, invitation, people, staffImports } from "#db/schema/index.ts";
-import { applyImportBatch, checkUpload, claimImport, requestApply, runImportJobs } from "#app/models/staff-import.server.ts";
+import { applyImportBatch, checkUpload, claimImport, requestApply, runImportJobs } from "#app/models/organisations/staff-import.server.ts";
 import { createOrganisation } from "#tests/org-factories.ts";
 import { openTestDatabase } from "./database.ts";
 

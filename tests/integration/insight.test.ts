@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { modules, people } from "#db/schema/index.ts";
-import { createAssignment } from "#app/models/assignment.server.ts";
-import { completionByOrganisation, confusionMatrix, questionInsight } from "#app/models/confusion.server.ts";
+import { createAssignment } from "#app/models/organisations/assignment.server.ts";
+import { completionByOrganisation, confusionMatrix, questionInsight } from "#app/models/reporting/confusion.server.ts";
 import { loader as adminLayoutLoader } from "#app/routes/admin.tsx";
 import { loader as insightLoader } from "#app/routes/admin.insight.tsx";
 import type { ConfusionMatrix } from "#app/utils/confusion.ts";

@@ -10,8 +10,8 @@ import { asc, eq } from "drizzle-orm";
 import { afterAll, expect, inject, test } from "vitest";
 import { emailOutbox } from "#db/schema/index.ts";
 import { openDatabase, projectRoot } from "#db/client.ts";
-import { createAssignment } from "#app/models/assignment.server.ts";
-import { setDatabase } from "#app/utils/db.server.ts";
+import { createAssignment } from "#app/models/organisations/assignment.server.ts";
+import { setDatabase } from "#app/models/platform/db.server.ts";
 import { importFixtures } from "#tests/factories.ts";
 import { addLearner, createOrganisation } from "#tests/org-factories.ts";
 

@@ -6,7 +6,7 @@ import { asc, eq } from "drizzle-orm";
 import { afterEach, expect, test, vi } from "vitest";
 import { emailOutbox } from "#db/schema/index.ts";
 import { FIRST_RUN_AFTER_MS, startScheduler } from "#app/jobs/scheduler.server.ts";
-import { createAssignment } from "#app/models/assignment.server.ts";
+import { createAssignment } from "#app/models/organisations/assignment.server.ts";
 import { importFixtures } from "#tests/factories.ts";
 import { addLearner, createOrganisation } from "#tests/org-factories.ts";
 import { openTestDatabase } from "./database.ts";

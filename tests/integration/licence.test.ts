@@ -12,8 +12,8 @@ import {
   SeatLimitError,
   seatSummary,
   TRIAL_SEATS,
-} from "#app/models/licence.server.ts";
-import { createOrganisation } from "#app/models/organisation.server.ts";
+} from "#app/models/billing/licence.server.ts";
+import { createOrganisation } from "#app/models/organisations/organisation.server.ts";
 import { action as licencesAction, loader as licencesLoader } from "#app/routes/admin.organisations.$orgId.licences.tsx";
 import { action as billingAction, loader as billingLoader } from "#app/routes/org.$orgSlug.billing.tsx";
 import { endOfLondonDay, isCalendarDay, londonDay, startOfLondonDay } from "#app/utils/billing-validation.ts";

@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { people } from "#db/schema/index.ts";
-import { createAssignment, listAssignments } from "#app/models/assignment.server.ts";
-import { listOrganisations } from "#app/models/organisation.server.ts";
-import { createTeam, listTeams } from "#app/models/team.server.ts";
+import { createAssignment, listAssignments } from "#app/models/organisations/assignment.server.ts";
+import { listOrganisations } from "#app/models/organisations/organisation.server.ts";
+import { createTeam, listTeams } from "#app/models/organisations/team.server.ts";
 import { importFixtures } from "#tests/factories.ts";
 import { addLearner, createOrganisation } from "#tests/org-factories.ts";
 import { openTestDatabase } from "./database.ts";

@@ -3,7 +3,7 @@ import { and, count, eq, sql } from "drizzle-orm";
 import { SMTPServer } from "smtp-server";
 import { expect, test } from "vitest";
 import { emailOutbox } from "#db/schema/index.ts";
-import { drainOutbox, enqueueEmail, MAIL_PRIORITY } from "#app/utils/email.server.ts";
+import { drainOutbox, enqueueEmail, MAIL_PRIORITY } from "#app/models/platform/email.server.ts";
 import { openTestDatabase } from "./database.ts";
 
 /** A free loopback port for the mail server, found before the app reads SMTP_URL. */

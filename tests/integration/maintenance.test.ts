@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { expect, test } from "vitest";
-import { analyzeGrownTables } from "#app/models/maintenance.server.ts";
+import { analyzeGrownTables } from "#app/models/platform/maintenance.server.ts";
 import { openTestDatabase } from "./database.ts";
 
 const handle = await openTestDatabase();

@@ -5,8 +5,8 @@ import { openTestDatabase } from "./database.ts";
 
 // A scope removed: membership is no longer checked, as if the WHERE on the
 // organisation were dropped. The walk must notice.
-vi.mock("#app/models/organisation.server.ts", async (importOriginal) => {
-  const original = await importOriginal<typeof import("#app/models/organisation.server.ts")>();
+vi.mock("#app/models/organisations/organisation.server.ts", async (importOriginal) => {
+  const original = await importOriginal<typeof import("#app/models/organisations/organisation.server.ts")>();
   return { ...original, getMembershipRole: async () => "admin" as const };
 });
 

@@ -3,21 +3,13 @@ import path from "node:path";
 import { and, count, eq, sql } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { auditEvents, emailOutbox, invitation, member, people } from "#db/schema/index.ts";
-import { createAssignment, extendDueDate, learnerAssignments, sendDueReminders, sendWeeklyOverdueDigest } from "#app/models/assignment.server.ts";
-import { SeatLimitError, TRIAL_SEATS } from "#app/models/licence.server.ts";
+import { createAssignment, extendDueDate, learnerAssignments, sendDueReminders, sendWeeklyOverdueDigest } from "#app/models/organisations/assignment.server.ts";
+import { SeatLimitError, TRIAL_SEATS } from "#app/models/billing/licence.server.ts";
 import { addDays, londonDate } from "#app/utils/assignment-status.ts";
-import {
-  acceptInvitation,
-  getInvitation,
-  InvitationError,
-  invitePerson,
-  joinByEmailDomain,
-  PersonInputError,
-  removePerson,
-  updatePerson,
-} from "#app/models/people.server.ts";
-import { applyImport, checkUpload, getImportPreview } from "#app/models/staff-import.server.ts";
-import { createTeam } from "#app/models/team.server.ts";
+import { PersonInputError, removePerson, updatePerson } from "#app/models/organisations/people.server.ts";
+import { acceptInvitation, getInvitation, InvitationError, invitePerson, joinByEmailDomain } from "#app/models/organisations/invitation.server.ts";
+import { applyImport, checkUpload, getImportPreview } from "#app/models/organisations/staff-import.server.ts";
+import { createTeam } from "#app/models/organisations/team.server.ts";
 import { createUser, importFixtures } from "#tests/factories.ts";
 import { completeModule } from "#tests/journeys.ts";
 import { addLearner, createOrganisation, invitationToken, personRow } from "#tests/org-factories.ts";

@@ -7,16 +7,16 @@ import { expect, test, vi } from "vitest";
 import { emailOutbox, user } from "#db/schema/index.ts";
 import { acquireDataDirLock, DataDirLockedError } from "#db/lock.ts";
 import { migrateDatabase, openDatabase } from "#db/client.ts";
-import { createFirstAdmin, ensureSetupToken, hasPlatformAdmin, SetupError } from "#app/models/setup.server.ts";
-import { drainOutbox, enqueueEmail } from "#app/utils/email.server.ts";
-import { hitRateLimit } from "#app/utils/rate-limit.server.ts";
+import { createFirstAdmin, ensureSetupToken, hasPlatformAdmin, SetupError } from "#app/services/setup.server.ts";
+import { drainOutbox, enqueueEmail } from "#app/models/platform/email.server.ts";
+import { hitRateLimit } from "#app/models/platform/rate-limit.server.ts";
 import { openTestDatabase } from "./database.ts";
 
 const handle = await openTestDatabase();
 
 test("without SMTP a queued mail is kept as 'logged' and printed, once, however many drains run", async () => {
   const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
-  const id = await enqueueEmail(handle.db, { to: "a@example.org", subject: "Hello", text: "Body https://x", kind: "test" });
+  const id = await enqueueEmail(handle.db, { to: "a@example.org", subject: "Hello", text: "Body https://x", kind: "invitation" });
   const results = await Promise.all([drainOutbox(), drainOutbox(), drainOutbox()]);
   log.mockRestore();
   expect(results.reduce((n, r) => n + r.logged, 0)).toBe(1);
@@ -32,10 +32,10 @@ test("with no SMTP server listening, the mail waits (not charged an attempt) wit
   await new Promise<void>((resolve) => server.close(() => resolve()));
   vi.stubEnv("SMTP_URL", `smtp://127.0.0.1:${port}`);
   vi.resetModules();
-  const email = await import("#app/utils/email.server.ts");
-  const env = await import("#app/utils/env.server.ts");
+  const email = await import("#app/models/platform/email.server.ts");
+  const env = await import("#app/services/env.server.ts");
   expect(env.getEnv().SMTP_URL).toContain(String(port));
-  const id = await email.enqueueEmail(handle.db, { to: "b@example.org", subject: "Retry me", text: "x", kind: "test" });
+  const id = await email.enqueueEmail(handle.db, { to: "b@example.org", subject: "Retry me", text: "x", kind: "invitation" });
   const result = await email.drainOutbox();
   vi.unstubAllEnvs();
   // A server that does not answer is an outage, not this mail's fault (ADR 019).
@@ -91,13 +91,13 @@ test("a queued attachment is sent with the mail, as a named file with its exact 
   const sink = await smtpSink();
   vi.stubEnv("SMTP_URL", `smtp://127.0.0.1:${sink.port}`);
   vi.resetModules();
-  const email = await import("#app/utils/email.server.ts");
+  const email = await import("#app/models/platform/email.server.ts");
   const csv = "\uFEFF\"Name\"\r\n\"Zoë O'Brien, \"\"Zed\"\"\"\r\n";
   const id = await email.enqueueEmail(handle.db, {
     to: "lead@example.org",
     subject: "Weekly report",
     text: "Attached.",
-    kind: "test",
+    kind: "invitation",
     attachments: [{ filename: "report.csv", contentType: "text/csv; charset=utf-8", content: Buffer.from(csv, "utf8").toString("base64") }],
   });
   const result = await email.drainOutbox();
@@ -153,7 +153,7 @@ test("progress survives a restart of the embedded database", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "distinct-restart-"));
   const first = await openDatabase({ kind: "pglite", dataDir: path.join(dir, "pglite") });
   await migrateDatabase(first);
-  await enqueueEmail(first.db, { to: "kept@example.org", subject: "Kept", text: "x", kind: "test" });
+  await enqueueEmail(first.db, { to: "kept@example.org", subject: "Kept", text: "x", kind: "invitation" });
   await first.close();
   const second = await openDatabase({ kind: "pglite", dataDir: path.join(dir, "pglite") });
   const rows = await second.db.select({ to: emailOutbox.recipient }).from(emailOutbox);

@@ -17,20 +17,21 @@ import {
   session,
   user,
 } from "#db/schema/index.ts";
-import { AccountDeletionError, deleteAccount } from "#app/models/account-deletion.server.ts";
-import { createAssignment, extendDueDate } from "#app/models/assignment.server.ts";
-import { verifyCertificate } from "#app/models/certificate.server.ts";
-import { confusionMatrix } from "#app/models/confusion.server.ts";
-import { startModule } from "#app/models/enrolment.server.ts";
-import { getQuizBankWithAnswers } from "#app/models/module.server.ts";
-import { acceptInvitation, invitePerson, personAssignments, removePerson } from "#app/models/people.server.ts";
-import { personalData } from "#app/models/personal-data.server.ts";
-import { saveAnswers, startAttempt } from "#app/models/quiz-attempt.server.ts";
-import { rebuildReport, reportContext, reportSummary } from "#app/models/report.server.ts";
-import { anonymiseLeaversPastRetention, retentionMonths, setRetentionMonths } from "#app/models/retention.server.ts";
-import { createTeam } from "#app/models/team.server.ts";
+import { AccountDeletionError, deleteAccount } from "#app/models/platform/account-deletion.server.ts";
+import { createAssignment, extendDueDate } from "#app/models/organisations/assignment.server.ts";
+import { verifyCertificate } from "#app/models/learning/certificate.server.ts";
+import { confusionMatrix } from "#app/models/reporting/confusion.server.ts";
+import { startModule } from "#app/models/learning/enrolment.server.ts";
+import { getQuizBankWithAnswers } from "#app/models/learning/module.server.ts";
+import { personAssignments, removePerson } from "#app/models/organisations/people.server.ts";
+import { acceptInvitation, invitePerson } from "#app/models/organisations/invitation.server.ts";
+import { personalData } from "#app/models/platform/personal-data.server.ts";
+import { saveAnswers, startAttempt } from "#app/models/learning/quiz-attempt.server.ts";
+import { rebuildReport, reportContext, reportSummary } from "#app/models/reporting/report.server.ts";
+import { anonymiseLeaversPastRetention, retentionMonths, setRetentionMonths } from "#app/models/platform/retention.server.ts";
+import { createTeam } from "#app/models/organisations/team.server.ts";
 import type { ReportQuery } from "#app/utils/report-query.ts";
-import { getUser } from "#app/utils/session.server.ts";
+import { getUser } from "#app/services/session.server.ts";
 import { createUser, importFixtures, sessionCookie } from "#tests/factories.ts";
 import { completeModule } from "#tests/journeys.ts";
 import { addLearner, createOrganisation, invitationToken, personRow } from "#tests/org-factories.ts";

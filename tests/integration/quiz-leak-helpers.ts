@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
 import { quizAttempts } from "#db/schema/index.ts";
 import type { DatabaseHandle } from "#db/client.ts";
-import { startModule } from "#app/models/enrolment.server.ts";
-import { getQuizBankWithAnswers } from "#app/models/module.server.ts";
-import { startAttempt } from "#app/models/quiz-attempt.server.ts";
+import { startModule } from "#app/models/learning/enrolment.server.ts";
+import { getQuizBankWithAnswers } from "#app/models/learning/module.server.ts";
+import { startAttempt } from "#app/models/learning/quiz-attempt.server.ts";
 import { loader } from "#app/routes/modules.$slug.quiz.$attemptId.tsx";
 import { createUser, sessionCookie } from "#tests/factories.ts";
 

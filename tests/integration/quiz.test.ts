@@ -4,8 +4,8 @@ import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { classifyAnswers, enrolments, quizAttempts } from "#db/schema/index.ts";
-import { completeLesson, findEnrolment, startModule } from "#app/models/enrolment.server.ts";
-import { getQuizBankWithAnswers } from "#app/models/module.server.ts";
+import { completeLesson, findEnrolment, startModule } from "#app/models/learning/enrolment.server.ts";
+import { getQuizBankWithAnswers } from "#app/models/learning/module.server.ts";
 import {
   AttemptNotAllowedError,
   getAttemptView,
@@ -13,7 +13,7 @@ import {
   saveAnswers,
   startAttempt,
   submitAttempt,
-} from "#app/models/quiz-attempt.server.ts";
+} from "#app/models/learning/quiz-attempt.server.ts";
 import { TamperedFormError } from "#app/utils/quiz.ts";
 import { createUser, FIXTURE_CONTENT, importFixtures } from "#tests/factories.ts";
 import { findLeaks } from "#tests/leaks.ts";

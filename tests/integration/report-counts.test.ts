@@ -1,8 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { organization, reportCounts, reportRows } from "#db/schema/index.ts";
-import { createAssignment } from "#app/models/assignment.server.ts";
-import { removePerson } from "#app/models/people.server.ts";
+import { createAssignment } from "#app/models/organisations/assignment.server.ts";
+import { removePerson } from "#app/models/organisations/people.server.ts";
 import {
   compactAllReportCounts,
   compactReportCounts,
@@ -13,8 +13,8 @@ import {
   reportSummary,
   resolveQuery,
   type ReportRow,
-} from "#app/models/report.server.ts";
-import { createTeam } from "#app/models/team.server.ts";
+} from "#app/models/reporting/report.server.ts";
+import { createTeam } from "#app/models/organisations/team.server.ts";
 import { ASSIGNMENT_STATUSES, londonDate } from "#app/utils/assignment-status.ts";
 import type { ReportQuery } from "#app/utils/report-query.ts";
 import { fixtureModuleCopies, importFixtures } from "#tests/factories.ts";

@@ -4,12 +4,13 @@ import { parse } from "csv-parse/sync";
 import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { assignments, certificates, enrolments, moduleVersions, organization, user, modules, people, quizAttempts, reportRows, team } from "#db/schema/index.ts";
-import { createAssignment, extendDueDate, withdrawAssignment, type NewAssignment } from "#app/models/assignment.server.ts";
-import { personAssignmentsQuery, runStatusQuery } from "#app/models/assignment-status.server.ts";
-import { completeLesson, startModule } from "#app/models/enrolment.server.ts";
-import { getCurrentVersion, getQuizBankWithAnswers } from "#app/models/module.server.ts";
-import { acceptInvitation, invitePerson, removePerson, resendInvitation, revokeInvitation, updatePerson } from "#app/models/people.server.ts";
-import { startAttempt, submitAttempt } from "#app/models/quiz-attempt.server.ts";
+import { createAssignment, extendDueDate, withdrawAssignment, type NewAssignment } from "#app/models/organisations/assignment.server.ts";
+import { personAssignmentsQuery, runStatusQuery } from "#app/models/organisations/assignment-status.server.ts";
+import { completeLesson, startModule } from "#app/models/learning/enrolment.server.ts";
+import { getCurrentVersion, getQuizBankWithAnswers } from "#app/models/learning/module.server.ts";
+import { removePerson, updatePerson } from "#app/models/organisations/people.server.ts";
+import { acceptInvitation, invitePerson, resendInvitation, revokeInvitation } from "#app/models/organisations/invitation.server.ts";
+import { startAttempt, submitAttempt } from "#app/models/learning/quiz-attempt.server.ts";
 import {
   completionOverTime,
   rebuildReport,
@@ -21,8 +22,8 @@ import {
   resolveQuery,
   ReportQueryError,
   type ReportRow,
-} from "#app/models/report.server.ts";
-import { createTeam, deleteTeam } from "#app/models/team.server.ts";
+} from "#app/models/reporting/report.server.ts";
+import { createTeam, deleteTeam } from "#app/models/organisations/team.server.ts";
 import { addDays, ASSIGNMENT_STATUSES, assignmentStatus, londonDate } from "#app/utils/assignment-status.ts";
 import { CSV_BOM } from "#app/utils/csv.ts";
 import { REPORT_CSV_HEADER } from "#app/utils/report-csv.ts";

@@ -18,12 +18,12 @@ import { action as certificatesAction } from "#app/routes/certificates._index.ts
 import { action as logoutAction } from "#app/routes/logout.tsx";
 import { action as personAction } from "#app/routes/org.$orgSlug.people.$personId.tsx";
 import { action as teamsAction } from "#app/routes/org.$orgSlug.teams.tsx";
-import { createAssignment, learnerAssignments } from "#app/models/assignment.server.ts";
-import { invitePerson } from "#app/models/people.server.ts";
-import { createTeam } from "#app/models/team.server.ts";
-import { getEnv } from "#app/utils/env.server.ts";
-import { runWithRequestContext } from "#app/utils/request-context.server.ts";
-import { requireUser } from "#app/utils/session.server.ts";
+import { createAssignment, learnerAssignments } from "#app/models/organisations/assignment.server.ts";
+import { invitePerson } from "#app/models/organisations/invitation.server.ts";
+import { createTeam } from "#app/models/organisations/team.server.ts";
+import { getEnv } from "#app/services/env.server.ts";
+import { runWithRequestContext } from "#app/services/request-context.server.ts";
+import { requireUser } from "#app/services/session.server.ts";
 import { createUser, importFixtures, sessionCookie } from "#tests/factories.ts";
 import { completeModule } from "#tests/journeys.ts";
 import { addLearner, createOrganisation, personRow } from "#tests/org-factories.ts";

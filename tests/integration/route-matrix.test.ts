@@ -2,14 +2,14 @@ import { desc, eq } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { certificates, emailOutbox, enrolments, moduleVersions, quizAttempts, staffImports } from "#db/schema/index.ts";
 import { createScormPackage } from "#app/models/learning/scorm.server.ts";
-import { createAssignment } from "#app/models/assignment.server.ts";
-import { createTeam } from "#app/models/team.server.ts";
-import { getAuth } from "#app/utils/auth.server.ts";
+import { createAssignment } from "#app/models/organisations/assignment.server.ts";
+import { createTeam } from "#app/models/organisations/team.server.ts";
+import { getAuth } from "#app/services/auth.server.ts";
 import { createUser, importFixtures, sessionCookie, type TestUser } from "#tests/factories.ts";
 import { completeModule } from "#tests/journeys.ts";
 import { addLearner, createOrganisation } from "#tests/org-factories.ts";
 import { createAppHandler, discoverRoutes, fullPattern } from "#tests/remix-handler.ts";
-import { checkUpload } from "#app/models/staff-import.server.ts";
+import { checkUpload } from "#app/models/organisations/staff-import.server.ts";
 import { openTestDatabase } from "./database.ts";
 import { EXPECTED_AUTH, EXPECTED_ROUTES, ROLES, type Role } from "./route-matrix-expected.ts";
 

@@ -14,10 +14,10 @@ import { action as adminSeatRequestsAction, loader as adminSeatRequestsLoader } 
 import { action as billingAction, loader as billingLoader } from "#app/routes/org.$orgSlug.billing.tsx";
 import { action as previewAction } from "#app/routes/org.$orgSlug.people.import.$importId.tsx";
 import { action as uploadAction } from "#app/routes/org.$orgSlug.people.import._index.tsx";
-import { deleteAccount } from "#app/models/account-deletion.server.ts";
-import { acceptInvitation } from "#app/models/people.server.ts";
-import { getImportPreview, runImportJobs } from "#app/models/staff-import.server.ts";
-import { getEnv } from "#app/utils/env.server.ts";
+import { deleteAccount } from "#app/models/platform/account-deletion.server.ts";
+import { acceptInvitation } from "#app/models/organisations/invitation.server.ts";
+import { getImportPreview, runImportJobs } from "#app/models/organisations/staff-import.server.ts";
+import { getEnv } from "#app/services/env.server.ts";
 import { createUser, sessionCookie } from "#tests/factories.ts";
 import { addLearner, createOrganisation, invitationToken } from "#tests/org-factories.ts";
 import { openTestDatabase } from "./database.ts";

@@ -1,8 +1,8 @@
 import { and, desc, eq } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { emailOutbox, invitation, member, people, user } from "#db/schema/index.ts";
-import { invitePerson } from "#app/models/people.server.ts";
-import { createTeam } from "#app/models/team.server.ts";
+import { invitePerson } from "#app/models/organisations/invitation.server.ts";
+import { createTeam } from "#app/models/organisations/team.server.ts";
 import { importFixtures } from "#tests/factories.ts";
 import { createOrganisation } from "#tests/org-factories.ts";
 import { createAppHandler } from "#tests/remix-handler.ts";

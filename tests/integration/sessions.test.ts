@@ -1,7 +1,7 @@
 import { and, desc, eq } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { emailOutbox, user } from "#db/schema/index.ts";
-import { getAuth } from "#app/utils/auth.server.ts";
+import { getAuth } from "#app/services/auth.server.ts";
 import { createUser, importFixtures, sessionCookie } from "#tests/factories.ts";
 import { createAppHandler } from "#tests/remix-handler.ts";
 import { openTestDatabase } from "./database.ts";

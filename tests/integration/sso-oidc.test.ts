@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { expect, test } from "vitest";
 import { account, auditEvents, emailOutbox, invitation, member, people, user } from "#db/schema/index.ts";
-import { invitePerson } from "#app/models/people.server.ts";
+import { invitePerson } from "#app/models/organisations/invitation.server.ts";
 import { createUser, sessionCookie, uniqueEmail } from "#tests/factories.ts";
 import { listenLoopback, startOidcProvider } from "#tests/oidc-idp.ts";
 import { createOrganisation } from "#tests/org-factories.ts";

@@ -8,8 +8,8 @@ import { changeDraft, getStudioModule, openDraft } from "#app/models/authoring/d
 import { runFileIntent } from "#app/models/authoring/file-editor.server.ts";
 import { approveDraft, submitForReview } from "#app/models/authoring/review.server.ts";
 import { checkSourceFiles } from "#app/models/authoring/source-files.server.ts";
-import { completeLesson, findEnrolment, startModule } from "#app/models/enrolment.server.ts";
-import { getCurrentVersion } from "#app/models/module.server.ts";
+import { completeLesson, findEnrolment, startModule } from "#app/models/learning/enrolment.server.ts";
+import { getCurrentVersion } from "#app/models/learning/module.server.ts";
 import { createUser, FIXTURE_CONTENT, importFixtures } from "#tests/factories.ts";
 import { openTestDatabase } from "./database.ts";
 

@@ -7,7 +7,7 @@ import { performance } from "node:perf_hooks";
 import { generateCertificateCode } from "#app/utils/certificate-code.ts";
 
 const importStart = performance.now();
-const { renderCertificatePdf } = await import("#app/models/certificate-pdf.server.ts");
+const { renderCertificatePdf } = await import("#app/models/learning/certificate-pdf.server.ts");
 const importMs = performance.now() - importStart;
 
 function data(learnerName: string) {

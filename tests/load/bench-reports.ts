@@ -138,7 +138,7 @@ async function parent() {
 // ------------------------------------------------------------------ children
 
 async function openBenchDatabase() {
-  const { openConfiguredDatabase } = await import("#app/boot.server.ts");
+  const { openConfiguredDatabase } = await import("#app/services/database.server.ts");
   const { migrateDatabase } = await import("#db/client.ts");
   const { handle, lock } = await openConfiguredDatabase("reports bench");
   await migrateDatabase(handle);
@@ -173,9 +173,9 @@ async function seedPhase(learners: number, slug: string) {
 
 async function loaderPhase(handle: Awaited<ReturnType<typeof openBenchDatabase>>["handle"], organizationId: string, moduleSlug: string) {
   const { sql } = await import("drizzle-orm");
-  const { loadReport, reportContext } = await import("#app/models/report.server.ts");
-  const { confusionMatrix } = await import("#app/models/confusion.server.ts");
-  const { weeklyExportEnabled } = await import("#app/models/report-export.server.ts");
+  const { loadReport, reportContext } = await import("#app/models/reporting/report.server.ts");
+  const { confusionMatrix } = await import("#app/models/reporting/confusion.server.ts");
+  const { weeklyExportEnabled } = await import("#app/models/reporting/report-export.server.ts");
   const { parseReportQuery } = await import("#app/utils/report-query.ts");
 
   const parse = (search: string) => {
@@ -237,7 +237,7 @@ async function loaderPhase(handle: Awaited<ReturnType<typeof openBenchDatabase>>
 async function exportPhase(slug: string, capped = false) {
   const { eq } = await import("drizzle-orm");
   const { organization } = await import("#db/schema/index.ts");
-  const { reportContext, reportCsvStream, resolveQuery } = await import("#app/models/report.server.ts");
+  const { reportContext, reportCsvStream, resolveQuery } = await import("#app/models/reporting/report.server.ts");
   const { parseReportQuery } = await import("#app/utils/report-query.ts");
   const { handle, close } = await openBenchDatabase();
   try {

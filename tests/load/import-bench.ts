@@ -44,18 +44,18 @@ async function run(kind: "pglite" | "postgres", url: string | null): Promise<Ben
     process.env.DATABASE_URL = "";
   }
   Object.assign(process.env, { DATA_DIR: dataDir, NODE_ENV: "production", APP_URL: "http://localhost:3999", BETTER_AUTH_SECRET: "b".repeat(64), LOG_LEVEL: "error" });
-  const { openConfiguredDatabase } = await import("#app/boot.server.ts");
+  const { openConfiguredDatabase } = await import("#app/services/database.server.ts");
   const { migrateDatabase } = await import("#db/client.ts");
   const { licences } = await import("#db/schema/index.ts");
-  const { checkUpload, getImportPreview, requestApply, runImportJobs } = await import("#app/models/staff-import.server.ts");
+  const { checkUpload, getImportPreview, requestApply, runImportJobs } = await import("#app/models/organisations/staff-import.server.ts");
   const { importContent } = await import("#app/content/import.server.ts");
-  const { startModule } = await import("#app/models/enrolment.server.ts");
-  const { getCurrentVersion } = await import("#app/models/module.server.ts");
-  const { lessonView } = await import("#app/models/learner-view.server.ts");
+  const { startModule } = await import("#app/models/learning/enrolment.server.ts");
+  const { getCurrentVersion } = await import("#app/models/learning/module.server.ts");
+  const { lessonView } = await import("#app/models/learning/learner-view.server.ts");
   const { projectRoot } = await import("#db/client.ts");
   const { staffImports } = await import("#db/schema/index.ts");
   const { eq } = await import("drizzle-orm");
-  const { createOrganisationWithLead } = await import("#app/models/organisation.server.ts");
+  const { createOrganisationWithLead } = await import("#app/models/organisations/organisation.server.ts");
   const { handle, lock } = await openConfiguredDatabase("import bench");
   try {
     await migrateDatabase(handle);

@@ -849,7 +849,7 @@ async function main() {
   if (!Number.isInteger(learners) || learners < 1 || learners > 1_000_000) throw new Error(`--learners must be a whole number from 1 to 1,000,000 (got ${values.learners})`);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be a whole number (got ${values.seed})`);
   if (values.slug !== undefined && !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(values.slug)) throw new Error("--slug must be lower-case words joined by hyphens");
-  const { openConfiguredDatabase } = await import("#app/boot.server.ts");
+  const { openConfiguredDatabase } = await import("#app/services/database.server.ts");
   const { migrateDatabase } = await import("#db/client.ts");
   const { handle, lock } = await openConfiguredDatabase("npm run seed:bench");
   try {

@@ -6,12 +6,12 @@
  */
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import { openConfiguredDatabase } from "#app/boot.server.ts";
+import { openConfiguredDatabase } from "#app/services/database.server.ts";
 import { importContent } from "#app/content/import.server.ts";
-import { completeLesson, startModule } from "#app/models/enrolment.server.ts";
-import { getCurrentVersion, getQuizBankWithAnswers } from "#app/models/module.server.ts";
-import { startAttempt } from "#app/models/quiz-attempt.server.ts";
-import { getAuth } from "#app/utils/auth.server.ts";
+import { completeLesson, startModule } from "#app/models/learning/enrolment.server.ts";
+import { getCurrentVersion, getQuizBankWithAnswers } from "#app/models/learning/module.server.ts";
+import { startAttempt } from "#app/models/learning/quiz-attempt.server.ts";
+import { getAuth } from "#app/services/auth.server.ts";
 import { migrateDatabase, projectRoot } from "#db/client.ts";
 import { quizAttempts } from "#db/schema/index.ts";
 import { answerFields } from "#tests/quiz-answers.ts";

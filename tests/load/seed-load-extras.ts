@@ -4,9 +4,9 @@
  * it), and M mails queued. Prints the organisation id and the mail count as
  * JSON on the last line.
  */
-import { openConfiguredDatabase } from "#app/boot.server.ts";
-import { createOrganisationWithLead } from "#app/models/organisation.server.ts";
-import { checkUpload, requestApply } from "#app/models/staff-import.server.ts";
+import { openConfiguredDatabase } from "#app/services/database.server.ts";
+import { createOrganisationWithLead } from "#app/models/organisations/organisation.server.ts";
+import { checkUpload, requestApply } from "#app/models/organisations/staff-import.server.ts";
 import { emailOutbox, licences } from "#db/schema/index.ts";
 import { createUser } from "#tests/factories.ts";
 

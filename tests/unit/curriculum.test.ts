@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "vitest";
-import { MDX_COMPONENT_NAMES } from "#app/components/mdx/index.tsx";
+import { MDX_COMPONENT_NAMES } from "#app/content/mdx-components.tsx";
 import { checkContent } from "#app/content/check.server.ts";
 import { formatProblem, readContent, type SourceModule } from "#app/content/read.server.ts";
 import type { Quiz } from "#app/content/schema.ts";

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { isDatabaseUnavailableError } from "#app/utils/db-availability.server.ts";
+import { isDatabaseUnavailableError } from "#app/models/platform/db-availability.server.ts";
 
 /** An error shaped as pg or Node gives it: a message and a code. */
 const coded = (message: string, code: string) => Object.assign(new Error(message), { code });

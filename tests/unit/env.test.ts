@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "vitest";
-import { EnvError, parseEnv } from "#app/utils/env.server.ts";
+import { EnvError, parseEnv } from "#app/services/env.server.ts";
 
 const dataDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "distinct-env-"));
 

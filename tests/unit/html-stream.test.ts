@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { expect, test } from "vitest";
-import { closeBodyAtEnd } from "#app/utils/html-stream.server.ts";
+import { closeBodyAtEnd } from "#app/services/html-stream.server.ts";
 
 async function run(chunks: string[]): Promise<string> {
   const out: Buffer[] = [];

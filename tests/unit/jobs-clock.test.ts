@@ -1,6 +1,6 @@
 import { expect, test } from "vitest";
 import { parseJobsArgs } from "#app/jobs/args.ts";
-import { isoWeek } from "#app/models/assignment.server.ts";
+import { isoWeek } from "#app/models/organisations/assignment.server.ts";
 import { dueReminder } from "#app/utils/certificate-status.ts";
 
 // A certificate that expires at 10:00 UTC on 30 September 2030.

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { bodyLimitFor, checkAddress, checkBody, checkContentType, checkOrigin, declaredLength } from "#app/utils/request-guard.server.ts";
+import { bodyLimitFor, checkAddress, checkBody, checkContentType, checkOrigin, declaredLength } from "#app/services/request-guard.server.ts";
 
 const FIVE_MB = 5 * 1024 * 1024;
 

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import type { SourceFiles, StoredLesson } from "#db/schema/index.ts";
 import { moduleVersions } from "#db/schema/index.ts";
 import { renderMdxToHtml } from "#app/content/render-mdx.server.tsx";
-import { getDb } from "#app/utils/db.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
 import { diffLines, hasChanges, htmlToText, type DiffPart } from "#app/utils/line-diff.ts";
 import { versionSourceFiles } from "./drafts.server.ts";
 

@@ -11,8 +11,8 @@ import {
   type DraftOrigin,
   type SourceFiles,
 } from "#db/schema/index.ts";
-import { audit } from "#app/utils/audit.server.ts";
-import { getDb } from "#app/utils/db.server.ts";
+import { audit } from "#app/models/platform/audit.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
 import { FILE_NAME_PATTERN, readSourceFiles } from "./source-files.server.ts";
 
 /** Who is acting in the studio (a signed-in author or admin). */

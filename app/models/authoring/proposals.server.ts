@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Database } from "#db/client.ts";
 import { moduleDrafts, modules } from "#db/schema/index.ts";
 import { readSourceFiles } from "#app/content/source-files.server.ts";
-import { audit } from "#app/utils/audit.server.ts";
+import { audit } from "#app/models/platform/audit.server.ts";
 import { insertDraft } from "./drafts.server.ts";
 
 const sameFiles = (a: Record<string, string>, b: Record<string, string>) =>

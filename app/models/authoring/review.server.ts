@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { draftComments, moduleDrafts, modules } from "#db/schema/index.ts";
-import { audit } from "#app/utils/audit.server.ts";
-import { getDb } from "#app/utils/db.server.ts";
+import { audit } from "#app/models/platform/audit.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
 import { StudioError, type StudioActor } from "./drafts.server.ts";
 import { insertVersion } from "./publish.server.ts";
 import { checkSourceFiles } from "./source-files.server.ts";

@@ -8,7 +8,7 @@ import { compileModule, compileOne, type CompiledModule } from "#app/content/com
 import { readModule, splitFrontmatter, type Problem, type SourceModule } from "#app/content/read.server.ts";
 import { renderMdxToHtml } from "#app/content/render-mdx.server.tsx";
 import { FILE_NAME_PATTERN, readSourceFiles } from "#app/content/source-files.server.ts";
-import { getDb } from "#app/utils/db.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
 
 /**
  * A module's source lives in the studio as files (path → text), exactly the

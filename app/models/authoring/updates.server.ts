@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import { enrolments, moduleUpdateAcks, modules, moduleVersions } from "#db/schema/index.ts";
-import { getDb } from "#app/utils/db.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
 import { compareSides, versionSide, type Comparison } from "./compare.server.ts";
 
 /** A module the learner completed on an older version, since materially changed, not yet acknowledged. */

@@ -4,8 +4,8 @@ import path from "node:path";
 import { desc, eq } from "drizzle-orm";
 import type { Executor } from "#db/client.ts";
 import { uploadedImages } from "#db/schema/index.ts";
-import { getDb } from "#app/utils/db.server.ts";
-import { getEnv } from "#app/utils/env.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
+import { getEnv } from "#app/services/env.server.ts";
 import { checkAlt, checkImageBytes } from "#app/utils/image-validation.ts";
 import { IMAGE_HASH_PATTERN } from "#app/content/mdx-allow-list.ts";
 

@@ -2,8 +2,8 @@ import JSZip from "jszip";
 import { and, eq, inArray } from "drizzle-orm";
 import { moduleDrafts, modules, moduleVersions, type SourceFiles } from "#db/schema/index.ts";
 import { FILE_NAME_PATTERN } from "#app/content/source-files.server.ts";
-import { audit } from "#app/utils/audit.server.ts";
-import { getDb } from "#app/utils/db.server.ts";
+import { audit } from "#app/models/platform/audit.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
 import { insertDraft, StudioError, versionSourceFiles, type StudioActor } from "./drafts.server.ts";
 
 export const MAX_ZIP_BYTES = 1024 * 1024;

@@ -1,12 +1,13 @@
 import { and, asc, count, desc, eq } from "drizzle-orm";
 import type { Executor } from "#db/client.ts";
 import { organization, seatRequests, user } from "#db/schema/index.ts";
-import { audit } from "#app/utils/audit.server.ts";
-import { getDb } from "#app/utils/db.server.ts";
-import { composeEmail, enqueueEmail } from "#app/utils/email.server.ts";
-import { getEnv } from "#app/utils/env.server.ts";
+import { audit } from "#app/models/platform/audit.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
+import { enqueueEmail } from "#app/models/platform/email.server.ts";
+import { composeEmail } from "#app/utils/email-templates.ts";
+import { getEnv } from "#app/services/env.server.ts";
 import { formatDate, plural } from "#app/utils/format.ts";
-import { seatSummary, type SeatSummary } from "../licence.server.ts";
+import { seatSummary, type SeatSummary } from "./licence.server.ts";
 
 /**
  * Requests for more seats (issue 15, ADR 033). A training lead asks from the

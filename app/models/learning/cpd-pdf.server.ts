@@ -1,6 +1,6 @@
 import { PDFDocument, rgb } from "pdf-lib";
-import { CertificateFonts } from "#app/models/certificate-pdf/fonts.server.ts";
-import { Writer } from "#app/models/training-records-pdf.server.ts";
+import { CertificateFonts } from "#app/models/learning/certificate-pdf/fonts.server.ts";
+import { Writer } from "#app/models/learning/training-records-pdf.server.ts";
 import type { CpdRange } from "#app/utils/cpd-validation.ts";
 import { formatDate, formatMinutes } from "#app/utils/format.ts";
 import type { CpdEntry } from "./cpd.server.ts";

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { certificates, cpdReflections, enrolments, lessonProgress, moduleVersions, modules, organization, quizAttempts, user } from "#db/schema/index.ts";
 import { formatCertificateCode } from "#app/utils/certificate-code.ts";
 import type { CpdRange } from "#app/utils/cpd-validation.ts";
-import { getDb } from "#app/utils/db.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
 import { measuredMinutes } from "#app/utils/time-spent.ts";
 
 export type CpdEntry = {

@@ -2,10 +2,10 @@ import crypto from "node:crypto";
 import { zipSync, strToU8 } from "fflate";
 import { and, desc, eq, isNotNull, isNull } from "drizzle-orm";
 import { enrolments, member, moduleVersions, modules, organization, quizAttempts, scormLaunches, scormPackages, user } from "#db/schema/index.ts";
-import { audit, type AuditActor } from "#app/utils/audit.server.ts";
-import { getDb } from "#app/utils/db.server.ts";
-import { getEnv } from "#app/utils/env.server.ts";
-import { findEnrolment, startModule } from "../enrolment.server.ts";
+import { audit, type AuditActor } from "#app/models/platform/audit.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
+import { getEnv } from "#app/services/env.server.ts";
+import { findEnrolment, startModule } from "./enrolment.server.ts";
 import { SCO_SCRIPT, launchHtml, manifestXml } from "./scorm-sco.server.ts";
 
 /**

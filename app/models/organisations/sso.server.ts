@@ -1,10 +1,9 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { organisationDomains, ssoProvider } from "#db/schema/index.ts";
-import { audit, type AuditActor } from "#app/utils/audit.server.ts";
-import { getDb } from "#app/utils/db.server.ts";
-import { getEnv } from "#app/utils/env.server.ts";
-import { setSsoFormActions } from "#app/utils/sso-origins.server.ts";
+import { audit, type AuditActor } from "#app/models/platform/audit.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
+import { getEnv } from "#app/services/env.server.ts";
 
 /**
  * An organisation's single sign-on: one OpenID Connect provider (a force's
@@ -170,16 +169,14 @@ export async function providerServesEmail(providerId: string, email: string): Pr
 
 export const PASSWORD_REFUSED_FOR_SSO = "Your organisation signs you in with your force account. Use “Sign in with your force account” instead of a password.";
 
-/** Refreshes the providers' origins that /login's CSP form-action admits (app/utils/sso-origins.server.ts). */
-export async function loadSsoFormActions(): Promise<void> {
+/** The providers' origins, which /login's CSP form-action admits (app/services/sso-origins.server.ts). */
+export async function ssoProviderOrigins(): Promise<string[]> {
   const rows = await getDb().select({ issuer: ssoProvider.issuer }).from(ssoProvider);
-  setSsoFormActions(
-    rows.flatMap((r) => {
-      try {
-        return [new URL(r.issuer).origin];
-      } catch {
-        return [];
-      }
-    }),
-  );
+  return rows.flatMap((r) => {
+    try {
+      return [new URL(r.issuer).origin];
+    } catch {
+      return [];
+    }
+  });
 }

@@ -2,7 +2,7 @@ import { asc, desc, eq, sql } from "drizzle-orm";
 import type { Executor } from "#db/client.ts";
 import { modules, moduleVersions } from "#db/schema/index.ts";
 import type { Question } from "#app/content/schema.ts";
-import { getDb } from "#app/utils/db.server.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
 import { isOffence, OFFENCE_LABELS } from "#app/utils/offences.ts";
 import { questionFigures, type QuestionFigures } from "#app/utils/question-statistics.ts";
 

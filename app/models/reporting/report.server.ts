@@ -1,0 +1,513 @@
+import { asc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
+import { modules, team } from "#db/schema/index.ts";
+import type { Executor } from "#db/client.ts";
+import { ASSIGNMENT_STATUSES, londonDate, monthStart, nextMonth, type AssignmentStatus } from "#app/utils/assignment-status.ts";
+import { getDb } from "#app/models/platform/db.server.ts";
+import { PAGE_SIZE, type ReportQuery, type SortKey } from "#app/utils/report-query.ts";
+import { CSV_BOM } from "#app/utils/csv.ts";
+import { reportCsvHeaderLine, reportCsvLine } from "#app/utils/report-csv.ts";
+import type { CompletionPoint } from "#app/utils/views/completion.ts";
+
+export type { CompletionPoint };
+
+/**
+ * The compliance report of one organisation, read from report_rows (kept by
+ * triggers, see db/schema/reports.ts). Every query here is scoped by the
+ * organisation id first: the primary key and every index start with it.
+ *
+ * Status depends on the clock, so it is worked out here with the same rules
+ * as app/utils/assignment-status.ts (a test checks they agree).
+ */
+
+export class ReportQueryError extends Error {
+  constructor(
+    readonly param: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type ReportContext = {
+  organizationId: string;
+  teams: { id: string; name: string }[];
+  modules: { id: string; slug: string; title: string }[];
+};
+
+/**
+ * Teams of the organisation, and the modules its report can show: every live
+ * module, and a retired one while it still has rows here (still assigned), so
+ * the summary and the module filter cover every row.
+ */
+export async function reportContext(organizationId: string): Promise<ReportContext> {
+  const db = getDb();
+  const [teams, mods] = await Promise.all([
+    db.select({ id: team.id, name: team.name }).from(team).where(eq(team.organizationId, organizationId)).orderBy(asc(team.name)),
+    db
+      .select({ id: modules.id, slug: modules.slug, title: modules.title })
+      .from(modules)
+      .where(
+        or(
+          isNull(modules.retiredAt),
+          sql`exists (select 1 from report_rows r where r.organization_id = ${organizationId} and r.module_id = ${modules.id})`,
+        ),
+      )
+      .orderBy(asc(modules.sortOrder), asc(modules.title)),
+  ]);
+  return { organizationId, teams, modules: mods };
+}
+
+/** Checks the query's team and module belong here; throws ReportQueryError (a 400) if not. */
+export function resolveQuery(context: ReportContext, query: ReportQuery) {
+  const moduleId = query.module ? context.modules.find((m) => m.slug === query.module)?.id : null;
+  if (moduleId === undefined) throw new ReportQueryError("module", `There is no module “${query.module}”.`);
+  if (query.team && query.team !== "none" && !context.teams.some((t) => t.id === query.team)) {
+    throw new ReportQueryError("team", "That team is not in this organisation. Choose a team from the list.");
+  }
+  return { moduleId };
+}
+
+type Clock = { now: Date };
+
+/** The status of a report row, in SQL, at `now` (same rules as assignmentStatus()). */
+export function statusSql(clock: Clock, alias = "r"): SQL {
+  const r = sql.raw(alias);
+  const now = clock.now.toISOString();
+  const today = londonDate(clock.now);
+  return sql`(case
+    when ${r}.completed_at is not null and not ${r}.certificate_revoked
+         and (${r}.certificate_expires_at is null or ${r}.certificate_expires_at > ${now}::timestamptz) then 'completed'
+    when ${r}.completed_at is not null and not ${r}.certificate_revoked and ${r}.open_started_at is null then 'expired'
+    when ${r}.due is not null and ${today}::date > ${r}.due then 'overdue'
+    when ${r}.open_started_at is not null then 'in-progress'
+    else 'not-started' end)`;
+}
+
+/** The WHERE clause for a query (without status unless asked). */
+function whereSql(organizationId: string, query: ReportQuery, moduleId: string | null, options: { status?: SQL | null } = {}): SQL {
+  const parts: SQL[] = [sql`r.organization_id = ${organizationId}`];
+  if (!query.includeLeft) parts.push(sql`r.person_status <> 'left'`);
+  if (moduleId) parts.push(sql`r.module_id = ${moduleId}`);
+  if (query.team === "none") parts.push(sql`r.team_id is null`);
+  else if (query.team) parts.push(sql`r.team_id = ${query.team}`);
+  if (query.dueFrom) parts.push(sql`r.due >= ${query.dueFrom}::date`);
+  if (query.dueTo) parts.push(sql`r.due <= ${query.dueTo}::date`);
+  if (options.status) parts.push(options.status);
+  return sql.join(parts, sql` and `);
+}
+
+export type StatusCounts = Record<AssignmentStatus, number> & { total: number };
+const emptyCounts = (): StatusCounts => ({ "not-started": 0, "in-progress": 0, overdue: 0, completed: 0, expired: 0, total: 0 });
+
+export type ReportSummary = {
+  /** Per module, for the whole organisation (within the filters). */
+  byModule: { moduleId: string; title: string; slug: string; counts: StatusCounts }[];
+  /** Per team, across the modules in the filters. "No team" last. */
+  byTeam: { teamId: string | null; name: string; counts: StatusCounts }[];
+  overall: StatusCounts;
+};
+
+type CountRow = { module_id: string; team_id: string | null; status: AssignmentStatus; month: string | null; n: number };
+
+
+/**
+ * How many rows match the query, by module, team, status and month of valid
+ * completion: the numbers behind the dashboard's tables, chart and page count.
+ *
+ * Most come from report_counts (rows grouped by due month and expiry month,
+ * see db/schema/reports.ts), whose status is decided by comparing months
+ * with this month. The rows a month cannot decide are counted one by one
+ * from report_rows: due in this month (some overdue, some not yet),
+ * certificate expiring this month, and due in the months the due-date filter cuts
+ * through. The two parts are exact complements (tests check the sum against
+ * counting every row).
+ */
+export async function reportCounts(context: ReportContext, query: ReportQuery, moduleId: string | null, clock: Clock = { now: new Date() }, db: Executor = getDb()): Promise<CountRow[]> {
+  const current = monthStart(londonDate(clock.now));
+  const boundary = [...new Set([current, ...(query.dueFrom ? [monthStart(query.dueFrom)] : []), ...(query.dueTo ? [monthStart(query.dueTo)] : [])])];
+  const org = context.organizationId;
+  const counted: SQL[] = [sql`c.organization_id = ${org}`];
+  if (!query.includeLeft) counted.push(sql`c.person_status <> 'left'`);
+  if (moduleId) counted.push(sql`c.module_id = ${moduleId}`);
+  if (query.team === "none") counted.push(sql`c.team_id is null`);
+  else if (query.team) counted.push(sql`c.team_id = ${query.team}`);
+  if (query.dueFrom) counted.push(sql`c.due_month >= ${monthStart(query.dueFrom)}::date`);
+  if (query.dueTo) counted.push(sql`c.due_month <= ${monthStart(query.dueTo)}::date`);
+  const boundaryList = sql.join(
+    boundary.map((b) => sql`${b}::date`),
+    sql`, `,
+  );
+  counted.push(sql`(c.due_month is null or c.due_month not in (${boundaryList}))`);
+  counted.push(sql`(c.expires_month is null or c.expires_month <> ${current}::date)`);
+
+  const startsAt = (date: string) => sql`(${date}::timestamp at time zone 'Europe/London')`;
+  const exact: SQL[] = boundary.map((b) => sql`(r.due >= ${b}::date and r.due < ${nextMonth(b)}::date)`);
+  exact.push(sql`(r.completed_at is not null and not r.certificate_revoked
+    and r.certificate_expires_at >= ${startsAt(current)} and r.certificate_expires_at < ${startsAt(nextMonth(current))})`);
+
+  const result = (await db.execute(sql`
+    select module_id, team_id, status, month, sum(n)::int as n from (
+      select c.module_id, c.team_id,
+        (case
+          when c.kind in ('done', 'done+open') and (c.expires_month is null or c.expires_month > ${current}::date) then 'completed'
+          when c.kind = 'done' then 'expired'
+          when c.due_month < ${current}::date then 'overdue'
+          when c.kind = 'none' then 'not-started'
+          else 'in-progress' end) as status,
+        to_char(c.completed_month, 'YYYY-MM') as month, c.n
+      from report_counts c
+      where ${sql.join(counted, sql` and `)}
+      union all
+      select r.module_id, r.team_id, ${statusSql(clock)} as status,
+        case when r.completed_at is not null and not r.certificate_revoked
+          then to_char(r.completed_at at time zone 'Europe/London', 'YYYY-MM') end as month,
+        1 as n
+      from report_rows r
+      where ${whereSql(org, query, moduleId)} and (${sql.join(exact, sql` or `)})
+    ) u
+    group by 1, 2, 3, 4
+    having sum(n) <> 0`)) as unknown as { rows: CountRow[] };
+  return result.rows.map((r) => ({ ...r, n: Number(r.n) }));
+}
+
+/** Counts by module, team and status, from reportCounts(). */
+export function summarise(context: ReportContext, rows: CountRow[]): ReportSummary {
+  const byModule = new Map<string, StatusCounts>();
+  const byTeam = new Map<string | null, StatusCounts>();
+  const overall = emptyCounts();
+  for (const row of rows) {
+    for (const counts of [
+      byModule.get(row.module_id) ?? byModule.set(row.module_id, emptyCounts()).get(row.module_id)!,
+      byTeam.get(row.team_id) ?? byTeam.set(row.team_id, emptyCounts()).get(row.team_id)!,
+      overall,
+    ]) {
+      counts[row.status] += row.n;
+      counts.total += row.n;
+    }
+  }
+  const teamNames = new Map(context.teams.map((t) => [t.id, t.name]));
+  return {
+    byModule: context.modules.filter((m) => byModule.has(m.id)).map((m) => ({ moduleId: m.id, title: m.title, slug: m.slug, counts: byModule.get(m.id)! })),
+    byTeam: [...byTeam.entries()]
+      .map(([teamId, counts]) => ({ teamId, name: teamId ? (teamNames.get(teamId) ?? "Unknown team") : "No team", counts }))
+      .sort((a, b) => (a.teamId === null ? 1 : b.teamId === null ? -1 : a.name.localeCompare(b.name, "en-GB"))),
+    overall,
+  };
+}
+
+/** Counts by module, team and status (within the filters, status aside). */
+export async function reportSummary(context: ReportContext, query: ReportQuery, moduleId: string | null, clock: Clock = { now: new Date() }, db: Executor = getDb()): Promise<ReportSummary> {
+  return summarise(context, await reportCounts(context, query, moduleId, clock, db));
+}
+
+
+/**
+ * Completion over the last 12 months (London calendar months): completions
+ * each month by the people now assigned, and the share of them who had
+ * completed by the month's end. Completions revoked since are left out.
+ */
+export function completionSeries(rows: CountRow[], total: number, clock: Clock = { now: new Date() }): CompletionPoint[] {
+  const months: string[] = [];
+  const [y, m] = londonDate(clock.now).split("-").map(Number) as [number, number];
+  for (let i = 11; i >= 0; i--) {
+    const d = new Date(Date.UTC(y, m - 1 - i, 1));
+    months.push(d.toISOString().slice(0, 7));
+  }
+  const counts = new Map<string, number>();
+  let cumulative = 0;
+  for (const row of rows) {
+    if (row.month === null) continue;
+    if (row.month < months[0]!) cumulative += row.n;
+    else counts.set(row.month, (counts.get(row.month) ?? 0) + row.n);
+  }
+  return months.map((month) => {
+    const completions = counts.get(month) ?? 0;
+    cumulative += completions;
+    return { month, completions, cumulative, percent: total ? Math.round((cumulative / total) * 1000) / 10 : 0 };
+  });
+}
+
+export async function completionOverTime(context: ReportContext, query: ReportQuery, moduleId: string | null, total: number, clock: Clock = { now: new Date() }, db: Executor = getDb()): Promise<CompletionPoint[]> {
+  return completionSeries(await reportCounts(context, query, moduleId, clock, db), total, clock);
+}
+
+export type ReportRow = {
+  personId: string;
+  staffNumber: string | null;
+  name: string;
+  email: string;
+  personStatus: "invited" | "active" | "left";
+  team: string | null;
+  moduleTitle: string;
+  moduleSlug: string;
+  /** The version completed, else the version being taken. */
+  moduleVersion: number | null;
+  status: AssignmentStatus;
+  assignedAt: string;
+  due: string | null;
+  extended: boolean;
+  startedAt: string | null;
+  completedAt: string | null;
+  score: number | null;
+  attempts: number;
+  certificateCode: string | null;
+  certificateExpiresAt: string | null;
+  certificateRevoked: boolean;
+};
+
+const STATUS_RANK = (clock: Clock) => sql`array_position(array[${sql.raw(ASSIGNMENT_STATUSES.map((s) => `'${s}'`).join(","))}]::text[], ${statusSql(clock)})`;
+
+/**
+ * The sort expressions, over report_rows r (and its module m and team t),
+ * never null so rows can be paged by key (the export walks the same order in
+ * batches). Numbers for dates (epoch seconds), with "none" sorting last going
+ * up. Name and due date are index orders (report_rows_org_name_idx,
+ * report_rows_org_due_sort_idx, written exactly as here): a page or a batch
+ * reads only its own rows. The others sort the matching rows.
+ */
+const NONE = 1e12;
+function sortExpression(key: SortKey, clock: Clock): { expr: SQL; kind: "text" | "numeric"; indexed: boolean } {
+  const epoch = (col: string) => sql.raw(`coalesce(extract(epoch from ${col}), ${NONE})`);
+  switch (key) {
+    case "name":
+      return { expr: sql.raw("r.sort_name"), kind: "text", indexed: true };
+    case "staff":
+      return { expr: sql.raw("coalesce(r.staff_number, '')"), kind: "text", indexed: false };
+    case "team":
+      return { expr: sql.raw("coalesce(t.name, '')"), kind: "text", indexed: false };
+    case "module":
+      return { expr: sql.raw("m.sort_order"), kind: "numeric", indexed: false };
+    case "status":
+      return { expr: STATUS_RANK(clock), kind: "numeric", indexed: false };
+    case "due":
+      return { expr: sql.raw(`coalesce(r.due - date '2000-01-01', ${NONE})`), kind: "numeric", indexed: true };
+    case "started":
+      return { expr: epoch("coalesce(r.open_started_at, r.completed_started_at)"), kind: "numeric", indexed: false };
+    case "completed":
+      return { expr: epoch("r.completed_at"), kind: "numeric", indexed: false };
+    case "score":
+      return { expr: sql.raw("coalesce(r.score, -1)"), kind: "numeric", indexed: false };
+    case "attempts":
+      return { expr: sql.raw("r.attempts"), kind: "numeric", indexed: false };
+    case "expires":
+      return { expr: epoch("r.certificate_expires_at"), kind: "numeric", indexed: false };
+  }
+}
+
+type RawReportRow = {
+  person_id: string;
+  module_id: string;
+  staff_number: string | null;
+  person_name: string;
+  sort_name: string;
+  email: string;
+  person_status: "invited" | "active" | "left";
+  team_name: string | null;
+  module_title: string;
+  module_slug: string;
+  module_version: number | null;
+  status: AssignmentStatus;
+  assigned_at: Date | string;
+  due: string | null;
+  extended: boolean;
+  started_at: Date | string | null;
+  completed_at: Date | string | null;
+  score: number | null;
+  attempts: number;
+  certificate_code: string | null;
+  certificate_expires_at: Date | string | null;
+  certificate_revoked: boolean;
+  k: string | number;
+};
+
+const iso = (v: Date | string | null): string | null => (v === null ? null : (v instanceof Date ? v : new Date(v)).toISOString());
+
+function mapReportRow(r: RawReportRow): ReportRow {
+  return {
+    personId: r.person_id,
+    staffNumber: r.staff_number,
+    name: r.person_name,
+    email: r.email,
+    personStatus: r.person_status,
+    team: r.team_name,
+    moduleTitle: r.module_title,
+    moduleSlug: r.module_slug,
+    moduleVersion: r.module_version === null ? null : Number(r.module_version),
+    status: r.status,
+    assignedAt: iso(r.assigned_at)!,
+    due: r.due,
+    extended: r.extended,
+    startedAt: iso(r.started_at),
+    completedAt: iso(r.completed_at),
+    score: r.score === null ? null : Number(r.score),
+    attempts: Number(r.attempts),
+    certificateCode: r.certificate_code,
+    certificateExpiresAt: iso(r.certificate_expires_at),
+    certificateRevoked: r.certificate_revoked,
+  };
+}
+
+/** After this row, in the query's order (for paging by key). */
+export type RowKey = { k: string; sortName: string; personId: string; moduleId: string };
+
+function rowsQuery(organizationId: string, query: ReportQuery, moduleId: string | null, clock: Clock, page: { after?: RowKey; limit: number; offset?: number }): SQL {
+  const { expr, kind } = sortExpression(query.sort, clock);
+  const desc = query.dir === "desc";
+  const order = sql.raw(desc ? "desc" : "asc");
+  const cmp = sql.raw(desc ? "<" : ">");
+  const keyCast = sql.raw(kind === "numeric" ? "numeric" : "text");
+  // By name the key is the name: compare on the index's own columns.
+  const after = !page.after
+    ? sql``
+    : query.sort === "name"
+      ? sql`where (sort_name, person_id, module_id) ${cmp} (${page.after.sortName}, ${page.after.personId}, ${page.after.moduleId})`
+      : sql`where (k, sort_name, person_id, module_id) ${cmp} (${page.after.k}::${keyCast}, ${page.after.sortName}, ${page.after.personId}, ${page.after.moduleId})`;
+  const statusFilter = query.status ? sql`${statusSql(clock)} = ${query.status}` : null;
+  return sql`
+    select * from (
+      select r.person_id, r.module_id, r.staff_number, r.person_name, r.sort_name, r.email, r.person_status,
+             t.name as team_name, m.title as module_title, m.slug as module_slug,
+             coalesce(r.completed_version, r.open_version) as module_version,
+             ${statusSql(clock)} as status,
+             r.assigned_at, r.due::text as due, r.extended,
+             coalesce(r.open_started_at, r.completed_started_at) as started_at,
+             r.completed_at, r.score, r.attempts, r.certificate_code, r.certificate_expires_at, r.certificate_revoked,
+             (${expr})::${keyCast} as k
+      from report_rows r
+      join modules m on m.id = r.module_id
+      left join team t on t.id = r.team_id
+      where ${whereSql(organizationId, query, moduleId, { status: statusFilter })}
+    ) keyed
+    ${after}
+    order by k ${order}, sort_name ${order}, person_id ${order}, module_id ${order}
+    limit ${page.limit}${page.offset ? sql` offset ${page.offset}` : sql``}`;
+}
+
+/** How many rows the per-person table holds for a query: a status's count, or all of them. */
+const matchingRows = (summary: ReportSummary, query: ReportQuery) => (query.status ? summary.overall[query.status] : summary.overall.total);
+
+/**
+ * One page of the per-person table, and how many rows match in all (from
+ * the counts, unless the caller has them already).
+ */
+export async function reportPage(
+  context: ReportContext,
+  query: ReportQuery,
+  moduleId: string | null,
+  clock: Clock = { now: new Date() },
+  db: Executor = getDb(),
+  knownTotal?: number | Promise<number>,
+) {
+  const [rows, total] = await Promise.all([
+    db.execute(rowsQuery(context.organizationId, query, moduleId, clock, { limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE })) as unknown as Promise<{ rows: RawReportRow[] }>,
+    knownTotal ?? reportSummary(context, query, moduleId, clock, db).then((summary) => matchingRows(summary, query)),
+  ]);
+  return { rows: rows.rows.map(mapReportRow), total, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
+}
+
+/**
+ * Every row matching the query, in the table's order, a batch at a time:
+ * each batch is its own short query (keyset paging, no open transaction), so
+ * memory stays flat however many rows there are and other requests are not
+ * held up while a large export streams.
+ */
+export async function* reportRowsInBatches(
+  context: ReportContext,
+  query: ReportQuery,
+  moduleId: string | null,
+  options: { batchSize?: number; clock?: Clock; db?: Executor } = {},
+): AsyncGenerator<ReportRow[]> {
+  const db = options.db ?? getDb();
+  const clock = options.clock ?? { now: new Date() };
+  // An index order reads each batch straight off the index; any other order
+  // sorts the matching rows for every batch, so fewer, larger batches.
+  const limit = options.batchSize ?? (sortExpression(query.sort, clock).indexed ? 2000 : 10_000);
+  let after: RowKey | undefined;
+  for (;;) {
+    const result = (await db.execute(rowsQuery(context.organizationId, query, moduleId, clock, { after, limit }))) as unknown as { rows: RawReportRow[] };
+    if (result.rows.length === 0) return;
+    yield result.rows.map(mapReportRow);
+    if (result.rows.length < limit) return;
+    const last = result.rows[result.rows.length - 1]!;
+    after = { k: String(last.k), sortName: last.sort_name, personId: last.person_id, moduleId: last.module_id };
+  }
+}
+
+/** Everything the dashboard shows, in parallel where the database allows. */
+export async function loadReport(context: ReportContext, query: ReportQuery, clock: Clock = { now: new Date() }) {
+  const { moduleId } = resolveQuery(context, query);
+  const summarised = reportCounts(context, query, moduleId, clock).then((counts) => ({ counts, summary: summarise(context, counts) }));
+  // The page's row count is in the summary: no second count, and the page's rows are read meanwhile.
+  const total = summarised.then(({ summary }) => matchingRows(summary, query));
+  const [{ counts, summary }, page] = await Promise.all([summarised, reportPage(context, query, moduleId, clock, getDb(), total)]);
+  const series = completionSeries(counts, summary.overall.total, clock);
+  return { summary, page, series };
+}
+
+/** Rebuilds the derived report rows of an organisation (after a bulk load, or to repair). */
+export async function rebuildReport(organizationId: string, db: Executor = getDb()) {
+  await db.transaction(async (tx) => {
+    // Writers wait for the few seconds this takes, so the counts are
+    // recounted from exactly the rows this transaction leaves.
+    await tx.execute(sql`lock table report_counts in share row exclusive mode`);
+    await tx.execute(sql`select refresh_report_rows(${organizationId}, null, null)`);
+    await tx.execute(sql`select recount_report_counts(${organizationId})`);
+  });
+}
+
+/**
+ * Folds the organisation's counts deltas into one row per key; returns how
+ * many rows that removed. Safe alongside writers (see the migration).
+ */
+export async function compactReportCounts(organizationId: string, db: Executor = getDb()): Promise<number> {
+  const result = (await db.execute(sql`select compact_report_counts(${organizationId}) as folded`)) as unknown as { rows: { folded: number }[] };
+  return Number(result.rows[0]?.folded ?? 0);
+}
+
+/** The job: compacts every organisation with more delta rows than it needs. */
+export async function compactAllReportCounts(db: Executor = getDb()): Promise<{ organisations: number; folded: number }> {
+  const orgs = (await db.execute(sql`
+    select organization_id from report_counts group by 1
+    having count(*) > 2 * count(distinct (module_id, team_id, person_status, due_month, kind, completed_month, expires_month))`)) as unknown as {
+    rows: { organization_id: string }[];
+  };
+  let folded = 0;
+  for (const { organization_id } of orgs.rows) folded += await compactReportCounts(organization_id, db);
+  return { organisations: orgs.rows.length, folded };
+}
+
+/**
+ * The per-person table as CSV, a batch at a time: the stream pulls the next
+ * batch only when the reader has taken the last, so a slow download holds one
+ * batch in memory, never the whole report.
+ */
+export function reportCsvStream(context: ReportContext, query: ReportQuery, moduleId: string | null, options: { batchSize?: number; clock?: Clock; db?: Executor } = {}): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const batches = reportRowsInBatches(context, query, moduleId, options);
+  let started = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (!started) {
+          started = true;
+          controller.enqueue(encoder.encode(CSV_BOM + reportCsvHeaderLine()));
+          return;
+        }
+        try {
+          const next = await batches.next();
+          if (next.done) {
+            controller.close();
+            return;
+          }
+          controller.enqueue(encoder.encode(next.value.map(reportCsvLine).join("")));
+        } catch (error) {
+          controller.error(error);
+        }
+      },
+      async cancel() {
+        await batches.return(undefined);
+      },
+    },
+    { highWaterMark: 1 },
+  );
+}
