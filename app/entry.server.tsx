@@ -5,7 +5,9 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { contentSecurityPolicy } from "./utils/csp.server.ts";
+import { DocumentHtmlProvider } from "./components/document-html.tsx";
+import { contentSecurityPolicyFor } from "./utils/csp.server.ts";
+import { documentHtmlOfRequest } from "./utils/document-html.server.ts";
 import { databaseUnavailable, noteRequestError } from "./utils/db-availability.server.ts";
 import { closeBodyAtEnd } from "./utils/html-stream.server.ts";
 import { getEnv } from "./utils/env.server.ts";
@@ -15,6 +17,9 @@ import { stripeFormActions } from "./utils/stripe-origins.server.ts";
 
 const ABORT_DELAY = 5_000;
 const log = createLogger("render");
+
+/** The policy with a slot for the nonce, built once per process (the environment is fixed at boot). */
+let policy: ((nonce: string) => string) | undefined;
 
 export default function handleRequest(
   request: Request,
@@ -31,17 +36,17 @@ export default function handleRequest(
     responseStatusCode = 503;
     responseHeaders.set("Retry-After", "10");
   }
-  responseHeaders.set(
-    "Content-Security-Policy",
-    contentSecurityPolicy({ nonce, production: env.production, formActions: stripeFormActions() }),
-  );
+  policy ??= contentSecurityPolicyFor({ production: env.production, formActions: stripeFormActions() });
+  responseHeaders.set("Content-Security-Policy", policy(nonce));
   // Bots and no-JS crawlers get the whole document at once; browsers stream.
   const waitForAll = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        <DocumentHtmlProvider value={documentHtmlOfRequest()}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        </DocumentHtmlProvider>
       </NonceProvider>,
       {
         nonce,

@@ -124,7 +124,9 @@ async function main() {
       }
       const request = remixRequest(req, res, body);
       // The whole answer, streaming included, runs inside the request's context.
-      await runWithRequestContext({ clientAddress, appendSetCookie: (cookie) => res.append("Set-Cookie", cookie) }, async () =>
+      // `.data`: single fetch's loader data for a client-side navigation; anything else may render a page.
+      const document = !req.path.endsWith(".data");
+      await runWithRequestContext({ clientAddress, document, appendSetCookie: (cookie) => res.append("Set-Cookie", cookie) }, async () =>
         sendRemixResponse(res, await handleRequest(request)),
       );
     } catch (error) {

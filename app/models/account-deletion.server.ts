@@ -18,6 +18,7 @@ import { getAuth } from "#app/utils/auth.server.ts";
 import { getDb } from "#app/utils/db.server.ts";
 import { hitRateLimit } from "#app/utils/rate-limit.server.ts";
 import { anonymisePersonIn } from "./anonymise.server.ts";
+import { forgetLiveSessionsOf } from "./sessions.server.ts";
 
 /** What a deleted account is called, and the name its certificates no longer carry. */
 export const DELETED_ACCOUNT_NAME = "Deleted account";
@@ -165,5 +166,7 @@ export async function deleteAccount(userId: string, password: string, now: Date 
       details: { organisations: new Set(roster.map((p) => p.organizationId)).size, certificates: erased.length },
     });
   });
+  // Their sessions were deleted above: this process stops trusting them now, not within the live-check bound.
+  forgetLiveSessionsOf(userId);
 }
 

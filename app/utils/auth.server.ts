@@ -8,6 +8,7 @@ import { adminAc, defaultStatements, userAc } from "better-auth/plugins/admin/ac
 import type { DatabaseHandle } from "#db/client.ts";
 import * as schema from "#db/schema/index.ts";
 import { joinByEmailDomain } from "#app/models/people.server.ts";
+import { forgetLiveSession, forgetLiveSessionsOf } from "#app/models/sessions.server.ts";
 import { getDatabaseHandle } from "./db.server.ts";
 import { composeEmail, enqueueEmail } from "./email.server.ts";
 import { getEnv } from "./env.server.ts";
@@ -106,6 +107,14 @@ function createAuth(handle: DatabaseHandle) {
         },
         update: {
           before: async (data) => ("name" in data && data.name !== undefined ? { data: { ...data, name: checkedName(data.name) } } : { data }),
+          // A ban or a changed role: this process asks about their sessions again at once (ADR 027).
+          after: async (updated) => forgetLiveSessionsOf(updated.id),
+        },
+      },
+      // Sign-out, password reset or change: the session stops here at once, not within the live-check bound.
+      session: {
+        delete: {
+          after: async (deleted) => forgetLiveSession(deleted.id),
         },
       },
     },

@@ -1,5 +1,7 @@
 import { redirect } from "@remix-run/node";
-import { liveSessionRole } from "#app/models/sessions.server.ts";
+import { getCookieCache } from "better-auth/cookies";
+import { z } from "zod";
+import { forgetLiveSession, liveSessionRole } from "#app/models/sessions.server.ts";
 import { getAuth, PLATFORM_ROLES, type PlatformRole } from "./auth.server.ts";
 import { getRequestContext } from "./request-context.server.ts";
 
@@ -41,30 +43,107 @@ function sessionCookieKey(request: Request): string | null {
 
 export function forgetVerifiedSession(request: Request): void {
   const key = sessionCookieKey(request);
-  if (key) verified.delete(key);
+  if (!key) return;
+  const hit = verified.get(key);
+  if (hit) forgetLiveSession(hit.session.sessionId);
+  verified.delete(key);
 }
 
 /**
  * The session the cookies carry, if it still stands. The signed cookie (and
  * the per-process map above) save verifying and reading the user; whether
- * the session still exists is asked of the database on every request, so a
- * password reset, a ban or "sign out everywhere" ends it at the next request.
+ * the session still exists is asked of the database at most every few
+ * seconds per session (liveSessionRole), and at once after this process ends
+ * it, so a password reset, a ban or "sign out everywhere" ends it within
+ * SESSION_LIVE_CHECK_MS (docs/decisions/027).
  */
 async function lookup(request: Request): Promise<CurrentSession | null> {
   const key = sessionCookieKey(request);
   if (!key) return null;
   const current = await fromCookies(request, key);
   if (!current) return null;
-  const live = await liveSessionRole(current.sessionId);
+  const live = await liveSessionRole(current.sessionId, current.user.id);
   if (live) return { ...current, user: { ...current.user, role: toRole(live.role) } };
   verified.delete(key);
   return null;
+}
+
+/** What this code reads of better-auth's cookie cache (already verified and schema-checked by better-auth). */
+const CookieCacheSchema = z.object({
+  session: z.object({ id: z.string(), token: z.string(), expiresAt: z.coerce.date(), activeOrganizationId: z.string().nullish() }),
+  user: z.object({ id: z.string(), name: z.string(), email: z.string(), emailVerified: z.boolean(), role: z.string().nullish(), banned: z.boolean().nullish() }),
+});
+
+type CookieSettings = { secret: string; isSecure: boolean; sessionTokenName: string };
+const cookieSettings = new WeakMap<object, Promise<CookieSettings>>();
+
+function settingsOf(auth: ReturnType<typeof getAuth>): Promise<CookieSettings> {
+  let settings = cookieSettings.get(auth);
+  if (!settings) {
+    settings = auth.$context.then((context) => ({
+      secret: context.secret,
+      isSecure: context.authCookies.sessionData.name.startsWith("__Secure-"),
+      sessionTokenName: context.authCookies.sessionToken.name,
+    }));
+    cookieSettings.set(auth, settings);
+  }
+  return settings;
+}
+
+/** The token part of the signed session-token cookie (`token.signature`), unverified. */
+function sessionTokenOf(request: Request, name: string): string | null {
+  for (const part of (request.headers.get("cookie") ?? "").split(";")) {
+    const at = part.indexOf("=");
+    if (at < 0 || part.slice(0, at).trim() !== name) continue;
+    const value = decodeURIComponent(part.slice(at + 1).trim());
+    const dot = value.lastIndexOf(".");
+    return dot > 0 ? value.slice(0, dot) : null;
+  }
+  return null;
+}
+
+/**
+ * The session from better-auth's cookie cache alone: one HMAC (the
+ * session_data cookie's signature, checked by better-auth's getCookieCache)
+ * and no database. The session token cookie must name the same session; its
+ * own signature is not checked again, since the signed session_data already
+ * vouches for that token. Null when the cache is missing, expired or does not
+ * match: better-auth's getSession then reads the database and renews it,
+ * exactly as before.
+ */
+async function fromCookieCache(request: Request): Promise<{ current: CurrentSession; expiresAt: number } | null> {
+  const settings = await settingsOf(getAuth());
+  const payload = CookieCacheSchema.safeParse(
+    await getCookieCache(request, { secret: settings.secret, cookiePrefix: "distinct", isSecure: settings.isSecure }),
+  );
+  if (!payload.success) return null;
+  const { session, user } = payload.data;
+  if (session.token !== sessionTokenOf(request, settings.sessionTokenName)) return null;
+  if (session.expiresAt.getTime() <= Date.now() || user.banned) return null;
+  return {
+    current: {
+      user: { id: user.id, name: user.name, email: user.email, role: toRole(user.role), emailVerified: user.emailVerified },
+      sessionId: session.id,
+      activeOrganizationId: session.activeOrganizationId ?? null,
+    },
+    expiresAt: session.expiresAt.getTime(),
+  };
+}
+
+function remember(key: string, current: CurrentSession, expiresAt: number) {
+  if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value ?? "");
+  verified.set(key, { session: current, until: Math.min(Date.now() + VERIFIED_TTL_MS, expiresAt) });
 }
 
 async function fromCookies(request: Request, key: string): Promise<CurrentSession | null> {
   const hit = verified.get(key);
   if (hit && hit.until > Date.now()) return hit.session;
   if (hit) verified.delete(key);
+  const cached = await fromCookieCache(request);
+  if (cached) {
+    remember(key, cached.current, cached.expiresAt);
+    return cached.current;
+  }
   const { headers, response } = await getAuth().api.getSession({
     headers: request.headers,
     returnHeaders: true,
@@ -89,10 +168,7 @@ async function fromCookies(request: Request, key: string): Promise<CurrentSessio
     activeOrganizationId: session.activeOrganizationId ?? null,
   };
   // Only cookies that are still current are worth remembering.
-  if (refreshed.length === 0) {
-    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value ?? "");
-    verified.set(key, { session: current, until: Math.min(Date.now() + VERIFIED_TTL_MS, new Date(session.expiresAt).getTime()) });
-  }
+  if (refreshed.length === 0) remember(key, current, new Date(session.expiresAt).getTime());
   return current;
 }
 

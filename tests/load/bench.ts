@@ -23,6 +23,7 @@ if (!only || only === "http") {
 
 // Standalone benches, each its own process so their timings do not share a warm heap.
 for (const [name, file] of [
+  ["profile", "bench-profile.ts"],
   ["pdf", "bench-pdf.ts"],
   ["csv", "bench-csv.ts"],
   ["import", "import-bench.ts"],
