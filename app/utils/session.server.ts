@@ -95,7 +95,12 @@ function sessionTokenOf(request: Request, name: string): string | null {
   for (const part of (request.headers.get("cookie") ?? "").split(";")) {
     const at = part.indexOf("=");
     if (at < 0 || part.slice(0, at).trim() !== name) continue;
-    const value = decodeURIComponent(part.slice(at + 1).trim());
+    let value: string;
+    try {
+      value = decodeURIComponent(part.slice(at + 1).trim());
+    } catch {
+      return null;
+    }
     const dot = value.lastIndexOf(".");
     return dot > 0 ? value.slice(0, dot) : null;
   }
@@ -113,9 +118,9 @@ function sessionTokenOf(request: Request, name: string): string | null {
  */
 async function fromCookieCache(request: Request): Promise<{ current: CurrentSession; expiresAt: number } | null> {
   const settings = await settingsOf(getAuth());
-  const payload = CookieCacheSchema.safeParse(
-    await getCookieCache(request, { secret: settings.secret, cookiePrefix: "distinct", isSecure: settings.isSecure }),
-  );
+  // A cookie that is not even well-formed goes the slow way, to better-auth's own handling.
+  const cached = await getCookieCache(request, { secret: settings.secret, cookiePrefix: "distinct", isSecure: settings.isSecure }).catch(() => null);
+  const payload = CookieCacheSchema.safeParse(cached);
   if (!payload.success) return null;
   const { session, user } = payload.data;
   if (session.token !== sessionTokenOf(request, settings.sessionTokenName)) return null;

@@ -129,3 +129,34 @@ test("signing out ends the session at once, though its cookies are still within 
   expect(out.status).toBe(302);
   expect((await learning(cookie)).status).toBe(302);
 });
+
+test("a signed-in page reads the session from the signed cookie cache: no call to better-auth's getSession and its database read", async () => {
+  const person = await createUser({ name: "Cookie Reader" });
+  const cookie = await sessionCookie(person);
+  const getSession = vi.spyOn(getAuth().api, "getSession");
+  try {
+    expect((await learning(cookie)).status).toBe(200);
+    expect((await learning(cookie)).status).toBe(200);
+    expect(getSession).toHaveBeenCalledTimes(0);
+    // Without the cookie cache (only the signed token), better-auth reads the database as before.
+    const tokenOnly = cookie
+      .split("; ")
+      .filter((c) => c.includes("session_token="))
+      .join("; ");
+    expect((await learning(tokenOnly)).status).toBe(200);
+    expect(getSession).toHaveBeenCalledTimes(1);
+  } finally {
+    getSession.mockRestore();
+  }
+});
+
+test("a session cookie cache that is not well-formed is refused, not a 500", async () => {
+  const person = await createUser({ name: "Odd Cookie" });
+  const cookie = await sessionCookie(person);
+  const token = cookie.split("; ").find((c) => c.includes("session_token="))!;
+  // A good token with a broken cache: better-auth reads the session from the database.
+  expect((await learning(`${token}; distinct.session_data=%E0%A4%A`)).status).toBe(200);
+  expect((await learning(`${token}; distinct.session_data=!!!not-base64!!!`)).status).toBe(200);
+  // Nothing good: not signed in.
+  expect((await learning("distinct.session_token=%E0%A4%A; distinct.session_data=x")).status).toBe(302);
+});
