@@ -118,12 +118,14 @@ function sessionTokenOf(request: Request, name: string): string | null {
  */
 async function fromCookieCache(request: Request): Promise<{ current: CurrentSession; expiresAt: number } | null> {
   const settings = await settingsOf(getAuth());
-  // A cookie that is not even well-formed goes the slow way, to better-auth's own handling.
+  const token = sessionTokenOf(request, settings.sessionTokenName);
+  // A cookie that is not even well-formed goes the slow way (without it, see withoutCookieCache).
+  if (!token || !wellFormedCookieCache(request)) return null;
   const cached = await getCookieCache(request, { secret: settings.secret, cookiePrefix: "distinct", isSecure: settings.isSecure }).catch(() => null);
   const payload = CookieCacheSchema.safeParse(cached);
   if (!payload.success) return null;
   const { session, user } = payload.data;
-  if (session.token !== sessionTokenOf(request, settings.sessionTokenName)) return null;
+  if (session.token !== token) return null;
   if (session.expiresAt.getTime() <= Date.now() || user.banned) return null;
   return {
     current: {
@@ -133,6 +135,35 @@ async function fromCookieCache(request: Request): Promise<{ current: CurrentSess
     },
     expiresAt: session.expiresAt.getTime(),
   };
+}
+
+/** Every session_data cookie is base64url (better-auth's compact cache), so decoding it cannot throw or log. */
+function wellFormedCookieCache(request: Request): boolean {
+  const values = (request.headers.get("cookie") ?? "")
+    .split(";")
+    .filter((part) => /^\s*(__Secure-)?distinct\.session_data(\.\d+)?=/.test(part))
+    .map((part) => part.slice(part.indexOf("=") + 1).trim());
+  return values.length > 0 && values.every((value) => /^[A-Za-z0-9_-]+$/.test(value));
+}
+
+/**
+ * The request's headers without the cookie cache, for better-auth's
+ * getSession: it is only called when the cache was missing, expired or
+ * unusable, and a malformed one made it throw (a 500 for the page) rather
+ * than read the session from the database and issue a fresh cache.
+ */
+function withoutCookieCache(headers: Headers): Headers {
+  const cookie = headers.get("cookie");
+  if (!cookie || !cookie.includes("session_data")) return headers;
+  const copy = new Headers(headers);
+  copy.set(
+    "cookie",
+    cookie
+      .split(";")
+      .filter((part) => !/^\s*(__Secure-)?distinct\.session_data(\.\d+)?=/.test(part))
+      .join(";"),
+  );
+  return copy;
 }
 
 function remember(key: string, current: CurrentSession, expiresAt: number) {
@@ -150,7 +181,7 @@ async function fromCookies(request: Request, key: string): Promise<CurrentSessio
     return cached.current;
   }
   const { headers, response } = await getAuth().api.getSession({
-    headers: request.headers,
+    headers: withoutCookieCache(request.headers),
     returnHeaders: true,
   });
   // A refreshed cookie cache or session expiry comes back as Set-Cookie:
