@@ -89,7 +89,10 @@ export function serverEnv(dataDir: string, databaseUrl: string): Record<string, 
  * database (queries run on the server's own thread); otherwise a fresh
  * database created on that PostgreSQL server for the run and dropped after.
  */
-export async function httpBench(databaseUrl: string | null = null): Promise<BenchLine[]> {
+/** The figures the issue-18 table compares with its goals. */
+export type HttpFigures = { a: number; b: number; c: number; submit: number };
+
+export async function httpBench(databaseUrl: string | null = null, figures?: (f: HttpFigures) => void): Promise<BenchLine[]> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "distinct-bench-"));
   let dropDatabase: (() => Promise<void>) | null = null;
   let benchUrl = "";
@@ -186,6 +189,7 @@ export async function httpBench(databaseUrl: string | null = null): Promise<Benc
       name,
       value: `${fmt(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${r.non2xx} non-2xx of ${r.requests.total}`,
     });
+    figures?.({ a: a.requests.average, b: b.requests.average, c: c.requests.average, submit: d.requests.average });
     return [
       { name: "lesson page size", value: `${(Buffer.byteLength(lessonHtml) / 1024).toFixed(1)} KB HTML` },
       line("(a) lesson page, signed-in learner with progress", a),
