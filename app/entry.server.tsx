@@ -5,17 +5,26 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { contentSecurityPolicy } from "#app/services/csp.server.ts";
+import { contentSecurityPolicyFor } from "#app/services/csp.server.ts";
 import { databaseUnavailable, noteRequestError } from "#app/models/platform/db-availability.server.ts";
 import { closeBodyAtEnd } from "#app/services/html-stream.server.ts";
 import { getEnv } from "#app/services/env.server.ts";
 import { createLogger } from "#app/services/logger.server.ts";
+import { DocumentHtmlProvider } from "./components/document-html.tsx";
+import { documentHtmlOfRequest } from "#app/services/document-html.server.ts";
 import { NonceProvider } from "./utils/nonce-provider.tsx";
 import { ssoFormActions } from "#app/services/sso-origins.server.ts";
 import { stripeFormActions } from "#app/services/stripe-origins.server.ts";
 
 const ABORT_DELAY = 5_000;
 const log = createLogger("render");
+
+/**
+ * The policy with a slot for the nonce, built once per set of form-action
+ * origins (the environment is fixed at boot; the identity providers'
+ * origins change only when an organisation's single sign-on does).
+ */
+let policy: { key: string; of: (nonce: string) => string } | undefined;
 
 export default function handleRequest(
   request: Request,
@@ -32,17 +41,19 @@ export default function handleRequest(
     responseStatusCode = 503;
     responseHeaders.set("Retry-After", "10");
   }
-  responseHeaders.set(
-    "Content-Security-Policy",
-    contentSecurityPolicy({ nonce, production: env.production, formActions: [...stripeFormActions(), ...ssoFormActions()] }),
-  );
+  const formActions = [...stripeFormActions(), ...ssoFormActions()];
+  const key = formActions.join(" ");
+  if (policy?.key !== key) policy = { key, of: contentSecurityPolicyFor({ production: env.production, formActions }) };
+  responseHeaders.set("Content-Security-Policy", policy.of(nonce));
   // Bots and no-JS crawlers get the whole document at once; browsers stream.
   const waitForAll = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        <DocumentHtmlProvider value={documentHtmlOfRequest()}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        </DocumentHtmlProvider>
       </NonceProvider>,
       {
         nonce,

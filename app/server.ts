@@ -27,6 +27,7 @@ import {
   tooLarge,
 } from "#app/services/request-guard.server.ts";
 import { DATABASE_UNAVAILABLE_PAGE, databaseUnavailable } from "#app/models/platform/db-availability.server.ts";
+import { precompressedAssets } from "#app/services/precompressed.server.ts";
 import { runWithRequestContext } from "#app/services/request-context.server.ts";
 import { EnvError } from "#app/services/env.server.ts";
 import { createLogger } from "#app/services/logger.server.ts";
@@ -51,7 +52,10 @@ async function main() {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", env.TRUST_PROXY);
-  app.use(compression());
+  // Pages: gzip level 1. On 21 KB of text, level 6 (the default) took 1.8
+  // times level 1's CPU for 6% fewer bytes (ADR 027). Build assets are sent
+  // precompressed below, never compressed per request.
+  app.use(compression({ level: 1, filter: (req, res) => !req.path.startsWith("/build/") && compression.filter(req, res) }));
 
   app.use((req, res, next) => {
     res.setHeader("X-Content-Type-Options", "nosniff");
@@ -61,7 +65,8 @@ async function main() {
   });
 
   const publicDir = path.join(projectRoot(), "public");
-  // Fingerprinted build output: cache for a year.
+  // Fingerprinted build output: cache for a year, brotli or gzip compressed once at start.
+  app.use("/build", precompressedAssets(path.join(publicDir, "build")));
   app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y" }));
   // Other public files have an extension; page addresses do not, so they skip
   // the filesystem lookup static serving would cost on every page view.
@@ -124,7 +129,9 @@ async function main() {
       }
       const request = remixRequest(req, res, body);
       // The whole answer, streaming included, runs inside the request's context.
-      await runWithRequestContext({ clientAddress, appendSetCookie: (cookie) => res.append("Set-Cookie", cookie) }, async () =>
+      // `.data`: single fetch's loader data for a client-side navigation; anything else may render a page.
+      const document = !req.path.endsWith(".data");
+      await runWithRequestContext({ clientAddress, document, appendSetCookie: (cookie) => res.append("Set-Cookie", cookie) }, async () =>
         sendRemixResponse(res, await handleRequest(request)),
       );
     } catch (error) {

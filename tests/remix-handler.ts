@@ -71,7 +71,9 @@ export async function createAppHandler(): Promise<(request: Request) => Promise<
     // Express passes the Host header on; Remix's CSRF check for actions needs it.
     if (!request.headers.has("host")) request.headers.set("host", new URL(request.url).host);
     const cookies: string[] = [];
-    return runWithRequestContext({ clientAddress: "203.0.113.7", appendSetCookie: (c) => cookies.push(c) }, async () => {
+    // As app/server.ts: a request that is not single fetch's `.data` may render a page.
+    const document = !new URL(request.url).pathname.endsWith(".data");
+    return runWithRequestContext({ clientAddress: "203.0.113.7", document, appendSetCookie: (c) => cookies.push(c) }, async () => {
       const response = await handle(request);
       for (const c of cookies) response.headers.append("Set-Cookie", c);
       return response;

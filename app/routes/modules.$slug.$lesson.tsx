@@ -1,12 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { DocumentHtml } from "#app/components/document-html.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ProgressBar } from "#app/components/ui/progress-bar.tsx";
 import { Tag } from "#app/components/ui/tag.tsx";
 import { completeLesson, NotFoundError, startModule } from "#app/models/learning/enrolment.server.ts";
 import { lessonView } from "#app/models/learning/learner-view.server.ts";
+import { htmlForLoaderData } from "#app/services/document-html.server.ts";
 import { formatMinutes } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { LessonActionSchema } from "#app/utils/learning-validation.ts";
@@ -16,7 +18,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const view = await lessonView(params.slug ?? "", params.lesson ?? "", user.id);
   invariantResponse(view, "There is no lesson at this address.");
-  return view;
+  // The lesson's HTML once per page, not again in the hydration data.
+  return { ...view, html: htmlForLoaderData("lesson", view.html) };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -75,7 +78,7 @@ export default function LessonPage() {
         Lesson {view.lesson.number} of {view.lessonsTotal} · {formatMinutes(view.lesson.minutes)}
       </span>
       <h1>{view.lesson.title}</h1>
-      <article className="prose" dangerouslySetInnerHTML={{ __html: view.html }} />
+      <DocumentHtml name="lesson" id="lesson-body" className="prose" html={view.html} />
 
       <div className="no-print">
         {!view.enrolled ? (

@@ -15,9 +15,10 @@ import { PASSWORD_REFUSED_FOR_SSO, providerServesEmail, ssoRequiredFor } from "#
 import { getDatabaseHandle } from "#app/models/platform/db.server.ts";
 import { enqueueEmail } from "#app/models/platform/email.server.ts";
 import { composeEmail } from "#app/utils/email-templates.ts";
-import { getEnv, type Env } from "./env.server.ts";
+import { getEnv, type Env } from "#app/services/env.server.ts";
 import { hitRateLimit } from "#app/models/platform/rate-limit.server.ts";
-import { createLogger } from "./logger.server.ts";
+import { forgetLiveSession, forgetLiveSessionsOf } from "#app/models/platform/sessions.server.ts";
+import { createLogger } from "#app/services/logger.server.ts";
 import { nameProblem, normaliseName, passwordProblem } from "#app/utils/user-validation.ts";
 
 /** Platform roles on user.role. Organisation roles live on the membership instead. */
@@ -188,6 +189,14 @@ function createAuth(handle: DatabaseHandle) {
         },
         update: {
           before: async (data) => ("name" in data && data.name !== undefined ? { data: { ...data, name: checkedName(data.name) } } : { data }),
+          // A ban or a changed role: this process asks about their sessions again at once (ADR 027).
+          after: async (updated) => forgetLiveSessionsOf(updated.id),
+        },
+      },
+      // Sign-out, password reset or change: the session stops here at once, not within the live-check bound.
+      session: {
+        delete: {
+          after: async (deleted) => forgetLiveSession(deleted.id),
         },
       },
     },

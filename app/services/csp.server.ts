@@ -23,3 +23,13 @@ export function contentSecurityPolicy(options: { nonce: string; production: bool
     .map(([name, values]) => [name, ...values].join(" "))
     .join("; ");
 }
+
+/**
+ * The same policy as a function of the nonce, the rest joined once: a
+ * document's only per-request part is its nonce.
+ */
+export function contentSecurityPolicyFor(options: { production: boolean; formActions?: string[] }): (nonce: string) => string {
+  const SLOT = "\u0000nonce\u0000";
+  const [before, after] = contentSecurityPolicy({ ...options, nonce: SLOT }).split(SLOT) as [string, string];
+  return (nonce) => `${before}${nonce}${after}`;
+}

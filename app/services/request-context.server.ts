@@ -10,6 +10,15 @@ export type RequestContext = {
   appendSetCookie: (cookie: string) => void;
   /** Memoised session lookup: several loaders in one request ask once. */
   sessionPromise?: Promise<unknown>;
+  /**
+   * A request for a whole page (not single fetch's `.data` request for a
+   * client-side navigation): HTML that only the rendered page needs is kept
+   * out of the loader data the page also carries for hydration
+   * (app/utils/document-html.server.ts).
+   */
+  document?: boolean;
+  /** That HTML, by name, for the render (entry.server.tsx passes it on). */
+  documentHtml?: Map<string, string>;
 };
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -1,7 +1,9 @@
 import { redirect } from "@remix-run/node";
-import { liveSessionRole } from "#app/models/platform/sessions.server.ts";
-import { getAuth, PLATFORM_ROLES, type PlatformRole } from "./auth.server.ts";
-import { getRequestContext } from "./request-context.server.ts";
+import { liveSessionRole, forgetLiveSession } from "#app/models/platform/sessions.server.ts";
+import { getCookieCache } from "better-auth/cookies";
+import { z } from "zod";
+import { getAuth, PLATFORM_ROLES, type PlatformRole } from "#app/services/auth.server.ts";
+import { getRequestContext } from "#app/services/request-context.server.ts";
 import type { SessionUser } from "#app/utils/session-user.ts";
 
 export type { SessionUser } from "#app/utils/session-user.ts";
@@ -36,32 +38,145 @@ function sessionCookieKey(request: Request): string | null {
 
 export function forgetVerifiedSession(request: Request): void {
   const key = sessionCookieKey(request);
-  if (key) verified.delete(key);
+  if (!key) return;
+  const hit = verified.get(key);
+  if (hit) forgetLiveSession(hit.session.sessionId);
+  verified.delete(key);
 }
 
 /**
  * The session the cookies carry, if it still stands. The signed cookie (and
  * the per-process map above) save verifying and reading the user; whether
- * the session still exists is asked of the database on every request, so a
- * password reset, a ban or "sign out everywhere" ends it at the next request.
+ * the session still exists is asked of the database at most every few
+ * seconds per session (liveSessionRole), and at once after this process ends
+ * it, so a password reset, a ban or "sign out everywhere" ends it within
+ * SESSION_LIVE_CHECK_MS (docs/decisions/027).
  */
 async function lookup(request: Request): Promise<CurrentSession | null> {
   const key = sessionCookieKey(request);
   if (!key) return null;
   const current = await fromCookies(request, key);
   if (!current) return null;
-  const live = await liveSessionRole(current.sessionId);
+  const live = await liveSessionRole(current.sessionId, current.user.id);
   if (live) return { ...current, user: { ...current.user, role: toRole(live.role) } };
   verified.delete(key);
   return null;
+}
+
+/** What this code reads of better-auth's cookie cache (already verified and schema-checked by better-auth). */
+const CookieCacheSchema = z.object({
+  session: z.object({ id: z.string(), token: z.string(), expiresAt: z.coerce.date(), activeOrganizationId: z.string().nullish() }),
+  user: z.object({ id: z.string(), name: z.string(), email: z.string(), emailVerified: z.boolean(), role: z.string().nullish(), banned: z.boolean().nullish() }),
+});
+
+type CookieSettings = { secret: string; isSecure: boolean; sessionTokenName: string };
+const cookieSettings = new WeakMap<object, Promise<CookieSettings>>();
+
+function settingsOf(auth: ReturnType<typeof getAuth>): Promise<CookieSettings> {
+  let settings = cookieSettings.get(auth);
+  if (!settings) {
+    settings = auth.$context.then((context) => ({
+      secret: context.secret,
+      isSecure: context.authCookies.sessionData.name.startsWith("__Secure-"),
+      sessionTokenName: context.authCookies.sessionToken.name,
+    }));
+    cookieSettings.set(auth, settings);
+  }
+  return settings;
+}
+
+/** The token part of the signed session-token cookie (`token.signature`), unverified. */
+function sessionTokenOf(request: Request, name: string): string | null {
+  for (const part of (request.headers.get("cookie") ?? "").split(";")) {
+    const at = part.indexOf("=");
+    if (at < 0 || part.slice(0, at).trim() !== name) continue;
+    let value: string;
+    try {
+      value = decodeURIComponent(part.slice(at + 1).trim());
+    } catch {
+      return null;
+    }
+    const dot = value.lastIndexOf(".");
+    return dot > 0 ? value.slice(0, dot) : null;
+  }
+  return null;
+}
+
+/**
+ * The session from better-auth's cookie cache alone: one HMAC (the
+ * session_data cookie's signature, checked by better-auth's getCookieCache)
+ * and no database. The session token cookie must name the same session; its
+ * own signature is not checked again, since the signed session_data already
+ * vouches for that token. Null when the cache is missing, expired or does not
+ * match: better-auth's getSession then reads the database and renews it,
+ * exactly as before.
+ */
+async function fromCookieCache(request: Request): Promise<{ current: CurrentSession; expiresAt: number } | null> {
+  const settings = await settingsOf(getAuth());
+  const token = sessionTokenOf(request, settings.sessionTokenName);
+  // A cookie that is not even well-formed goes the slow way (without it, see withoutCookieCache).
+  if (!token || !wellFormedCookieCache(request)) return null;
+  const cached = await getCookieCache(request, { secret: settings.secret, cookiePrefix: "distinct", isSecure: settings.isSecure }).catch(() => null);
+  const payload = CookieCacheSchema.safeParse(cached);
+  if (!payload.success) return null;
+  const { session, user } = payload.data;
+  if (session.token !== token) return null;
+  if (session.expiresAt.getTime() <= Date.now() || user.banned) return null;
+  return {
+    current: {
+      user: { id: user.id, name: user.name, email: user.email, role: toRole(user.role), emailVerified: user.emailVerified },
+      sessionId: session.id,
+      activeOrganizationId: session.activeOrganizationId ?? null,
+    },
+    expiresAt: session.expiresAt.getTime(),
+  };
+}
+
+/** Every session_data cookie is base64url (better-auth's compact cache), so decoding it cannot throw or log. */
+function wellFormedCookieCache(request: Request): boolean {
+  const values = (request.headers.get("cookie") ?? "")
+    .split(";")
+    .filter((part) => /^\s*(__Secure-)?distinct\.session_data(\.\d+)?=/.test(part))
+    .map((part) => part.slice(part.indexOf("=") + 1).trim());
+  return values.length > 0 && values.every((value) => /^[A-Za-z0-9_-]+$/.test(value));
+}
+
+/**
+ * The request's headers without the cookie cache, for better-auth's
+ * getSession: it is only called when the cache was missing, expired or
+ * unusable, and a malformed one made it throw (a 500 for the page) rather
+ * than read the session from the database and issue a fresh cache.
+ */
+function withoutCookieCache(headers: Headers): Headers {
+  const cookie = headers.get("cookie");
+  if (!cookie || !cookie.includes("session_data")) return headers;
+  const copy = new Headers(headers);
+  copy.set(
+    "cookie",
+    cookie
+      .split(";")
+      .filter((part) => !/^\s*(__Secure-)?distinct\.session_data(\.\d+)?=/.test(part))
+      .join(";"),
+  );
+  return copy;
+}
+
+function remember(key: string, current: CurrentSession, expiresAt: number) {
+  if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value ?? "");
+  verified.set(key, { session: current, until: Math.min(Date.now() + VERIFIED_TTL_MS, expiresAt) });
 }
 
 async function fromCookies(request: Request, key: string): Promise<CurrentSession | null> {
   const hit = verified.get(key);
   if (hit && hit.until > Date.now()) return hit.session;
   if (hit) verified.delete(key);
+  const cached = await fromCookieCache(request);
+  if (cached) {
+    remember(key, cached.current, cached.expiresAt);
+    return cached.current;
+  }
   const { headers, response } = await getAuth().api.getSession({
-    headers: request.headers,
+    headers: withoutCookieCache(request.headers),
     returnHeaders: true,
   });
   // A refreshed cookie cache or session expiry comes back as Set-Cookie:
@@ -84,10 +199,7 @@ async function fromCookies(request: Request, key: string): Promise<CurrentSessio
     activeOrganizationId: session.activeOrganizationId ?? null,
   };
   // Only cookies that are still current are worth remembering.
-  if (refreshed.length === 0) {
-    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value ?? "");
-    verified.set(key, { session: current, until: Math.min(Date.now() + VERIFIED_TTL_MS, new Date(session.expiresAt).getTime()) });
-  }
+  if (refreshed.length === 0) remember(key, current, new Date(session.expiresAt).getTime());
   return current;
 }
 

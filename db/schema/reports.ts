@@ -64,6 +64,9 @@ export const reportRows = pgTable(
     index("report_rows_org_module_name_idx").on(t.organizationId, t.moduleId, t.sortName, t.personId),
     index("report_rows_org_team_idx").on(t.organizationId, t.teamId),
     index("report_rows_org_due_sort_idx").on(t.organizationId, sql`(coalesce(due - date '2000-01-01', 1000000000000)::numeric)`, t.sortName, t.personId, t.moduleId),
+    // By score (issue 18): "completed, sorted by score" sorted every completed row (×4.1 from 5,000 to
+    // 50,000 learners); backwards on this index a page reads its own rows plus the few the status filter drops.
+    index("report_rows_org_score_sort_idx").on(t.organizationId, sql`(coalesce(score, -1)::numeric)`, t.sortName, t.personId, t.moduleId),
     // The rows the counts cannot answer alone (due or expiring this month), see reportCounts.
     index("report_rows_org_due_idx").on(t.organizationId, t.due),
     index("report_rows_org_expires_idx")

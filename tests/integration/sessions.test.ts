@@ -1,7 +1,8 @@
 import { and, desc, eq } from "drizzle-orm";
-import { expect, test } from "vitest";
+import { expect, test, vi } from "vitest";
 import { emailOutbox, user } from "#db/schema/index.ts";
 import { getAuth } from "#app/services/auth.server.ts";
+import { SESSION_LIVE_CHECK_MS } from "#app/models/platform/sessions.server.ts";
 import { createUser, importFixtures, sessionCookie } from "#tests/factories.ts";
 import { createAppHandler } from "#tests/remix-handler.ts";
 import { openTestDatabase } from "./database.ts";
@@ -67,21 +68,95 @@ test("changing a password ends every other session at the next request, even whe
   expect((await learning(renewed)).status).toBe(200);
 });
 
-test("a ban ends the person's sessions at the next request", async () => {
+/**
+ * Moves this process's clock (Date only; timers and the database keep real
+ * time) past the live-check bound: what another instance, or a change made
+ * straight in the database, waits for at most (docs/decisions/027).
+ */
+function afterTheBound() {
+  if (!vi.isFakeTimers()) vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(Date.now() + SESSION_LIVE_CHECK_MS + 1);
+}
+
+test("the live-check bound is 5 seconds (ADR 027, README)", () => {
+  expect(SESSION_LIVE_CHECK_MS).toBe(5000);
+});
+
+test("a ban made straight in the database (or by another instance) ends the person's sessions within the live-check bound", async () => {
   const person = await createUser({ name: "To Be Banned" });
   const cookie = await sessionCookie(person);
   expect((await learning(cookie)).status).toBe(200);
   await handle.db.update(user).set({ banned: true }).where(eq(user.id, person.id));
+  try {
+    afterTheBound();
+    expect((await learning(cookie)).status).toBe(302);
+  } finally {
+    vi.useRealTimers();
+  }
+});
+
+test("a ban through better-auth ends the person's sessions at the next request", async () => {
+  const person = await createUser({ name: "Banned At Once" });
+  const cookie = await sessionCookie(person);
+  expect((await learning(cookie)).status).toBe(200);
+  const context = await getAuth().$context;
+  await context.internalAdapter.updateUser(person.id, { banned: true });
   expect((await learning(cookie)).status).toBe(302);
 });
 
-test("a platform role given or taken away applies at the next request, not when the cookie cache expires", async () => {
+test("a platform role given or taken away applies within the live-check bound, not when the cookie cache expires", async () => {
   const person = await createUser({ name: "Soon An Author" });
   const cookie = await sessionCookie(person);
   const admin = () => app(new Request(`${ORIGIN}/admin`, { headers: { Cookie: cookie } }));
   expect((await admin()).status).toBe(403);
-  await handle.db.update(user).set({ role: "author" }).where(eq(user.id, person.id));
-  expect((await admin()).status).toBe(200);
-  await handle.db.update(user).set({ role: "user" }).where(eq(user.id, person.id));
-  expect((await admin()).status).toBe(403);
+  try {
+    await handle.db.update(user).set({ role: "author" }).where(eq(user.id, person.id));
+    afterTheBound();
+    expect((await admin()).status).toBe(200);
+    await handle.db.update(user).set({ role: "user" }).where(eq(user.id, person.id));
+    afterTheBound();
+    expect((await admin()).status).toBe(403);
+  } finally {
+    vi.useRealTimers();
+  }
+});
+
+test("signing out ends the session at once, though its cookies are still within the cookie cache's life", async () => {
+  const person = await createUser({ name: "Signs Out" });
+  const cookie = await sessionCookie(person);
+  expect((await learning(cookie)).status).toBe(200);
+  const out = await postForm("/logout", {}, cookie);
+  expect(out.status).toBe(302);
+  expect((await learning(cookie)).status).toBe(302);
+});
+
+test("a signed-in page reads the session from the signed cookie cache: no call to better-auth's getSession and its database read", async () => {
+  const person = await createUser({ name: "Cookie Reader" });
+  const cookie = await sessionCookie(person);
+  const getSession = vi.spyOn(getAuth().api, "getSession");
+  try {
+    expect((await learning(cookie)).status).toBe(200);
+    expect((await learning(cookie)).status).toBe(200);
+    expect(getSession).toHaveBeenCalledTimes(0);
+    // Without the cookie cache (only the signed token), better-auth reads the database as before.
+    const tokenOnly = cookie
+      .split("; ")
+      .filter((c) => c.includes("session_token="))
+      .join("; ");
+    expect((await learning(tokenOnly)).status).toBe(200);
+    expect(getSession).toHaveBeenCalledTimes(1);
+  } finally {
+    getSession.mockRestore();
+  }
+});
+
+test("a session cookie cache that is not well-formed is refused, not a 500", async () => {
+  const person = await createUser({ name: "Odd Cookie" });
+  const cookie = await sessionCookie(person);
+  const token = cookie.split("; ").find((c) => c.includes("session_token="))!;
+  // A good token with a broken cache: better-auth reads the session from the database.
+  expect((await learning(`${token}; distinct.session_data=%E0%A4%A`)).status).toBe(200);
+  expect((await learning(`${token}; distinct.session_data=!!!not-base64!!!`)).status).toBe(200);
+  // Nothing good: not signed in.
+  expect((await learning("distinct.session_token=%E0%A4%A; distinct.session_data=x")).status).toBe(302);
 });

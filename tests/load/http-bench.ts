@@ -17,9 +17,9 @@ import autocannon from "autocannon";
 import pg from "pg";
 import { ROOT, type BenchLine, fmt, waitForHealthy } from "./common.ts";
 
-const PORT = 3300;
-const BASE = `http://127.0.0.1:${PORT}`;
-const LEARNERS = 300;
+export const PORT = 3300;
+export const BASE = `http://127.0.0.1:${PORT}`;
+export const LEARNERS = 300;
 const ROUNDS = 5;
 import { BENCH_PASSWORD as PASSWORD, BENCH_SLUG } from "./seed-http-bench-shared.ts";
 const SLUG = BENCH_SLUG;
@@ -31,7 +31,7 @@ type Prepared = { learners: { email: string; attemptId: string; form: string }[]
  * holds the database after), in a child process so each run's configuration
  * and database handle start clean.
  */
-function prepare(env: Record<string, string>): Prepared {
+export function prepare(env: Record<string, string>): Prepared {
   const seeded = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "tests", "load", "seed-http-bench.ts"), String(LEARNERS)], {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -42,7 +42,7 @@ function prepare(env: Record<string, string>): Prepared {
   return JSON.parse(seeded.stdout.trim().split("\n").pop() ?? "{}") as Prepared;
 }
 
-async function signIn(email: string): Promise<string> {
+export async function signIn(email: string): Promise<string> {
   const response = await fetch(`${BASE}/login`, {
     method: "POST",
     redirect: "manual",
@@ -61,10 +61,27 @@ async function counters(): Promise<{ queries: number; mdxCompiles: number }> {
   return health.counters;
 }
 
-function run(options: autocannon.Options): Promise<autocannon.Result> {
+export function run(options: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
   });
+}
+
+/** The production server's environment for a bench run. */
+export function serverEnv(dataDir: string, databaseUrl: string): Record<string, string> {
+  return {
+    NODE_ENV: "production",
+    PORT: String(PORT),
+    HOST: "127.0.0.1",
+    APP_URL: BASE,
+    DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+    SMTP_URL: "",
+    BETTER_AUTH_SECRET: crypto.randomBytes(32).toString("hex"),
+    AUTH_RATE_LIMIT: "100000",
+    JOBS_IN_SERVER: "off",
+    LOG_LEVEL: "warn",
+  };
 }
 
 /**
@@ -72,7 +89,10 @@ function run(options: autocannon.Options): Promise<autocannon.Result> {
  * database (queries run on the server's own thread); otherwise a fresh
  * database created on that PostgreSQL server for the run and dropped after.
  */
-export async function httpBench(databaseUrl: string | null = null): Promise<BenchLine[]> {
+/** The figures the issue-18 table compares with its goals. */
+export type HttpFigures = { a: number; b: number; c: number; submit: number };
+
+export async function httpBench(databaseUrl: string | null = null, figures?: (f: HttpFigures) => void): Promise<BenchLine[]> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "distinct-bench-"));
   let dropDatabase: (() => Promise<void>) | null = null;
   let benchUrl = "";
@@ -90,19 +110,7 @@ export async function httpBench(databaseUrl: string | null = null): Promise<Benc
       await admin.end();
     };
   }
-  const env: Record<string, string> = {
-    NODE_ENV: "production",
-    PORT: String(PORT),
-    HOST: "127.0.0.1",
-    APP_URL: BASE,
-    DATA_DIR: dataDir,
-    DATABASE_URL: benchUrl,
-    SMTP_URL: "",
-    BETTER_AUTH_SECRET: crypto.randomBytes(32).toString("hex"),
-    AUTH_RATE_LIMIT: "100000",
-    JOBS_IN_SERVER: "off",
-    LOG_LEVEL: "warn",
-  };
+  const env = serverEnv(dataDir, benchUrl);
   console.log(`Seeding ${LEARNERS} learners with progress and open attempts…`);
   const prepared = prepare(env);
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server during the run.
@@ -181,6 +189,7 @@ export async function httpBench(databaseUrl: string | null = null): Promise<Benc
       name,
       value: `${fmt(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${r.non2xx} non-2xx of ${r.requests.total}`,
     });
+    figures?.({ a: a.requests.average, b: b.requests.average, c: c.requests.average, submit: d.requests.average });
     return [
       { name: "lesson page size", value: `${(Buffer.byteLength(lessonHtml) / 1024).toFixed(1)} KB HTML` },
       line("(a) lesson page, signed-in learner with progress", a),

@@ -22,6 +22,7 @@ import { verifyPassword } from "better-auth/crypto";
 import { getDb } from "#app/models/platform/db.server.ts";
 import { hitRateLimit } from "#app/models/platform/rate-limit.server.ts";
 import { anonymisePersonIn } from "./anonymise.server.ts";
+import { forgetLiveSessionsOf } from "./sessions.server.ts";
 
 /** What a deleted account is called, and the name its certificates no longer carry. */
 export const DELETED_ACCOUNT_NAME = "Deleted account";
@@ -186,5 +187,7 @@ export async function deleteAccount(userId: string, password: string, now: Date 
       details: { organisations: new Set(roster.map((p) => p.organizationId)).size, certificates: erased.length },
     });
   });
+  // Their sessions were deleted above: this process stops trusting them now, not within the live-check bound.
+  forgetLiveSessionsOf(userId);
 }
 

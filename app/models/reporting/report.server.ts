@@ -261,9 +261,10 @@ const STATUS_RANK = (clock: Clock) => sql`array_position(array[${sql.raw(ASSIGNM
  * The sort expressions, over report_rows r (and its module m and team t),
  * never null so rows can be paged by key (the export walks the same order in
  * batches). Numbers for dates (epoch seconds), with "none" sorting last going
- * up. Name and due date are index orders (report_rows_org_name_idx,
- * report_rows_org_due_sort_idx, written exactly as here): a page or a batch
- * reads only its own rows. The others sort the matching rows.
+ * up. Name, due date and score are index orders (report_rows_org_name_idx,
+ * report_rows_org_due_sort_idx, report_rows_org_score_sort_idx, written
+ * exactly as here: the planner matches the expression): a page or a batch
+ * reads only its own rows. The others sort the matching rows (ADR 027).
  */
 const NONE = 1e12;
 function sortExpression(key: SortKey, clock: Clock): { expr: SQL; kind: "text" | "numeric"; indexed: boolean } {
@@ -286,7 +287,7 @@ function sortExpression(key: SortKey, clock: Clock): { expr: SQL; kind: "text" |
     case "completed":
       return { expr: epoch("r.completed_at"), kind: "numeric", indexed: false };
     case "score":
-      return { expr: sql.raw("coalesce(r.score, -1)"), kind: "numeric", indexed: false };
+      return { expr: sql.raw("coalesce(r.score, -1)"), kind: "numeric", indexed: true };
     case "attempts":
       return { expr: sql.raw("r.attempts"), kind: "numeric", indexed: false };
     case "expires":

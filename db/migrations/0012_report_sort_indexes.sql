@@ -1,0 +1,2 @@
+-- Issue 18, docs/decisions/027: an index order for the score sort (the slow "completed, sorted by score" view).
+CREATE INDEX "report_rows_org_score_sort_idx" ON "report_rows" USING btree ("organization_id",(coalesce(score, -1)::numeric),"sort_name","person_id","module_id");
