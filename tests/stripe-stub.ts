@@ -54,14 +54,20 @@ export async function startStripeStub(): Promise<StripeStub> {
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 
+  // Where each Checkout session sends the customer back once they have paid.
+  const successUrls = new Map<string, string>();
+
   function answer(method: string, path: string, form: Record<string, string>): { status: number; body: unknown; html?: string } {
     const page = /^\/(checkout|portal)\/([\w-]+)$/.exec(path);
     if (method === "GET" && page) {
       const title = page[1] === "checkout" ? "Stripe Checkout (test stub)" : "Stripe customer portal (test stub)";
+      // Like Checkout after a payment: back to the success_url, by a link a test can follow.
+      const back = successUrls.get(page[2]!);
+      const paid = back ? `<p><a href="${back.replace(/&/g, "&amp;").replace(/"/g, "&quot;")}">Pay (test stub)</a></p>` : "";
       return {
         status: 200,
         body: null,
-        html: `<!doctype html><html lang="en"><head><title>${title}</title></head><body><h1>${title}</h1><p>${page[2]}</p></body></html>`,
+        html: `<!doctype html><html lang="en"><head><title>${title}</title></head><body><h1>${title}</h1><p>${page[2]}</p>${paid}</body></html>`,
       };
     }
     if (stub.down) return stripeError(500, "The stub is down");
@@ -81,6 +87,7 @@ export async function startStripeStub(): Promise<StripeStub> {
     }
     if (method === "POST" && path === "/v1/checkout/sessions") {
       const id = stripeId("cs_test");
+      if (form.success_url) successUrls.set(id, form.success_url);
       return {
         status: 200,
         body: {

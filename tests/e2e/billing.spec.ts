@@ -25,6 +25,7 @@ import {
   expectAccessible,
   linkFromLatestMail,
   markNoJavaScript,
+  opened,
   ROOT,
   signIn,
   uid,
@@ -238,7 +239,9 @@ async function sendWebhook(world: StripeWorld, event: ReturnType<typeof stripeEv
  * Adjust the labels here to the real ones once it is merged.
  */
 async function createOrganisationThroughUi(browser: Browser, page: Page, name: string) {
-  await page.goto("/admin/organisations/new");
+  await adminOrganisations(page);
+  await page.getByRole("link", { name: "Add an organisation" }).click();
+  await opened(page, "Add an organisation");
   const slug = `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${uid()}`;
   const lead = { name: "Tara Lead", email: `lead-${uid()}@eastshire.police.example`, password: "lead pass phrase here" };
   await page.getByLabel("Name", { exact: true }).fill(name);
@@ -247,9 +250,9 @@ async function createOrganisationThroughUi(browser: Browser, page: Page, name: s
   await page.getByLabel("Email address").fill(lead.email);
   await page.getByRole("button", { name: "Add organisation" }).click();
   await expect(page.getByText(`${name} has been added`)).toBeVisible();
-  await page.goto("/admin/organisations");
+  await adminOrganisations(page);
   await page.getByRole("link", { name: `Licences of ${name}` }).click();
-  await page.waitForURL(/\/licences$/);
+  await opened(page, "Licences");
   const orgId = /\/admin\/organisations\/([^/]+)\/licences/.exec(page.url())?.[1];
   if (!orgId) throw new Error(`Not on a licences page: ${page.url()}`);
 
@@ -264,21 +267,38 @@ async function createOrganisationThroughUi(browser: Browser, page: Page, name: s
   return { orgId, slug, lead, leadPage, leadContext };
 }
 
+/** From any page, through the header's Admin link and the admin menu, to the list of organisations. */
+async function adminOrganisations(page: Page) {
+  await page.getByRole("link", { name: "Admin", exact: true }).click();
+  await opened(page, "Administration");
+  await page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Organisations" }).click();
+  await opened(page, "Organisations");
+}
+
+/** A training lead, signed in on My learning, opens their organisation and one page of its menu. */
+async function orgMenu(page: Page, orgName: string, item: string, heading = item) {
+  if (!(await page.getByRole("navigation", { name: `${orgName} training` }).count())) {
+    await page.getByRole("link", { name: "manage training as a training lead" }).click();
+    await opened(page, orgName);
+  }
+  await page.getByRole("navigation", { name: `${orgName} training` }).getByRole("link", { name: item, exact: true }).click();
+  await opened(page, heading);
+}
+
 // ------------------------------------------------------------ tests
 
 test("without card billing, a training lead sees the seats a platform admin granted by invoice", async ({ browser, page }) => {
   await signIn(page, await adminCredentials(browser));
-  const { orgId, slug, leadPage, leadContext } = await createOrganisationThroughUi(browser, page, "Eastshire Police");
+  const { leadPage, leadContext } = await createOrganisationThroughUi(browser, page, "Eastshire Police");
 
-  // From here on, only pages of the billing branch.
-  await page.goto(`/admin/organisations/${orgId}/licences`);
+  // From here on, only pages of the billing branch (the admin is on the organisation's licences).
   await page.getByLabel("Number of seats").fill("40");
   await page.getByLabel("Purchase order reference (optional)").fill("PO-EAST-1");
   await page.getByRole("button", { name: "Grant licence" }).click();
   await expect(page.getByText("Licence granted")).toBeVisible();
 
-  await leadPage.goto(`/org/${slug}/billing`);
-  await expect(leadPage.getByRole("heading", { name: "Seats and billing", level: 1 })).toBeVisible();
+  // The lead joined onto the organisation's overview: its menu leads to the seats.
+  await orgMenu(leadPage, "Eastshire Police", "Seats and billing");
   await expect(summaryValue(leadPage, "Seats")).toHaveText("40");
   await expect(summaryValue(leadPage, "Paid by")).toHaveText("Invoice (purchase order)");
   await expect(leadPage.getByText("Paying by card is not set up on this service.")).toBeVisible();
@@ -308,8 +328,9 @@ test("a platform admin grants, extends and resizes seats by invoice; the lead se
   const adminContext = await browser.newContext();
   const admin = await adminContext.newPage();
   await signInAt(admin, world.url, world.admin);
-  await admin.goto(`${world.url}/admin/organisations/${world.org.id}/licences`);
-  await expect(admin.getByRole("heading", { name: "Licences", level: 1 })).toBeVisible();
+  await adminOrganisations(admin);
+  await admin.getByRole("link", { name: `Licences of ${world.org.name}` }).click();
+  await opened(admin, "Licences");
   await expect(summaryValue(admin, "Licence")).toContainText("Free trial");
   await expectAccessible(admin, "admin licences (trial)");
 
@@ -358,7 +379,7 @@ test("a platform admin grants, extends and resizes seats by invoice; the lead se
   const leadContext = await browser.newContext();
   const lead = await leadContext.newPage();
   await signInAt(lead, world.url, world.lead);
-  await lead.goto(`${world.url}/org/${world.org.slug}/billing`);
+  await orgMenu(lead, world.org.name, "Seats and billing");
   await expect(summaryValue(lead, "Seats")).toHaveText("80");
   await expect(summaryValue(lead, "Learners using a seat")).toHaveText("30");
   await expect(summaryValue(lead, "Invitations waiting")).toHaveText("2");
@@ -378,7 +399,7 @@ test("a training lead buys seats by card (without JavaScript); Stripe's webhook 
   const lead = await noJs.newPage();
   markNoJavaScript(lead);
   await signInAt(lead, world.url, world.lead);
-  await lead.goto(`${world.url}/org/${world.org.slug}/billing`);
+  await orgMenu(lead, world.org.name, "Seats and billing");
   await expect(lead.getByRole("button", { name: "Buy seats" })).toBeVisible();
   await expect(lead.getByRole("button", { name: "Manage billing" })).toHaveCount(0);
   await expectAccessible(lead, "billing (card, before buying)");
@@ -387,7 +408,9 @@ test("a training lead buys seats by card (without JavaScript); Stripe's webhook 
   const staff = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "distinct-billing-")), "staff.csv");
   fs.writeFileSync(staff, ["email,name", ...Array.from({ length: 18 }, (_, i) => `officer${i}.${uid()}@westshire.police.example,Officer ${i}`)].join("\n"));
   const checkStaff = async () => {
-    await lead.goto(`${world.url}/org/${world.org.slug}/people/import`);
+    await orgMenu(lead, world.org.name, "People");
+    await lead.getByRole("link", { name: "Upload a staff list" }).click();
+    await opened(lead, "Upload a staff list");
     await lead.getByLabel("Staff list (CSV, up to 20,000 rows)").setInputFiles(staff);
     await lead.getByRole("button", { name: "Check the file" }).click();
     await expect(lead.getByRole("heading", { name: "Check the staff list before you apply it" })).toBeVisible();
@@ -395,7 +418,7 @@ test("a training lead buys seats by card (without JavaScript); Stripe's webhook 
   await checkStaff();
   await expect(lead.getByText("Not enough seats.")).toBeVisible();
   await expect(lead.getByRole("button", { name: /^Apply/ })).toHaveCount(0);
-  await lead.goto(`${world.url}/org/${world.org.slug}/billing`);
+  await orgMenu(lead, world.org.name, "Seats and billing");
 
   await lead.getByLabel("Number of seats").fill("0");
   await lead.getByRole("button", { name: "Buy seats" }).click();
@@ -418,8 +441,9 @@ test("a training lead buys seats by card (without JavaScript); Stripe's webhook 
   const customer = session!.form.customer!;
   expect(world.stub.requestsTo("/v1/customers")[0]?.form).toMatchObject({ name: "Westshire Police", email: world.lead.email });
 
-  // Stripe sends the lead back and tells us about the payment.
-  await lead.goto(`${world.url}/org/${world.org.slug}/billing?checkout=success`);
+  // The lead pays; Stripe sends them back and tells us about the payment.
+  await lead.getByRole("link", { name: "Pay (test stub)" }).click();
+  await expect(lead).toHaveURL(`${world.url}/org/${world.org.slug}/billing?checkout=success`);
   await expect(lead.getByText("Thank you: your payment is being confirmed")).toBeVisible();
   const subscription = subscriptionObject({ customer, orgId: world.org.id, quantity: 50, priceId: world.priceId });
   world.stub.subscriptions.set(subscription.id, subscription);
@@ -432,7 +456,7 @@ test("a training lead buys seats by card (without JavaScript); Stripe's webhook 
   expect(await sendWebhook(world, completed)).toEqual({ status: 200, text: "created" });
   expect(await sendWebhook(world, completed)).toEqual({ status: 200, text: "duplicate" });
 
-  await lead.goto(`${world.url}/org/${world.org.slug}/billing`);
+  await orgMenu(lead, world.org.name, "Seats and billing");
   const history = lead.getByRole("table", { name: /Licences of Westshire Police/ });
   await expect(history).toContainText("Card (Stripe)");
   await expect(lead.getByRole("button", { name: "Manage billing" })).toBeVisible();
@@ -441,12 +465,14 @@ test("a training lead buys seats by card (without JavaScript); Stripe's webhook 
   await checkStaff();
   await lead.getByRole("button", { name: "Apply: invite 18, update 0" }).click();
   await expect(lead.getByRole("heading", { name: "Staff list applied" })).toBeVisible({ timeout: 30_000 });
-  await lead.goto(`${world.url}/org/${world.org.slug}/people/invite`);
+  await orgMenu(lead, world.org.name, "People");
+  await lead.getByRole("link", { name: "Invite someone" }).click();
+  await opened(lead, "Invite someone");
   await lead.getByLabel("Email address").fill(`one.more.${uid()}@westshire.police.example`);
   await lead.getByLabel("Full name").fill("One More");
   await lead.getByRole("button", { name: "Send invitation" }).click();
   await expect(lead.getByRole("alert")).toContainText("All 50 seats are taken");
-  await lead.goto(`${world.url}/org/${world.org.slug}/billing`);
+  await orgMenu(lead, world.org.name, "Seats and billing");
 
   // The renewal fails: a banner, and the seats stay.
   world.stub.subscriptions.set(
@@ -465,7 +491,7 @@ test("a training lead buys seats by card (without JavaScript); Stripe's webhook 
   const withJs = await browser.newContext();
   const page = await withJs.newPage();
   await signInAt(page, world.url, world.lead);
-  await page.goto(`${world.url}/org/${world.org.slug}/billing`);
+  await orgMenu(page, world.org.name, "Seats and billing");
   await page.getByRole("button", { name: "Manage billing" }).click();
   await expect(page.getByRole("heading", { name: "Stripe customer portal (test stub)" })).toBeVisible();
   expect(world.stub.requestsTo("/v1/billing_portal/sessions").at(-1)?.form).toEqual({

@@ -1,7 +1,7 @@
 import { expect, type Browser, type Page } from "@playwright/test";
 // test from ./nu.ts records every page for the W3C Nu HTML check at the end of the run.
 import { test } from "./nu.ts";
-import { expectAccessible, markNoJavaScript, signUpVerifiedLearner } from "./helpers.ts";
+import { expectAccessible, markNoJavaScript, opened, signUpVerifiedLearner } from "./helpers.ts";
 import { passQuiz } from "./quiz-helpers.ts";
 
 /**
@@ -14,7 +14,8 @@ import { passQuiz } from "./quiz-helpers.ts";
 async function journey(browser: Browser, page: Page) {
   await page.goto("/");
   await expectAccessible(page, "home");
-  await page.goto("/signup");
+  await page.getByRole("link", { name: "Create an account" }).first().click();
+  await opened(page, "Create an account");
   await expectAccessible(page, "sign up");
   await signUpVerifiedLearner(browser, page);
   await expectAccessible(page, "my learning (empty)");
@@ -50,11 +51,15 @@ async function journey(browser: Browser, page: Page) {
   expect(new URL(page.url()).pathname).toBe(`/modules/${slug}/quiz`);
   await passQuiz(page, slug, { failFirst: true, checkLeaks: true, onPage: (label) => expectAccessible(page, label) });
 
-  await page.goto(`/modules/${slug}`);
+  await page.getByRole("link", { name: "Modules", exact: true }).first().click();
+  await opened(page, "Modules");
+  await page.locator(`.card .card__title a[href="/modules/${slug}"]`).click();
+  await opened(page, moduleTitle);
   await expect(page.getByRole("table", { name: "Your attempts at this module's assessment" }).getByRole("row")).toHaveCount(3);
   await expectAccessible(page, "module overview (completed, with attempts)");
 
-  await page.goto("/learning");
+  await page.getByRole("link", { name: "My learning", exact: true }).click();
+  await opened(page, "My learning");
   await expectAccessible(page, "my learning (completed)");
   const completed = page.getByRole("table", { name: "Completed modules" });
   await expect(completed.getByRole("link", { name: moduleTitle, exact: true })).toBeVisible();
@@ -62,10 +67,9 @@ async function journey(browser: Browser, page: Page) {
   await expect(completed.locator(".tag", { hasText: "Completed" })).toHaveCount(1);
 }
 
-// A whole module, twice through the assessment, with axe on every page: give it time.
-// The limit catches a hang, it does not time the journey: without JavaScript it takes
-// 1.5 min on a 2-core machine and 2.6 min when that machine is busy.
-test.describe.configure({ timeout: 300_000 });
+// A whole module, twice through the assessment, with axe on every page. The limit catches a
+// hang, it does not time the journey.
+test.describe.configure({ timeout: 120_000 });
 
 test("a learner signs up, confirms their email and completes the first module", async ({ browser, page }) => {
   await journey(browser, page);

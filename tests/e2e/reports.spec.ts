@@ -5,7 +5,7 @@ import ExcelJS from "exceljs";
 import { expect, type Browser, type Page } from "@playwright/test";
 // test from ./nu.ts records every page for the W3C Nu HTML check at the end of the run.
 import { test } from "./nu.ts";
-import { expectAccessible, markNoJavaScript, signIn, STATE_DIR } from "./helpers.ts";
+import { expectAccessible, markNoJavaScript, opened, signIn, STATE_DIR } from "./helpers.ts";
 
 /** Written by tests/e2e/seed-reports.ts before the server started. */
 type Seed = {
@@ -28,6 +28,15 @@ async function leadPage(browser: Browser, javaScript: boolean): Promise<Page> {
   return page;
 }
 
+/** From My learning, where signing in lands, to the organisation and its Reports page, as the lead would click. */
+async function openReports(page: Page) {
+  const { org } = seed();
+  await page.getByRole("link", { name: "manage training as a training lead" }).click();
+  await opened(page, org.name);
+  await page.getByRole("navigation", { name: `${org.name} training` }).getByRole("link", { name: "Reports" }).click();
+  await opened(page, "Reports");
+}
+
 /** The per-person table as text, one object per row, keyed by column heading. */
 async function tableRows(page: Page): Promise<Record<string, string>[]> {
   await page.waitForLoadState("load");
@@ -48,8 +57,7 @@ async function tableRows(page: Page): Promise<Record<string, string>[]> {
 test("a training lead filters, sorts and exports the report; the CSV matches the table", async ({ browser }) => {
   const { org } = seed();
   const page = await leadPage(browser, true);
-  await page.goto(`/org/${org.slug}/reports`);
-  await expect(page.getByRole("heading", { name: "Reports", level: 1 })).toBeVisible();
+  await openReports(page);
   await expectAccessible(page, "reports");
 
   // Everyone (but the person who left): the seed's rows less the leaver's.
@@ -151,10 +159,9 @@ for (const javaScript of [true, false]) {
   test(`the people table at 1280 px uses the page's width with every inspector column in view and the name kept in view; at 320 px rows stack (JavaScript ${javaScript ? "on" : "off"})`, async ({
     browser,
   }, testInfo) => {
-    const { org } = seed();
     const page = await leadPage(browser, javaScript);
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.goto(`/org/${org.slug}/reports`);
+    await openReports(page);
     const region = page.getByRole("region", { name: /rows?, sorted by/ });
     await expect(region).toHaveAttribute("tabindex", "0");
     const box = (await region.boundingBox())!;
@@ -190,7 +197,7 @@ for (const javaScript of [true, false]) {
 test("with JavaScript off the filters, sorting and paging links still work", async ({ browser }) => {
   const { org, leaver } = seed();
   const page = await leadPage(browser, false);
-  await page.goto(`/org/${org.slug}/reports`);
+  await openReports(page);
   await page.getByLabel("Module", { exact: true }).selectOption({ label: "The law" });
   await page.getByRole("button", { name: "Apply filters" }).click();
   await expect(page).toHaveURL(/module=the-law/);
