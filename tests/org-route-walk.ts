@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { DatabaseHandle } from "#db/client.ts";
+import { moduleVersions } from "#db/schema/index.ts";
+import { createScormPackage } from "#app/models/learning/scorm.server.ts";
 import { checkUpload } from "#app/models/organisations/staff-import.server.ts";
 import { createAssignment } from "#app/models/organisations/assignment.server.ts";
 import { createTeam } from "#app/models/organisations/team.server.ts";
@@ -34,7 +36,7 @@ async function outcome(fn: () => Promise<unknown>): Promise<number> {
   }
 }
 
-export async function walkOrganisationRoutes(_handle: DatabaseHandle): Promise<string[]> {
+export async function walkOrganisationRoutes(handle: DatabaseHandle): Promise<string[]> {
   const routesDir = path.resolve(import.meta.dirname, "..", "app", "routes");
   const files = fs.readdirSync(routesDir).filter((f) => f.startsWith("org.$orgSlug"));
   if (files.length < 10) throw new Error(`expected the organisation routes, found ${files.length}`);
@@ -45,6 +47,8 @@ export async function walkOrganisationRoutes(_handle: DatabaseHandle): Promise<s
   const { learner, personId } = await addLearner(a.org.id, a.lead, { teamId: teamA });
   const assignmentId = await createAssignment(a.lead, a.org.id, { moduleSlug: "sample-basics", target: "organisation", teamId: null, personIds: [], dueDate: null, dueDays: 30 });
   const importId = await checkUpload(a.lead, a.org.id, "list.csv", new TextEncoder().encode("email,name\nx@example.org,X\n"));
+  const [version] = await handle.db.select({ id: moduleVersions.id }).from(moduleVersions).limit(1);
+  const packageId = await createScormPackage(a.lead, a.org.id, version!.id);
 
   const cookies: Record<Visitor, string | null> = {
     "signed-out": null,
@@ -53,7 +57,7 @@ export async function walkOrganisationRoutes(_handle: DatabaseHandle): Promise<s
     "platform-admin": await sessionCookie({ email: a.platformAdmin.email, password: a.platformAdmin.password }),
     "own-lead": await sessionCookie(a.lead),
   };
-  const paramsFor = (slug: string) => ({ orgSlug: slug, personId, assignmentId, importId, orgId: a.org.id });
+  const paramsFor = (slug: string) => ({ orgSlug: slug, personId, assignmentId, importId, packageId: packageId!, orgId: a.org.id });
   const violations: string[] = [];
   for (const file of files) {
     const mod = (await import(path.join(routesDir, file))) as RouteModule;
@@ -77,7 +81,7 @@ export async function walkOrganisationRoutes(_handle: DatabaseHandle): Promise<s
       expect("training lead of another organisation", await call("other-lead", a.org.slug), (s) => s === 404, "404");
       // Their own organisation in the address, the other organisation's ids in the rest of it.
       const ownSlugForeignIds = await call("other-lead", b.org.slug);
-      const hasIds = /\$(personId|assignmentId|importId)/.test(file);
+      const hasIds = /\$(personId|assignmentId|importId|packageId)/.test(file);
       if (hasIds) expect("training lead of another organisation with foreign ids", ownSlugForeignIds, (s) => s === 404, "404");
       const admin = await call("platform-admin", a.org.slug);
       expect("platform admin", admin, (s) => s !== 403 && s !== 404 && s !== 500 && s !== 302, "to be let in");

@@ -15,7 +15,8 @@ test("each address has its body limit: forms and the auth API 64 KiB, Stripe 512
   // A lesson image: 2 MB plus the form around it, so the page can say "too big" itself.
   expect(bodyLimitFor("/studio/images", FIVE_MB).bytes).toBe(2_162_688);
   expect(bodyLimitFor("/studio/images.data", FIVE_MB).bytes).toBe(2_162_688);
-  expect(bodyLimitFor("/studio/images/other", FIVE_MB).bytes).toBe(65_536);
+  // Other studio pages post whole lessons, question banks and module zips (2 MiB).
+  expect(bodyLimitFor("/studio/images/other", FIVE_MB).bytes).toBe(2_097_152);
 });
 
 test.each([
