@@ -24,6 +24,9 @@ export default function AdminLayout() {
           <li>
             <NavLink to="/admin/insight">Insight</NavLink>
           </li>
+          <li>
+            <NavLink to="/studio">Studio</NavLink>
+          </li>
           {isAdmin ? (
             <>
               <li>

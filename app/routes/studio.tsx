@@ -19,6 +19,12 @@ export default function StudioLayout() {
               Studio
             </NavLink>
           </li>
+          <li>
+            <NavLink to="/studio/statistics">Question statistics</NavLink>
+          </li>
+          <li>
+            <NavLink to="/studio/images">Images</NavLink>
+          </li>
         </ol>
       </nav>
       <Outlet />
