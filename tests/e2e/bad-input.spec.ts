@@ -54,6 +54,8 @@ const NOT_CRAWLED: Record<string, string> = {
   "certificates._index": "its form (renew) shows only beside a certificate near its expiry, which the crawling lead has not got",
   "studio.images": "a multipart upload (the crawler skips files): tests/integration/lesson-images.test.ts sends it each bad file",
   "admin.seat-requests": "its form shows only beside an open seat request, and a valid note would handle one that tests/e2e/seat-requests.spec.ts follows; bad notes and ids are posted through the action in tests/integration/seat-requests.test.ts",
+  "org.$orgSlug.sso": "a post that got through would put the crawling lead's force behind single sign-on, and later specs sign its people in by password; its bad input (a foreign domain, an issuer that is not https) is posted in tests/integration/sso-oidc.test.ts",
+  "login_.magic-link": "its form exists only with a mailed one-time token; used and expired tokens are posted in tests/integration/magic-link.test.ts",
   "modules.$slug.quiz.$attemptId": "an attempt is reached only by starting one; the quiz form is covered by tests/integration/quiz.test.ts",
   "learning_.cpd.$enrolmentId": "a reflection form exists only beside a completed module, which the crawling lead has not got; its bad input is posted in tests/integration/cpd.test.ts and tests/e2e/scorm-cpd.spec.ts",
   "scorm.launch": "its form exists only with a SCORM package's signed token; forged, moved and withdrawn tokens are in tests/integration/scorm.test.ts",
