@@ -57,7 +57,7 @@ export async function action({ request }: ActionFunctionArgs) {
     if (!sent.ok) return data({ step: "password" as Step, email, result: submission.reply({ formErrors: sent.formError ? [sent.formError] : [], fieldErrors: sent.fieldErrors }) }, { status: sent.status });
     return { step: "link-sent" as Step, email, result: undefined };
   }
-  if (intent !== "email") return data({ step: "email" as Step, email, result: submission.reply({ formErrors: ["Choose how to sign in"] }) }, { status: 400 });
+  if (intent !== "email") return data({ step: "email" as Step, email, result: submission.reply({ formErrors: ["The form's “intent” is not a step of signing in: enter your email address and choose Continue"] }) }, { status: 400 });
   return { step: (route?.kind === "sso" ? "sso" : "password") as Step, email, result: undefined };
 }
 
