@@ -16,7 +16,7 @@ type Account = { email: string; password: string };
 type Seed = { learner: Account; scorm: { org: { slug: string }; lead: Account; learner: Account } };
 const seed = (): Seed => JSON.parse(fs.readFileSync(path.join(STATE_DIR, "reports-seed.json"), "utf8")) as Seed;
 
-test.describe.configure({ timeout: 180_000 });
+test.describe.configure({ timeout: 120_000 });
 
 const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London" }).format(new Date());
 

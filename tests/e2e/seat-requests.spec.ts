@@ -15,7 +15,7 @@ import { adminCredentials, expectAccessible, linkFromLatestMail, markNoJavaScrip
  */
 
 // The limit catches a hang, it does not time the journey.
-test.describe.configure({ timeout: 300_000 });
+test.describe.configure({ timeout: 120_000 });
 
 async function newPage(browser: Browser, javaScript: boolean): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext({ javaScriptEnabled: javaScript });

@@ -5,7 +5,7 @@ import { skipNuForOrigin, test } from "./nu.ts";
 import { adminCredentials, expectAccessible, linkFromLatestMail, markNoJavaScript, signIn, uid } from "./helpers.ts";
 
 // The limit catches a hang, it does not time the journey.
-test.describe.configure({ timeout: 180_000 });
+test.describe.configure({ timeout: 120_000 });
 
 const port = Number(process.env.E2E_PORT ?? "3100");
 const APP = `http://localhost:${port}`;
