@@ -33,13 +33,25 @@ async function kindsTo(email: string): Promise<string[]> {
 
 test("PostgreSQL only: this file runs on PostgreSQL (TEST_DATABASE_URL), where transactions overlap", async () => {
   expect(handle.kind).toBe("postgres");
-  // Two transactions open at once, each seeing the other's backend: a real overlap.
+  // Two transactions open at once, each seeing the other's backend inside a transaction: a real overlap.
+  // Each looks (for up to 5 s) for another backend of this database with a transaction open; "active"
+  // alone would miss the other while it sits between two statements.
   const seen = await Promise.all(
     [0, 1].map(() =>
       handle.db.transaction(async (tx) => {
-        await tx.execute(sql`select pg_sleep(0.2)`);
-        const r = (await tx.execute(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and state = 'active'`)) as unknown as { rows: { n: number }[] };
-        return r.rows[0]!.n;
+        for (let i = 0; i < 50; i++) {
+          // pg_stat_activity is read once per transaction unless its snapshot is cleared.
+          await tx.execute(sql`select pg_stat_clear_snapshot()`);
+          const r = (await tx.execute(
+            sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and xact_start is not null and pid <> pg_backend_pid()`,
+          )) as unknown as { rows: { n: number }[] };
+          if (r.rows[0]!.n >= 1) {
+            await tx.execute(sql`select pg_sleep(0.3)`); // stay open, so the other sees this one too
+            return r.rows[0]!.n + 1;
+          }
+          await tx.execute(sql`select pg_sleep(0.1)`);
+        }
+        return 1;
       }),
     ),
   );
