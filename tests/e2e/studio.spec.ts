@@ -34,7 +34,10 @@ test("an author edits a lesson without JavaScript, fixes an error at its line, p
   await expectAccessible(author, "studio module with a draft");
 
   await author.getByRole("link", { name: `lesson ${LESSON}` }).click();
+  // Read the lesson once its own page has loaded, not from the page being left.
+  await expect(author).toHaveURL(new RegExp(`/files/${LESSON.replace(".", "\\.")}$`));
   const editor = author.getByLabel(LESSON, { exact: true });
+  await expect(editor).not.toHaveValue("");
   const original = await editor.inputValue();
   const broken = `${original.trimEnd()}\n\n<Bogus>not a component</Bogus>\n`;
   const badLine = broken.split("\n").indexOf("<Bogus>not a component</Bogus>") + 1;
