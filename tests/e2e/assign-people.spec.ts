@@ -23,7 +23,7 @@ async function leadPage(browser: Browser, javaScript: boolean): Promise<Page> {
   page.on("console", (m) => {
     if (m.type() === "error") errors.push(m.text());
   });
-  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("pageerror", (e) => errors.push(e.stack ?? e.message));
   page.on("close", () => expect(errors, "console errors").toEqual([]));
   await signIn(page, seed().lead);
   return page;

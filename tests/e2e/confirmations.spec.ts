@@ -23,7 +23,7 @@ async function leadPage(browser: Browser, javaScript: boolean): Promise<{ page: 
   page.on("console", (m) => {
     if (m.type() === "error") errors.push(m.text());
   });
-  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("pageerror", (e) => errors.push(e.stack ?? e.message));
   await signIn(page, seed().otherLead);
   await page.getByRole("link", { name: "manage training as a training lead" }).click();
   return { page, errors };

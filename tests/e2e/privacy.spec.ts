@@ -18,7 +18,7 @@ async function newPage(browser: Browser, javaScript: boolean): Promise<{ page: P
     // Chromium logs every 4xx answer as an error; the journey posts bad forms (and a wrong password) on purpose, which are 400s.
     if (message.type() === "error" && !message.text().includes("the server responded with a status of 400")) errors.push(message.text());
   });
-  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("pageerror", (error) => errors.push(error.stack ?? error.message));
   return { page, errors };
 }
 
