@@ -113,7 +113,8 @@ export async function defineRouteMatrix(part: Part) {
 
   // Every address there is, whichever part it belongs to: the rows of other parts are checked by their files.
   const all = discoverRoutes();
-  const routeKeys = all.map((route) => fullPattern(route, all)).filter((pattern) => !pattern.startsWith("/api/auth")); // every better-auth path is walked below
+  // A layout and its index route share an address, so a request to it is made once.
+  const routeKeys = [...new Set(all.map((route) => fullPattern(route, all)))].filter((pattern) => !pattern.startsWith("/api/auth")); // every better-auth path is walked below
   // Server-only endpoints (no path) cannot be reached over HTTP at all.
   const authKeys = Object.values(getAuth().api).flatMap((endpoint) => (endpoint.path ? [`/api/auth${endpoint.path}`] : []));
   const cells = [
