@@ -18,6 +18,11 @@ export const uniqueEmail = (prefix = "learner") => `${prefix}-${crypto.randomByt
 
 export type TestUser = { id: string; name: string; email: string; password: string; role: PlatformRole };
 
+// Hashing a password costs scrypt's work (about a tenth of a second, far more on a busy machine) and
+// the tests create hundreds of users with the same few passwords: each password is hashed once per
+// test file and the stored hash shared (it carries its own salt, so signing in still checks it in full).
+const passwordHashes = new Map<string, Promise<string>>();
+
 /** A verified user with a password, created the way better-auth stores them. */
 export async function createUser(options: { name?: string; email?: string; password?: string; role?: PlatformRole; verified?: boolean } = {}): Promise<TestUser> {
   const context = await getAuth().$context;
@@ -31,9 +36,20 @@ export async function createUser(options: { name?: string; email?: string; passw
     userId: created.id,
     providerId: "credential",
     accountId: created.id,
-    password: await context.password.hash(password),
+    password: await passwordHash(password, (p) => context.password.hash(p)),
   });
   return { id: created.id, name: created.name, email, password, role: options.role ?? "user" };
+}
+
+function passwordHash(password: string, hash: (password: string) => Promise<string>): Promise<string> {
+  let hashed = passwordHashes.get(password);
+  if (!hashed) {
+    hashed = hash(password);
+    passwordHashes.set(password, hashed);
+    // A failed hash is not kept: the next user tries again.
+    hashed.catch(() => passwordHashes.delete(password));
+  }
+  return hashed;
 }
 
 export async function setUserRole(id: string, role: PlatformRole) {

@@ -175,8 +175,11 @@ export async function linkFromLatestMail(browser: Browser, to: string, subject: 
   return `${url.pathname}${url.search}`;
 }
 
-/** The platform admin's signed-in session, made once per run and reused to read the outbox (one sign-in, not one per mail). */
-async function adminSession(browser: Browser): Promise<string> {
+/**
+ * The platform admin's signed-in session, made once per run and reused (one sign-in, not one per mail
+ * or per spec) where signing in is not what is tested: a storageState file for browser.newContext().
+ */
+export async function adminSession(browser: Browser): Promise<string> {
   const file = path.join(STATE_DIR, "admin-session.json");
   if (fs.existsSync(file)) return file;
   const context = await browser.newContext();

@@ -12,16 +12,16 @@ import { eq, sql } from "drizzle-orm";
 import { migrateDatabase, openDatabase, type Database } from "#db/client.ts";
 import { acquireDataDirLock } from "#db/lock.ts";
 import { account, assignments, classifyAnswers, enrolments, member, modules, organisationSettings, organization, people, quizAttempts, user } from "#db/schema/index.ts";
-import { importContent } from "#app/content/import.server.ts";
 import { OFFENCES } from "#app/utils/offences.ts";
-import { expectAccessible, markNoJavaScript, ROOT, uid, type Credentials } from "./helpers.ts";
+import { expectAccessible, markNoJavaScript, ROOT, STATE_DIR, uid, type Credentials } from "./helpers.ts";
 import { readBank } from "./quiz-helpers.ts";
 
 /**
  * The trust insight page, end to end. Answers to scenario questions cannot be
  * made quickly through the quiz UI in the numbers the page needs (10 or more
  * per figure), so this file starts its own production server on an embedded
- * database it has seeded first, under DATA_DIR's lock like any other tool
+ * database it has seeded first (a copy of the e2e database with the curriculum
+ * and nobody in it), under DATA_DIR's lock like any other tool
  * (the pattern of billing.spec.ts): a platform admin, an author, a learner
  * with no trust role, one organisation with an assignment, and answers.
  */
@@ -49,11 +49,14 @@ async function seedUser(db: Database, who: Credentials, role: "admin" | "author"
 
 async function seed(dataDir: string, world: Omit<World, "url" | "moduleTitle">): Promise<string> {
   const lock = acquireDataDirLock(dataDir, "the insight end-to-end seed");
-  const handle = await openDatabase({ kind: "pglite", dataDir: path.join(dataDir, "pglite") });
+  // A copy of the e2e server's database as the global seed left it after importing the curriculum
+  // (tests/e2e/seed-reports.ts): creating, migrating and importing a database of its own took a minute.
+  const snapshot = path.join(STATE_DIR, "curriculum-db.tar.gz");
+  if (!fs.existsSync(snapshot)) throw new Error(`${snapshot} is missing: the e2e server's seed (tests/e2e/seed-reports.ts) writes it`);
+  const handle = await openDatabase({ kind: "pglite", dataDir: path.join(dataDir, "pglite"), loadDataDir: new Blob([fs.readFileSync(snapshot)]) });
   try {
+    // Nothing to apply unless the snapshot is older than the migrations.
     await migrateDatabase(handle);
-    const report = await importContent({ handle, contentDir: path.join(ROOT, "content", "modules"), publishedBy: "insight e2e seed" });
-    if (report.problems.length) throw new Error(report.problems.join("\n"));
     const db = handle.db;
     const adminId = await seedUser(db, world.admin, "admin");
     await seedUser(db, world.author, "author");
@@ -133,7 +136,6 @@ let dataDir = "";
 test.describe.configure({ mode: "serial", timeout: 120_000 });
 
 test.beforeAll(async () => {
-  test.setTimeout(180_000);
   const port = await freePort();
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "distinct-e2e-insight-"));
   const people = {

@@ -30,6 +30,8 @@ import { invitationToken } from "#tests/org-factories.ts";
 import { answerFields } from "#tests/quiz-answers.ts";
 
 const stateDir = path.join(projectRoot(), "tests", "e2e", ".state");
+/** In stateDir: the embedded database, migrated with the curriculum imported, as a PGlite dump (read by insight.spec.ts). */
+const CURRICULUM_SNAPSHOT = "curriculum-db.tar.gz";
 const password = crypto.randomBytes(12).toString("base64url");
 
 const NAMES = [
@@ -63,6 +65,12 @@ const { handle, lock } = await openConfiguredDatabase("e2e seed");
 try {
   await migrateDatabase(handle);
   await importContent({ handle, contentDir: path.join(projectRoot(), "content", "modules"), publishedBy: "content import at start" });
+  // The insight spec runs its own server on a copy of the database as it is now (migrated, the
+  // curriculum imported, nobody in it), instead of creating, migrating and importing another one.
+  if (handle.pglite) {
+    fs.mkdirSync(stateDir, { recursive: true });
+    fs.writeFileSync(path.join(stateDir, CURRICULUM_SNAPSHOT), Buffer.from(await (await handle.pglite.dumpDataDir("gzip")).arrayBuffer()));
+  }
   const run = crypto.randomBytes(3).toString("hex");
   // Organisations are set up by trust staff; an author (not an admin, so /setup still makes the first admin).
   const actor = await createUser({ name: "Seed Author", email: `seed.author.${run}@trust.example.org`, role: "author", password });

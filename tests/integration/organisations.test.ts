@@ -1,11 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { and, count, eq, sql } from "drizzle-orm";
-import { expect, test } from "vitest";
-import { auditEvents, emailOutbox, invitation, member, people } from "#db/schema/index.ts";
+import { expect, test, vi } from "vitest";
+import { assignments, auditEvents, certificates, emailOutbox, enrolments, invitation, member, people } from "#db/schema/index.ts";
 import { createAssignment, extendDueDate, learnerAssignments, sendDueReminders, sendWeeklyOverdueDigest } from "#app/models/organisations/assignment.server.ts";
 import { SeatLimitError, TRIAL_SEATS } from "#app/models/billing/licence.server.ts";
-import { addDays, londonDate } from "#app/utils/assignment-status.ts";
 import { PersonInputError, removePerson, updatePerson } from "#app/models/organisations/people.server.ts";
 import { acceptInvitation, getInvitation, InvitationError, invitePerson, joinByEmailDomain } from "#app/models/organisations/invitation.server.ts";
 import { applyImport, checkUpload, getImportPreview } from "#app/models/organisations/staff-import.server.ts";
@@ -143,57 +142,79 @@ test("an import that needs more seats than are free is refused before anything i
   expect(rows[0]!.n).toBe(1); // just the lead
 });
 
-test("assignments: relative due dates count from joining; completing shows completed; extensions are audited", async () => {
-  const { org, lead } = await createOrganisation({ seats: 10 });
-  const teamId = await createTeam(lead, org.id, "Response Team A");
-  const early = await addLearner(org.id, lead, { teamId });
-  const assignmentId = await createAssignment(lead, org.id, { moduleSlug: "sample-basics", target: "team", teamId, personIds: [], dueDate: null, dueDays: 30 });
-  const mails = await handle.db.select({ n: count() }).from(emailOutbox).where(and(eq(emailOutbox.recipient, early.learner.email), eq(emailOutbox.kind, "assignment")));
-  expect(mails[0]!.n).toBe(1);
-  let mine = await learnerAssignments(early.learner.id);
-  expect(mine).toHaveLength(1);
-  expect(mine[0]).toMatchObject({ status: "not-started", slug: "sample-basics" });
+// A fixed clock, just after midnight in British Summer Time: 23:30 UTC on 15 June 2031 is 00:30 on
+// 16 June in London, so a rule that took the UTC date would be a day out. Only Date is faked (the
+// database's own now() is the real one, so rows the rules read get literal times below).
+const NOW = new Date("2031-06-15T23:30:00Z");
+async function atFixedClock(body: () => Promise<void>) {
+  vi.useFakeTimers({ toFake: ["Date"], now: NOW });
+  try {
+    await body();
+  } finally {
+    vi.useRealTimers();
+  }
+}
 
-  // Someone joining the team later: due 30 days after they joined.
-  const late = await addLearner(org.id, lead, { teamId });
-  await handle.db.update(people).set({ joinedAt: sql`now() + interval '10 days'` }).where(eq(people.id, late.personId));
-  const lateDue = (await learnerAssignments(late.learner.id))[0]!.due!;
-  const earlyDue = mine[0]!.due!;
-  expect(new Date(lateDue).getTime() - new Date(earlyDue).getTime()).toBe(10 * 86_400_000);
+test("assignments: relative due dates count from joining in London days; completing shows completed; extensions are audited", () =>
+  atFixedClock(async () => {
+    const { org, lead } = await createOrganisation({ seats: 10 });
+    const teamId = await createTeam(lead, org.id, "Response Team A");
+    const early = await addLearner(org.id, lead, { teamId });
+    const assignmentId = await createAssignment(lead, org.id, { moduleSlug: "sample-basics", target: "team", teamId, personIds: [], dueDate: null, dueDays: 30 });
+    const mails = await handle.db.select({ n: count() }).from(emailOutbox).where(and(eq(emailOutbox.recipient, early.learner.email), eq(emailOutbox.kind, "assignment")));
+    expect(mails[0]!.n).toBe(1);
+    // Assigned at 00:30 on 2 June London time (still 1 June in UTC) to someone who joined in May.
+    await handle.db.update(people).set({ joinedAt: new Date("2031-05-01T09:00:00Z") }).where(eq(people.id, early.personId));
+    await handle.db.update(assignments).set({ createdAt: new Date("2031-06-01T23:30:00Z") }).where(eq(assignments.id, assignmentId));
+    let mine = await learnerAssignments(early.learner.id);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ status: "not-started", slug: "sample-basics", due: "2031-07-02" });
 
-  await completeModule(early.learner.id, "sample-basics");
-  mine = await learnerAssignments(early.learner.id);
-  expect(mine[0]!.status).toBe("completed");
+    // Someone joining the team later (00:30 on 12 June, London): due 30 days after they joined.
+    const late = await addLearner(org.id, lead, { teamId });
+    await handle.db.update(people).set({ joinedAt: new Date("2031-06-11T23:30:00Z") }).where(eq(people.id, late.personId));
+    expect((await learnerAssignments(late.learner.id))[0]).toMatchObject({ status: "not-started", due: "2031-07-12" });
 
-  // Overdue once the due date has passed; an extension moves it and is audited.
-  await handle.db.update(people).set({ joinedAt: sql`now() - interval '40 days'` }).where(eq(people.id, late.personId));
-  await handle.db.execute(sql`update assignments set created_at = now() - interval '40 days' where id = ${assignmentId}`);
-  expect((await learnerAssignments(late.learner.id))[0]!.status).toBe("overdue");
-  const future = addDays(londonDate(new Date()), 20);
-  await extendDueDate(lead, org.id, assignmentId, late.personId, future, "Long-term sick leave");
-  const extended = (await learnerAssignments(late.learner.id))[0]!;
-  expect(extended).toMatchObject({ status: "not-started", due: future });
-  const audits = await handle.db.select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.targetId, assignmentId));
-  expect(audits.map((a) => a.action)).toEqual(["assignment.created", "assignment.extended"]);
-});
+    await completeModule(early.learner.id, "sample-basics");
+    // Completed by the database's clock: put the completion and its certificate the day before NOW.
+    await handle.db.update(enrolments).set({ completedAt: new Date("2031-06-14T10:00:00Z") }).where(eq(enrolments.userId, early.learner.id));
+    await handle.db.update(certificates).set({ issuedAt: new Date("2031-06-14T10:00:00Z"), expiresAt: new Date("2032-06-14T10:00:00Z") }).where(eq(certificates.userId, early.learner.id));
+    mine = await learnerAssignments(early.learner.id);
+    expect(mine[0]!.status).toBe("completed");
 
-test("due-soon and overdue reminders and the weekly digest go once each", async () => {
-  const { org, lead } = await createOrganisation({ seats: 10 });
-  const soon = await addLearner(org.id, lead);
-  const late = await addLearner(org.id, lead);
-  // Due dates are London calendar days (the boundaries themselves are in jobs-clock.test.ts).
-  const dueIn5 = addDays(londonDate(new Date()), 5);
-  const dueAgo = addDays(londonDate(new Date()), -3);
-  await createAssignment(lead, org.id, { moduleSlug: "sample-basics", target: "people", teamId: null, personIds: [soon.personId], dueDate: dueIn5, dueDays: null });
-  const overdueId = await createAssignment(lead, org.id, { moduleSlug: "sample-basics", target: "people", teamId: null, personIds: [late.personId], dueDate: dueIn5, dueDays: null });
-  await handle.db.execute(sql`update assignments set due_date = ${dueAgo} where id = ${overdueId}`);
-  await Promise.all([sendDueReminders(), sendDueReminders()]);
-  await sendDueReminders();
-  const kinds = async (email: string) => (await handle.db.select({ kind: emailOutbox.kind }).from(emailOutbox).where(eq(emailOutbox.recipient, email))).map((m) => m.kind).filter((k) => k.startsWith("assignment-"));
-  expect(await kinds(soon.learner.email)).toEqual(["assignment-due-soon"]);
-  expect(await kinds(late.learner.email)).toEqual(["assignment-overdue"]);
-  await sendWeeklyOverdueDigest();
-  await sendWeeklyOverdueDigest();
-  const digests = await handle.db.select({ to: emailOutbox.recipient }).from(emailOutbox).where(eq(emailOutbox.kind, "overdue-digest"));
-  expect(digests.filter((d) => d.to === lead.email)).toHaveLength(1);
-});
+    // Assigned in April; joined at 00:30 on 16 May, London: due 15 June, which London has just left (UTC has not).
+    await handle.db.update(assignments).set({ createdAt: new Date("2031-04-01T10:00:00Z") }).where(eq(assignments.id, assignmentId));
+    await handle.db.update(people).set({ joinedAt: new Date("2031-05-15T23:30:00Z") }).where(eq(people.id, late.personId));
+    expect((await learnerAssignments(late.learner.id))[0]).toMatchObject({ status: "overdue", due: "2031-06-15" });
+    // A day later it is due today, London time: not yet overdue.
+    await handle.db.update(people).set({ joinedAt: new Date("2031-05-16T23:30:00Z") }).where(eq(people.id, late.personId));
+    expect((await learnerAssignments(late.learner.id))[0]).toMatchObject({ status: "not-started", due: "2031-06-16" });
+    await handle.db.update(people).set({ joinedAt: new Date("2031-05-15T23:30:00Z") }).where(eq(people.id, late.personId));
+    // An extension moves it and is audited.
+    await extendDueDate(lead, org.id, assignmentId, late.personId, "2031-07-06", "Long-term sick leave");
+    const extended = (await learnerAssignments(late.learner.id))[0]!;
+    expect(extended).toMatchObject({ status: "not-started", due: "2031-07-06" });
+    const audits = await handle.db.select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.targetId, assignmentId));
+    expect(audits.map((a) => a.action)).toEqual(["assignment.created", "assignment.extended"]);
+  }));
+
+test("due-soon and overdue reminders and the weekly digest go once each", () =>
+  atFixedClock(async () => {
+    const { org, lead } = await createOrganisation({ seats: 10 });
+    const soon = await addLearner(org.id, lead);
+    const late = await addLearner(org.id, lead);
+    // Due dates are London calendar days; today there is 16 June 2031 (the boundaries themselves are in jobs-clock.test.ts).
+    await createAssignment(lead, org.id, { moduleSlug: "sample-basics", target: "people", teamId: null, personIds: [soon.personId], dueDate: "2031-06-21", dueDays: null });
+    const overdueId = await createAssignment(lead, org.id, { moduleSlug: "sample-basics", target: "people", teamId: null, personIds: [late.personId], dueDate: "2031-06-21", dueDays: null });
+    await handle.db.update(assignments).set({ dueDate: "2031-06-13" }).where(eq(assignments.id, overdueId));
+    await Promise.all([sendDueReminders(NOW), sendDueReminders(NOW)]);
+    await sendDueReminders(NOW);
+    const kinds = async (email: string) => (await handle.db.select({ kind: emailOutbox.kind }).from(emailOutbox).where(eq(emailOutbox.recipient, email))).map((m) => m.kind).filter((k) => k.startsWith("assignment-"));
+    expect(await kinds(soon.learner.email)).toEqual(["assignment-due-soon"]);
+    expect(await kinds(late.learner.email)).toEqual(["assignment-overdue"]);
+    await sendWeeklyOverdueDigest(NOW);
+    await sendWeeklyOverdueDigest(NOW);
+    const digests = await handle.db.select({ to: emailOutbox.recipient }).from(emailOutbox).where(eq(emailOutbox.kind, "overdue-digest"));
+    expect(digests.filter((d) => d.to === lead.email)).toHaveLength(1);
+  }));
+

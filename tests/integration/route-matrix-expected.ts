@@ -1,5 +1,5 @@
 /**
- * The route × role matrix's expected answers (tests/integration/route-matrix.test.ts), written out by
+ * The route × role matrix's expected answers (tests/integration/route-matrix-harness.ts, run by the three route-matrix-*.test.ts), written out by
  * hand for review: one row per route or endpoint, GET and POST, one status per role in ROLES order.
  * A POST carries `intent=matrix` (an intent no form uses) or `{}`, so an action that lets the role in
  * answers 400, not a change. "other-lead" is the training lead of another organisation; "author" and
