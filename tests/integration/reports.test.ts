@@ -617,9 +617,9 @@ test("the CSV export: a BOM, the header, then the page's rows, which parse back 
   // Whole records written out: the dates are today's and yesterday's London dates (assigned now, due
   // yesterday); the version is blank until someone starts.
   const record = (name: string, module: string) => records.find((r) => r[1] === name && r[5] === module);
-  expect(record("Zoë Ó'Brien", "Sample basics")).toEqual(["S5", "Zoë Ó'Brien", learners[5]!.learner.email, "Active", "", "Sample basics", "", "Overdue", today(), inDays(-1), "", "", "", "0", "", ""]);
-  expect(record("'=HYPERLINK(\"x\")", "Second sample")).toEqual(["S6", "'=HYPERLINK(\"x\")", learners[4]!.learner.email, "Active", "Blue", "Second sample", "1", "In progress", today(), inDays(10), today(), "", "", "0", "", ""]);
-  expect(record("Fin Ford", "Sample basics")).toEqual(["", "Fin Ford", learners[9]!.learner.email, "Left", "Red", "Sample basics", "", "Overdue", today(), inDays(-1), "", "", "", "0", "", ""]);
+  expect(record("Zoë Ó'Brien", "Sample basics")).toEqual(["S5", "Zoë Ó'Brien", learners[5]!.learner.email, "Active", "", "Sample basics", "", "Overdue", today(), inDays(-1), "", "", "", "0", "", "", "", "1", "", ""]);
+  expect(record("'=HYPERLINK(\"x\")", "Second sample")).toEqual(["S6", "'=HYPERLINK(\"x\")", learners[4]!.learner.email, "Active", "Blue", "Second sample", "1", "In progress", today(), inDays(10), today(), "", "", "0", "", "", "", "1", "", ""]);
+  expect(record("Fin Ford", "Sample basics")).toEqual(["", "Fin Ford", learners[9]!.learner.email, "Left", "Red", "Sample basics", "", "Overdue", today(), inDays(-1), "", "", "", "0", "", "", "", "1", "", ""]);
   const revoked = record("Dee, \"Dot\" Dunn", "Sample basics")!;
   expect(revoked.slice(0, 8)).toEqual(["S3", "Dee, \"Dot\" Dunn", learners[7]!.learner.email, "Active", "Blue", "Sample basics", "1", "Overdue"]);
   expect(revoked[14]).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{3} \(revoked\)$/);
