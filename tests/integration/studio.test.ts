@@ -71,6 +71,16 @@ test("the draft checker finds a problem at its line, as content:check does", asy
   expect(problems).toContainEqual({ file: "01-first.mdx", line, column: 1, message: expect.stringContaining("unknown component <Unknown>") });
 });
 
+test("a problem part-way along a line is reported at its column, not only its line", async () => {
+  const files = { ...(await getStudioModule("sample-basics"))!.draft!.files };
+  files["02-second.mdx"] = `${files["02-second.mdx"]}
+Some text {1 + 1} here.
+`;
+  const line = files["02-second.mdx"]!.split("\n").indexOf("Some text {1 + 1} here.") + 1;
+  const { problems } = await checkSourceFiles("sample-basics", files);
+  expect(problems.filter((p) => p.file === "02-second.mdx").map((p) => [p.line, p.column])).toEqual([[line, 11]]);
+});
+
 test("approving publishes a new version with author, reviewer and note; the submitter cannot approve; a learner mid-way stays", async () => {
   const ava = actorOf(await createUser({ role: "author", name: "Ava Two" }));
   const admin = actorOf(await createUser({ role: "admin", name: "Ada Admin" }));
