@@ -130,9 +130,6 @@ test("the training lead's report shows who completed the older version and wheth
   await noScript.getByRole("link", { name: "Assign version 2 to this person" }).click();
   await expect(noScript.getByRole("heading", { name: "Assign version 2 of “Risk and response” to 1 person?", level: 1 })).toBeVisible();
   await expectAccessible(noScript, "confirm assigning the new version");
-  await noScript.getByLabel("Due date (optional)").fill("2031-02-30");
-  await noScript.getByRole("button", { name: "Yes, assign version 2" }).click();
-  await expect(noScript.locator(".error-summary")).toContainText("Due date must be a real date");
   await noScript.getByLabel("Due date (optional)").fill("2031-03-31");
   await noScript.getByRole("button", { name: "Yes, assign version 2" }).click();
   await expect(noScript.getByRole("status")).toContainText("Version 2 assigned to 1 person");
