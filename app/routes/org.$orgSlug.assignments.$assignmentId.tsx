@@ -80,7 +80,10 @@ export default function AssignmentPage() {
   return (
     <>
       <ErrorSummary errors={summary} />
-      {params.get("created") ? <AssignedNotification people={assignment.people.map((p) => ({ name: p.person.name, status: p.personStatus }))} /> : null}
+      {params.get("created") ? <AssignedNotification
+          people={assignment.people.map((p) => ({ name: p.person.name, status: p.personStatus }))}
+          requiredVersion={assignment.requiredVersion}
+        /> : null}
       {params.get("extended") ? <Notification tone="success" title="Due date extended" /> : null}
       <p>
         <Link to={`/org/${organisation.slug}/assignments`}>← All assignments</Link>
@@ -91,6 +94,11 @@ export default function AssignmentPage() {
         For {assignment.target === "organisation" ? "everyone" : assignment.target === "team" ? `the team ${assignment.teamName}` : "named people"}, due{" "}
         {assignment.due}. Assigned {formatDate(assignment.createdAt)}.
       </p>
+      {assignment.requiredVersion ? (
+        <p>
+          <strong>Version {assignment.requiredVersion} or later.</strong> Completing an earlier version does not count for this assignment.
+        </p>
+      ) : null}
       <div className="table-scroll">
         <table>
           <caption>{plural(assignment.people.length, "person", "people")} assigned</caption>
@@ -163,11 +171,11 @@ function names(list: string[]): string {
  * acceptInvitation). Just after the redirect, the people's states are those
  * the mail was queued for.
  */
-function AssignedNotification({ people }: { people: { name: string; status: "invited" | "active" | "left" }[] }) {
+function AssignedNotification({ people, requiredVersion }: { people: { name: string; status: "invited" | "active" | "left" }[]; requiredVersion: number | null }) {
   const emailed = people.filter((p) => p.status === "active").map((p) => p.name);
   const waiting = people.filter((p) => p.status === "invited").map((p) => p.name);
   return (
-    <Notification tone="success" title={`Module assigned to ${plural(people.length, "person", "people")}`}>
+    <Notification tone="success" title={`${requiredVersion ? `Version ${requiredVersion}` : "Module"} assigned to ${plural(people.length, "person", "people")}`}>
       {emailed.length > 0 ? (
         <p>
           Emailed now ({plural(emailed.length, "person", "people")} who {emailed.length === 1 ? "has" : "have"} joined): {names(emailed)}.

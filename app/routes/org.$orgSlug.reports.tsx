@@ -1,6 +1,7 @@
+import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
 import { CompletionChart } from "#app/components/completion-chart.tsx";
 import { ConfusionMatrixReport } from "#app/components/confusion-matrix.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
@@ -8,12 +9,16 @@ import { AssignmentStatusTag, PersonStatusTag } from "#app/components/status-tag
 import { Button, ButtonLink } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { SelectField, TextField } from "#app/components/ui/field.tsx";
+import { Notification } from "#app/components/ui/notification.tsx";
 import { Pagination } from "#app/components/ui/pagination.tsx";
+import { AssignmentInputError, assignNewVersion, olderVersionCompleters, olderVersionCounts, type OlderVersionCompleters } from "#app/models/organisations/assignment.server.ts";
 import { confusionMatrix } from "#app/models/reporting/confusion.server.ts";
 import { setWeeklyExport, weeklyExportEnabled } from "#app/models/reporting/report-export.server.ts";
 import { loadReport, reportContext, ReportQueryError, type StatusCounts } from "#app/models/reporting/report.server.ts";
 import { ASSIGNMENT_STATUSES, STATUS_LABELS } from "#app/utils/assignment-status.ts";
 import { formatCertificateCode } from "#app/utils/certificate-code.ts";
+import { changeAcknowledgementLabel } from "#app/utils/report-csv.ts";
+import { AssignNewVersionSchema } from "#app/utils/org-validation.ts";
 import { formatShortDate, plural } from "#app/utils/format.ts";
 import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { parseReportQuery, reportSearch, SORT_LABELS, type ReportQuery, type SortKey } from "#app/utils/report-query.ts";
@@ -32,11 +37,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!parsed.ok) return data({ ...base, error: { param: parsed.param, message: parsed.message }, query: null, report: null }, { status: 400 });
   try {
     const moduleId = parsed.query.module ? (context.modules.find((m) => m.slug === parsed.query.module)?.id ?? null) : null;
-    const [report, confusion] = await Promise.all([
+    const [report, confusion, olderVersions, completers] = await Promise.all([
       loadReport(context, parsed.query),
       confusionMatrix({ organizationId: organisation.id }, moduleId ? { moduleId } : {}),
+      olderVersionCounts(organisation.id),
+      parsed.query.module ? olderVersionCompleters(organisation.id, parsed.query.module) : null,
     ]);
-    return { ...base, error: null, query: parsed.query, report, confusion };
+    return { ...base, error: null, query: parsed.query, report, confusion, olderVersions, completers };
   } catch (error) {
     if (error instanceof ReportQueryError) return data({ ...base, error: { param: error.param, message: error.message }, query: null, report: null }, { status: 400 });
     throw error;
@@ -47,6 +54,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { organisation, user } = await requireOrgRole(request, params.orgSlug, "admin");
   const form = await request.formData();
   const intent = form.get("intent");
+  if (intent === "assign-version") {
+    const submission = parseWithZod(form, { schema: AssignNewVersionSchema });
+    if (submission.status !== "success") return data({ assignVersion: { errors: submission.error ?? {} } }, { status: 400 });
+    try {
+      const { assignmentId } = await assignNewVersion(user, organisation.id, {
+        moduleSlug: submission.value.module,
+        expectedVersion: submission.value.version,
+        dueDate: submission.value.dueDate ?? null,
+      });
+      return redirect(`/org/${organisation.slug}/assignments/${assignmentId}?created=1`);
+    } catch (error) {
+      if (error instanceof AssignmentInputError) return data({ assignVersion: { errors: { [error.field]: [error.message] } } }, { status: 400 });
+      throw error;
+    }
+  }
   if (intent !== "weekly-export-on" && intent !== "weekly-export-off") {
     return data({ error: "Choose whether to turn the weekly e-mail on or off." }, { status: 400 });
   }
@@ -72,8 +94,17 @@ export default function ReportsPage() {
   const loaderData = useLoaderData<typeof loader>();
   const { organisation, teams, modules, weeklyExport, asked, error, query, report } = loaderData;
   const confusion = "confusion" in loaderData ? loaderData.confusion : null;
+  const olderVersions = "olderVersions" in loaderData ? loaderData.olderVersions : [];
+  const completers = "completers" in loaderData ? loaderData.completers : null;
+  const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
   const location = useLocation();
   const base = `/org/${organisation.slug}/reports`;
+  const assignErrors = actionData && "assignVersion" in actionData ? (actionData.assignVersion.errors as Record<string, string[] | null | undefined>) : null;
+  // ?confirm=assign-version is the confirmation step of assigning a new version (docs/decisions/021, 036).
+  if (query && completers && (params.get("confirm") === "assign-version" || assignErrors)) {
+    return <ConfirmAssignVersion completers={completers} errors={assignErrors ?? {}} cancelTo={`${base}${reportSearch(query, {})}#new-version`} />;
+  }
   const errorsFor = (param: string) => (error?.param === param ? [error.message] : undefined);
   const filtered = query ? !!(query.team || query.module || query.status || query.dueFrom || query.dueTo || query.includeLeft) : true;
   const value = (p: (typeof FILTER_PARAMS)[number]) =>
@@ -86,6 +117,18 @@ export default function ReportsPage() {
         Who is trained, on which version, who is overdue and whose certificate expires soon. Filter the report, sort the table by any column, and
         download it as a spreadsheet: the download holds every row that matches, not just this page.
       </p>
+      {olderVersions.length > 0 && !query?.module ? (
+        <Notification title="Modules updated since some people completed them">
+          <ul>
+            {olderVersions.map((m) => (
+              <li key={m.slug}>
+                <Link to={`${base}?module=${encodeURIComponent(m.slug)}#new-version`}>{m.title}</Link>: {plural(m.people, "person", "people")} completed an older version
+                than version {m.currentVersion}.
+              </li>
+            ))}
+          </ul>
+        </Notification>
+      ) : null}
 
       {/* Keyed by the address, so the fields show the filters of the page shown (after "Clear filters" too). */}
       <Form method="get" className="filters" id="report-filters" aria-label="Filter the report" key={location.search}>
@@ -150,6 +193,8 @@ export default function ReportsPage() {
               />
             )}
           </section>
+
+          {completers ? <NewVersionSection completers={completers} assignHref={`${base}${reportSearch(query, {})}${reportSearch(query, {}) ? "&" : "?"}confirm=assign-version`} /> : null}
 
           {report.summary.overall.total > 0 ? (
             <>
@@ -342,6 +387,8 @@ const COLUMNS: { key: SortKey | null; label: string; numeric?: boolean }[] = [
   { key: "attempts", label: SORT_LABELS.attempts, numeric: true },
   { key: null, label: "Certificate" },
   { key: "expires", label: SORT_LABELS.expires },
+  // Last: the inspector's columns (Due to Certificate) stay in view at 1280 px.
+  { key: null, label: "Current version completed" },
 ];
 
 function PeopleTable({ query, rows, total, filtered }: { query: ReportQuery; rows: TableRow[]; total: number; filtered: boolean }) {
@@ -436,6 +483,9 @@ function PeopleTable({ query, rows, total, filtered }: { query: ReportQuery; row
               <td className="nowrap" data-label="Expires">
                 {formatShortDate(r.certificateExpiresAt)}
               </td>
+              <td data-label="Current version completed">
+                <VersionStanding row={r} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -444,7 +494,96 @@ function PeopleTable({ query, rows, total, filtered }: { query: ReportQuery; row
   );
 }
 
-// The people table has 14 columns: the page takes the window's width.
+/** Whether the latest completion is of the current version, and for an older one whether the change was acknowledged. */
+function VersionStanding({ row }: { row: TableRow }) {
+  if (row.lastCompletedVersion === null || row.currentVersion === null) return null;
+  if (row.lastCompletedVersion >= row.currentVersion) return <>Yes</>;
+  const ack = changeAcknowledgementLabel(row.changeAcknowledgement);
+  return (
+    <>
+      <span className="nowrap">
+        No: version {row.lastCompletedVersion} of {row.currentVersion}
+      </span>
+      {ack ? <div className="small secondary">Change acknowledged: {ack}</div> : null}
+    </>
+  );
+}
+
+/** Who completed an older version of the filtered module, and the way to assign them the current one. */
+function NewVersionSection({ completers, assignHref }: { completers: OlderVersionCompleters; assignHref: string }) {
+  return (
+    <section aria-labelledby="new-version" className="two-thirds">
+      <h2 id="new-version">Version {completers.currentVersion} of {completers.moduleTitle}</h2>
+      {completers.people.length === 0 ? (
+        <p>Everyone assigned this module who has completed it has completed version {completers.currentVersion}, or has been assigned it.</p>
+      ) : (
+        <>
+          <p>
+            {plural(completers.people.length, "person", "people")} completed an older version and {completers.people.length === 1 ? "has" : "have"} not been
+            assigned version {completers.currentVersion}:{" "}
+            {completers.people.map((p) => `${p.name} (version ${p.completedVersion})`).join(", ")}.{" "}
+            {completers.materialSince
+              ? "The module has changed materially since: what a learner must know is different."
+              : "Every change since was a correction (wording, typos, links): nothing a learner must know is different."}
+          </p>
+          <ButtonLink to={assignHref} variant="secondary">
+            Assign version {completers.currentVersion} to {completers.people.length === 1 ? "this person" : `these ${completers.people.length} people`}
+          </ButtonLink>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** The confirmation step of assigning the new version, with an optional due date. */
+function ConfirmAssignVersion({ completers, errors, cancelTo }: { completers: OlderVersionCompleters; errors: Record<string, string[] | null | undefined>; cancelTo: string }) {
+  const messages = Object.entries(errors).flatMap(([field, list]) => (list?.length ? [{ field, message: list[0]! }] : []));
+  const dueError = errors.dueDate?.length ? errors.dueDate : undefined;
+  const joined = completers.people.filter((p) => p.status === "active").length;
+  const count = plural(completers.people.length, "person", "people");
+  return (
+    <div className="two-thirds">
+      <ErrorSummary errors={messages.map((m) => ({ href: m.field === "dueDate" ? "#assign-version-due" : "#assign-version-form", message: m.message }))} />
+      <span className="caption">Reports</span>
+      <h1>
+        Assign version {completers.currentVersion} of “{completers.moduleTitle}” to {count}?
+      </h1>
+      {completers.people.length === 0 ? (
+        <p>No one still has only an older version and no assignment of version {completers.currentVersion}.</p>
+      ) : (
+        <>
+          <div className="notification notification--warning" role="region" aria-label="What this will do">
+            <p className="notification__title">Are you sure? This will:</p>
+            <ul>
+              <li>
+                assign version {completers.currentVersion} to {completers.people.map((p) => p.name).join(", ")}
+              </li>
+              <li>show them as not completed until they complete version {completers.currentVersion}: their completion of an older version does not count for it</li>
+              <li>
+                {joined === completers.people.length
+                  ? `email all ${count}`
+                  : `email the ${plural(joined, "person", "people")} who ${joined === 1 ? "has" : "have"} joined; the others when they accept their invitation`}
+              </li>
+              <li>keep their earlier certificates, which go on naming the version they were issued for</li>
+            </ul>
+          </div>
+          <Form method="post" className="form" id="assign-version-form" noValidate>
+            <input type="hidden" name="intent" value="assign-version" />
+            <input type="hidden" name="module" value={completers.moduleSlug} />
+            <input type="hidden" name="version" value={String(completers.currentVersion)} />
+            <TextField id="assign-version-due" name="dueDate" type="date" label="Due date (optional)" hint="Leave empty for no due date." className="input--narrow" errors={dueError} />
+            <div className="button-group">
+              <Button variant="warning">Yes, assign version {completers.currentVersion}</Button>
+              <Link to={cancelTo}>No, go back</Link>
+            </div>
+          </Form>
+        </>
+      )}
+    </div>
+  );
+}
+
+// The people table has 15 columns: the page takes the window's width.
 export const handle = wideLayout;
 
 export function ErrorBoundary() {

@@ -69,8 +69,12 @@ export default function FileEditorPage() {
           <p>
             Line {page.at.line}, column {page.at.column}:
           </p>
+          {/* The line, with the text from the problem's column on marked. */}
           <pre>
-            <code>{page.at.text}</code>
+            <code>
+              {page.at.text.slice(0, page.at.column - 1)}
+              <mark>{page.at.text.slice(page.at.column - 1) || " "}</mark>
+            </code>
           </pre>
           {page.at.messages.length > 0 ? (
             <ul>

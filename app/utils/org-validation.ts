@@ -134,3 +134,11 @@ export const ImportActionSchema = z.object({
 });
 
 export const WithdrawSchema = z.object({ intent: z.literal("withdraw") });
+
+/** Assigning a module's new version to those who completed an older one (docs/decisions/036). */
+export const AssignNewVersionSchema = z.object({
+  intent: z.literal("assign-version"),
+  module: z.string({ error: "Choose a module" }).min(1, "Choose a module").max(100),
+  version: z.coerce.number({ error: "Use the Assign button on the report" }).int().min(1, "Use the Assign button on the report"),
+  dueDate: DateFieldSchema("Due date").optional(),
+});

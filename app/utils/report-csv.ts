@@ -22,7 +22,13 @@ export type ReportCsvRow = {
   certificateCode: string | null;
   certificateExpiresAt: string | null;
   certificateRevoked: boolean;
+  lastCompletedVersion: number | null;
+  currentVersion: number | null;
+  changeAcknowledgement: ChangeAcknowledgementView | null;
 };
+
+/** See ReportRow in app/models/reporting/report.server.ts (ADR 036). */
+export type ChangeAcknowledgementView = { state: "acknowledged"; at: string } | { state: "not-acknowledged" } | { state: "corrections-only" };
 
 export const REPORT_CSV_HEADER = [
   "Staff number",
@@ -41,6 +47,10 @@ export const REPORT_CSV_HEADER = [
   "Attempts",
   "Certificate code",
   "Certificate expires",
+  "Completed version",
+  "Current version",
+  "Completed the current version",
+  "Change acknowledged",
 ] as const;
 
 /** Dates as YYYY-MM-DD (London calendar day): every spreadsheet reads them as dates. */
@@ -64,7 +74,27 @@ export function reportCsvCells(row: ReportCsvRow): (string | number | null)[] {
     row.attempts,
     row.certificateCode ? formatCertificateCode(row.certificateCode) + (row.certificateRevoked ? " (revoked)" : "") : null,
     day(row.certificateExpiresAt),
+    ...versionCells(row),
   ];
+}
+
+/** Whether the latest completion is of the current version: "Yes", "No: version 1", or blank if none. */
+export function completedCurrentLabel(row: Pick<ReportCsvRow, "lastCompletedVersion" | "currentVersion">): string | null {
+  if (row.lastCompletedVersion === null || row.currentVersion === null) return null;
+  return row.lastCompletedVersion >= row.currentVersion ? "Yes" : `No: version ${row.lastCompletedVersion}`;
+}
+
+/** The acknowledgement of a material change, in words; blank unless the latest completion is older. */
+export function changeAcknowledgementLabel(ack: ChangeAcknowledgementView | null): string | null {
+  if (!ack) return null;
+  if (ack.state === "acknowledged") return `Yes, ${day(ack.at)}`;
+  if (ack.state === "not-acknowledged") return "No";
+  return "Not asked: corrections only";
+}
+
+/** The four version columns, shared with the XLSX export. */
+export function versionCells(row: ReportCsvRow): (string | number | null)[] {
+  return [row.lastCompletedVersion, row.currentVersion, completedCurrentLabel(row), changeAcknowledgementLabel(row.changeAcknowledgement)];
 }
 
 export const reportCsvHeaderLine = () => csvLine([...REPORT_CSV_HEADER]);

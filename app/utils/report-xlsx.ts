@@ -1,6 +1,6 @@
 import { STATUS_LABELS, londonDate } from "./assignment-status.ts";
 import { formatCertificateCode } from "./certificate-code.ts";
-import { REPORT_CSV_HEADER, type ReportCsvRow } from "./report-csv.ts";
+import { REPORT_CSV_HEADER, versionCells, type ReportCsvRow } from "./report-csv.ts";
 
 /**
  * The report export as spreadsheet cells: the same columns and values as the
@@ -29,6 +29,10 @@ export const REPORT_XLSX_COLUMNS: readonly { header: (typeof REPORT_CSV_HEADER)[
   { header: "Attempts", width: 10 },
   { header: "Certificate code", width: 20 },
   { header: "Certificate expires", width: 12, numFmt: DATE },
+  { header: "Completed version", width: 10 },
+  { header: "Current version", width: 10 },
+  { header: "Completed the current version", width: 16 },
+  { header: "Change acknowledged", width: 22 },
 ];
 
 /**
@@ -58,5 +62,6 @@ export function reportXlsxCells(row: ReportCsvRow): XlsxCell[] {
     row.attempts,
     row.certificateCode ? formatCertificateCode(row.certificateCode) + (row.certificateRevoked ? " (revoked)" : "") : null,
     londonDay(row.certificateExpiresAt),
+    ...versionCells(row),
   ];
 }

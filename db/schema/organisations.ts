@@ -96,6 +96,11 @@ export const assignments = pgTable(
     dueDate: date("due_date", { mode: "string" }),
     /** Relative: due this many days after the person was assigned (or joined, if later). */
     dueDays: integer("due_days"),
+    /**
+     * Set when a training lead assigns a new version of the module (ADR 036):
+     * completions of an earlier version do not count for this assignment.
+     */
+    requiredVersion: integer("required_version"),
     createdBy: text("created_by").notNull(),
     createdAt: at("created_at").notNull().defaultNow(),
     /** Withdrawn assignments stop counting; kept for history. */

@@ -48,6 +48,12 @@ export const reportRows = pgTable(
     completedStartedAt: at("completed_started_at"),
     completedAt: at("completed_at"),
     completedVersion: integer("completed_version"),
+    /**
+     * The version of the latest completion of any version. Differs from
+     * completed_version when an assignment requires a newer version (ADR 036):
+     * then the older completion is not counted, but the report still says it happened.
+     */
+    lastCompletedVersion: integer("last_completed_version"),
     certificateCode: text("certificate_code"),
     certificateExpiresAt: at("certificate_expires_at"),
     certificateRevoked: boolean("certificate_revoked").notNull().default(false),

@@ -165,6 +165,8 @@ try {
     await acceptInvitation(await invitationToken(account.email), account);
     studioPeople[key] = { email: account.email, userId: account.id };
   }
+  // Assigned, so the lead's report has their rows (and shows who completed an older version).
+  await createAssignment(studioLead, studioOrg.id, { moduleSlug: "risk-and-response", target: "organisation", teamId: null, personIds: [], dueDate: null, dueDays: 60 });
   await startModule({ userId: studioPeople.midway!.userId, slug: "risk-and-response", organizationId: studioOrg.id });
   await completeModule(studioPeople.completed!.userId, "risk-and-response", { organizationId: studioOrg.id });
   const authors = [];

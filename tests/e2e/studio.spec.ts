@@ -111,6 +111,42 @@ test("after the material change: a learner mid-way stays on version 1; one who c
   await expect(noScript.getByText("Risk and response: this module was updated")).toHaveCount(0);
 });
 
+test("the training lead's report shows who completed the older version and whether they acknowledged; the lead assigns them the new version, without and with JavaScript", async ({ browser }) => {
+  const orgSlug = seed().org.slug;
+  const lead = await pageAs(browser, seed().lead, true);
+  await lead.goto(`/org/${orgSlug}/reports`);
+  const notice = lead.getByRole("region", { name: "Modules updated since some people completed them" });
+  await expect(notice).toContainText("Risk and response: 1 person completed an older version than version 2.");
+  await expectAccessible(lead, "report with an older-version notice");
+  await notice.getByRole("link", { name: "Risk and response" }).click();
+  const cal = lead.locator("#report-rows tbody tr", { hasText: "Cal Completed" });
+  await expect(cal.locator('td[data-label="Version"]')).toHaveText("1");
+  await expect(cal.locator('td[data-label="Current version completed"]')).toContainText("No: version 1 of 2");
+  // Cal read what changed in the test before.
+  await expect(cal.locator('td[data-label="Current version completed"]')).toContainText("Change acknowledged: Yes");
+  await expect(lead.locator("#report-rows tbody tr", { hasText: "Mia Midway" }).locator('td[data-label="Current version completed"]')).toHaveText("");
+  await expect(lead.getByRole("heading", { name: "Version 2 of Risk and response", level: 2 })).toBeVisible();
+  await expect(lead.getByText("Cal Completed (version 1)")).toBeVisible();
+  await expectAccessible(lead, "report with older-version completers");
+
+  const noScript = await pageAs(browser, seed().lead, false);
+  await noScript.goto(`/org/${orgSlug}/reports`);
+  await noScript.getByRole("link", { name: "Risk and response" }).first().click();
+  await noScript.getByRole("link", { name: "Assign version 2 to this person" }).click();
+  await expect(noScript.getByRole("heading", { name: "Assign version 2 of “Risk and response” to 1 person?", level: 1 })).toBeVisible();
+  await expectAccessible(noScript, "confirm assigning the new version");
+  await noScript.getByLabel("Due date (optional)").fill("2031-03-31");
+  await noScript.getByRole("button", { name: "Yes, assign version 2" }).click();
+  await expect(noScript.getByRole("status")).toContainText("Version 2 assigned to 1 person");
+  await expect(noScript.getByText("Version 2 or later.")).toBeVisible();
+  await expect(noScript.getByRole("row", { name: /Cal Completed/ })).toContainText("Not started");
+  await expectAccessible(noScript, "new version assigned");
+
+  await lead.goto(`/org/${orgSlug}/reports?module=risk-and-response`);
+  await expect(lead.getByText("Everyone assigned this module who has completed it has completed version 2, or has been assigned it.")).toBeVisible();
+  await expect(cal.locator('td[data-label="Current version completed"]')).toContainText("No: version 1 of 2");
+});
+
 test("with JavaScript, a problem's link puts the cursor on its line; a second author's stale save is refused and their text kept", async ({ browser }) => {
   const [ava, ben] = seed().authors;
   const page = await pageAs(browser, ben!, true);

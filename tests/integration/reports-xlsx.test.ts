@@ -36,6 +36,10 @@ const HEADER = [
   "Attempts",
   "Certificate code",
   "Certificate expires",
+  "Completed version",
+  "Current version",
+  "Completed the current version",
+  "Change acknowledged",
 ];
 
 /** A force with accented and formula-like values, one person at each stage. */
@@ -112,6 +116,8 @@ test("the XLSX export: the same rows and order as the CSV, with typed dates and 
   expect(done[13]).toBe(1);
   expect(done[14]).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{3,4}$/);
   expect(done[15]).toBeInstanceOf(Date);
+  // Completed the current version (1 of 1): nothing to acknowledge.
+  expect(done.slice(16, 20)).toEqual([1, 1, "Yes", null]);
   // Dates are shown as days, whatever the reader's locale.
   expect(sheet.getRow(rows.indexOf(done) + 1).getCell(12).numFmt).toBe("yyyy-mm-dd");
 });

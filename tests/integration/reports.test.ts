@@ -3,7 +3,7 @@ import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { expect, test } from "vitest";
-import { assignments, certificates, enrolments, moduleVersions, organization, user, modules, people, quizAttempts, reportRows, team } from "#db/schema/index.ts";
+import { assignments, certificates, enrolments, moduleUpdateAcks, moduleVersions, organization, user, modules, people, quizAttempts, reportRows, team } from "#db/schema/index.ts";
 import { createAssignment, extendDueDate, withdrawAssignment, type NewAssignment } from "#app/models/organisations/assignment.server.ts";
 import { personAssignmentsQuery, runStatusQuery } from "#app/models/organisations/assignment-status.server.ts";
 import { completeLesson, startModule } from "#app/models/learning/enrolment.server.ts";
@@ -91,7 +91,9 @@ async function expectedFromSource(orgId: string, now: Date) {
   for (const row of source) {
     const key = `${row.personId}/${row.moduleId}`;
     const held = chosen.get(key);
-    if (!held || dueRank(row.due) < dueRank(held.due) || (dueRank(row.due) === dueRank(held.due) && row.assignedAt < held.assignedAt)) chosen.set(key, row);
+    // The assignment asking for the newest version first (docs/decisions/036), then the one due first.
+    const newer = (row.requiredVersion ?? 0) - (held?.requiredVersion ?? 0);
+    if (!held || newer > 0 || (newer === 0 && (dueRank(row.due) < dueRank(held.due) || (dueRank(row.due) === dueRank(held.due) && row.assignedAt < held.assignedAt)))) chosen.set(key, row);
   }
   const personIds = [...new Set(source.map((s) => s.personId))];
   const userIds = [...new Set(source.flatMap((s) => (s.userId ? [s.userId] : [])))];
@@ -102,7 +104,9 @@ async function expectedFromSource(orgId: string, now: Date) {
         .leftJoin(team, eq(team.id, people.teamId))
         .where(inArray(people.id, personIds))
     : [];
-  const mods = await handle.db.select({ id: modules.id, slug: modules.slug, title: modules.title }).from(modules);
+  const mods = await handle.db.select({ id: modules.id, slug: modules.slug, title: modules.title, currentVersionId: modules.currentVersionId }).from(modules);
+  const versions = await handle.db.select({ id: moduleVersions.id, moduleId: moduleVersions.moduleId, version: moduleVersions.version, material: moduleVersions.materialChange }).from(moduleVersions);
+  const acks = userIds.length ? await handle.db.select().from(moduleUpdateAcks).where(inArray(moduleUpdateAcks.userId, userIds)) : [];
   const learning = userIds.length
     ? await handle.db
         .select({ id: enrolments.id, userId: enrolments.userId, moduleId: enrolments.moduleId, startedAt: enrolments.startedAt, completedAt: enrolments.completedAt, version: moduleVersions.version })
@@ -130,6 +134,11 @@ async function expectedFromSource(orgId: string, now: Date) {
     const completed = s.completedAt ? mine.find((e) => e.completedAt?.getTime() === s.completedAt!.getTime())! : null;
     const tries = attempts.filter((a) => a.userId === s.userId && a.moduleId === s.moduleId).sort((a, b) => b.submittedAt!.getTime() - a.submittedAt!.getTime());
     const revoked = !!certs.find((c) => c.code === s.certificateCode)?.revokedAt;
+    const lastCompleted = mine.filter((e) => e.completedAt).sort((a, b) => b.completedAt!.getTime() - a.completedAt!.getTime())[0] ?? null;
+    const current = versions.find((v) => v.id === mod.currentVersionId) ?? null;
+    const older = lastCompleted && current && lastCompleted.version < current.version;
+    const materialSince = versions.some((v) => v.moduleId === mod.id && older && v.version > lastCompleted.version && v.version <= current.version && v.material);
+    const ack = acks.find((a) => a.userId === s.userId && a.moduleVersionId === current?.id);
     const status = assignmentStatus({
       latestCompletion: s.completedAt ? { certificateExpiresAt: s.certificateExpiresAt, certificateRevoked: revoked } : null,
       inProgress: s.startedAt !== null,
@@ -159,6 +168,9 @@ async function expectedFromSource(orgId: string, now: Date) {
         certificateCode: s.certificateCode,
         certificateExpiresAt: iso(s.certificateExpiresAt),
         certificateRevoked: revoked,
+        lastCompletedVersion: lastCompleted?.version ?? null,
+        currentVersion: current?.version ?? null,
+        changeAcknowledgement: !older ? null : !materialSince ? { state: "corrections-only" } : ack ? { state: "acknowledged", at: ack.acknowledgedAt.toISOString() } : { state: "not-acknowledged" },
       } satisfies ReportRow,
     };
   });
@@ -614,9 +626,9 @@ test("the CSV export: a BOM, the header, then the page's rows, which parse back 
   // Whole records written out: the dates are today's and yesterday's London dates (assigned now, due
   // yesterday); the version is blank until someone starts.
   const record = (name: string, module: string) => records.find((r) => r[1] === name && r[5] === module);
-  expect(record("Zoë Ó'Brien", "Sample basics")).toEqual(["S5", "Zoë Ó'Brien", learners[5]!.learner.email, "Active", "", "Sample basics", "", "Overdue", today(), inDays(-1), "", "", "", "0", "", ""]);
-  expect(record("'=HYPERLINK(\"x\")", "Second sample")).toEqual(["S6", "'=HYPERLINK(\"x\")", learners[4]!.learner.email, "Active", "Blue", "Second sample", "1", "In progress", today(), inDays(10), today(), "", "", "0", "", ""]);
-  expect(record("Fin Ford", "Sample basics")).toEqual(["", "Fin Ford", learners[9]!.learner.email, "Left", "Red", "Sample basics", "", "Overdue", today(), inDays(-1), "", "", "", "0", "", ""]);
+  expect(record("Zoë Ó'Brien", "Sample basics")).toEqual(["S5", "Zoë Ó'Brien", learners[5]!.learner.email, "Active", "", "Sample basics", "", "Overdue", today(), inDays(-1), "", "", "", "0", "", "", "", "1", "", ""]);
+  expect(record("'=HYPERLINK(\"x\")", "Second sample")).toEqual(["S6", "'=HYPERLINK(\"x\")", learners[4]!.learner.email, "Active", "Blue", "Second sample", "1", "In progress", today(), inDays(10), today(), "", "", "0", "", "", "", "1", "", ""]);
+  expect(record("Fin Ford", "Sample basics")).toEqual(["", "Fin Ford", learners[9]!.learner.email, "Left", "Red", "Sample basics", "", "Overdue", today(), inDays(-1), "", "", "", "0", "", "", "", "1", "", ""]);
   const revoked = record("Dee, \"Dot\" Dunn", "Sample basics")!;
   expect(revoked.slice(0, 8)).toEqual(["S3", "Dee, \"Dot\" Dunn", learners[7]!.learner.email, "Active", "Blue", "Sample basics", "1", "Overdue"]);
   expect(revoked[14]).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{3} \(revoked\)$/);

@@ -7,7 +7,7 @@ import { auditEvents, moduleDrafts, moduleVersions, modules } from "#db/schema/i
 import { changeDraft, getStudioModule, openDraft } from "#app/models/authoring/drafts.server.ts";
 import { runFileIntent } from "#app/models/authoring/file-editor.server.ts";
 import { approveDraft, submitForReview } from "#app/models/authoring/review.server.ts";
-import { checkSourceFiles } from "#app/models/authoring/source-files.server.ts";
+import { checkSourceFiles, previewFile } from "#app/models/authoring/source-files.server.ts";
 import { completeLesson, findEnrolment, startModule } from "#app/models/learning/enrolment.server.ts";
 import { getCurrentVersion } from "#app/models/learning/module.server.ts";
 import { createUser, FIXTURE_CONTENT, importFixtures } from "#tests/factories.ts";
@@ -69,6 +69,26 @@ test("the draft checker finds a problem at its line, as content:check does", asy
   const line = files["01-first.mdx"]!.split("\n").indexOf("<Unknown>text</Unknown>") + 1;
   const { problems } = await checkSourceFiles("sample-basics", files);
   expect(problems).toContainEqual({ file: "01-first.mdx", line, column: 1, message: expect.stringContaining("unknown component <Unknown>") });
+});
+
+test("a lesson refers to an uploaded image by its content address: the preview renders it with its alt text", async () => {
+  const files = { ...(await getStudioModule("sample-basics"))!.draft!.files };
+  const hash = "ab".repeat(32);
+  files["01-first.mdx"] = `${files["01-first.mdx"]}\n<Image hash="${hash}" alt="A timeline of the contacts" caption="Contacts over six weeks" />\n`;
+  const preview = await previewFile("sample-basics", files, "01-first.mdx");
+  expect(preview.problems).toEqual([]);
+  expect(preview.html).toContain(`src="/images/${hash}" alt="A timeline of the contacts"`);
+  expect(preview.html).toContain("Contacts over six weeks");
+});
+
+test("a problem part-way along a line is reported at its column, not only its line", async () => {
+  const files = { ...(await getStudioModule("sample-basics"))!.draft!.files };
+  files["02-second.mdx"] = `${files["02-second.mdx"]}
+Some text {1 + 1} here.
+`;
+  const line = files["02-second.mdx"]!.split("\n").indexOf("Some text {1 + 1} here.") + 1;
+  const { problems } = await checkSourceFiles("sample-basics", files);
+  expect(problems.filter((p) => p.file === "02-second.mdx").map((p) => [p.line, p.column])).toEqual([[line, 11]]);
 });
 
 test("approving publishes a new version with author, reviewer and note; the submitter cannot approve; a learner mid-way stays", async () => {

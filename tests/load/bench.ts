@@ -52,6 +52,7 @@ for (const [name, file] of [
   ["reports", "bench-reports.ts"],
   ["load", "bench-load.ts"],
   ["faults", "bench-faults.ts"],
+  ["studio", "bench-studio.ts"],
 ] as const) {
   if (only && only !== name) continue;
   console.log("");

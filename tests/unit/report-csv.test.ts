@@ -86,6 +86,9 @@ const row = (change: Partial<ReportCsvRow> = {}): ReportCsvRow => ({
   certificateCode: "0123456789A",
   certificateExpiresAt: "2027-07-01T10:00:00.000Z",
   certificateRevoked: false,
+  lastCompletedVersion: 3,
+  currentVersion: 3,
+  changeAcknowledgement: null,
   ...change,
 });
 

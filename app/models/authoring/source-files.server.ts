@@ -64,7 +64,7 @@ async function knownPathsAround(slug: string, files: SourceFiles): Promise<Set<s
 
 function toDraftProblem(problem: Problem, files: SourceFiles): DraftProblem {
   const name = path.basename(problem.file);
-  return { file: name in files ? name : "module", line: problem.line, column: 1, message: problem.message };
+  return { file: name in files ? name : "module", line: problem.line, column: problem.column ?? 1, message: problem.message };
 }
 
 export type CheckedDraft = {

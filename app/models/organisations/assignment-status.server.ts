@@ -20,6 +20,8 @@ export type PersonAssignmentRow = {
   status: AssignmentStatus;
   completedAt: Date | null;
   completedVersion: number | null;
+  /** The version this assignment asks for, if any (docs/decisions/036). */
+  requiredVersion: number | null;
   certificateCode: string | null;
   certificateExpiresAt: Date | null;
   score: number | null;
@@ -42,7 +44,7 @@ export function personAssignmentsQuery(scope: StatusScope, options: { includeLef
   const leftCondition = options.includeLeft ? sql`true` : sql`p.status <> 'left'`;
   return sql`
     with targets as (
-      select a.id as assignment_id, a.organization_id, a.module_id, a.due_date, a.due_days, a.created_at as assigned_at,
+      select a.id as assignment_id, a.organization_id, a.module_id, a.due_date, a.due_days, a.required_version, a.created_at as assigned_at,
              p.id as person_id, p.user_id, p.status as person_status,
              -- Anonymised people keep their training through former_user_id (docs/decisions/020).
              coalesce(p.user_id, p.former_user_id) as link_user_id, p.anonymised_at is not null as anonymised,
@@ -76,6 +78,8 @@ export function personAssignmentsQuery(scope: StatusScope, options: { includeLef
         join module_versions mv on mv.id = e.module_version_id
         left join certificates c on c.enrolment_id = e.id
         where e.user_id = d.link_user_id and e.module_id = d.module_id and e.completed_at is not null
+          -- An assignment of a new version is not met by completing an older one (docs/decisions/036).
+          and mv.version >= coalesce(d.required_version, 0)
         order by e.completed_at desc limit 1
       ) lc on true
       left join lateral (
@@ -84,7 +88,7 @@ export function personAssignmentsQuery(scope: StatusScope, options: { includeLef
         limit 1
       ) op on true
     )
-    select assignment_id, organization_id, module_id, person_id, user_id, person_status, assigned_at,
+    select assignment_id, organization_id, module_id, person_id, user_id, person_status, assigned_at, required_version,
            due::text as due, (extended_to is not null) as extended,
            completed_at, completed_version, case when anonymised then null else cert_code end as cert_code, cert_expires, score, open_started,
            case
@@ -110,6 +114,7 @@ type RawRow = {
   extended: boolean;
   completed_at: Date | string | null;
   completed_version: number | null;
+  required_version: number | null;
   cert_code: string | null;
   cert_expires: Date | string | null;
   score: number | null;
@@ -133,6 +138,7 @@ export function mapRow(r: RawRow): PersonAssignmentRow {
     status: r.status,
     completedAt: toDate(r.completed_at),
     completedVersion: r.completed_version,
+    requiredVersion: r.required_version === null ? null : Number(r.required_version),
     certificateCode: r.cert_code,
     certificateExpiresAt: toDate(r.cert_expires),
     score: r.score,

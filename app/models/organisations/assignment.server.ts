@@ -1,9 +1,10 @@
-import { and, asc, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import {
   assignmentExtensions,
   assignmentPeople,
   assignments,
   modules,
+  moduleVersions,
   organization,
   people,
   sentNotifications,
@@ -11,6 +12,7 @@ import {
   user,
 } from "#db/schema/index.ts";
 import { addDays, londonDate, STATUS_LABELS, type AssignmentStatus } from "#app/utils/assignment-status.ts";
+import type { Executor } from "#db/client.ts";
 import { audit, type AuditActor } from "#app/models/platform/audit.server.ts";
 import { getDb } from "#app/models/platform/db.server.ts";
 import { enqueueBulkEmailsTo, enqueueEmail, requestMailDrain } from "#app/models/platform/email.server.ts";
@@ -37,6 +39,8 @@ export type NewAssignment = {
   personIds: string[];
   dueDate: string | null;
   dueDays: number | null;
+  /** Completions of an earlier version do not count for this assignment (docs/decisions/036). */
+  requiredVersion?: number | null;
 };
 
 const describeDue = (a: { dueDate: string | null; dueDays: number | null }) =>
@@ -83,6 +87,7 @@ export async function createAssignment(actor: AuditActor & { id: string; name: s
       teamId: input.target === "team" ? input.teamId : null,
       dueDate: input.dueDate,
       dueDays: input.dueDays,
+      requiredVersion: input.requiredVersion ?? null,
       createdBy: actor.id,
     });
     if (personIds.length) await tx.insert(assignmentPeople).values(personIds.map((personId) => ({ assignmentId, personId })));
@@ -91,21 +96,31 @@ export async function createAssignment(actor: AuditActor & { id: string; name: s
       action: "assignment.created",
       organizationId,
       target: { type: "assignment", id: assignmentId },
-      details: { module: input.moduleSlug, target: input.target, teamId: input.teamId, people: personIds.length, dueDate: input.dueDate, dueDays: input.dueDays },
+      details: {
+        module: input.moduleSlug,
+        target: input.target,
+        teamId: input.teamId,
+        people: personIds.length,
+        dueDate: input.dueDate,
+        dueDays: input.dueDays,
+        ...(input.requiredVersion ? { requiredVersion: input.requiredVersion } : {}),
+      },
     });
 
     // One mail per active person assigned, written in one statement (an organisation may have tens of thousands).
     const [org] = await tx.select({ name: organization.name }).from(organization).where(eq(organization.id, organizationId));
     const mail = composeEmail({
-      heading: `New training: ${mod.title}`,
+      heading: input.requiredVersion ? `Updated training: ${mod.title}` : `New training: ${mod.title}`,
       paragraphs: [
         "Hello,",
-        `${org?.name ?? "Your organisation"} has asked you to complete “${mod.title}” on Distinct ${describeDue(input)}.`,
+        input.requiredVersion
+          ? `“${mod.title}” has been updated since you completed it. ${org?.name ?? "Your organisation"} has asked you to complete the new version (version ${input.requiredVersion}) on Distinct ${describeDue(input)}.`
+          : `${org?.name ?? "Your organisation"} has asked you to complete “${mod.title}” on Distinct ${describeDue(input)}.`,
         "Your assigned training is at the top of My learning.",
       ],
       action: { label: "Go to My learning", url: `${getEnv().APP_URL}/learning` },
     });
-    const subject = `New training from ${org?.name ?? "your organisation"}: ${mod.title}`;
+    const subject = `${input.requiredVersion ? "Updated" : "New"} training from ${org?.name ?? "your organisation"}: ${mod.title}`;
     await enqueueBulkEmailsTo(
       tx,
       { subject, text: mail.text, html: mail.html, kind: "assignment" },
@@ -223,6 +238,7 @@ export async function getAssignment(organizationId: string, assignmentId: string
       teamName: team.name,
       dueDate: assignments.dueDate,
       dueDays: assignments.dueDays,
+      requiredVersion: assignments.requiredVersion,
       createdAt: assignments.createdAt,
     })
     .from(assignments)
@@ -271,11 +287,13 @@ export async function learnerAssignments(userId: string): Promise<LearnerAssignm
   const moduleById = new Map(moduleRows.map((m) => [m.id, m]));
   const orgById = new Map(orgRows.map((o) => [o.id, o.name]));
   const rank: Record<AssignmentStatus, number> = { overdue: 0, expired: 1, "in-progress": 2, "not-started": 3, completed: 4 };
-  // The same module assigned twice (two organisations, or organisation and team): keep the earliest due.
+  // The same module assigned twice (two organisations, or organisation and team): as the report
+  // (docs/decisions/036), the one asking for the newest version, then the earliest due.
   const byModule = new Map<string, PersonAssignmentRow>();
   for (const r of rows) {
     const seen = byModule.get(r.moduleId);
-    if (!seen || (r.due ?? "9999") < (seen.due ?? "9999")) byModule.set(r.moduleId, r);
+    const newer = (r.requiredVersion ?? 0) - (seen?.requiredVersion ?? 0);
+    if (!seen || newer > 0 || (newer === 0 && (r.due ?? "9999") < (seen.due ?? "9999"))) byModule.set(r.moduleId, r);
   }
   return [...byModule.values()]
     .map((r) => ({
@@ -482,4 +500,89 @@ export async function assignmentExists(organizationId: string, assignmentId: str
     .from(assignments)
     .where(and(eq(assignments.id, assignmentId), eq(assignments.organizationId, organizationId), isNull(assignments.withdrawnAt)));
   return !!row;
+}
+
+export type OlderVersionCompleters = {
+  moduleSlug: string;
+  moduleTitle: string;
+  currentVersion: number;
+  /** Whether any version after the oldest of theirs was a material change. */
+  materialSince: boolean;
+  people: { id: string; name: string; completedVersion: number; status: "invited" | "active" | "left" }[];
+};
+
+/**
+ * The people of an organisation assigned a module whose latest completion is
+ * of a version older than the current one, and who are not already assigned
+ * the current version: those a training lead may assign the new version to
+ * (docs/decisions/036). People who have left are not included.
+ */
+export async function olderVersionCompleters(organizationId: string, moduleSlug: string, db: Executor = getDb()): Promise<OlderVersionCompleters | null> {
+  const [mod] = await db
+    .select({ id: modules.id, slug: modules.slug, title: modules.title, currentVersion: moduleVersions.version })
+    .from(modules)
+    .innerJoin(moduleVersions, eq(moduleVersions.id, modules.currentVersionId))
+    .where(and(eq(modules.slug, moduleSlug), isNull(modules.retiredAt)));
+  if (!mod) return null;
+  const result = (await db.execute(sql`
+    select r.person_id as id, r.person_name as name, r.last_completed_version as completed_version, r.person_status as status
+    from report_rows r
+    join assignments a on a.id = r.assignment_id
+    where r.organization_id = ${organizationId} and r.module_id = ${mod.id} and r.person_status <> 'left'
+      and r.last_completed_version < ${mod.currentVersion}
+      and coalesce(a.required_version, 0) < ${mod.currentVersion}
+    order by r.sort_name, r.person_id`)) as unknown as { rows: { id: string; name: string; completed_version: number; status: "invited" | "active" | "left" }[] };
+  const people = result.rows.map((r) => ({ id: r.id, name: r.name, completedVersion: Number(r.completed_version), status: r.status }));
+  const oldest = people.reduce((min, p) => Math.min(min, p.completedVersion), mod.currentVersion);
+  const [material] = await db
+    .select({ id: moduleVersions.id })
+    .from(moduleVersions)
+    .where(and(eq(moduleVersions.moduleId, mod.id), gt(moduleVersions.version, oldest), lte(moduleVersions.version, mod.currentVersion), eq(moduleVersions.materialChange, true)))
+    .limit(1);
+  return { moduleSlug: mod.slug, moduleTitle: mod.title, currentVersion: mod.currentVersion, materialSince: !!material, people };
+}
+
+/**
+ * Assigns the module's current version to exactly the people
+ * olderVersionCompleters() names, as one assignment of named people that
+ * completions of earlier versions do not meet. `expectedVersion` is the
+ * version the lead confirmed: if another was published meanwhile, nothing is
+ * assigned (they confirm again). Returns the assignment and how many people.
+ */
+export async function assignNewVersion(
+  actor: AuditActor & { id: string; name: string },
+  organizationId: string,
+  input: { moduleSlug: string; expectedVersion: number; dueDate: string | null },
+): Promise<{ assignmentId: string; people: number }> {
+  const found = await olderVersionCompleters(organizationId, input.moduleSlug);
+  if (!found) throw new AssignmentInputError("module", "Choose a module");
+  if (found.currentVersion !== input.expectedVersion) {
+    throw new AssignmentInputError("version", `Version ${found.currentVersion} of “${found.moduleTitle}” has been published since you looked. Check who completed an older version, then assign again.`);
+  }
+  if (found.people.length === 0) throw new AssignmentInputError("people", `No one here still has only an older version of “${found.moduleTitle}” and no assignment of version ${found.currentVersion}.`);
+  const assignmentId = await createAssignment(actor, organizationId, {
+    moduleSlug: input.moduleSlug,
+    target: "people",
+    teamId: null,
+    personIds: found.people.map((p) => p.id),
+    dueDate: input.dueDate,
+    dueDays: null,
+    requiredVersion: found.currentVersion,
+  });
+  return { assignmentId, people: found.people.length };
+}
+
+/** Per module, how many people olderVersionCompleters() would name: what the report offers to assign. */
+export async function olderVersionCounts(organizationId: string, db: Executor = getDb()): Promise<{ slug: string; title: string; currentVersion: number; people: number }[]> {
+  const result = (await db.execute(sql`
+    select m.slug, m.title, cv.version as current_version, count(*)::int as people
+    from report_rows r
+    join modules m on m.id = r.module_id and m.retired_at is null
+    join module_versions cv on cv.id = m.current_version_id
+    join assignments a on a.id = r.assignment_id
+    where r.organization_id = ${organizationId} and r.person_status <> 'left'
+      and r.last_completed_version < cv.version and coalesce(a.required_version, 0) < cv.version
+    group by m.slug, m.title, cv.version, m.sort_order
+    order by m.sort_order, m.title`)) as unknown as { rows: { slug: string; title: string; current_version: number; people: number }[] };
+  return result.rows.map((r) => ({ slug: r.slug, title: r.title, currentVersion: Number(r.current_version), people: Number(r.people) }));
 }

@@ -253,7 +253,19 @@ export type ReportRow = {
   certificateCode: string | null;
   certificateExpiresAt: string | null;
   certificateRevoked: boolean;
+  /** The version of the latest completion of any version, counted or not (ADR 036). */
+  lastCompletedVersion: number | null;
+  /** The module's current (published) version. */
+  currentVersion: number | null;
+  /**
+   * For someone whose latest completion is of an older version: whether they
+   * have said they read what changed (acknowledged), or were never asked
+   * because every change since was a correction. Null for everyone else.
+   */
+  changeAcknowledgement: ChangeAcknowledgement | null;
 };
+
+export type ChangeAcknowledgement = { state: "acknowledged"; at: string } | { state: "not-acknowledged" } | { state: "corrections-only" };
 
 const STATUS_RANK = (clock: Clock) => sql`array_position(array[${sql.raw(ASSIGNMENT_STATUSES.map((s) => `'${s}'`).join(","))}]::text[], ${statusSql(clock)})`;
 
@@ -318,6 +330,10 @@ type RawReportRow = {
   certificate_code: string | null;
   certificate_expires_at: Date | string | null;
   certificate_revoked: boolean;
+  last_completed_version: number | null;
+  current_version: number | null;
+  material_since: boolean | null;
+  acknowledged_at: Date | string | null;
   k: string | number;
 };
 
@@ -345,6 +361,24 @@ function mapReportRow(r: RawReportRow): ReportRow {
     certificateCode: r.certificate_code,
     certificateExpiresAt: iso(r.certificate_expires_at),
     certificateRevoked: r.certificate_revoked,
+    ...versionStanding(r),
+  };
+}
+
+function versionStanding(r: RawReportRow): Pick<ReportRow, "lastCompletedVersion" | "currentVersion" | "changeAcknowledgement"> {
+  const lastCompletedVersion = r.last_completed_version === null ? null : Number(r.last_completed_version);
+  const currentVersion = r.current_version === null ? null : Number(r.current_version);
+  const older = lastCompletedVersion !== null && currentVersion !== null && lastCompletedVersion < currentVersion;
+  return {
+    lastCompletedVersion,
+    currentVersion,
+    changeAcknowledgement: !older
+      ? null
+      : !r.material_since
+        ? { state: "corrections-only" }
+        : r.acknowledged_at
+          ? { state: "acknowledged", at: iso(r.acknowledged_at)! }
+          : { state: "not-acknowledged" },
   };
 }
 
@@ -373,9 +407,18 @@ function rowsQuery(organizationId: string, query: ReportQuery, moduleId: string 
              r.assigned_at, r.due::text as due, r.extended,
              coalesce(r.open_started_at, r.completed_started_at) as started_at,
              r.completed_at, r.score, r.attempts, r.certificate_code, r.certificate_expires_at, r.certificate_revoked,
+             r.last_completed_version, cv.version as current_version,
+             -- An older completion (ADR 036): was any version since a material change, and was the current one acknowledged?
+             case when r.last_completed_version < cv.version then exists (
+               select 1 from module_versions v
+               where v.module_id = r.module_id and v.version > r.last_completed_version and v.version <= cv.version and v.material_change) end as material_since,
+             case when r.last_completed_version < cv.version then (
+               select ack.acknowledged_at from module_update_acks ack
+               where ack.user_id = r.user_id and ack.module_version_id = cv.id) end as acknowledged_at,
              (${expr})::${keyCast} as k
       from report_rows r
       join modules m on m.id = r.module_id
+      left join module_versions cv on cv.id = m.current_version_id
       left join team t on t.id = r.team_id
       where ${whereSql(organizationId, query, moduleId, { status: statusFilter })}
     ) keyed
