@@ -70,6 +70,9 @@ const BodySchema = z.record(z.string(), z.unknown());
 /** Sign-in paths that prove a password or a mailbox instead of the organisation's provider. */
 const NON_SSO_SIGN_IN = new Set(["/sign-in/email", "/sign-in/magic-link"]);
 
+/** How far the IdP's clock may be from ours when checking an assertion's NotBefore/NotOnOrAfter (ADR 037). */
+export const SAML_CLOCK_SKEW_MS = 2 * 60 * 1000;
+
 /** Magic links work for 15 minutes and once (better-auth consumes the token). */
 export const MAGIC_LINK_SECONDS = 15 * 60;
 export const MAGIC_LINKS_PER_ADDRESS = 3;
@@ -103,9 +106,13 @@ const checkInput = createAuthMiddleware(async (ctx) => {
 
 type HookContext = { path?: string; params?: Record<string, unknown> } | null | undefined;
 
-/** The provider id when better-auth is running @better-auth/sso's OIDC callback. */
+/**
+ * The provider id when better-auth is running @better-auth/sso's OIDC
+ * callback or its SAML assertion consumer service: the two places a provider
+ * asserts an address.
+ */
 function ssoCallbackProvider(ctx: HookContext): string | undefined {
-  if (!ctx?.path?.startsWith("/sso/callback")) return undefined;
+  if (!ctx?.path?.startsWith("/sso/callback") && !ctx?.path?.startsWith("/sso/saml2/sp/acs")) return undefined;
   const providerId = ctx.params?.providerId;
   return typeof providerId === "string" ? providerId : undefined;
 }
@@ -304,6 +311,20 @@ function createAuth(handle: DatabaseHandle) {
         provisionUserOnEveryLogin: true,
         provisionUser: async ({ user }) => {
           if (user.emailVerified) await joinByEmailDomain({ id: user.id, email: user.email, name: user.name });
+        },
+        // SAML 2.0 (ADR 037). Only SP-initiated sign-in: a response must
+        // answer an AuthnRequest we made (InResponseTo, used once, 5 minutes);
+        // each assertion ID is kept in the verification table until it
+        // expires, so a replay is refused on every instance; assertions
+        // without NotBefore/NotOnOrAfter are refused; clocks may differ by up
+        // to SAML_CLOCK_SKEW_MS. Signed assertions are required by the stored
+        // configuration (sso.server.ts, wantAssertionsSigned).
+        saml: {
+          enableInResponseToValidation: true,
+          allowIdpInitiated: false,
+          requestTTL: 5 * 60 * 1000,
+          requireTimestamps: true,
+          clockSkew: SAML_CLOCK_SKEW_MS,
         },
       }),
       magicLink({
