@@ -61,6 +61,8 @@ export type ResponseOptions = {
   validForMinutes?: number;
   /** "assertion" (the default, as Distinct requires), "response" (the message only) or "none". */
   sign?: "assertion" | "response" | "none";
+  /** The assertion's ID (a fresh one when not given). */
+  assertionId?: string;
 };
 
 export function createSamlIdp(options: { entityId: string; ssoUrl: string; signing: SigningKey }) {
@@ -97,7 +99,7 @@ export function createSamlIdp(options: { entityId: string; ssoUrl: string; signi
     ];
     const values = {
       ID: `_${crypto.randomUUID()}`,
-      AssertionID: `_${crypto.randomUUID()}`,
+      AssertionID: opts.assertionId ?? `_${crypto.randomUUID()}`,
       Destination: request.acsUrl,
       Audience: opts.audience ?? request.spEntityId,
       EntityID: request.spEntityId,
@@ -111,16 +113,21 @@ export function createSamlIdp(options: { entityId: string; ssoUrl: string; signi
       NameIDFormat: "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
       NameID: person.email,
       InResponseTo: request.id,
+    };
+    // XML fragments: put in before replaceTagsByValue, which escapes every value it puts in.
+    const fragments = {
       AuthnStatement: `<saml:AuthnStatement AuthnInstant="${now.toISOString()}" SessionIndex="_${crypto.randomUUID()}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>`,
       AttributeStatement: `<saml:AttributeStatement>${attributes
         .map(([name, value]) => `<saml:Attribute Name="${name}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:basic"><saml:AttributeValue xsi:type="xs:string">${escapeXml(value)}</saml:AttributeValue></saml:Attribute>`)
         .join("")}</saml:AttributeStatement>`,
     };
-    const xml = samlify.SamlLib.replaceTagsByValue(samlify.SamlLib.defaultLoginResponseTemplate.context, values);
+    const fill = (template: string) =>
+      samlify.SamlLib.replaceTagsByValue(template.replace("{AuthnStatement}", fragments.AuthnStatement).replace("{AttributeStatement}", fragments.AttributeStatement), values);
+    const xml = fill(samlify.SamlLib.defaultLoginResponseTemplate.context);
     if (sign === "none") return Buffer.from(xml, "utf8").toString("base64");
     const response = await idp.createLoginResponse(sp, { extract: { request: { id: request.id } } }, "post", { email: person.email }, (template: string) => ({
       id: values.ID,
-      context: samlify.SamlLib.replaceTagsByValue(template, values),
+      context: fill(template),
     }));
     return response.context;
   }

@@ -145,6 +145,13 @@ function createAuth(handle: DatabaseHandle) {
         // A stale, replayed or hand-made SSO callback (no state, or one
         // already used) is the client's mistake, answered with /login?error=.
         if (message.startsWith("Failed to parse state")) return log.debug("sso callback refused", { reason: String(args[0] ?? "") });
+        // A SAML answer refused (unsigned, altered, expired, replayed, for
+        // another audience, unsolicited): the sender's fault, and the person
+        // is sent to /login with a message; kept as a note for the force's
+        // IT team, not an error of ours (ADR 037).
+        if (/^SAML |^Failed to parse relay state|^Missing essential user info from SAML/.test(message)) {
+          return log.info("saml response refused", { reason: message, details: args[0] instanceof Error ? args[0].message : args[0] });
+        }
         const print = level === "error" ? console.error : level === "warn" ? console.warn : console.info;
         print(`[Better Auth]: ${message}`, ...args);
       },

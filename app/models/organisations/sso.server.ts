@@ -302,7 +302,10 @@ export async function saveSamlSettings(actor: AuditActor, organization: { id: st
     issuer: sp.entityId,
     entryPoint: idp.ssoUrl,
     audience: sp.entityId,
-    callbackUrl: "/learning",
+    // Where the plugin sends a refused answer that carries no usable relay
+    // state (a replay, an unsolicited post): /login, which explains. A good
+    // answer goes where the sign-in started (the relay state's callback).
+    callbackUrl: "/login",
     wantAssertionsSigned: true,
     idpMetadata: { entityID: idp.idpEntityId, cert: idp.pem },
     spMetadata: { entityID: sp.entityId },
