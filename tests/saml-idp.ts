@@ -5,7 +5,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
-import * as samlify from "samlify";
+import samlifyDefault, * as samlify from "samlify";
 
 /**
  * A real SAML 2.0 identity provider for the single sign-on tests: samlify's
@@ -15,6 +15,10 @@ import * as samlify from "samlify";
  * IdP answers it; options make the bad answers a test needs (wrong audience,
  * expired, assertion unsigned, nothing signed).
  */
+
+// Node's ESM loader does not see samlify's SamlLib export (a getter over
+// __importDefault); the default export (module.exports) has it.
+const SamlLib = samlify.SamlLib ?? samlifyDefault.SamlLib;
 
 export type SigningKey = { key: string; cert: string };
 
@@ -122,8 +126,8 @@ export function createSamlIdp(options: { entityId: string; ssoUrl: string; signi
         .join("")}</saml:AttributeStatement>`,
     };
     const fill = (template: string) =>
-      samlify.SamlLib.replaceTagsByValue(template.replace("{AuthnStatement}", fragments.AuthnStatement).replace("{AttributeStatement}", fragments.AttributeStatement), values);
-    const xml = fill(samlify.SamlLib.defaultLoginResponseTemplate.context);
+      SamlLib.replaceTagsByValue(template.replace("{AuthnStatement}", fragments.AuthnStatement).replace("{AttributeStatement}", fragments.AttributeStatement), values);
+    const xml = fill(SamlLib.defaultLoginResponseTemplate.context);
     if (sign === "none") return Buffer.from(xml, "utf8").toString("base64");
     const response = await idp.createLoginResponse(sp, { extract: { request: { id: request.id } } }, "post", { email: person.email }, (template: string) => ({
       id: values.ID,

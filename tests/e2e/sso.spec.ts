@@ -210,7 +210,8 @@ async function samlFlow(browser: Browser, javaScript: boolean) {
     await after.getByRole("button", { name: "Continue" }).click();
     await expect(after.getByLabel("Password", { exact: true })).toBeVisible();
     await expect(after.getByRole("button", { name: "Sign in with your force account" })).toHaveCount(0);
-    expect(pageErrors).toEqual([]);
+    // A refused form is answered with a 400, which Chrome reports as a failed resource: that one is expected.
+    expect(pageErrors.filter((e) => !e.includes("the server responded with a status of 400"))).toEqual([]);
   } finally {
     await idp.close();
   }
