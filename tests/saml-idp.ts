@@ -159,7 +159,7 @@ export async function startSamlIdpServer(options: { port: number; signing: Signi
   const idp = createSamlIdp({ entityId: `${origin}/metadata`, ssoUrl: `${origin}/sso`, signing: options.signing });
   const people = new Map<string, SamlPerson>();
   const page = (title: string, body: string) =>
-    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><main><h1>${title}</h1>${body}</main></body></html>`;
+    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${title}</title></head><body><main><h1>${title}</h1>${body}</main></body></html>`;
   const server = http.createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? "/", origin);
