@@ -275,3 +275,16 @@ test("setting up SAML is in the organisation's audit log", async () => {
   expect(JSON.stringify(rows)).toContain('"protocol":"saml"');
   expect(JSON.stringify(rows)).not.toContain("PRIVATE KEY");
 });
+
+test("the two SAML endpoints at the front door answer a malformed request with a 400, and the others stay 404", async () => {
+  const empty = await app(new Request(ACS, { method: "POST", body: "{}", headers: { "Content-Type": "application/json", Origin: ORIGIN } }));
+  expect(empty.status).toBe(400);
+  const noProvider = await app(new Request(`${ORIGIN}/api/auth/sso/saml2/sp/metadata`));
+  expect(noProvider.status).toBe(400);
+  const unknown = await app(new Request(`${ORIGIN}/api/auth/sso/saml2/sp/metadata?providerId=no-such-force`));
+  expect(unknown.status).toBe(404);
+  const getAcs = await app(new Request(ACS));
+  expect(getAcs.status).toBe(404);
+  const logout = await app(new Request(`${ORIGIN}/api/auth/sso/saml2/sp/slo/${alpha.org.slug}`, { method: "POST", body: "{}", headers: { "Content-Type": "application/json", Origin: ORIGIN } }));
+  expect(logout.status).toBe(404);
+});
