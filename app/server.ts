@@ -80,7 +80,7 @@ async function main() {
   app.use((req, res, next) => {
     const refusal =
       checkAddress(req.originalUrl) ??
-      checkOrigin(req.method, req.get("origin"), appOrigin) ??
+      checkOrigin(req.method, req.get("origin"), appOrigin, req.path) ??
       checkContentType(req.method, req.path, req.get("content-type"));
     if (refusal) return sendRefusal(req, res, refusal, bodyMayFollow(req));
     next();

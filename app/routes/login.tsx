@@ -83,6 +83,11 @@ function ssoErrorText(code: string | null): string | undefined {
   }
   if (code === "EMAIL_NOT_ON_PROVIDER_DOMAIN") return "Your force's sign-in service gave an email address that is not on your organisation's domains. Ask your training lead to check the single sign-on settings.";
   if (code === "access_denied") return "Signing in with your force account was cancelled.";
+  // SAML (ADR 037): the answer was refused before anyone was signed in.
+  if (code === "replay_detected") return "That answer from your force's sign-in service has already been used. Start again: enter your email address and choose Continue.";
+  if (code === "invalid_saml_response" || code === "saml_error") {
+    return "Your force's sign-in service sent an answer Distinct could not trust (not signed with your organisation's certificate, altered, out of date, or meant for another service). Try again; if it happens again, ask your training lead to check the single sign-on settings.";
+  }
   return "Signing in with your force account did not work. Try again, or ask your training lead to check the single sign-on settings.";
 }
 

@@ -70,6 +70,9 @@ const BodySchema = z.record(z.string(), z.unknown());
 /** Sign-in paths that prove a password or a mailbox instead of the organisation's provider. */
 const NON_SSO_SIGN_IN = new Set(["/sign-in/email", "/sign-in/magic-link"]);
 
+/** How far the IdP's clock may be from ours when checking an assertion's NotBefore/NotOnOrAfter (ADR 037). */
+export const SAML_CLOCK_SKEW_MS = 2 * 60 * 1000;
+
 /** Magic links work for 15 minutes and once (better-auth consumes the token). */
 export const MAGIC_LINK_SECONDS = 15 * 60;
 export const MAGIC_LINKS_PER_ADDRESS = 3;
@@ -103,9 +106,13 @@ const checkInput = createAuthMiddleware(async (ctx) => {
 
 type HookContext = { path?: string; params?: Record<string, unknown> } | null | undefined;
 
-/** The provider id when better-auth is running @better-auth/sso's OIDC callback. */
+/**
+ * The provider id when better-auth is running @better-auth/sso's OIDC
+ * callback or its SAML assertion consumer service: the two places a provider
+ * asserts an address.
+ */
 function ssoCallbackProvider(ctx: HookContext): string | undefined {
-  if (!ctx?.path?.startsWith("/sso/callback")) return undefined;
+  if (!ctx?.path?.startsWith("/sso/callback") && !ctx?.path?.startsWith("/sso/saml2/sp/acs")) return undefined;
   const providerId = ctx.params?.providerId;
   return typeof providerId === "string" ? providerId : undefined;
 }
@@ -138,6 +145,13 @@ function createAuth(handle: DatabaseHandle) {
         // A stale, replayed or hand-made SSO callback (no state, or one
         // already used) is the client's mistake, answered with /login?error=.
         if (message.startsWith("Failed to parse state")) return log.debug("sso callback refused", { reason: String(args[0] ?? "") });
+        // A SAML answer refused (unsigned, altered, expired, replayed, for
+        // another audience, unsolicited): the sender's fault, and the person
+        // is sent to /login with a message; kept as a note for the force's
+        // IT team, not an error of ours (ADR 037).
+        if (/^SAML |^Failed to parse relay state|^Missing essential user info from SAML/.test(message)) {
+          return log.info("saml response refused", { reason: message, details: args[0] instanceof Error ? args[0].message : args[0] });
+        }
         const print = level === "error" ? console.error : level === "warn" ? console.warn : console.info;
         print(`[Better Auth]: ${message}`, ...args);
       },
@@ -304,6 +318,20 @@ function createAuth(handle: DatabaseHandle) {
         provisionUserOnEveryLogin: true,
         provisionUser: async ({ user }) => {
           if (user.emailVerified) await joinByEmailDomain({ id: user.id, email: user.email, name: user.name });
+        },
+        // SAML 2.0 (ADR 037). Only SP-initiated sign-in: a response must
+        // answer an AuthnRequest we made (InResponseTo, used once, 5 minutes);
+        // each assertion ID is kept in the verification table until it
+        // expires, so a replay is refused on every instance; assertions
+        // without NotBefore/NotOnOrAfter are refused; clocks may differ by up
+        // to SAML_CLOCK_SKEW_MS. Signed assertions are required by the stored
+        // configuration (sso.server.ts, wantAssertionsSigned).
+        saml: {
+          enableInResponseToValidation: true,
+          allowIdpInitiated: false,
+          requestTTL: 5 * 60 * 1000,
+          requireTimestamps: true,
+          clockSkew: SAML_CLOCK_SKEW_MS,
         },
       }),
       magicLink({

@@ -99,6 +99,16 @@ export function hasBody(method: string): boolean {
 }
 
 /**
+ * A SAML identity provider answers with an auto-posted form from its own site
+ * (some send Origin: null). Its proof is the signed assertion, which
+ * @better-auth/sso checks with the organisation's certificate (ADR 037); no
+ * cookie of ours rides on the post (SameSite=Lax).
+ */
+export function postedByIdentityProvider(path: string): boolean {
+  return /^\/api\/auth\/sso\/saml2\/sp\/acs\/[^/]+$/.test(path);
+}
+
+/**
  * Cross-site posts are refused (belt and braces beside SameSite=Lax
  * cookies). Requests without an Origin (curl, Stripe) pass. `Origin: null`
  * comes from a sandboxed frame, a file or a redirect across sites: never
@@ -106,8 +116,8 @@ export function hasBody(method: string): boolean {
  * posts. It used to pass this check and then made the auth origin check
  * throw, a 500.
  */
-export function checkOrigin(method: string, origin: string | undefined, appOrigin: string): Refusal | null {
-  if (!hasBody(method) || origin === undefined) return null;
+export function checkOrigin(method: string, origin: string | undefined, appOrigin: string, path = ""): Refusal | null {
+  if (!hasBody(method) || origin === undefined || postedByIdentityProvider(path)) return null;
   if (origin === "null") {
     return {
       status: 403,

@@ -24,6 +24,13 @@ export const AUTH_HTTP_ALLOW_LIST = [
   // state and PKCE verifier the start stored).
   { method: "POST", path: "/sign-in/sso" },
   { method: "GET", path: "/sso/callback/:providerId" },
+  // SAML 2.0 (ADR 037): the identity provider's auto-posted answer to our
+  // AuthnRequest (a cross-site form POST, so the front door's origin check
+  // skips this one path: the signed assertion is the proof), and Distinct's
+  // service-provider metadata for the force's IT team. The sign-in start is
+  // POST /sign-in/sso above; logout endpoints stay closed.
+  { method: "POST", path: "/sso/saml2/sp/acs/:providerId" },
+  { method: "GET", path: "/sso/saml2/sp/metadata" },
   // Magic link: ask for one. It is used on our own page (/login/magic-link),
   // which asks for a button press: the GET verify is not open (mail scanners).
   { method: "POST", path: "/sign-in/magic-link" },

@@ -48,3 +48,39 @@ export const SsoSettingsSchema = z.object({
 });
 
 export const SsoRemoveSchema = z.object({ intent: z.literal("remove") });
+
+/** A SAML identity provider, by hand or from its metadata XML (the model reads and checks both). */
+export const SamlSettingsSchema = z.object({
+  intent: z.literal("save-saml", { error: "Choose what to do" }),
+  idpEntityId: z
+    .string()
+    .trim()
+    .max(500, "The entity ID must be 500 characters or fewer")
+    .regex(/^[\x21-\x7e]*$/, "The entity ID must not contain spaces or special characters")
+    .optional()
+    .transform((value) => value ?? ""),
+  ssoUrl: z
+    .string()
+    .trim()
+    .max(1000, "The sign-on URL must be 1,000 characters or fewer")
+    .optional()
+    .transform((value) => value ?? ""),
+  certificate: z
+    .string()
+    .max(20_000, "The certificate must be 20,000 characters or fewer")
+    .regex(/^[\x20-\x7e\r\n\t]*$/, "The certificate must contain only Base64 text (from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----)")
+    .optional()
+    .transform((value) => value ?? ""),
+  metadataXml: z
+    .string()
+    .max(100_000, "The metadata must be 100,000 characters or fewer")
+    .optional()
+    .transform((value) => value ?? ""),
+  domains: z
+    .array(z.string().trim().toLowerCase().max(253), { error: "Choose at least one email domain" })
+    .min(1, "Choose at least one email domain"),
+  requireSso: z
+    .literal("on")
+    .optional()
+    .transform((value) => value === "on"),
+});

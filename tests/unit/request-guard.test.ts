@@ -40,6 +40,15 @@ test("Origin: null and other sites' posts are refused with a 403; no Origin (cur
   expect(checkOrigin("GET", "null", app)).toBeNull();
 });
 
+test("only a SAML identity provider's post to the ACS may come from another site (or Origin: null); its proof is the signed assertion", () => {
+  const app = "https://training.example.org";
+  expect(checkOrigin("POST", "https://login.microsoftonline.com", app, "/api/auth/sso/saml2/sp/acs/avon-and-somerset")).toBeNull();
+  expect(checkOrigin("POST", "null", app, "/api/auth/sso/saml2/sp/acs/avon-and-somerset")).toBeNull();
+  expect(checkOrigin("POST", "https://login.microsoftonline.com", app, "/api/auth/sso/saml2/sp/acs/a/b")).toMatchObject({ status: 403 });
+  expect(checkOrigin("POST", "https://login.microsoftonline.com", app, "/api/auth/sign-in/sso")).toMatchObject({ status: 403 });
+  expect(checkOrigin("POST", "https://login.microsoftonline.com", app, "/login")).toMatchObject({ status: 403 });
+});
+
 test("a page's POST must be a form; Stripe and the auth API take their own bodies", () => {
   expect(checkContentType("POST", "/login", "application/x-www-form-urlencoded")).toBeNull();
   expect(checkContentType("POST", "/login", "application/x-www-form-urlencoded; charset=UTF-8")).toBeNull();
