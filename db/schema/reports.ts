@@ -6,6 +6,10 @@ import { assignments, people } from "./organisations.ts";
 
 const at = (name: string) => timestamp(name, { withTimezone: true });
 
+/** A sort key that is a date: no date sorts after every date going up, in epoch seconds (the reports' sort, and its indexes). */
+export const NO_DATE_EPOCH = 1e12;
+export const epochSql = (column: string) => `coalesce(extract(epoch from (${column} - timestamptz '1970-01-01 00:00:00+00')), ${NO_DATE_EPOCH})`;
+
 /**
  * The compliance report, one row per person and assigned module, kept up to
  * date by triggers (migration 0004_reports: refresh_report_rows). Derived
@@ -68,11 +72,19 @@ export const reportRows = pgTable(
     // The per-person table pages in name order (the default), within a module or a team, or by due date.
     index("report_rows_org_name_idx").on(t.organizationId, t.sortName, t.personId, t.moduleId),
     index("report_rows_org_module_name_idx").on(t.organizationId, t.moduleId, t.sortName, t.personId),
-    index("report_rows_org_team_idx").on(t.organizationId, t.teamId),
+    // One team in name order; also each team's rows when the table is sorted by team (issue 18).
+    index("report_rows_org_team_name_idx").on(t.organizationId, t.teamId, t.sortName, t.personId, t.moduleId),
     index("report_rows_org_due_sort_idx").on(t.organizationId, sql`(coalesce(due - date '2000-01-01', 1000000000000)::numeric)`, t.sortName, t.personId, t.moduleId),
     // By score (issue 18): "completed, sorted by score" sorted every completed row (×4.1 from 5,000 to
     // 50,000 learners); backwards on this index a page reads its own rows plus the few the status filter drops.
     index("report_rows_org_score_sort_idx").on(t.organizationId, sql`(coalesce(score, -1)::numeric)`, t.sortName, t.personId, t.moduleId),
+    // Every other key on report_rows itself (issue 18, ADR 027), written exactly as sortExpression() writes it
+    // (dates as epoch seconds through an interval: extract from a timestamptz is not immutable, from an interval it is).
+    index("report_rows_org_staff_sort_idx").on(t.organizationId, sql`(coalesce(staff_number, ''))`, t.sortName, t.personId, t.moduleId),
+    index("report_rows_org_started_sort_idx").on(t.organizationId, sql`(${sql.raw(epochSql("coalesce(open_started_at, completed_started_at)"))}::numeric)`, t.sortName, t.personId, t.moduleId),
+    index("report_rows_org_completed_sort_idx").on(t.organizationId, sql`(${sql.raw(epochSql("completed_at"))}::numeric)`, t.sortName, t.personId, t.moduleId),
+    index("report_rows_org_expires_sort_idx").on(t.organizationId, sql`(${sql.raw(epochSql("certificate_expires_at"))}::numeric)`, t.sortName, t.personId, t.moduleId),
+    index("report_rows_org_attempts_sort_idx").on(t.organizationId, sql`(attempts::numeric)`, t.sortName, t.personId, t.moduleId),
     // The rows the counts cannot answer alone (due or expiring this month), see reportCounts.
     index("report_rows_org_due_idx").on(t.organizationId, t.due),
     index("report_rows_org_expires_idx")

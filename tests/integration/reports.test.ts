@@ -545,7 +545,75 @@ test("every sort key, both ways: the same rows, in the key's order, and keyset b
       expect(page.total, label).toBe(full.length);
     }
   }
-});
+}, 120_000);
+
+/**
+ * The order of every sort key, as it was before issue 18 gave each key its index or its group
+ * paging (captured then): the names down the table, going up, and going down where the order is
+ * read a group at a time (team, module, status). Same-named people tie on everything shown here.
+ */
+const ORDER_BY_KEY: Record<string, string[]> = {
+  "name asc": ["=HYPERLINK(\"x\")", "=HYPERLINK(\"x\")", "=HYPERLINK(\"x\")", "Ada Ash", "Ada Ash", "Ada Ash", "Ada Ash", "Ada Ash", "Ada Ash", "ben bell", "ben bell", "Cy Cole", "Cy Cole", "Cy Cole", "Dee, \"Dot\" Dunn", "Dee, \"Dot\" Dunn", "Eve Eden", "Fin Ford", "Fin Ford", "Lee Lead", "Zoë Ó'Brien", "Zoë Ó'Brien", "李雷", "李雷"],
+  "staff asc": ["Ada Ash", "Ada Ash", "Ada Ash", "Cy Cole", "Cy Cole", "Cy Cole", "Fin Ford", "Fin Ford", "Lee Lead", "李雷", "李雷", "Eve Eden", "Dee, \"Dot\" Dunn", "Dee, \"Dot\" Dunn", "Zoë Ó'Brien", "Zoë Ó'Brien", "=HYPERLINK(\"x\")", "=HYPERLINK(\"x\")", "=HYPERLINK(\"x\")", "ben bell", "ben bell", "Ada Ash", "Ada Ash", "Ada Ash"],
+  "team asc": ["ben bell", "ben bell", "Eve Eden", "Lee Lead", "Zoë Ó'Brien", "Zoë Ó'Brien", "=HYPERLINK(\"x\")", "=HYPERLINK(\"x\")", "=HYPERLINK(\"x\")", "Ada Ash", "Ada Ash", "Ada Ash", "Dee, \"Dot\" Dunn", "Dee, \"Dot\" Dunn", "Ada Ash", "Ada Ash", "Ada Ash", "Cy Cole", "Cy Cole", "Cy Cole", "Fin Ford", "Fin Ford", "李雷", "李雷"],
+  "team desc": ["李雷", "李雷", "Fin Ford", "Fin Ford", "Cy Cole", "Cy Cole", "Cy Cole", "Ada Ash", "Ada Ash", "Ada Ash", "Dee, \"Dot\" Dunn", "Dee, \"Dot\" Dunn", "Ada Ash", "Ada Ash", "Ada Ash", "=HYPERLINK(\"x\")", "=HYPERLINK(\"x\")", "=HYPERLINK(\"x\")", "Zoë Ó'Brien", "Zoë Ó'Brien", "Lee Lead", "Eve Eden", "ben bell", "ben bell"],
+  "module asc": ["=HYPERLINK(\"x\")", "Ada Ash", "Ada Ash", "ben bell", "Cy Cole", "Dee, \"Dot\" Dunn", "Eve Eden", "Fin Ford", "Lee Lead", "Zoë Ó'Brien", "李雷", "=HYPERLINK(\"x\")", "=HYPERLINK(\"x\")", "Ada Ash", "Ada Ash", "Ada Ash", "Ada Ash", "ben bell", "Cy Cole", "Cy Cole", "Dee, \"Dot\" Dunn", "Fin Ford", "Zoë Ó'Brien", "李雷"],
+  "module desc": ["李雷", "Zoë Ó'Brien", "Fin Ford", "Dee, \"Dot\" Dunn", "Cy Cole", "Cy Cole", "ben bell", "Ada Ash", "Ada Ash", "Ada Ash", "Ada Ash", "=HYPERLINK(\"x\")", "=HYPERLINK(\"x\")", "李雷", "Zoë Ó'Brien", "Lee Lead", "Fin Ford", "Eve Eden", "Dee, \"Dot\" Dunn", "Cy Cole", "ben bell", "Ada Ash", "Ada Ash", "=HYPERLINK(\"x\")"],
+  "status asc": ["=HYPERLINK(\"x\")", "Ada Ash", "Ada Ash", "Ada Ash", "ben bell", "Cy Cole", "Dee, \"Dot\" Dunn", "Fin Ford", "李雷", "=HYPERLINK(\"x\")", "Zoë Ó'Brien", "=HYPERLINK(\"x\")", "ben bell", "Cy Cole", "Dee, \"Dot\" Dunn", "Eve Eden", "Fin Ford", "Lee Lead", "Zoë Ó'Brien", "Ada Ash", "Ada Ash", "Ada Ash", "Cy Cole", "李雷"],
+  "status desc": ["李雷", "Cy Cole", "Ada Ash", "Ada Ash", "Ada Ash", "Zoë Ó'Brien", "Lee Lead", "Fin Ford", "Eve Eden", "Dee, \"Dot\" Dunn", "Cy Cole", "ben bell", "=HYPERLINK(\"x\")", "Zoë Ó'Brien", "=HYPERLINK(\"x\")", "李雷", "Fin Ford", "Dee, \"Dot\" Dunn", "Cy Cole", "ben bell", "Ada Ash", "Ada Ash", "Ada Ash", "=HYPERLINK(\"x\")"],
+  "due asc": ["=HYPERLINK(\"x\")", "Ada Ash", "Ada Ash", "ben bell", "Cy Cole", "Dee, \"Dot\" Dunn", "Eve Eden", "Fin Ford", "Lee Lead", "Zoë Ó'Brien", "李雷", "=HYPERLINK(\"x\")", "=HYPERLINK(\"x\")", "Ada Ash", "Ada Ash", "Ada Ash", "Ada Ash", "ben bell", "Cy Cole", "Cy Cole", "Dee, \"Dot\" Dunn", "Fin Ford", "Zoë Ó'Brien", "李雷"],
+  "started asc": ["Ada Ash", "Ada Ash", "Ada Ash", "Cy Cole", "ben bell", "=HYPERLINK(\"x\")", "Zoë Ó'Brien", "李雷", "Dee, \"Dot\" Dunn", "=HYPERLINK(\"x\")", "=HYPERLINK(\"x\")", "Ada Ash", "Ada Ash", "Ada Ash", "ben bell", "Cy Cole", "Cy Cole", "Dee, \"Dot\" Dunn", "Eve Eden", "Fin Ford", "Fin Ford", "Lee Lead", "Zoë Ó'Brien", "李雷"],
+  "completed asc": ["Ada Ash", "Ada Ash", "Ada Ash", "Cy Cole", "李雷", "Dee, \"Dot\" Dunn", "=HYPERLINK(\"x\")", "=HYPERLINK(\"x\")", "=HYPERLINK(\"x\")", "Ada Ash", "Ada Ash", "Ada Ash", "ben bell", "ben bell", "Cy Cole", "Cy Cole", "Dee, \"Dot\" Dunn", "Eve Eden", "Fin Ford", "Fin Ford", "Lee Lead", "Zoë Ó'Brien", "Zoë Ó'Brien", "李雷"],
+  "score asc": ["=HYPERLINK(\"x\")", "=HYPERLINK(\"x\")", "=HYPERLINK(\"x\")", "Ada Ash", "Ada Ash", "Ada Ash", "ben bell", "ben bell", "Cy Cole", "Cy Cole", "Dee, \"Dot\" Dunn", "Eve Eden", "Fin Ford", "Fin Ford", "Lee Lead", "Zoë Ó'Brien", "李雷", "Zoë Ó'Brien", "Ada Ash", "Ada Ash", "Ada Ash", "Cy Cole", "Dee, \"Dot\" Dunn", "李雷"],
+  "attempts asc": ["=HYPERLINK(\"x\")", "=HYPERLINK(\"x\")", "=HYPERLINK(\"x\")", "Ada Ash", "Ada Ash", "Ada Ash", "ben bell", "ben bell", "Cy Cole", "Cy Cole", "Dee, \"Dot\" Dunn", "Eve Eden", "Fin Ford", "Fin Ford", "Lee Lead", "Zoë Ó'Brien", "李雷", "Ada Ash", "Ada Ash", "Ada Ash", "Cy Cole", "Dee, \"Dot\" Dunn", "Zoë Ó'Brien", "李雷"],
+  "expires asc": ["李雷", "Ada Ash", "Ada Ash", "Dee, \"Dot\" Dunn", "Ada Ash", "=HYPERLINK(\"x\")", "=HYPERLINK(\"x\")", "=HYPERLINK(\"x\")", "Ada Ash", "Ada Ash", "Ada Ash", "ben bell", "ben bell", "Cy Cole", "Cy Cole", "Cy Cole", "Dee, \"Dot\" Dunn", "Eve Eden", "Fin Ford", "Fin Ford", "Lee Lead", "Zoë Ó'Brien", "Zoë Ó'Brien", "李雷"],
+};
+
+test("every sort key's order is the one it had: the names down the page, literally", async () => {
+  const { org } = await busyOrganisation();
+  const context = await reportContext(org.id);
+  const actual: Record<string, string[]> = {};
+  for (const sort of SORT_KEYS) {
+    for (const dir of ["asc", "desc"] as const) {
+      if (dir === "desc" && !["team", "module", "status"].includes(sort)) continue;
+      const page = await reportPage(context, { ...EVERYONE, sort, dir }, null);
+      actual[`${sort} ${dir}`] = page.rows.map((r) => r.name);
+    }
+  }
+  if (process.env.PRINT_REPORT_ORDERS) console.log(JSON.stringify(actual, null, 2));
+  expect(actual).toEqual(ORDER_BY_KEY);
+}, 120_000);
+
+test("sorted by team, module or status a page is read a group at a time: every page across the groups' edges holds the sorted rows", async () => {
+  const { org, lead, red, blue } = await busyOrganisation();
+  // Longer than a page (without the leaver too), so pages start and end inside groups.
+  for (let i = 0; i < 10; i++) await addLearner(org.id, lead, { name: `Extra ${String.fromCharCode(65 + i)}`, teamId: [blue, null, red][i % 3]! });
+  await assign(lead, org.id, { moduleSlug: "sample-third", dueDate: inDays(20) });
+  const context = await reportContext(org.id);
+  const queries: Partial<ReportQuery>[] = [{}, { includeLeft: false }, { status: "not-started" }, { module: "sample-second" }, { team: red }, { team: "none" }];
+  let crossed = 0;
+  for (const sort of ["team", "module", "status"] as const) {
+    for (const dir of ["asc", "desc"] as const) {
+      for (const filters of queries) {
+        const query = { ...EVERYONE, ...filters, sort, dir };
+        const label = `${sort} ${dir} ${JSON.stringify(filters)}`;
+        const { rows: sorted } = await allRows(org.id, query);
+        const { moduleId } = resolveQuery(context, query);
+        const paged: ReportRow[] = [];
+        const first = await reportPage(context, query, moduleId);
+        for (let page = 1; page <= first.pages; page++) {
+          const { rows, total } = page === 1 ? first : await reportPage(context, { ...query, page }, moduleId);
+          expect(total, label).toBe(sorted.length);
+          paged.push(...rows);
+        }
+        expect(paged, label).toEqual(sorted);
+        if (first.pages > 1) crossed++;
+      }
+    }
+  }
+  // The unfiltered table and the one without leavers are two pages, both ways, for each key.
+  expect(crossed).toBeGreaterThanOrEqual(12);
+}, 120_000);
 
 test("summary counts by module, team and status are the counts of the rows, within the filters", async () => {
   const { org } = await sharedBusyOrganisation();
@@ -651,7 +719,7 @@ test("rebuildReport reproduces exactly what the triggers kept", async () => {
   expect(await snapshot()).toEqual([]);
   await rebuildReport(org.id);
   expect(await snapshot()).toEqual(kept);
-});
+}, 120_000);
 
 test("an organisation's report never holds another organisation's people, even a learner in both", async () => {
   const first = await createOrganisation({ seats: 5 });

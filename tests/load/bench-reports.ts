@@ -203,6 +203,19 @@ async function loaderPhase(handle: Awaited<ReturnType<typeof openBenchDatabase>>
     ["sorted by due date, latest first", "sort=due&dir=desc"],
     ["completed, sorted by score, highest first", "status=completed&sort=score&dir=desc"],
     ["page 150", "page=150"],
+    // Every other sort key (issue 18: each an index order, or read a group at a time in name order).
+    ["sorted by staff number", "sort=staff"],
+    ["sorted by team", "sort=team"],
+    ["sorted by team, page 150", "sort=team&page=150"],
+    ["sorted by module", "sort=module"],
+    ["sorted by status", "sort=status"],
+    ["sorted by status, descending", "sort=status&dir=desc"],
+    ["sorted by started", "sort=started"],
+    ["sorted by completed, latest first", "sort=completed&dir=desc"],
+    ["sorted by score, highest first", "sort=score&dir=desc"],
+    ["sorted by attempts, most first", "sort=attempts&dir=desc"],
+    ["sorted by certificate expiry", "sort=expires"],
+    [`one team, sorted by completed, latest first`, `team=${team.id}&sort=completed&dir=desc`],
   ];
   const lines: BenchLine[] = [];
   for (const [label, search] of queries) {

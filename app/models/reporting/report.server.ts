@@ -1,5 +1,5 @@
 import { asc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
-import { modules, team } from "#db/schema/index.ts";
+import { epochSql, modules, NO_DATE_EPOCH, team } from "#db/schema/index.ts";
 import type { Executor } from "#db/client.ts";
 import { ASSIGNMENT_STATUSES, londonDate, monthStart, nextMonth, type AssignmentStatus } from "#app/utils/assignment-status.ts";
 import { getDb } from "#app/models/platform/db.server.ts";
@@ -31,7 +31,8 @@ export class ReportQueryError extends Error {
 export type ReportContext = {
   organizationId: string;
   teams: { id: string; name: string }[];
-  modules: { id: string; slug: string; title: string }[];
+  /** sortOrder: the module sort's key (ties are one group, in name order). */
+  modules: { id: string; slug: string; title: string; sortOrder: number }[];
 };
 
 /**
@@ -44,7 +45,7 @@ export async function reportContext(organizationId: string): Promise<ReportConte
   const [teams, mods] = await Promise.all([
     db.select({ id: team.id, name: team.name }).from(team).where(eq(team.organizationId, organizationId)).orderBy(asc(team.name)),
     db
-      .select({ id: modules.id, slug: modules.slug, title: modules.title })
+      .select({ id: modules.id, slug: modules.slug, title: modules.title, sortOrder: modules.sortOrder })
       .from(modules)
       .where(
         or(
@@ -273,19 +274,20 @@ const STATUS_RANK = (clock: Clock) => sql`array_position(array[${sql.raw(ASSIGNM
  * The sort expressions, over report_rows r (and its module m and team t),
  * never null so rows can be paged by key (the export walks the same order in
  * batches). Numbers for dates (epoch seconds), with "none" sorting last going
- * up. Name, due date and score are index orders (report_rows_org_name_idx,
- * report_rows_org_due_sort_idx, report_rows_org_score_sort_idx, written
- * exactly as here: the planner matches the expression): a page or a batch
- * reads only its own rows. The others sort the matching rows (ADR 027).
+ * up. Every key kept on report_rows is an index order (report_rows_org_*_sort_idx
+ * and report_rows_org_name_idx, written exactly as here: the planner matches
+ * the expression): a page or a batch reads only its own rows. Team, module and
+ * status are not on the row (a joined name, a joined order, the clock): a page
+ * in those orders is read a group at a time in name order (groupedPage), and
+ * an export batch sorts the matching rows (ADR 027).
  */
-const NONE = 1e12;
 function sortExpression(key: SortKey, clock: Clock): { expr: SQL; kind: "text" | "numeric"; indexed: boolean } {
-  const epoch = (col: string) => sql.raw(`coalesce(extract(epoch from ${col}), ${NONE})`);
+  const epoch = (col: string) => sql.raw(epochSql(col));
   switch (key) {
     case "name":
       return { expr: sql.raw("r.sort_name"), kind: "text", indexed: true };
     case "staff":
-      return { expr: sql.raw("coalesce(r.staff_number, '')"), kind: "text", indexed: false };
+      return { expr: sql.raw("coalesce(r.staff_number, '')"), kind: "text", indexed: true };
     case "team":
       return { expr: sql.raw("coalesce(t.name, '')"), kind: "text", indexed: false };
     case "module":
@@ -293,17 +295,17 @@ function sortExpression(key: SortKey, clock: Clock): { expr: SQL; kind: "text" |
     case "status":
       return { expr: STATUS_RANK(clock), kind: "numeric", indexed: false };
     case "due":
-      return { expr: sql.raw(`coalesce(r.due - date '2000-01-01', ${NONE})`), kind: "numeric", indexed: true };
+      return { expr: sql.raw(`coalesce(r.due - date '2000-01-01', ${NO_DATE_EPOCH})`), kind: "numeric", indexed: true };
     case "started":
-      return { expr: epoch("coalesce(r.open_started_at, r.completed_started_at)"), kind: "numeric", indexed: false };
+      return { expr: epoch("coalesce(r.open_started_at, r.completed_started_at)"), kind: "numeric", indexed: true };
     case "completed":
-      return { expr: epoch("r.completed_at"), kind: "numeric", indexed: false };
+      return { expr: epoch("r.completed_at"), kind: "numeric", indexed: true };
     case "score":
       return { expr: sql.raw("coalesce(r.score, -1)"), kind: "numeric", indexed: true };
     case "attempts":
-      return { expr: sql.raw("r.attempts"), kind: "numeric", indexed: false };
+      return { expr: sql.raw("r.attempts"), kind: "numeric", indexed: true };
     case "expires":
-      return { expr: epoch("r.certificate_expires_at"), kind: "numeric", indexed: false };
+      return { expr: epoch("r.certificate_expires_at"), kind: "numeric", indexed: true };
   }
 }
 
@@ -385,7 +387,12 @@ function versionStanding(r: RawReportRow): Pick<ReportRow, "lastCompletedVersion
 /** After this row, in the query's order (for paging by key). */
 export type RowKey = { k: string; sortName: string; personId: string; moduleId: string };
 
-function rowsQuery(organizationId: string, query: ReportQuery, moduleId: string | null, clock: Clock, page: { after?: RowKey; limit: number; offset?: number }): SQL {
+/**
+ * The page's rows in the query's order; or, `within` one group of a grouped
+ * sort (team, module, status: the key is the same for every row in it), the
+ * group's rows in name order, which an index holds.
+ */
+function rowsQuery(organizationId: string, query: ReportQuery, moduleId: string | null, clock: Clock, page: { after?: RowKey; limit: number; offset?: number; within?: SortGroup }): SQL {
   const { expr, kind } = sortExpression(query.sort, clock);
   const desc = query.dir === "desc";
   const order = sql.raw(desc ? "desc" : "asc");
@@ -400,7 +407,7 @@ function rowsQuery(organizationId: string, query: ReportQuery, moduleId: string 
   const statusFilter = query.status ? sql`${statusSql(clock)} = ${query.status}` : null;
   return sql`
     select * from (
-      select r.person_id, r.module_id, r.staff_number, r.person_name, r.sort_name, r.email, r.person_status,
+      select r.person_id, r.module_id, r.team_id, r.staff_number, r.person_name, r.sort_name, r.email, r.person_status,
              t.name as team_name, m.title as module_title, m.slug as module_slug,
              coalesce(r.completed_version, r.open_version) as module_version,
              ${statusSql(clock)} as status,
@@ -420,15 +427,90 @@ function rowsQuery(organizationId: string, query: ReportQuery, moduleId: string 
       join modules m on m.id = r.module_id
       left join module_versions cv on cv.id = m.current_version_id
       left join team t on t.id = r.team_id
-      where ${whereSql(organizationId, query, moduleId, { status: statusFilter })}
+      where ${whereSql(organizationId, query, moduleId, { status: statusFilter })}${page.within ? sql` and ${page.within.filter}` : sql``}
     ) keyed
     ${after}
-    order by k ${order}, sort_name ${order}, person_id ${order}, module_id ${order}
+    order by ${page.within ? (page.within.leading ? sql`${sql.raw(page.within.leading)} ${order}, ` : sql``) : sql`k ${order}, `}sort_name ${order}, person_id ${order}, module_id ${order}
     limit ${page.limit}${page.offset ? sql` offset ${page.offset}` : sql``}`;
 }
 
 /** How many rows the per-person table holds for a query: a status's count, or all of them. */
 const matchingRows = (summary: ReportSummary, query: ReportQuery) => (query.status ? summary.overall[query.status] : summary.overall.total);
+
+/**
+ * One group of a grouped sort: the rows where `filter` holds, `n` of them
+ * (from the counts). `leading`: a column the filter holds to one value, put
+ * before the name in the order so the planner sees the index's order (it
+ * does for "= x" by itself, not for "is null").
+ */
+type SortGroup = { filter: SQL; n: number; leading?: "team_id" };
+
+/**
+ * Sorted by team, module or status the key is not on the row, so no index
+ * holds the order; but the key has few values and the counts say how many
+ * matching rows each value has. So the groups, going up, and their sizes:
+ * a page then reads only the groups it falls in, each in name order off an
+ * index (team: report_rows_org_team_name_idx; module:
+ * report_rows_org_module_name_idx; status: report_rows_org_name_idx,
+ * filtered). Null where the counts name a team or module the context does
+ * not hold (the page then sorts, as before).
+ */
+function sortGroups(context: ReportContext, query: ReportQuery, counts: CountRow[], clock: Clock): SortGroup[] | null {
+  const matching = counts.filter((c) => !query.status || c.status === query.status);
+  const total = (pick: (c: CountRow) => boolean) => matching.reduce((n, c) => (pick(c) ? n + c.n : n), 0);
+  const inList = (column: string, ids: string[]) =>
+    ids.length === 1 ? sql`${sql.raw(column)} = ${ids[0]}` : sql`${sql.raw(column)} in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`;
+  switch (query.sort) {
+    case "status":
+      return ASSIGNMENT_STATUSES.map((status) => ({ filter: sql`${statusSql(clock)} = ${status}`, n: total((c) => c.status === status) }));
+    case "module": {
+      const order = new Map(context.modules.map((m) => [m.id, m.sortOrder]));
+      if (matching.some((c) => !order.has(c.module_id))) return null;
+      const keys = [...new Set(context.modules.map((m) => m.sortOrder))].sort((a, b) => a - b);
+      return keys.map((key) => {
+        const ids = context.modules.filter((m) => m.sortOrder === key).map((m) => m.id);
+        return { filter: inList("r.module_id", ids), n: total((c) => ids.includes(c.module_id)) };
+      });
+    }
+    case "team": {
+      // The key is the team's name, no team first ("" going up); context.teams is in the database's name order.
+      const known = new Set(context.teams.map((t) => t.id));
+      if (matching.some((c) => c.team_id !== null && !known.has(c.team_id))) return null;
+      const groups: SortGroup[] = [{ filter: sql`r.team_id is null`, n: total((c) => c.team_id === null), leading: "team_id" }];
+      for (let i = 0; i < context.teams.length; ) {
+        const name = context.teams[i]!.name;
+        const ids: string[] = [];
+        for (; i < context.teams.length && context.teams[i]!.name === name; i++) ids.push(context.teams[i]!.id);
+        // Two teams of one name are one group in name order (not one team after the other): no leading column.
+        groups.push({ filter: inList("r.team_id", ids), n: total((c) => c.team_id !== null && ids.includes(c.team_id)), ...(ids.length === 1 ? { leading: "team_id" as const } : {}) });
+      }
+      return groups;
+    }
+    default:
+      return null;
+  }
+}
+
+/** A page of a grouped sort: skips the groups before it by their counts, reads the rest a group at a time. */
+async function groupedPage(organizationId: string, query: ReportQuery, moduleId: string | null, clock: Clock, db: Executor, groups: SortGroup[]): Promise<RawReportRow[]> {
+  let skip = (query.page - 1) * PAGE_SIZE;
+  let want = PAGE_SIZE;
+  const rows: RawReportRow[] = [];
+  for (const group of query.dir === "desc" ? [...groups].reverse() : groups) {
+    if (want === 0) break;
+    if (skip >= group.n) {
+      skip -= group.n;
+      continue;
+    }
+    const part = (await db.execute(rowsQuery(organizationId, query, moduleId, clock, { limit: want, offset: skip, within: group }))) as unknown as { rows: RawReportRow[] };
+    rows.push(...part.rows);
+    want -= part.rows.length;
+    skip = 0;
+  }
+  return rows;
+}
+
+const GROUPED_SORTS: ReadonlySet<SortKey> = new Set(["team", "module", "status"]);
 
 /**
  * One page of the per-person table, and how many rows match in all (from
@@ -440,13 +522,23 @@ export async function reportPage(
   moduleId: string | null,
   clock: Clock = { now: new Date() },
   db: Executor = getDb(),
-  knownTotal?: number | Promise<number>,
+  knownCounts?: CountRow[] | Promise<CountRow[]>,
 ) {
-  const [rows, total] = await Promise.all([
-    db.execute(rowsQuery(context.organizationId, query, moduleId, clock, { limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE })) as unknown as Promise<{ rows: RawReportRow[] }>,
-    knownTotal ?? reportSummary(context, query, moduleId, clock, db).then((summary) => matchingRows(summary, query)),
-  ]);
-  return { rows: rows.rows.map(mapReportRow), total, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
+  const counts = Promise.resolve(knownCounts ?? reportCounts(context, query, moduleId, clock, db));
+  const totalOf = (rows: CountRow[]) => matchingRows(summarise(context, rows), query);
+  let rows: RawReportRow[];
+  let total: number;
+  const grouped = GROUPED_SORTS.has(query.sort) ? sortGroups(context, query, await counts, clock) : null;
+  if (grouped) {
+    [rows, total] = [await groupedPage(context.organizationId, query, moduleId, clock, db, grouped), totalOf(await counts)];
+  } else {
+    const [read, known] = await Promise.all([
+      db.execute(rowsQuery(context.organizationId, query, moduleId, clock, { limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE })) as unknown as Promise<{ rows: RawReportRow[] }>,
+      counts,
+    ]);
+    [rows, total] = [read.rows, totalOf(known)];
+  }
+  return { rows: rows.map(mapReportRow), total, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
 }
 
 /**
@@ -480,10 +572,11 @@ export async function* reportRowsInBatches(
 /** Everything the dashboard shows, in parallel where the database allows. */
 export async function loadReport(context: ReportContext, query: ReportQuery, clock: Clock = { now: new Date() }) {
   const { moduleId } = resolveQuery(context, query);
-  const summarised = reportCounts(context, query, moduleId, clock).then((counts) => ({ counts, summary: summarise(context, counts) }));
-  // The page's row count is in the summary: no second count, and the page's rows are read meanwhile.
-  const total = summarised.then(({ summary }) => matchingRows(summary, query));
-  const [{ counts, summary }, page] = await Promise.all([summarised, reportPage(context, query, moduleId, clock, getDb(), total)]);
+  const counted = reportCounts(context, query, moduleId, clock);
+  // The page's row count is in the counts: no second count, and the page's rows are read meanwhile
+  // (a grouped sort waits for the counts, which say where its page starts).
+  const [counts, page] = await Promise.all([counted, reportPage(context, query, moduleId, clock, getDb(), counted)]);
+  const summary = summarise(context, counts);
   const series = completionSeries(counts, summary.overall.total, clock);
   return { summary, page, series };
 }

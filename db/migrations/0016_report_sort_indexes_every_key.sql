@@ -1,0 +1,8 @@
+-- Issue 18, docs/decisions/027: an index order for every sort key kept on report_rows (staff number, started, completed, expiry, attempts), and the team index extended to name order (a team's rows in name order: the one-team view, and each team's part of the table sorted by team).
+DROP INDEX "report_rows_org_team_idx";--> statement-breakpoint
+CREATE INDEX "report_rows_org_team_name_idx" ON "report_rows" USING btree ("organization_id","team_id","sort_name","person_id","module_id");--> statement-breakpoint
+CREATE INDEX "report_rows_org_staff_sort_idx" ON "report_rows" USING btree ("organization_id",(coalesce(staff_number, '')),"sort_name","person_id","module_id");--> statement-breakpoint
+CREATE INDEX "report_rows_org_started_sort_idx" ON "report_rows" USING btree ("organization_id",(coalesce(extract(epoch from (coalesce(open_started_at, completed_started_at) - timestamptz '1970-01-01 00:00:00+00')), 1000000000000)::numeric),"sort_name","person_id","module_id");--> statement-breakpoint
+CREATE INDEX "report_rows_org_completed_sort_idx" ON "report_rows" USING btree ("organization_id",(coalesce(extract(epoch from (completed_at - timestamptz '1970-01-01 00:00:00+00')), 1000000000000)::numeric),"sort_name","person_id","module_id");--> statement-breakpoint
+CREATE INDEX "report_rows_org_expires_sort_idx" ON "report_rows" USING btree ("organization_id",(coalesce(extract(epoch from (certificate_expires_at - timestamptz '1970-01-01 00:00:00+00')), 1000000000000)::numeric),"sort_name","person_id","module_id");--> statement-breakpoint
+CREATE INDEX "report_rows_org_attempts_sort_idx" ON "report_rows" USING btree ("organization_id",(attempts::numeric),"sort_name","person_id","module_id");
