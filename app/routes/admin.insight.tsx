@@ -11,6 +11,7 @@ import { parseInsightQuery, startOfLondonDay } from "#app/utils/insight-query.ts
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { OFFENCE_LABELS } from "#app/utils/offences.ts";
 import { requirePlatformRole } from "#app/services/session.server.ts";
+import { DataTable } from "#app/components/ui/table.tsx";
 
 // Trust staff: platform admins and authors. Authors see aggregates only: no
 // organisation's name or figures leave the server for them.
@@ -90,56 +91,45 @@ export default function AdminInsightPage() {
         {questions.length === 0 ? (
           <p>No scenario questions have been answered{query.module || query.since ? " for this filter" : ""} yet.</p>
         ) : (
-          <div className="table-scroll" role="region" aria-labelledby="questions-caption" tabIndex={0}>
-            <table>
-              <caption id="questions-caption">
+          <DataTable
+            caption={
+              <>
                 {plural(shown.length, "scenario")} with figures
                 {hidden > 0 ? `, ${plural(hidden, "scenario")} with fewer than ${SUPPRESSION_THRESHOLD} answers` : ""}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Scenario</th>
-                  <th scope="col">Right answer</th>
-                  <th scope="col" className="numeric">
-                    Answers
-                  </th>
-                  <th scope="col" className="numeric">
-                    Misclassified
-                  </th>
-                  <th scope="col">Commonest wrong answer</th>
-                </tr>
-              </thead>
-              <tbody>
-                {questions.map((q) => (
-                  <tr key={`${q.moduleId}-${q.questionId}`}>
-                    <th scope="row">
-                      <span className="caption">
-                        {q.moduleTitle} · {q.questionId}
-                      </span>
-                      <span className="insight-scenario">{q.excerpt}</span>
-                    </th>
-                    <td>{q.expected ? OFFENCE_LABELS[q.expected].short : "–"}</td>
-                    {q.suppressed ? (
-                      <>
-                        <td className="numeric">
-                          <span className="confusion__suppressed">fewer than {SUPPRESSION_THRESHOLD}</span>
-                        </td>
-                        <td colSpan={2}>
-                          <span className="confusion__suppressed">Not shown: too few answers</span>
-                        </td>
-                      </>
-                    ) : (
-                      <>
-                        <td className="numeric">{(q.answers ?? 0).toLocaleString("en-GB")}</td>
-                        <td className="numeric">{percent(q.shareMisclassified ?? 0)}</td>
-                        <td>{q.commonestWrong ? `${OFFENCE_LABELS[q.commonestWrong.chosen].short} (${percent(q.commonestWrong.share)})` : "None"}</td>
-                      </>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              </>
+            }
+            captionId="questions-caption"
+            scrollRegion={{ "aria-labelledby": "questions-caption" }}
+            columns={["Scenario", "Right answer", { label: "Answers", numeric: true }, { label: "Misclassified", numeric: true }, "Commonest wrong answer"]}
+          >
+            {questions.map((q) => (
+              <tr key={`${q.moduleId}-${q.questionId}`}>
+                <th scope="row">
+                  <span className="caption">
+                    {q.moduleTitle} · {q.questionId}
+                  </span>
+                  <span className="insight-scenario">{q.excerpt}</span>
+                </th>
+                <td>{q.expected ? OFFENCE_LABELS[q.expected].short : "–"}</td>
+                {q.suppressed ? (
+                  <>
+                    <td className="numeric">
+                      <span className="confusion__suppressed">fewer than {SUPPRESSION_THRESHOLD}</span>
+                    </td>
+                    <td colSpan={2}>
+                      <span className="confusion__suppressed">Not shown: too few answers</span>
+                    </td>
+                  </>
+                ) : (
+                  <>
+                    <td className="numeric">{(q.answers ?? 0).toLocaleString("en-GB")}</td>
+                    <td className="numeric">{percent(q.shareMisclassified ?? 0)}</td>
+                    <td>{q.commonestWrong ? `${OFFENCE_LABELS[q.commonestWrong.chosen].short} (${percent(q.commonestWrong.share)})` : "None"}</td>
+                  </>
+                )}
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
 
@@ -168,77 +158,39 @@ export default function AdminInsightPage() {
         </dl>
 
         {completion.modules.length > 0 ? (
-          <div className="table-scroll">
-            <table>
-              <caption>Completion by module, all organisations</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Module</th>
-                  <th scope="col" className="numeric">
-                    Organisations
-                  </th>
-                  <th scope="col" className="numeric">
-                    Assigned
-                  </th>
-                  <th scope="col" className="numeric">
-                    Completed
-                  </th>
-                  <th scope="col" className="numeric">
-                    Share completed
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {completion.modules.map((m) => (
-                  <tr key={m.moduleId}>
-                    <th scope="row">{m.title}</th>
-                    <td className="numeric">{m.organisations.toLocaleString("en-GB")}</td>
-                    <td className="numeric">{m.assigned.toLocaleString("en-GB")}</td>
-                    <td className="numeric">{m.completed.toLocaleString("en-GB")}</td>
-                    <td className="numeric">{share(m.completed, m.assigned)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption="Completion by module, all organisations"
+            columns={["Module", { label: "Organisations", numeric: true }, { label: "Assigned", numeric: true }, { label: "Completed", numeric: true }, { label: "Share completed", numeric: true }]}
+          >
+            {completion.modules.map((m) => (
+              <tr key={m.moduleId}>
+                <th scope="row">{m.title}</th>
+                <td className="numeric">{m.organisations.toLocaleString("en-GB")}</td>
+                <td className="numeric">{m.assigned.toLocaleString("en-GB")}</td>
+                <td className="numeric">{m.completed.toLocaleString("en-GB")}</td>
+                <td className="numeric">{share(m.completed, m.assigned)}</td>
+              </tr>
+            ))}
+          </DataTable>
         ) : (
           <p>No organisation has assigned a module yet.</p>
         )}
 
         {completion.organisations && completion.organisations.length > 0 ? (
-          <div className="table-scroll">
-            <table>
-              <caption>Completion by organisation</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Organisation</th>
-                  <th scope="col" className="numeric">
-                    People
-                  </th>
-                  <th scope="col" className="numeric">
-                    Assigned
-                  </th>
-                  <th scope="col" className="numeric">
-                    Completed
-                  </th>
-                  <th scope="col" className="numeric">
-                    Share completed
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {completion.organisations.map((o) => (
-                  <tr key={o.organizationId}>
-                    <th scope="row">{o.name}</th>
-                    <td className="numeric">{o.people.toLocaleString("en-GB")}</td>
-                    <td className="numeric">{o.assigned.toLocaleString("en-GB")}</td>
-                    <td className="numeric">{o.completed.toLocaleString("en-GB")}</td>
-                    <td className="numeric">{share(o.completed, o.assigned)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption="Completion by organisation"
+            columns={["Organisation", { label: "People", numeric: true }, { label: "Assigned", numeric: true }, { label: "Completed", numeric: true }, { label: "Share completed", numeric: true }]}
+          >
+            {completion.organisations.map((o) => (
+              <tr key={o.organizationId}>
+                <th scope="row">{o.name}</th>
+                <td className="numeric">{o.people.toLocaleString("en-GB")}</td>
+                <td className="numeric">{o.assigned.toLocaleString("en-GB")}</td>
+                <td className="numeric">{o.completed.toLocaleString("en-GB")}</td>
+                <td className="numeric">{share(o.completed, o.assigned)}</td>
+              </tr>
+            ))}
+          </DataTable>
         ) : null}
       </section>
     </>

@@ -11,6 +11,7 @@ import { handleSeatRequest, listSeatRequests, SeatRequestHandledError, SeatReque
 import { formatDate, formatDateTime, plural } from "#app/utils/format.ts";
 import { requirePlatformRole } from "#app/services/session.server.ts";
 import { HandleSeatRequestSchema } from "#app/utils/seat-request-validation.ts";
+import { DataTable } from "#app/components/ui/table.tsx";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePlatformRole(request, "admin");
@@ -109,35 +110,25 @@ export default function SeatRequestsPage() {
       {recent.length === 0 ? (
         <p>None yet.</p>
       ) : (
-        <div className="table-scroll">
-          <table>
-            <caption className="visually-hidden">Seat requests handled recently, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Organisation</th>
-                <th scope="col">Seats</th>
-                <th scope="col">Asked by</th>
-                <th scope="col">Handled</th>
-                <th scope="col">Note</th>
-              </tr>
-            </thead>
-            <tbody>
-              {recent.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    <Link to={`/admin/organisations/${r.organisation.id}/licences`}>{r.organisation.name}</Link>
-                  </td>
-                  <td>{r.seats.toLocaleString("en-GB")}</td>
-                  <td>{r.requestedByName}</td>
-                  <td>
-                    {r.handledAt ? formatDate(r.handledAt) : ""} by {r.handledByName ?? "an administrator"}
-                  </td>
-                  <td>{r.handledNote}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Seat requests handled recently, newest first"
+          hideCaption
+          columns={["Organisation", "Seats", "Asked by", "Handled", "Note"]}
+        >
+          {recent.map((r) => (
+            <tr key={r.id}>
+              <td>
+                <Link to={`/admin/organisations/${r.organisation.id}/licences`}>{r.organisation.name}</Link>
+              </td>
+              <td>{r.seats.toLocaleString("en-GB")}</td>
+              <td>{r.requestedByName}</td>
+              <td>
+                {r.handledAt ? formatDate(r.handledAt) : ""} by {r.handledByName ?? "an administrator"}
+              </td>
+              <td>{r.handledNote}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </>
   );

@@ -10,6 +10,7 @@ import { formatDate, formatMinutes } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { RecertifySchema } from "#app/utils/learning-validation.ts";
 import { requireUser } from "#app/services/session.server.ts";
+import { DataTable } from "#app/components/ui/table.tsx";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -86,35 +87,21 @@ export default function CertificatesPage() {
       {history.length > 0 ? (
         <>
           <h2>Earlier certificates</h2>
-          <div className="table-scroll">
-            <table>
-              <caption className="visually-hidden">Earlier certificates, replaced by a later one</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Module</th>
-                  <th scope="col">Version</th>
-                  <th scope="col">Issued</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Code</th>
-                </tr>
-              </thead>
-              <tbody>
-                {history.map((c) => (
-                  <tr key={c.id}>
-                    <td>{c.moduleTitle}</td>
-                    <td>{c.moduleVersion}</td>
-                    <td>{formatDate(c.issuedAt)}</td>
-                    <td>
-                      <CertificateStatusTag status={c.status} />
-                    </td>
-                    <td>
-                      <Link to={`/certificates/${c.formattedCode}`}>{c.formattedCode}</Link>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable caption="Earlier certificates, replaced by a later one" hideCaption columns={["Module", "Version", "Issued", "Status", "Code"]}>
+            {history.map((c) => (
+              <tr key={c.id}>
+                <td>{c.moduleTitle}</td>
+                <td>{c.moduleVersion}</td>
+                <td>{formatDate(c.issuedAt)}</td>
+                <td>
+                  <CertificateStatusTag status={c.status} />
+                </td>
+                <td>
+                  <Link to={`/certificates/${c.formattedCode}`}>{c.formattedCode}</Link>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         </>
       ) : null}
     </>

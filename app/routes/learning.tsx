@@ -14,6 +14,7 @@ import { ModuleUpdateNotice } from "#app/components/module-update-notice.tsx";
 import { listMemberships } from "#app/models/organisations/organisation.server.ts";
 import { formatDate } from "#app/utils/format.ts";
 import { requireUser } from "#app/services/session.server.ts";
+import { DataTable } from "#app/components/ui/table.tsx";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -72,33 +73,20 @@ export default function LearningPage() {
       {assigned.length > 0 ? (
         <>
           <h2>Assigned to you</h2>
-          <div className="table-scroll">
-            <table>
-              <caption className="visually-hidden">Modules your organisation has assigned to you</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Module</th>
-                  <th scope="col">From</th>
-                  <th scope="col">Due</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {assigned.map((a) => (
-                  <tr key={a.assignmentId}>
-                    <td>
-                      <Link to={`/modules/${a.slug}`}>{a.title}</Link>
-                    </td>
-                    <td>{a.organisation}</td>
-                    <td>{a.due ? formatDate(`${a.due}T12:00:00Z`) : "No due date"}</td>
-                    <td>
-                      <AssignmentStatusTag status={a.status} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable caption="Modules your organisation has assigned to you" hideCaption columns={["Module", "From", "Due", "Status"]}>
+            {assigned.map((a) => (
+              <tr key={a.assignmentId}>
+                <td>
+                  <Link to={`/modules/${a.slug}`}>{a.title}</Link>
+                </td>
+                <td>{a.organisation}</td>
+                <td>{a.due ? formatDate(`${a.due}T12:00:00Z`) : "No due date"}</td>
+                <td>
+                  <AssignmentStatusTag status={a.status} />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         </>
       ) : null}
 
@@ -137,47 +125,33 @@ export default function LearningPage() {
       {completed.length === 0 ? (
         <p>You have not completed a module yet.</p>
       ) : (
-        <div className="table-scroll">
-          <table>
-            <caption className="visually-hidden">Completed modules</caption>
-            <thead>
-              <tr>
-                <th scope="col">Module</th>
-                <th scope="col">Version</th>
-                <th scope="col">Completed</th>
-                <th scope="col">Status</th>
-                <th scope="col">Certificate</th>
-              </tr>
-            </thead>
-            <tbody>
-              {completed.map((item) => (
-                <tr key={item.enrolmentId}>
-                  <td>
-                    <Link to={`/modules/${item.slug}`}>{item.title}</Link>
-                  </td>
-                  <td>{item.version}</td>
-                  <td>{formatDate(item.completedAt)}</td>
-                  <td>
-                    <Tag tone="success">Completed</Tag>
-                  </td>
-                  <td>
-                    {item.certificate ? (
-                      <>
-                        <CertificateStatusTag status={item.certificate.status} />{" "}
-                        <Link to={`/certificates/${item.certificate.code}`}>
-                          {item.certificate.code}
-                          <span className="visually-hidden"> for {item.title}</span>
-                        </Link>
-                      </>
-                    ) : (
-                      "None"
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Completed modules" hideCaption columns={["Module", "Version", "Completed", "Status", "Certificate"]}>
+          {completed.map((item) => (
+            <tr key={item.enrolmentId}>
+              <td>
+                <Link to={`/modules/${item.slug}`}>{item.title}</Link>
+              </td>
+              <td>{item.version}</td>
+              <td>{formatDate(item.completedAt)}</td>
+              <td>
+                <Tag tone="success">Completed</Tag>
+              </td>
+              <td>
+                {item.certificate ? (
+                  <>
+                    <CertificateStatusTag status={item.certificate.status} />{" "}
+                    <Link to={`/certificates/${item.certificate.code}`}>
+                      {item.certificate.code}
+                      <span className="visually-hidden"> for {item.title}</span>
+                    </Link>
+                  </>
+                ) : (
+                  "None"
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <Organisations organisations={organisations} />
       <h2>Your account</h2>

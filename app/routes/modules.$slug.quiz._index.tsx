@@ -12,6 +12,7 @@ import { formatDateTime, plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { StartAttemptSchema } from "#app/utils/learning-validation.ts";
 import { requireUser } from "#app/services/session.server.ts";
+import { DataTable } from "#app/components/ui/table.tsx";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -100,37 +101,25 @@ export default function QuizOverviewPage() {
       {overview.attempts.length === 0 ? (
         <p>You have not submitted an attempt yet.</p>
       ) : (
-        <div className="table-scroll">
-          <table>
-            <caption className="visually-hidden">Your attempts at this assessment</caption>
-            <thead>
-              <tr>
-                <th scope="col">Attempt</th>
-                <th scope="col">Submitted</th>
-                <th scope="col" className="numeric">
-                  Score
-                </th>
-                <th scope="col">Result</th>
-                <th scope="col">Review</th>
-              </tr>
-            </thead>
-            <tbody>
-              {overview.attempts.map((a) => (
-                <tr key={a.id}>
-                  <td>{a.attemptNumber}</td>
-                  <td>{formatDateTime(a.submittedAt)}</td>
-                  <td className="numeric">{a.score}%</td>
-                  <td>{a.passed ? <Tag tone="success">Passed</Tag> : <Tag tone="danger">Not passed</Tag>}</td>
-                  <td>
-                    <Link to={`/modules/${overview.slug}/quiz/${a.id}`}>
-                      Review<span className="visually-hidden"> attempt {a.attemptNumber}</span>
-                    </Link>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Your attempts at this assessment"
+          hideCaption
+          columns={["Attempt", "Submitted", { label: "Score", numeric: true }, "Result", "Review"]}
+        >
+          {overview.attempts.map((a) => (
+            <tr key={a.id}>
+              <td>{a.attemptNumber}</td>
+              <td>{formatDateTime(a.submittedAt)}</td>
+              <td className="numeric">{a.score}%</td>
+              <td>{a.passed ? <Tag tone="success">Passed</Tag> : <Tag tone="danger">Not passed</Tag>}</td>
+              <td>
+                <Link to={`/modules/${overview.slug}/quiz/${a.id}`}>
+                  Review<span className="visually-hidden"> attempt {a.attemptNumber}</span>
+                </Link>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </>
   );

@@ -14,6 +14,7 @@ import { formatDate, plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { ExtensionSchema, WithdrawSchema } from "#app/utils/org-validation.ts";
+import { DataTable } from "#app/components/ui/table.tsx";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { organisation } = await requireOrgRole(request, params.orgSlug, "admin");
@@ -91,39 +92,28 @@ export default function AssignmentPage() {
         For {assignment.target === "organisation" ? "everyone" : assignment.target === "team" ? `the team ${assignment.teamName}` : "named people"}, due{" "}
         {assignment.due}. Assigned {formatDate(assignment.createdAt)}.
       </p>
-      <div className="table-scroll">
-        <table>
-          <caption>{plural(assignment.people.length, "person", "people")} assigned</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Staff number</th>
-              <th scope="col">Due</th>
-              <th scope="col">Status</th>
-              <th scope="col">Completed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {assignment.people.map((p) => (
-              <tr key={p.personId}>
-                <td>
-                  <Link to={`/org/${organisation.slug}/people/${p.personId}`}>{p.person.name}</Link>
-                  {p.personStatus === "invited" ? <span className="secondary"> (invited)</span> : null}
-                </td>
-                <td>{p.person.staffNumber ?? ""}</td>
-                <td>
-                  {p.due ? formatDate(`${p.due}T12:00:00Z`) : "No due date"}
-                  {p.extended ? " (extended)" : ""}
-                </td>
-                <td>
-                  <AssignmentStatusTag status={p.status} />
-                </td>
-                <td>{p.completedAt ? formatDate(p.completedAt) : ""}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption={<>{plural(assignment.people.length, "person", "people")} assigned</>}
+        columns={["Name", "Staff number", "Due", "Status", "Completed"]}
+      >
+        {assignment.people.map((p) => (
+          <tr key={p.personId}>
+            <td>
+              <Link to={`/org/${organisation.slug}/people/${p.personId}`}>{p.person.name}</Link>
+              {p.personStatus === "invited" ? <span className="secondary"> (invited)</span> : null}
+            </td>
+            <td>{p.person.staffNumber ?? ""}</td>
+            <td>
+              {p.due ? formatDate(`${p.due}T12:00:00Z`) : "No due date"}
+              {p.extended ? " (extended)" : ""}
+            </td>
+            <td>
+              <AssignmentStatusTag status={p.status} />
+            </td>
+            <td>{p.completedAt ? formatDate(p.completedAt) : ""}</td>
+          </tr>
+        ))}
+      </DataTable>
 
       <h2>Extend the due date for one person</h2>
       <Form method="post" className="two-thirds" noValidate>

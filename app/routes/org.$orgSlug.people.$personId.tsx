@@ -19,6 +19,7 @@ import { formatDate } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { PersonActionSchema } from "#app/utils/org-validation.ts";
+import { DataTable } from "#app/components/ui/table.tsx";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { organisation } = await requireOrgRole(request, params.orgSlug, "admin");
@@ -158,34 +159,22 @@ export default function PersonPage() {
       {assignments.length === 0 ? (
         <p>Nothing is assigned to {person.name}.</p>
       ) : (
-        <div className="table-scroll">
-          <table>
-            <caption className="visually-hidden">Assigned training of {person.name}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Module</th>
-                <th scope="col">Due</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {assignments.map((a) => (
-                <tr key={a.assignmentId}>
-                  <td>
-                    <Link to={`/org/${organisation.slug}/assignments/${a.assignmentId}`}>{a.moduleTitle}</Link>
-                  </td>
-                  <td>
-                    {a.due ? formatDate(`${a.due}T12:00:00Z`) : "No due date"}
-                    {a.extended ? " (extended)" : ""}
-                  </td>
-                  <td>
-                    <AssignmentStatusTag status={a.status} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption={<>Assigned training of {person.name}</>} hideCaption columns={["Module", "Due", "Status"]}>
+          {assignments.map((a) => (
+            <tr key={a.assignmentId}>
+              <td>
+                <Link to={`/org/${organisation.slug}/assignments/${a.assignmentId}`}>{a.moduleTitle}</Link>
+              </td>
+              <td>
+                {a.due ? formatDate(`${a.due}T12:00:00Z`) : "No due date"}
+                {a.extended ? " (extended)" : ""}
+              </td>
+              <td>
+                <AssignmentStatusTag status={a.status} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
 
       {person.status !== "left" ? (

@@ -17,6 +17,7 @@ import { invariantResponse } from "#app/utils/invariant.ts";
 import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { ImportActionSchema } from "#app/utils/org-validation.ts";
 import { submitSeatRequest } from "#app/services/seat-request-action.server.ts";
+import { DataTable } from "#app/components/ui/table.tsx";
 
 const ERRORS_SHOWN = 200;
 
@@ -266,29 +267,16 @@ export default function ImportPreviewPage() {
             <>
               <h2>Rows with problems</h2>
               <p>Fix these in the file and upload it again, or apply the rest now and fix these later.</p>
-              <div className="table-scroll">
-                <table>
-                  <caption className="visually-hidden">Rows with problems, by line in the file</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Line</th>
-                      <th scope="col">Column</th>
-                      <th scope="col">Value</th>
-                      <th scope="col">Problem</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {preview.rejected.map((e, i) => (
-                      <tr key={`${e.line}-${e.column}-${i}`}>
-                        <td>{e.line}</td>
-                        <td>{e.column || "Whole row"}</td>
-                        <td>{e.value}</td>
-                        <td>{e.message}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable caption="Rows with problems, by line in the file" hideCaption columns={["Line", "Column", "Value", "Problem"]}>
+                {preview.rejected.map((e, i) => (
+                  <tr key={`${e.line}-${e.column}-${i}`}>
+                    <td>{e.line}</td>
+                    <td>{e.column || "Whole row"}</td>
+                    <td>{e.value}</td>
+                    <td>{e.message}</td>
+                  </tr>
+                ))}
+              </DataTable>
               {rejectedTotal > preview.rejected.length ? <p>And {rejectedTotal - preview.rejected.length} more.</p> : null}
             </>
           ) : null}
