@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { getOutboxMessage } from "#app/models/platform/outbox.server.ts";
 import { formatDateTime } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
@@ -78,6 +77,4 @@ export default function OutboxMessagePage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

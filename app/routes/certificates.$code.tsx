@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { CertificateStatusTag } from "#app/components/certificate-status-tag.tsx";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
 import { getCertificateFor } from "#app/models/learning/certificate.server.ts";
 import { qrCodePath } from "#app/models/learning/certificate-pdf/qr.server.ts";
@@ -112,6 +111,4 @@ export default function CertificatePage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

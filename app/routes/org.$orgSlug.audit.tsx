@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Pagination } from "#app/components/ui/pagination.tsx";
 import { AUDIT_PAGE_SIZE, listOrganisationAudit } from "#app/models/platform/audit-log.server.ts";
 import { ListQuerySchema } from "#app/utils/admin-validation.ts";
@@ -40,6 +39,4 @@ export default function AuditPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";
