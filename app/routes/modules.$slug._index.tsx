@@ -13,7 +13,7 @@ import { formatDate, formatMinutes, plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { StartModuleSchema } from "#app/utils/learning-validation.ts";
 import { getUser, requireUser } from "#app/services/session.server.ts";
-import { DataTable } from "#app/components/ui/table.tsx";
+import { AttemptsTable } from "#app/components/attempt-list.tsx";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await getUser(request);
@@ -137,25 +137,7 @@ export default function ModuleOverviewPage() {
       {overview.attempts.length > 0 ? (
         <>
           <h2>Your assessment attempts</h2>
-          <DataTable
-            caption="Your attempts at this module's assessment"
-            hideCaption
-            columns={["Attempt", "Submitted", { label: "Score", numeric: true }, "Result", "Review"]}
-          >
-            {overview.attempts.map((a) => (
-              <tr key={a.id}>
-                <td>{a.attemptNumber}</td>
-                <td>{formatDate(a.submittedAt)}</td>
-                <td className="numeric">{a.score}%</td>
-                <td>{a.passed ? <Tag tone="success">Passed</Tag> : <Tag tone="danger">Not passed</Tag>}</td>
-                <td>
-                  <Link to={`/modules/${overview.slug}/quiz/${a.id}`}>
-                    Review<span className="visually-hidden"> attempt {a.attemptNumber}</span>
-                  </Link>
-                </td>
-              </tr>
-            ))}
-          </DataTable>
+          <AttemptsTable attempts={overview.attempts} moduleSlug={overview.slug} caption="Your attempts at this module's assessment" submitted="date" />
         </>
       ) : null}
 
