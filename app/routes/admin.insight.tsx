@@ -11,6 +11,7 @@ import { invariantResponse } from "#app/utils/invariant.ts";
 import { OFFENCE_LABELS } from "#app/utils/offences.ts";
 import { requirePlatformRole } from "#app/services/session.server.ts";
 import { DataTable } from "#app/components/ui/table.tsx";
+import { SummaryRow } from "#app/components/ui/summary-list.tsx";
 
 // Trust staff: platform admins and authors. Authors see aggregates only: no
 // organisation's name or figures leave the server for them.
@@ -139,21 +140,12 @@ export default function AdminInsightPage() {
           certificate is not revoked. These figures are for all time and every module, whatever the filter above.
         </p>
         <dl className="summary-list">
-          <div className="summary-list__row">
-            <dt>Organisations with assigned training</dt>
-            <dd>{completion.totals.organisations.toLocaleString("en-GB")}</dd>
-          </div>
-          <div className="summary-list__row">
-            <dt>People with assigned training</dt>
-            <dd>{completion.totals.people.toLocaleString("en-GB")}</dd>
-          </div>
-          <div className="summary-list__row">
-            <dt>Assigned modules completed</dt>
-            <dd>
-              {completion.totals.completed.toLocaleString("en-GB")} of {completion.totals.assigned.toLocaleString("en-GB")} (
-              {share(completion.totals.completed, completion.totals.assigned)})
-            </dd>
-          </div>
+          <SummaryRow label="Organisations with assigned training">{completion.totals.organisations.toLocaleString("en-GB")}</SummaryRow>
+          <SummaryRow label="People with assigned training">{completion.totals.people.toLocaleString("en-GB")}</SummaryRow>
+          <SummaryRow label="Assigned modules completed">
+            {completion.totals.completed.toLocaleString("en-GB")} of {completion.totals.assigned.toLocaleString("en-GB")} (
+            {share(completion.totals.completed, completion.totals.assigned)})
+          </SummaryRow>
         </dl>
 
         {completion.modules.length > 0 ? (

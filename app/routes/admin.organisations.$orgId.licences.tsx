@@ -24,6 +24,7 @@ import { getOpenSeatRequest } from "#app/models/billing/seat-request.server.ts";
 import { formatDate, plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { requirePlatformRole } from "#app/services/session.server.ts";
+import { SummaryRow } from "#app/components/ui/summary-list.tsx";
 
 const done = {
   granted: "Licence granted",
@@ -149,20 +150,11 @@ export default function AdminLicencesPage() {
         <span className="caption">{organisation.name}</span>
         <h1>{headings[changing.kind]}</h1>
         <dl className="summary-list">
-          <div className="summary-list__row">
-            <dt>Seats</dt>
-            <dd>{l.seats.toLocaleString("en-GB")}</dd>
-          </div>
-          <div className="summary-list__row">
-            <dt>Valid</dt>
-            <dd>
-              {formatDate(l.validFrom)} to {formatDate(l.validUntil)}
-            </dd>
-          </div>
-          <div className="summary-list__row">
-            <dt>Purchase order</dt>
-            <dd>{l.purchaseOrder ?? "None"}</dd>
-          </div>
+          <SummaryRow label="Seats">{l.seats.toLocaleString("en-GB")}</SummaryRow>
+          <SummaryRow label="Valid">
+            {formatDate(l.validFrom)} to {formatDate(l.validUntil)}
+          </SummaryRow>
+          <SummaryRow label="Purchase order">{l.purchaseOrder ?? "None"}</SummaryRow>
         </dl>
         {!l.changeable ? (
           <Notification tone="warning" title="This licence cannot be changed here">

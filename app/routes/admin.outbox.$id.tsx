@@ -4,6 +4,7 @@ import { getOutboxMessage } from "#app/models/platform/outbox.server.ts";
 import { formatDateTime } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { requirePlatformRole } from "#app/services/session.server.ts";
+import { SummaryRow } from "#app/components/ui/summary-list.tsx";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requirePlatformRole(request, "admin");
@@ -42,33 +43,18 @@ export default function OutboxMessagePage() {
       <span className="caption">Email</span>
       <h1>{message.subject}</h1>
       <dl className="summary-list">
-        <div className="summary-list__row">
-          <dt>To</dt>
-          <dd>{message.recipient}</dd>
-        </div>
-        <div className="summary-list__row">
-          <dt>Kind</dt>
-          <dd>{message.kind}</dd>
-        </div>
-        <div className="summary-list__row">
-          <dt>Queued</dt>
-          <dd>{formatDateTime(message.createdAt)}</dd>
-        </div>
-        <div className="summary-list__row">
-          <dt>Status</dt>
-          <dd>
-            {message.status}, {message.attempts} attempt(s){message.sentAt ? `, ${formatDateTime(message.sentAt)}` : ""}
-            {message.lastError ? `. Last error: ${message.lastError}` : ""}
-          </dd>
-        </div>
+        <SummaryRow label="To">{message.recipient}</SummaryRow>
+        <SummaryRow label="Kind">{message.kind}</SummaryRow>
+        <SummaryRow label="Queued">{formatDateTime(message.createdAt)}</SummaryRow>
+        <SummaryRow label="Status">
+          {message.status}, {message.attempts} attempt(s){message.sentAt ? `, ${formatDateTime(message.sentAt)}` : ""}
+          {message.lastError ? `. Last error: ${message.lastError}` : ""}
+        </SummaryRow>
         {message.attachments.length ? (
-          <div className="summary-list__row">
-            <dt>Attachments</dt>
-            <dd>
-              {message.attachments.map((a) => `${a.filename} (${a.bytes < 1024 ? `${a.bytes} bytes` : `${Math.ceil(a.bytes / 1024).toLocaleString("en-GB")} KB`})`).join(", ")}
-              <div className="hint">Not shown here: an attachment can hold personal information.</div>
-            </dd>
-          </div>
+          <SummaryRow label="Attachments">
+            {message.attachments.map((a) => `${a.filename} (${a.bytes < 1024 ? `${a.bytes} bytes` : `${Math.ceil(a.bytes / 1024).toLocaleString("en-GB")} KB`})`).join(", ")}
+            <div className="hint">Not shown here: an attachment can hold personal information.</div>
+          </SummaryRow>
         ) : null}
       </dl>
       <h2>Message</h2>

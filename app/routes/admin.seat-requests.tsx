@@ -11,6 +11,7 @@ import { formatDate, formatDateTime, plural } from "#app/utils/format.ts";
 import { requirePlatformRole } from "#app/services/session.server.ts";
 import { HandleSeatRequestSchema } from "#app/utils/seat-request-validation.ts";
 import { DataTable } from "#app/components/ui/table.tsx";
+import { SummaryRow } from "#app/components/ui/summary-list.tsx";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePlatformRole(request, "admin");
@@ -68,21 +69,12 @@ export default function SeatRequestsPage() {
                 {r.organisation.name}: {plural(r.seats, "more seat")}
               </h3>
               <dl className="summary-list">
-                <div className="summary-list__row">
-                  <dt>Asked by</dt>
-                  <dd>
-                    {r.requestedByName} ({r.requestedByEmail}), {formatDateTime(r.createdAt)}
-                    {r.updatedAt.getTime() !== r.createdAt.getTime() ? `, changed ${formatDateTime(r.updatedAt)}` : ""}
-                  </dd>
-                </div>
-                <div className="summary-list__row">
-                  <dt>From</dt>
-                  <dd>{r.source === "import" ? "A staff-list upload" : "Seats and billing"}</dd>
-                </div>
-                <div className="summary-list__row">
-                  <dt>Message</dt>
-                  <dd>{r.message ?? "None"}</dd>
-                </div>
+                <SummaryRow label="Asked by">
+                  {r.requestedByName} ({r.requestedByEmail}), {formatDateTime(r.createdAt)}
+                  {r.updatedAt.getTime() !== r.createdAt.getTime() ? `, changed ${formatDateTime(r.updatedAt)}` : ""}
+                </SummaryRow>
+                <SummaryRow label="From">{r.source === "import" ? "A staff-list upload" : "Seats and billing"}</SummaryRow>
+                <SummaryRow label="Message">{r.message ?? "None"}</SummaryRow>
               </dl>
               <p>
                 <Link to={`/admin/organisations/${r.organisation.id}/licences`}>Licences of {r.organisation.name}</Link>

@@ -14,6 +14,7 @@ import { invariantResponse } from "#app/utils/invariant.ts";
 import { StartModuleSchema } from "#app/utils/learning-validation.ts";
 import { getUser, requireUser } from "#app/services/session.server.ts";
 import { AttemptsTable } from "#app/components/attempt-list.tsx";
+import { SummaryRow } from "#app/components/ui/summary-list.tsx";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await getUser(request);
@@ -98,31 +99,19 @@ export default function ModuleOverviewPage() {
       </div>
 
       <dl className="summary-list">
-        <div className="summary-list__row">
-          <dt>Time needed</dt>
-          <dd>{formatMinutes(meta.durationMinutes)}</dd>
-        </div>
-        <div className="summary-list__row">
-          <dt>For</dt>
-          <dd>{meta.audience.join(", ")}</dd>
-        </div>
+        <SummaryRow label="Time needed">{formatMinutes(meta.durationMinutes)}</SummaryRow>
+        <SummaryRow label="For">{meta.audience.join(", ")}</SummaryRow>
         {overview.hasQuiz ? (
-          <div className="summary-list__row">
-            <dt>Assessment</dt>
-            <dd>
-              Scenario questions{meta.passMark ? `; pass mark ${meta.passMark}%` : ""}
-              {overview.quizRequired ? ". You must pass to complete the module." : "."}
-            </dd>
-          </div>
+          <SummaryRow label="Assessment">
+            Scenario questions{meta.passMark ? `; pass mark ${meta.passMark}%` : ""}
+            {overview.quizRequired ? ". You must pass to complete the module." : "."}
+          </SummaryRow>
         ) : null}
-        <div className="summary-list__row">
-          <dt>Certificate</dt>
-          <dd>
-            {meta.certificateValidityMonths
-              ? `Valid for ${plural(meta.certificateValidityMonths, "month")}, then take the module again`
-              : "Does not expire"}
-          </dd>
-        </div>
+        <SummaryRow label="Certificate">
+          {meta.certificateValidityMonths
+            ? `Valid for ${plural(meta.certificateValidityMonths, "month")}, then take the module again`
+            : "Does not expire"}
+        </SummaryRow>
       </dl>
 
       <h2>What you will learn</h2>

@@ -19,6 +19,7 @@ import { invariantResponse } from "#app/utils/invariant.ts";
 import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { PersonActionSchema } from "#app/utils/org-validation.ts";
 import { DataTable } from "#app/components/ui/table.tsx";
+import { SummaryRow } from "#app/components/ui/summary-list.tsx";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { organisation } = await requireOrgRole(request, params.orgSlug, "admin");
@@ -137,21 +138,15 @@ export default function PersonPage() {
       <span className="caption">{person.email}</span>
       <h1>{person.name}</h1>
       <dl className="summary-list">
-        <div className="summary-list__row">
-          <dt>Status</dt>
-          <dd>
-            <PersonStatusTag status={person.status} />{" "}
-            {person.status === "invited"
-              ? `Invited ${formatDate(person.invitedAt)}${person.invitationExpiresAt ? `; the link works until ${formatDate(person.invitationExpiresAt)}` : ""}`
-              : person.status === "active"
-                ? `Joined ${formatDate(person.joinedAt)}`
-                : `Left ${formatDate(person.leftAt)}`}
-          </dd>
-        </div>
-        <div className="summary-list__row">
-          <dt>Access</dt>
-          <dd>{roleLabel(person.role)}</dd>
-        </div>
+        <SummaryRow label="Status">
+          <PersonStatusTag status={person.status} />{" "}
+          {person.status === "invited"
+            ? `Invited ${formatDate(person.invitedAt)}${person.invitationExpiresAt ? `; the link works until ${formatDate(person.invitationExpiresAt)}` : ""}`
+            : person.status === "active"
+              ? `Joined ${formatDate(person.joinedAt)}`
+              : `Left ${formatDate(person.leftAt)}`}
+        </SummaryRow>
+        <SummaryRow label="Access">{roleLabel(person.role)}</SummaryRow>
       </dl>
 
       <h2>Assigned training</h2>

@@ -17,6 +17,7 @@ import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { ImportActionSchema } from "#app/utils/org-validation.ts";
 import { submitSeatRequest } from "#app/services/seat-request-action.server.ts";
 import { DataTable } from "#app/components/ui/table.tsx";
+import { SummaryRow } from "#app/components/ui/summary-list.tsx";
 
 const ERRORS_SHOWN = 200;
 
@@ -138,31 +139,13 @@ export default function ImportPreviewPage() {
           <p>{preview.fileName}</p>
         </div>
         <dl className="summary-list">
-          <div className="summary-list__row">
-            <dt>Invited</dt>
-            <dd>{plural(s.invited ?? 0, "person", "people")}: each has been sent an invitation</dd>
-          </div>
-          <div className="summary-list__row">
-            <dt>Updated</dt>
-            <dd>{plural(s.updated ?? 0, "person", "people")}</dd>
-          </div>
-          <div className="summary-list__row">
-            <dt>Unchanged</dt>
-            <dd>{plural(s.unchanged ?? 0, "person", "people")}</dd>
-          </div>
-          <div className="summary-list__row">
-            <dt>Rejected</dt>
-            <dd>{plural(s.rejected ?? 0, "row")}</dd>
-          </div>
-          <div className="summary-list__row">
-            <dt>Teams created</dt>
-            <dd>{s.teamsCreated ?? 0}</dd>
-          </div>
+          <SummaryRow label="Invited">{plural(s.invited ?? 0, "person", "people")}: each has been sent an invitation</SummaryRow>
+          <SummaryRow label="Updated">{plural(s.updated ?? 0, "person", "people")}</SummaryRow>
+          <SummaryRow label="Unchanged">{plural(s.unchanged ?? 0, "person", "people")}</SummaryRow>
+          <SummaryRow label="Rejected">{plural(s.rejected ?? 0, "row")}</SummaryRow>
+          <SummaryRow label="Teams created">{s.teamsCreated ?? 0}</SummaryRow>
           {s.leftOut ? (
-            <div className="summary-list__row">
-              <dt>Left out</dt>
-              <dd>{plural(s.leftOut, "row")}: no seat was free for them</dd>
-            </div>
+            <SummaryRow label="Left out">{plural(s.leftOut, "row")}: no seat was free for them</SummaryRow>
           ) : null}
         </dl>
         <ButtonLink to={base}>See everyone</ButtonLink>
@@ -211,47 +194,26 @@ export default function ImportPreviewPage() {
       ) : (
         <>
           <dl className="summary-list">
-            <div className="summary-list__row">
-              <dt>Rows in the file</dt>
-              <dd>{preview.totalRows.toLocaleString("en-GB")}</dd>
-            </div>
-            <div className="summary-list__row">
-              <dt>To invite</dt>
-              <dd>{plural(c.invite, "person", "people")}</dd>
-            </div>
-            <div className="summary-list__row">
-              <dt>To update</dt>
-              <dd>{plural(c.update, "person", "people")}</dd>
-            </div>
-            <div className="summary-list__row">
-              <dt>Already up to date</dt>
-              <dd>{plural(c.unchanged, "person", "people")}</dd>
-            </div>
-            <div className="summary-list__row">
-              <dt>Rows with problems</dt>
-              <dd>{plural(c.rejected, "row")}: these will not be imported</dd>
-            </div>
-            <div className="summary-list__row">
-              <dt>New teams</dt>
-              <dd>{preview.newTeams.length ? preview.newTeams.join(", ") : "None"}</dd>
-            </div>
-            <div className="summary-list__row">
-              <dt>Seats</dt>
-              <dd>
-                This adds {plural(preview.seatsNeeded, "learner")}. {preview.seats.free.toLocaleString("en-GB")} of{" "}
-                {preview.seats.seats.toLocaleString("en-GB")} seats are free.
-                {!preview.fits ? (
-                  <>
-                    {" "}
-                    <strong>Not enough seats.</strong>{" "}
-                    {preview.fit
-                      ? `You can apply the rows that fit now and leave ${plural(preview.fit.leftOut.length, "new learner")} out, `
-                      : "You can "}
-                    <a href="#seat-request">ask for more seats</a>, or remove rows from the file.
-                  </>
-                ) : null}
-              </dd>
-            </div>
+            <SummaryRow label="Rows in the file">{preview.totalRows.toLocaleString("en-GB")}</SummaryRow>
+            <SummaryRow label="To invite">{plural(c.invite, "person", "people")}</SummaryRow>
+            <SummaryRow label="To update">{plural(c.update, "person", "people")}</SummaryRow>
+            <SummaryRow label="Already up to date">{plural(c.unchanged, "person", "people")}</SummaryRow>
+            <SummaryRow label="Rows with problems">{plural(c.rejected, "row")}: these will not be imported</SummaryRow>
+            <SummaryRow label="New teams">{preview.newTeams.length ? preview.newTeams.join(", ") : "None"}</SummaryRow>
+            <SummaryRow label="Seats">
+              This adds {plural(preview.seatsNeeded, "learner")}. {preview.seats.free.toLocaleString("en-GB")} of{" "}
+              {preview.seats.seats.toLocaleString("en-GB")} seats are free.
+              {!preview.fits ? (
+                <>
+                  {" "}
+                  <strong>Not enough seats.</strong>{" "}
+                  {preview.fit
+                    ? `You can apply the rows that fit now and leave ${plural(preview.fit.leftOut.length, "new learner")} out, `
+                    : "You can "}
+                  <a href="#seat-request">ask for more seats</a>, or remove rows from the file.
+                </>
+              ) : null}
+            </SummaryRow>
           </dl>
           {preview.warnings.length > 0 ? (
             <Notification tone="warning" title="Check these">

@@ -7,6 +7,7 @@ import { TextField } from "#app/components/ui/field.tsx";
 import { verifyCertificate } from "#app/models/learning/certificate.server.ts";
 import { checkVerifyRateLimit } from "#app/models/platform/verify-rate-limit.server.ts";
 import { formatDate } from "#app/utils/format.ts";
+import { SummaryRow } from "#app/components/ui/summary-list.tsx";
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const limited = await checkVerifyRateLimit();
@@ -113,24 +114,12 @@ export default function VerifyCodePage() {
           {result.status === "expired" && result.expiresAt ? ` on ${formatDate(result.expiresAt)}` : null}
         </p>
         <dl className="summary-list">
-          <div className="summary-list__row">
-            <dt>Name</dt>
-            <dd>{result.learnerName}</dd>
-          </div>
-          <div className="summary-list__row">
-            <dt>Module</dt>
-            <dd>
-              {result.moduleTitle}, version {result.moduleVersion}
-            </dd>
-          </div>
-          <div className="summary-list__row">
-            <dt>Issued</dt>
-            <dd>{formatDate(result.issuedAt)}</dd>
-          </div>
-          <div className="summary-list__row">
-            <dt>Valid until</dt>
-            <dd>{result.expiresAt ? formatDate(result.expiresAt) : "Does not expire"}</dd>
-          </div>
+          <SummaryRow label="Name">{result.learnerName}</SummaryRow>
+          <SummaryRow label="Module">
+            {result.moduleTitle}, version {result.moduleVersion}
+          </SummaryRow>
+          <SummaryRow label="Issued">{formatDate(result.issuedAt)}</SummaryRow>
+          <SummaryRow label="Valid until">{result.expiresAt ? formatDate(result.expiresAt) : "Does not expire"}</SummaryRow>
         </dl>
       </div>
       <p>
