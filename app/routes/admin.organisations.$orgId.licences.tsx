@@ -7,7 +7,7 @@ import { summaryErrors } from "#app/components/form-errors.ts";
 import { LicenceHistoryTable, SeatSummaryList } from "#app/components/seat-summary.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
-import { TextAreaField, TextField } from "#app/components/ui/field.tsx";
+import { TextAreaField, TextField, bindField } from "#app/components/ui/field.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
 import { changeLicenceSeats, endLicence, extendLicence, grantLicence, LicenceInputError, LicenceNotFoundError, listLicences, seatSummary } from "#app/models/billing/licence.server.ts";
 import { getOrganisationById } from "#app/models/organisations/organisation.server.ts";
@@ -178,45 +178,33 @@ export default function AdminLicencesPage() {
               <input type="hidden" name="licenceId" value={l.id} />
               {changing.kind === "extend" ? (
                 <TextField
-                  id={change.validUntil.id}
-                  name={change.validUntil.name}
+                  {...bindField(change.validUntil)}
                   type="date"
                   label="New end date"
                   hint={`The licence is valid to the end of this day. It now ends on ${formatDate(l.validUntil)}.`}
-                  errors={change.validUntil.errors}
-                  defaultValue={change.validUntil.initialValue}
                 />
               ) : null}
               {changing.kind === "seats" ? (
                 <TextField
-                  id={change.seats.id}
-                  name={change.seats.name}
+                  {...bindField(change.seats)}
                   label="New number of seats"
                   hint={`It now has ${plural(l.seats, "seat")}.`}
                   inputMode="numeric"
                   autoComplete="off"
                   className="input--narrow"
-                  errors={change.seats.errors}
-                  defaultValue={change.seats.initialValue}
                 />
               ) : null}
               {changing.kind !== "end" ? (
                 <TextField
-                  id={change.purchaseOrder.id}
-                  name={change.purchaseOrder.name}
+                  {...bindField(change.purchaseOrder)}
                   label="Purchase order reference (optional)"
                   hint="Leave empty to keep the current one."
-                  errors={change.purchaseOrder.errors}
-                  defaultValue={change.purchaseOrder.initialValue}
                 />
               ) : (
                 <TextAreaField
-                  id={change.reason.id}
-                  name={change.reason.name}
+                  {...bindField(change.reason)}
                   label="Reason"
                   rows={3}
-                  errors={change.reason.errors}
-                  defaultValue={change.reason.initialValue}
                 />
               )}
               <div className="button-group">
@@ -288,47 +276,32 @@ export default function AdminLicencesPage() {
       <Form method="post" action={base} {...getFormProps(grantForm)} noValidate>
         <input type="hidden" name="intent" value="grant" />
         <TextField
-          id={grant.seats.id}
-          name={grant.seats.name}
+          {...bindField(grant.seats)}
           label="Number of seats"
           inputMode="numeric"
           autoComplete="off"
           className="input--narrow"
-          errors={grant.seats.errors}
-          defaultValue={grant.seats.initialValue}
         />
         <TextField
-          id={grant.validFrom.id}
-          name={grant.validFrom.name}
+          {...bindField(grant.validFrom, defaults.validFrom)}
           type="date"
           label="Valid from"
           hint="From the start of this day, UK time."
-          errors={grant.validFrom.errors}
-          defaultValue={grant.validFrom.initialValue ?? defaults.validFrom}
         />
         <TextField
-          id={grant.validUntil.id}
-          name={grant.validUntil.name}
+          {...bindField(grant.validUntil, defaults.validUntil)}
           type="date"
           label="Valid until"
           hint="To the end of this day, UK time."
-          errors={grant.validUntil.errors}
-          defaultValue={grant.validUntil.initialValue ?? defaults.validUntil}
         />
         <TextField
-          id={grant.purchaseOrder.id}
-          name={grant.purchaseOrder.name}
+          {...bindField(grant.purchaseOrder)}
           label="Purchase order reference (optional)"
-          errors={grant.purchaseOrder.errors}
-          defaultValue={grant.purchaseOrder.initialValue}
         />
         <TextAreaField
-          id={grant.note.id}
-          name={grant.note.name}
+          {...bindField(grant.note)}
           label="Note (optional)"
           rows={2}
-          errors={grant.note.errors}
-          defaultValue={grant.note.initialValue}
         />
         <Button>Grant licence</Button>
       </Form>
