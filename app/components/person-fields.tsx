@@ -2,7 +2,6 @@ import { ChoiceGroup, SelectField, TextField, bindField, type BoundField } from 
 
 type Fields = { name: BoundField; staffNumber: BoundField; rank: BoundField; teamId: BoundField; role: BoundField };
 
-
 /** The profile fields a force keeps for each person, shared by the invite and edit forms. */
 export function PersonFields({ fields, teams }: { fields: Fields; teams: { id: string; name: string }[] }) {
   return (
