@@ -23,6 +23,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export const meta: MetaFunction = () => [{ title: "My learning – Distinct" }];
 
+type LearningData = ReturnType<typeof useLoaderData<typeof loader>>;
+
 export default function LearningPage() {
   const { name, inProgress, completed, assigned, organisations, updates } = useLoaderData<typeof loader>();
   const resume = inProgress[0];
@@ -41,85 +43,28 @@ export default function LearningPage() {
         <ModuleUpdateNotice key={update.slug} update={update} showTitle />
       ))}
 
-      {resume ? (
-        <section className="panel" aria-labelledby="resume-title">
-          <h2 id="resume-title" className="panel__heading">
-            Continue where you left off
-          </h2>
-          <p>
-            <strong>{resume.title}</strong>: next, {resume.continueLabel.toLowerCase() === "the assessment" ? "the assessment" : `“${resume.continueLabel}”`}.
-          </p>
-          <ButtonLink to={resume.continueTo}>Continue</ButtonLink>
-        </section>
-      ) : null}
+      <ResumePanel resume={resume} />
+      <RenewNotice renew={renew} />
+      <AssignedToYou assigned={assigned} />
+      <InProgress inProgress={inProgress} />
+      <Completed completed={completed} />
+      <Organisations organisations={organisations} />
+      <h2>Your account</h2>
+      <p>
+        <Link to="/learning/cpd">Your CPD record</Link>: the modules you completed, the time you spent, and your own reflection on each, to
+        download as PDF or CSV.
+      </p>
+      <p>
+        <Link to="/account">Your account and data</Link>: download your training record and everything Distinct holds
+        about you, or delete your account.
+      </p>
+    </>
+  );
+}
 
-      {renew.length > 0 ? (
-        <Notification tone="warning" title="Certificates to renew">
-          <ul>
-            {renew.map((item) => (
-              <li key={item.enrolmentId}>
-                {item.title}:{" "}
-                {item.certificate?.status === "expired"
-                  ? `expired on ${formatDate(item.certificate.expiresAt)}`
-                  : `expires on ${formatDate(item.certificate?.expiresAt)}`}
-                . <Link to="/certificates">Renew it</Link>
-              </li>
-            ))}
-          </ul>
-        </Notification>
-      ) : null}
-
-      {assigned.length > 0 ? (
-        <>
-          <h2>Assigned to you</h2>
-          <DataTable caption="Modules your organisation has assigned to you" hideCaption columns={["Module", "From", "Due", "Status"]}>
-            {assigned.map((a) => (
-              <tr key={a.assignmentId}>
-                <td>
-                  <Link to={`/modules/${a.slug}`}>{a.title}</Link>
-                </td>
-                <td>{a.organisation}</td>
-                <td>{a.due ? formatDate(`${a.due}T12:00:00Z`) : "No due date"}</td>
-                <td>
-                  <AssignmentStatusTag status={a.status} />
-                </td>
-              </tr>
-            ))}
-          </DataTable>
-        </>
-      ) : null}
-
-      <h2>In progress</h2>
-      {inProgress.length === 0 ? (
-        <p>
-          You have no modules in progress. <Link to="/modules">Choose a module</Link> to start.
-        </p>
-      ) : (
-        <ul className="card-list">
-          {inProgress.map((item) => (
-            <li key={item.enrolmentId} className="card">
-              <h3>
-                <Link to={`/modules/${item.slug}`}>{item.title}</Link>
-              </h3>
-              <p className="card__meta">
-                Version {item.version} · started {formatDate(item.startedAt)}
-              </p>
-              <ProgressBar
-                id={`progress-${item.enrolmentId}`}
-                value={item.lessonsDone}
-                max={item.lessonsTotal}
-                label={`${item.lessonsDone} of ${item.lessonsTotal} lessons complete`}
-              />
-              <p>
-                <Link to={item.continueTo}>
-                  Continue<span className="visually-hidden"> {item.title}</span>: {item.continueLabel}
-                </Link>
-              </p>
-            </li>
-          ))}
-        </ul>
-      )}
-
+function Completed({ completed }: { completed: LearningData["completed"] }) {
+  return (
+    <>
       <h2>Completed</h2>
       {completed.length === 0 ? (
         <p>You have not completed a module yet.</p>
@@ -152,16 +97,110 @@ export default function LearningPage() {
           ))}
         </DataTable>
       )}
-      <Organisations organisations={organisations} />
-      <h2>Your account</h2>
-      <p>
-        <Link to="/learning/cpd">Your CPD record</Link>: the modules you completed, the time you spent, and your own reflection on each, to
-        download as PDF or CSV.
-      </p>
-      <p>
-        <Link to="/account">Your account and data</Link>: download your training record and everything Distinct holds
-        about you, or delete your account.
-      </p>
+    </>
+  );
+}
+
+function InProgress({ inProgress }: { inProgress: LearningData["inProgress"] }) {
+  return (
+    <>
+      <h2>In progress</h2>
+      {inProgress.length === 0 ? (
+        <p>
+          You have no modules in progress. <Link to="/modules">Choose a module</Link> to start.
+        </p>
+      ) : (
+        <ul className="card-list">
+          {inProgress.map((item) => (
+            <li key={item.enrolmentId} className="card">
+              <h3>
+                <Link to={`/modules/${item.slug}`}>{item.title}</Link>
+              </h3>
+              <p className="card__meta">
+                Version {item.version} · started {formatDate(item.startedAt)}
+              </p>
+              <ProgressBar
+                id={`progress-${item.enrolmentId}`}
+                value={item.lessonsDone}
+                max={item.lessonsTotal}
+                label={`${item.lessonsDone} of ${item.lessonsTotal} lessons complete`}
+              />
+              <p>
+                <Link to={item.continueTo}>
+                  Continue<span className="visually-hidden"> {item.title}</span>: {item.continueLabel}
+                </Link>
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+function AssignedToYou({ assigned }: { assigned: LearningData["assigned"] }) {
+  return (
+    <>
+      {assigned.length > 0 ? (
+        <>
+          <h2>Assigned to you</h2>
+          <DataTable caption="Modules your organisation has assigned to you" hideCaption columns={["Module", "From", "Due", "Status"]}>
+            {assigned.map((a) => (
+              <tr key={a.assignmentId}>
+                <td>
+                  <Link to={`/modules/${a.slug}`}>{a.title}</Link>
+                </td>
+                <td>{a.organisation}</td>
+                <td>{a.due ? formatDate(`${a.due}T12:00:00Z`) : "No due date"}</td>
+                <td>
+                  <AssignmentStatusTag status={a.status} />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+/** Certificates that have expired or expire soon, each with the way to renew it. */
+function RenewNotice({ renew }: { renew: LearningData["completed"] }) {
+  return (
+    <>
+      {renew.length > 0 ? (
+        <Notification tone="warning" title="Certificates to renew">
+          <ul>
+            {renew.map((item) => (
+              <li key={item.enrolmentId}>
+                {item.title}:{" "}
+                {item.certificate?.status === "expired"
+                  ? `expired on ${formatDate(item.certificate.expiresAt)}`
+                  : `expires on ${formatDate(item.certificate?.expiresAt)}`}
+                . <Link to="/certificates">Renew it</Link>
+              </li>
+            ))}
+          </ul>
+        </Notification>
+      ) : null}
+    </>
+  );
+}
+
+function ResumePanel({ resume }: { resume: LearningData["inProgress"][number] | undefined }) {
+  return (
+    <>
+      {resume ? (
+        <section className="panel" aria-labelledby="resume-title">
+          <h2 id="resume-title" className="panel__heading">
+            Continue where you left off
+          </h2>
+          <p>
+            <strong>{resume.title}</strong>: next, {resume.continueLabel.toLowerCase() === "the assessment" ? "the assessment" : `“${resume.continueLabel}”`}.
+          </p>
+          <ButtonLink to={resume.continueTo}>Continue</ButtonLink>
+        </section>
+      ) : null}
     </>
   );
 }
