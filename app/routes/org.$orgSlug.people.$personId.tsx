@@ -75,6 +75,8 @@ const notices: Record<string, string> = {
   resent: "A new invitation has been sent",
 };
 
+type PersonData = ReturnType<typeof useLoaderData<typeof loader>>;
+
 export default function PersonPage() {
   const { organisation, person, teams, assignments } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -149,27 +151,7 @@ export default function PersonPage() {
         <SummaryRow label="Access">{roleLabel(person.role)}</SummaryRow>
       </dl>
 
-      <h2>Assigned training</h2>
-      {assignments.length === 0 ? (
-        <p>Nothing is assigned to {person.name}.</p>
-      ) : (
-        <DataTable caption={<>Assigned training of {person.name}</>} hideCaption columns={["Module", "Due", "Status"]}>
-          {assignments.map((a) => (
-            <tr key={a.assignmentId}>
-              <td>
-                <Link to={`/org/${organisation.slug}/assignments/${a.assignmentId}`}>{a.moduleTitle}</Link>
-              </td>
-              <td>
-                {a.due ? formatDate(`${a.due}T12:00:00Z`) : "No due date"}
-                {a.extended ? " (extended)" : ""}
-              </td>
-              <td>
-                <AssignmentStatusTag status={a.status} />
-              </td>
-            </tr>
-          ))}
-        </DataTable>
-      )}
+      <AssignedTraining person={person} assignments={assignments} orgSlug={organisation.slug} />
 
       {person.status !== "left" ? (
         <>
@@ -182,6 +164,31 @@ export default function PersonPage() {
         </>
       ) : null}
 
+      <InvitationActions person={person} here={here} />
+      <RemoveAction person={person} organisation={organisation} here={here} />
+    </>
+  );
+}
+
+function RemoveAction({ person, organisation, here }: Pick<PersonData, "person" | "organisation"> & { here: string }) {
+  return (
+    <>
+      {person.status === "active" ? (
+        <>
+          <h2>Remove from {organisation.name}</h2>
+          <p>They lose access to the organisation at once. Their training records and certificates are kept, and reports show them as left.</p>
+          <ButtonLink to={`${here}?confirm=remove`} variant="warning">
+            Remove {person.name}
+          </ButtonLink>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+function InvitationActions({ person, here }: { person: PersonData["person"]; here: string }) {
+  return (
+    <>
       {person.status === "invited" ? (
         <>
           <h2>Invitation</h2>
@@ -196,15 +203,34 @@ export default function PersonPage() {
           </div>
         </>
       ) : null}
-      {person.status === "active" ? (
-        <>
-          <h2>Remove from {organisation.name}</h2>
-          <p>They lose access to the organisation at once. Their training records and certificates are kept, and reports show them as left.</p>
-          <ButtonLink to={`${here}?confirm=remove`} variant="warning">
-            Remove {person.name}
-          </ButtonLink>
-        </>
-      ) : null}
+    </>
+  );
+}
+
+function AssignedTraining({ person, assignments, orgSlug }: { person: PersonData["person"]; assignments: PersonData["assignments"]; orgSlug: string }) {
+  return (
+    <>
+      <h2>Assigned training</h2>
+      {assignments.length === 0 ? (
+        <p>Nothing is assigned to {person.name}.</p>
+      ) : (
+        <DataTable caption={<>Assigned training of {person.name}</>} hideCaption columns={["Module", "Due", "Status"]}>
+          {assignments.map((a) => (
+            <tr key={a.assignmentId}>
+              <td>
+                <Link to={`/org/${orgSlug}/assignments/${a.assignmentId}`}>{a.moduleTitle}</Link>
+              </td>
+              <td>
+                {a.due ? formatDate(`${a.due}T12:00:00Z`) : "No due date"}
+                {a.extended ? " (extended)" : ""}
+              </td>
+              <td>
+                <AssignmentStatusTag status={a.status} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      )}
     </>
   );
 }
