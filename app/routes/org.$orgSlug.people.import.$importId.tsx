@@ -76,6 +76,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   ...(data?.preview.status === "applying" ? [{ httpEquiv: "refresh", content: "2" }] : []),
 ];
 
+type ImportData = ReturnType<typeof useLoaderData<typeof loader>>;
+
 export default function ImportPreviewPage() {
   const { organisation, preview, rejectedTotal, progress, contacts, openRequest, seatsNotice, leadEmail } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -110,25 +112,7 @@ export default function ImportPreviewPage() {
     </section>
   );
 
-  if (preview.status === "applying") {
-    return (
-      <div className="two-thirds">
-        <h1>Applying {preview.fileName}</h1>
-        {progress && progress.total > 0 ? (
-          <ProgressBar id="import-progress" value={progress.done} max={Math.max(1, progress.total)} label={`${progress.done.toLocaleString("en-GB")} of ${progress.total.toLocaleString("en-GB")} people done`} />
-        ) : (
-          <p>The upload is being applied.</p>
-        )}
-        <p role="status">
-          People are added in batches, and each is sent an invitation as their batch is saved. You can leave this page: the import carries on.
-          This page updates itself every few seconds.
-        </p>
-        <p>
-          <Link to={`${base}/import/${preview.id}`}>Refresh now</Link>
-        </p>
-      </div>
-    );
-  }
+  if (preview.status === "applying") return <ImportApplying preview={preview} progress={progress} base={base} />;
   if (preview.status === "applied" && preview.summary) {
     const s = preview.summary;
     return (
@@ -182,39 +166,10 @@ export default function ImportPreviewPage() {
       <h1>Check the staff list before you apply it</h1>
       {preview.error && preview.status === "checked" ? <Notification tone="warning" title={preview.error} /> : null}
       {preview.fileErrors.length > 0 ? (
-        <div id="file-problems" className="two-thirds">
-          <p>The file cannot be used:</p>
-          <ul>
-            {preview.fileErrors.map((e) => (
-              <li key={e}>{e}</li>
-            ))}
-          </ul>
-          <ButtonLink to={`${base}/import`}>Upload another file</ButtonLink>
-        </div>
+        <FileProblems fileErrors={preview.fileErrors} base={base} />
       ) : (
         <>
-          <dl className="summary-list">
-            <SummaryRow label="Rows in the file">{preview.totalRows.toLocaleString("en-GB")}</SummaryRow>
-            <SummaryRow label="To invite">{plural(c.invite, "person", "people")}</SummaryRow>
-            <SummaryRow label="To update">{plural(c.update, "person", "people")}</SummaryRow>
-            <SummaryRow label="Already up to date">{plural(c.unchanged, "person", "people")}</SummaryRow>
-            <SummaryRow label="Rows with problems">{plural(c.rejected, "row")}: these will not be imported</SummaryRow>
-            <SummaryRow label="New teams">{preview.newTeams.length ? preview.newTeams.join(", ") : "None"}</SummaryRow>
-            <SummaryRow label="Seats">
-              This adds {plural(preview.seatsNeeded, "learner")}. {preview.seats.free.toLocaleString("en-GB")} of{" "}
-              {preview.seats.seats.toLocaleString("en-GB")} seats are free.
-              {!preview.fits ? (
-                <>
-                  {" "}
-                  <strong>Not enough seats.</strong>{" "}
-                  {preview.fit
-                    ? `You can apply the rows that fit now and leave ${plural(preview.fit.leftOut.length, "new learner")} out, `
-                    : "You can "}
-                  <a href="#seat-request">ask for more seats</a>, or remove rows from the file.
-                </>
-              ) : null}
-            </SummaryRow>
-          </dl>
+          <PreviewCounts preview={preview} />
           {preview.warnings.length > 0 ? (
             <Notification tone="warning" title="Check these">
               <ul>
@@ -224,47 +179,9 @@ export default function ImportPreviewPage() {
               </ul>
             </Notification>
           ) : null}
-          {rejectedTotal > 0 ? (
-            <>
-              <h2>Rows with problems</h2>
-              <p>Fix these in the file and upload it again, or apply the rest now and fix these later.</p>
-              <DataTable caption="Rows with problems, by line in the file" hideCaption columns={["Line", "Column", "Value", "Problem"]}>
-                {preview.rejected.map((e, i) => (
-                  <tr key={`${e.line}-${e.column}-${i}`}>
-                    <td>{e.line}</td>
-                    <td>{e.column || "Whole row"}</td>
-                    <td>{e.value}</td>
-                    <td>{e.message}</td>
-                  </tr>
-                ))}
-              </DataTable>
-              {rejectedTotal > preview.rejected.length ? <p>And {rejectedTotal - preview.rejected.length} more.</p> : null}
-            </>
-          ) : null}
-          {preview.updates.length > 0 ? (
-            <details>
-              <summary>What changes for the {plural(c.update, "person", "people")} updated</summary>
-              <ul>
-                {preview.updates.map((u) => (
-                  <li key={u.email}>
-                    Line {u.line}, {u.email}: {u.changes.join(", ")}
-                  </li>
-                ))}
-              </ul>
-            </details>
-          ) : null}
-          {!preview.fits && preview.fit ? (
-            <>
-              <h2>Apply the rows that fit</h2>
-              <p className="two-thirds">
-                {plural(preview.seats.free, "seat is", "seats are")} free, so the first {plural(preview.seats.free, "new learner")} in the file
-                (in file order) can be added now, with every training lead and change in it. These{" "}
-                {plural(preview.fit.leftOut.length, "row")} would be left out; you can check them again from the next page once there are
-                seats.
-              </p>
-              <LeftOutRowsTable rows={preview.fit.leftOut} caption="Rows that would be left out, by line in the file" id="would-leave-out" />
-            </>
-          ) : null}
+          <RejectedRows preview={preview} rejectedTotal={rejectedTotal} />
+          <PlannedUpdates preview={preview} c={c} />
+          <RowsThatFit preview={preview} />
           <div id="apply" className="button-group">
             {!preview.fits && preview.fit && preview.status === "checked" ? (
               <Form method="post" reloadDocument>
@@ -294,6 +211,134 @@ export default function ImportPreviewPage() {
         </>
       )}
     </>
+  );
+}
+
+function FileProblems({ fileErrors, base }: { fileErrors: string[]; base: string }) {
+  return (
+    <div id="file-problems" className="two-thirds">
+      <p>The file cannot be used:</p>
+      <ul>
+        {fileErrors.map((e) => (
+          <li key={e}>{e}</li>
+        ))}
+      </ul>
+      <ButtonLink to={`${base}/import`}>Upload another file</ButtonLink>
+    </div>
+  );
+}
+
+/** What applying the file would do: people to invite and update, problem rows, new teams, and whether the seats suffice. */
+function PreviewCounts({ preview }: { preview: ImportData["preview"] }) {
+  const c = preview.counts;
+  return (
+    <dl className="summary-list">
+      <SummaryRow label="Rows in the file">{preview.totalRows.toLocaleString("en-GB")}</SummaryRow>
+      <SummaryRow label="To invite">{plural(c.invite, "person", "people")}</SummaryRow>
+      <SummaryRow label="To update">{plural(c.update, "person", "people")}</SummaryRow>
+      <SummaryRow label="Already up to date">{plural(c.unchanged, "person", "people")}</SummaryRow>
+      <SummaryRow label="Rows with problems">{plural(c.rejected, "row")}: these will not be imported</SummaryRow>
+      <SummaryRow label="New teams">{preview.newTeams.length ? preview.newTeams.join(", ") : "None"}</SummaryRow>
+      <SummaryRow label="Seats">
+        This adds {plural(preview.seatsNeeded, "learner")}. {preview.seats.free.toLocaleString("en-GB")} of{" "}
+        {preview.seats.seats.toLocaleString("en-GB")} seats are free.
+        {!preview.fits ? (
+          <>
+            {" "}
+            <strong>Not enough seats.</strong>{" "}
+            {preview.fit
+              ? `You can apply the rows that fit now and leave ${plural(preview.fit.leftOut.length, "new learner")} out, `
+              : "You can "}
+            <a href="#seat-request">ask for more seats</a>, or remove rows from the file.
+          </>
+        ) : null}
+      </SummaryRow>
+    </dl>
+  );
+}
+
+/** When seats run short: which rows applying the rows that fit would leave out. */
+function RowsThatFit({ preview }: { preview: ImportData["preview"] }) {
+  return (
+    <>
+      {!preview.fits && preview.fit ? (
+        <>
+          <h2>Apply the rows that fit</h2>
+          <p className="two-thirds">
+            {plural(preview.seats.free, "seat is", "seats are")} free, so the first {plural(preview.seats.free, "new learner")} in the file
+            (in file order) can be added now, with every training lead and change in it. These{" "}
+            {plural(preview.fit.leftOut.length, "row")} would be left out; you can check them again from the next page once there are
+            seats.
+          </p>
+          <LeftOutRowsTable rows={preview.fit.leftOut} caption="Rows that would be left out, by line in the file" id="would-leave-out" />
+        </>
+      ) : null}
+    </>
+  );
+}
+
+function PlannedUpdates({ preview, c }: { preview: ImportData["preview"]; c: ImportData["preview"]["counts"] }) {
+  return (
+    <>
+      {preview.updates.length > 0 ? (
+        <details>
+          <summary>What changes for the {plural(c.update, "person", "people")} updated</summary>
+          <ul>
+            {preview.updates.map((u) => (
+              <li key={u.email}>
+                Line {u.line}, {u.email}: {u.changes.join(", ")}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </>
+  );
+}
+
+/** The rows the file cannot use, by line, the first of them listed. */
+function RejectedRows({ preview, rejectedTotal }: { preview: ImportData["preview"]; rejectedTotal: number }) {
+  return (
+    <>
+      {rejectedTotal > 0 ? (
+        <>
+          <h2>Rows with problems</h2>
+          <p>Fix these in the file and upload it again, or apply the rest now and fix these later.</p>
+          <DataTable caption="Rows with problems, by line in the file" hideCaption columns={["Line", "Column", "Value", "Problem"]}>
+            {preview.rejected.map((e, i) => (
+              <tr key={`${e.line}-${e.column}-${i}`}>
+                <td>{e.line}</td>
+                <td>{e.column || "Whole row"}</td>
+                <td>{e.value}</td>
+                <td>{e.message}</td>
+              </tr>
+            ))}
+          </DataTable>
+          {rejectedTotal > preview.rejected.length ? <p>And {rejectedTotal - preview.rejected.length} more.</p> : null}
+        </>
+      ) : null}
+    </>
+  );
+}
+
+/** While the import is applied (as a job): how far it has got; the page refreshes itself. */
+function ImportApplying({ preview, progress, base }: Pick<ImportData, "preview" | "progress"> & { base: string }) {
+  return (
+    <div className="two-thirds">
+      <h1>Applying {preview.fileName}</h1>
+      {progress && progress.total > 0 ? (
+        <ProgressBar id="import-progress" value={progress.done} max={Math.max(1, progress.total)} label={`${progress.done.toLocaleString("en-GB")} of ${progress.total.toLocaleString("en-GB")} people done`} />
+      ) : (
+        <p>The upload is being applied.</p>
+      )}
+      <p role="status">
+        People are added in batches, and each is sent an invitation as their batch is saved. You can leave this page: the import carries on.
+        This page updates itself every few seconds.
+      </p>
+      <p>
+        <Link to={`${base}/import/${preview.id}`}>Refresh now</Link>
+      </p>
+    </div>
   );
 }
 
