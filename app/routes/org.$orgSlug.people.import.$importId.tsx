@@ -182,35 +182,43 @@ export default function ImportPreviewPage() {
           <RejectedRows preview={preview} rejectedTotal={rejectedTotal} />
           <PlannedUpdates preview={preview} c={c} />
           <RowsThatFit preview={preview} />
-          <div id="apply" className="button-group">
-            {!preview.fits && preview.fit && preview.status === "checked" ? (
-              <Form method="post" reloadDocument>
-                <input type="hidden" name="intent" value="apply-fitting" />
-                <Button>
-                  Apply the {plural(preview.fit.invite + preview.fit.update, "row")} that fit, leave out {preview.fit.leftOut.length}
-                </Button>
-              </Form>
-            ) : null}
-            {canApply ? (
-              // A full page post: the next page is the progress page, which refreshes itself.
-              <Form method="post" reloadDocument>
-                <input type="hidden" name="intent" value="apply" />
-                <Button>
-                  Apply: invite {c.invite}, update {c.update}
-                </Button>
-              </Form>
-            ) : c.invite + c.update === 0 ? (
-              <p>There is nothing to change: everyone in the file is already up to date.</p>
-            ) : null}
-            <Form method="post" reloadDocument>
-              <input type="hidden" name="intent" value="cancel" />
-              <Button variant="secondary">Cancel</Button>
-            </Form>
-          </div>
+          <ApplyButtons preview={preview} canApply={canApply} />
           {!preview.fits ? askForSeats(Math.max(1, preview.seatsNeeded - preview.seats.free)) : null}
         </>
       )}
     </>
+  );
+}
+
+/** Apply all, apply the rows that fit (when seats run short), or cancel the upload. */
+function ApplyButtons({ preview, canApply }: { preview: ImportData["preview"]; canApply: boolean }) {
+  const c = preview.counts;
+  return (
+    <div id="apply" className="button-group">
+      {!preview.fits && preview.fit && preview.status === "checked" ? (
+        <Form method="post" reloadDocument>
+          <input type="hidden" name="intent" value="apply-fitting" />
+          <Button>
+            Apply the {plural(preview.fit.invite + preview.fit.update, "row")} that fit, leave out {preview.fit.leftOut.length}
+          </Button>
+        </Form>
+      ) : null}
+      {canApply ? (
+        // A full page post: the next page is the progress page, which refreshes itself.
+        <Form method="post" reloadDocument>
+          <input type="hidden" name="intent" value="apply" />
+          <Button>
+            Apply: invite {c.invite}, update {c.update}
+          </Button>
+        </Form>
+      ) : c.invite + c.update === 0 ? (
+        <p>There is nothing to change: everyone in the file is already up to date.</p>
+      ) : null}
+      <Form method="post" reloadDocument>
+        <input type="hidden" name="intent" value="cancel" />
+        <Button variant="secondary">Cancel</Button>
+      </Form>
+    </div>
   );
 }
 
