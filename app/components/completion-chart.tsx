@@ -1,4 +1,5 @@
 import type { CompletionPoint } from "#app/utils/views/completion.ts";
+import { DataTable } from "./ui/table.tsx";
 
 const monthFormat = new Intl.DateTimeFormat("en-GB", { month: "short", timeZone: "UTC" });
 const longMonthFormat = new Intl.DateTimeFormat("en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
@@ -63,35 +64,20 @@ export function CompletionChart({ series, id }: { series: CompletionPoint[]; id:
       </svg>
       <details className="chart__table">
         <summary>The figures as a table</summary>
-        <div className="table-scroll" role="region" aria-label="Completion by month" tabIndex={0}>
-          <table>
-            <caption>Completion by month</caption>
-            <thead>
-              <tr>
-                <th scope="col">Month</th>
-                <th scope="col" className="numeric">
-                  Completed that month
-                </th>
-                <th scope="col" className="numeric">
-                  Completed by the month’s end
-                </th>
-                <th scope="col" className="numeric">
-                  Share of assigned modules
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {series.map((point) => (
-                <tr key={point.month}>
-                  <th scope="row">{monthName(point.month)}</th>
-                  <td className="numeric">{point.completions.toLocaleString("en-GB")}</td>
-                  <td className="numeric">{point.cumulative.toLocaleString("en-GB")}</td>
-                  <td className="numeric">{point.percent}%</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Completion by month"
+          scrollRegion={{ "aria-label": "Completion by month" }}
+          columns={["Month", { label: "Completed that month", numeric: true }, { label: "Completed by the month’s end", numeric: true }, { label: "Share of assigned modules", numeric: true }]}
+        >
+          {series.map((point) => (
+            <tr key={point.month}>
+              <th scope="row">{monthName(point.month)}</th>
+              <td className="numeric">{point.completions.toLocaleString("en-GB")}</td>
+              <td className="numeric">{point.cumulative.toLocaleString("en-GB")}</td>
+              <td className="numeric">{point.percent}%</td>
+            </tr>
+          ))}
+        </DataTable>
       </details>
     </figure>
   );

@@ -5,6 +5,7 @@ import { formatDate, plural } from "#app/utils/format.ts";
 import { Notification } from "./ui/notification.tsx";
 import { ProgressBar } from "./ui/progress-bar.tsx";
 import { Tag } from "./ui/tag.tsx";
+import { DataTable } from "./ui/table.tsx";
 
 /** Loader data keeps Dates with single fetch; accept strings too, for JSON callers. */
 type Serialised<T> = { [K in keyof T]: T[K] extends Date ? Date | string : T[K] extends Date | null ? Date | string | null : T[K] };
@@ -101,41 +102,25 @@ export function LicenceHistoryTable({
 }) {
   if (licences.length === 0) return <p>There are no licences yet.</p>;
   return (
-    <div className="table-scroll">
-      <table>
-        <caption>{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Seats</th>
-            <th scope="col">From</th>
-            <th scope="col">Until</th>
-            <th scope="col">Paid by</th>
-            <th scope="col">Status</th>
-            <th scope="col">Details</th>
-            {actions ? <th scope="col">Change</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {licences.map((l) => (
-            <tr key={l.id}>
-              <td>{l.seats.toLocaleString("en-GB")}</td>
-              <td>{formatDate(l.validFrom)}</td>
-              <td>{formatDate(l.validUntil)}</td>
-              <td>{sources[l.source]}</td>
-              <td>
-                <Tag tone={l.status.tone}>{l.status.label}</Tag>
-              </td>
-              <td>
-                {l.purchaseOrder ? <div>Purchase order {l.purchaseOrder}</div> : null}
-                {l.note ? <div>{l.note}</div> : null}
-                {l.createdByName ? <div className="small secondary">By {l.createdByName}</div> : null}
-              </td>
-              {actions ? <td>{actions(l)}</td> : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption={caption} columns={["Seats", "From", "Until", "Paid by", "Status", "Details", ...(actions ? ["Change"] : [])]}>
+      {licences.map((l) => (
+        <tr key={l.id}>
+          <td>{l.seats.toLocaleString("en-GB")}</td>
+          <td>{formatDate(l.validFrom)}</td>
+          <td>{formatDate(l.validUntil)}</td>
+          <td>{sources[l.source]}</td>
+          <td>
+            <Tag tone={l.status.tone}>{l.status.label}</Tag>
+          </td>
+          <td>
+            {l.purchaseOrder ? <div>Purchase order {l.purchaseOrder}</div> : null}
+            {l.note ? <div>{l.note}</div> : null}
+            {l.createdByName ? <div className="small secondary">By {l.createdByName}</div> : null}
+          </td>
+          {actions ? <td>{actions(l)}</td> : null}
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { ModuleCard } from "#app/components/module-card.tsx";
 import { ButtonLink } from "#app/components/ui/button.tsx";
 import { listCatalogue } from "#app/models/learning/module.server.ts";
@@ -80,6 +79,4 @@ export default function Home() {
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

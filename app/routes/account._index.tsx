@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { ButtonLink } from "#app/components/ui/button.tsx";
 import { requireUser } from "#app/services/session.server.ts";
+import { SummaryRow } from "#app/components/ui/summary-list.tsx";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -17,14 +17,8 @@ export default function AccountPage() {
     <div className="two-thirds">
       <h1>Your account and data</h1>
       <dl className="summary-list">
-        <div className="summary-list__row">
-          <dt>Name</dt>
-          <dd>{name}</dd>
-        </div>
-        <div className="summary-list__row">
-          <dt>Email address</dt>
-          <dd>{email}</dd>
-        </div>
+        <SummaryRow label="Name">{name}</SummaryRow>
+        <SummaryRow label="Email address">{email}</SummaryRow>
       </dl>
 
       <h2>Download your data</h2>
@@ -62,6 +56,4 @@ export default function AccountPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

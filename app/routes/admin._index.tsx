@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { countOpenSeatRequests } from "#app/models/billing/seat-request.server.ts";
 import { plural } from "#app/utils/format.ts";
 import { requirePlatformRole } from "#app/services/session.server.ts";
@@ -75,6 +74,4 @@ export default function AdminHome() {
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

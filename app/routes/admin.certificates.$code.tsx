@@ -4,7 +4,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { CertificateStatusTag } from "#app/components/certificate-status-tag.tsx";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { summaryErrors } from "#app/components/form-errors.ts";
 import { Button } from "#app/components/ui/button.tsx";
 import { ConfirmAction } from "#app/components/ui/confirm.tsx";
@@ -16,6 +15,7 @@ import { CertificateAdminSchema } from "#app/utils/admin-validation.ts";
 import { formatDate, formatDateTime, formatMinutes } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { requirePlatformRole } from "#app/services/session.server.ts";
+import { SummaryRow } from "#app/components/ui/summary-list.tsx";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const admin = await requirePlatformRole(request, "admin");
@@ -95,45 +95,21 @@ export default function AdminCertificatePage() {
       <span className="caption">Certificate</span>
       <h1 className="certificate-code">{c.formattedCode}</h1>
       <dl className="summary-list">
-        <div className="summary-list__row">
-          <dt>Status</dt>
-          <dd>
-            <CertificateStatusTag status={c.status} />
-            {revoked ? ` on ${formatDateTime(c.revokedAt)}. Reason: ${c.revokedReason ?? "not given"}` : null}
-          </dd>
-        </div>
-        <div className="summary-list__row">
-          <dt>Learner</dt>
-          <dd>{c.learnerName}</dd>
-        </div>
-        <div className="summary-list__row">
-          <dt>Module</dt>
-          <dd>
-            {c.moduleTitle}, version {c.moduleVersion}
-          </dd>
-        </div>
-        <div className="summary-list__row">
-          <dt>Organisation</dt>
-          <dd>{c.organisationName ?? "None"}</dd>
-        </div>
-        <div className="summary-list__row">
-          <dt>Issued</dt>
-          <dd>{formatDate(c.issuedAt)}</dd>
-        </div>
-        <div className="summary-list__row">
-          <dt>Valid until</dt>
-          <dd>{c.expiresAt ? formatDate(c.expiresAt) : "Does not expire"}</dd>
-        </div>
-        <div className="summary-list__row">
-          <dt>CPD time</dt>
-          <dd>{formatMinutes(c.cpdMinutes)}</dd>
-        </div>
-        <div className="summary-list__row">
-          <dt>Public page</dt>
-          <dd>
-            <a href={c.verifyUrl}>{c.verifyUrl}</a>
-          </dd>
-        </div>
+        <SummaryRow label="Status">
+          <CertificateStatusTag status={c.status} />
+          {revoked ? ` on ${formatDateTime(c.revokedAt)}. Reason: ${c.revokedReason ?? "not given"}` : null}
+        </SummaryRow>
+        <SummaryRow label="Learner">{c.learnerName}</SummaryRow>
+        <SummaryRow label="Module">
+          {c.moduleTitle}, version {c.moduleVersion}
+        </SummaryRow>
+        <SummaryRow label="Organisation">{c.organisationName ?? "None"}</SummaryRow>
+        <SummaryRow label="Issued">{formatDate(c.issuedAt)}</SummaryRow>
+        <SummaryRow label="Valid until">{c.expiresAt ? formatDate(c.expiresAt) : "Does not expire"}</SummaryRow>
+        <SummaryRow label="CPD time">{formatMinutes(c.cpdMinutes)}</SummaryRow>
+        <SummaryRow label="Public page">
+          <a href={c.verifyUrl}>{c.verifyUrl}</a>
+        </SummaryRow>
       </dl>
       <h2>{revoked ? "Reinstate this certificate" : "Revoke this certificate"}</h2>
       <p>
@@ -150,6 +126,4 @@ export default function AdminCertificatePage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { CertificateStatusTag } from "#app/components/certificate-status-tag.tsx";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Pagination } from "#app/components/ui/pagination.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { TextField } from "#app/components/ui/field.tsx";
@@ -9,6 +8,7 @@ import { CERTIFICATE_PAGE_SIZE, searchCertificates } from "#app/models/learning/
 import { ListQuerySchema } from "#app/utils/admin-validation.ts";
 import { formatDate, plural } from "#app/utils/format.ts";
 import { requirePlatformRole } from "#app/services/session.server.ts";
+import { DataTable } from "#app/components/ui/table.tsx";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePlatformRole(request, "admin");
@@ -30,50 +30,34 @@ export default function AdminCertificatesPage() {
         <TextField id="certificate-search" name="q" type="search" label="Search by code, name, email or module" defaultValue={q} />
         <Button variant="secondary">Search</Button>
       </Form>
-      <div className="table-scroll">
-        <table>
-          <caption>
-            {plural(total, "certificate")}
-            {q ? ` matching “${q}”` : ""}, newest first
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Code</th>
-              <th scope="col">Learner</th>
-              <th scope="col">Module</th>
-              <th scope="col">Issued</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((c) => (
-              <tr key={c.id}>
-                <td>
-                  <Link to={`/admin/certificates/${c.formattedCode}`} className="certificate-code">
-                    {c.formattedCode}
-                  </Link>
-                </td>
-                <td>
-                  {c.learnerName}
-                  <div className="small secondary">{c.email}</div>
-                </td>
-                <td>
-                  {c.moduleTitle} (v{c.moduleVersion})
-                </td>
-                <td>{formatDate(c.issuedAt)}</td>
-                <td>
-                  <CertificateStatusTag status={c.status} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption={<>{plural(total, "certificate")}{q ? ` matching “${q}”` : ""}, newest first</>}
+        columns={["Code", "Learner", "Module", "Issued", "Status"]}
+      >
+        {rows.map((c) => (
+          <tr key={c.id}>
+            <td>
+              <Link to={`/admin/certificates/${c.formattedCode}`} className="certificate-code">
+                {c.formattedCode}
+              </Link>
+            </td>
+            <td>
+              {c.learnerName}
+              <div className="small secondary">{c.email}</div>
+            </td>
+            <td>
+              {c.moduleTitle} (v{c.moduleVersion})
+            </td>
+            <td>{formatDate(c.issuedAt)}</td>
+            <td>
+              <CertificateStatusTag status={c.status} />
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       <Pagination page={page} pages={pages} href={link} label="Certificate pages" previous="← Newer" next="Older →" />
     </>
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

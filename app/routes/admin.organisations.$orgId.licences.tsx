@@ -1,14 +1,13 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { summaryErrors } from "#app/components/form-errors.ts";
-import { LicenceHistoryTable, SeatSummaryList } from "#app/components/seat-summary.tsx";
+import { LicenceHistoryTable, SeatSummaryList, type LicenceHistoryRow } from "#app/components/seat-summary.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
-import { TextAreaField, TextField } from "#app/components/ui/field.tsx";
+import { TextAreaField, TextField, bindField } from "#app/components/ui/field.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
 import { changeLicenceSeats, endLicence, extendLicence, grantLicence, LicenceInputError, LicenceNotFoundError, listLicences, seatSummary } from "#app/models/billing/licence.server.ts";
 import { getOrganisationById } from "#app/models/organisations/organisation.server.ts";
@@ -25,6 +24,7 @@ import { getOpenSeatRequest } from "#app/models/billing/seat-request.server.ts";
 import { formatDate, plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { requirePlatformRole } from "#app/services/session.server.ts";
+import { SummaryRow } from "#app/components/ui/summary-list.tsx";
 
 const done = {
   granted: "Licence granted",
@@ -116,8 +116,6 @@ export default function AdminLicencesPage() {
   const base = `/admin/organisations/${organisation.id}/licences`;
 
   const grantSchema = GrantLicenceSchema;
-  const changeSchema =
-    changing?.kind === "extend" ? ExtendLicenceSchema : changing?.kind === "seats" ? ChangeSeatsSchema : EndLicenceSchema;
   const [grantForm, grant] = useForm({
     id: "grant-licence",
     lastResult: changing ? undefined : actionData?.result,
@@ -125,121 +123,8 @@ export default function AdminLicencesPage() {
     onValidate: ({ formData }) => parseWithZod(formData, { schema: grantSchema }),
     shouldValidate: "onSubmit",
   });
-  const [changeForm, change] = useForm({
-    id: `${changing?.kind ?? "change"}-licence`,
-    lastResult: changing ? actionData?.result : undefined,
-    constraint: getZodConstraint(changeSchema),
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: changeSchema }),
-    shouldValidate: "onSubmit",
-  });
 
-  if (changing) {
-    const l = changing.licence;
-    const fields =
-      changing.kind === "extend"
-        ? [change.validUntil, change.purchaseOrder]
-        : changing.kind === "seats"
-        ? [change.seats, change.purchaseOrder]
-        : [change.reason];
-    return (
-      <>
-        <ErrorSummary errors={summaryErrors(changeForm.errors, fields)} />
-        <p>
-          <Link to={base}>← Licences of {organisation.name}</Link>
-        </p>
-        <span className="caption">{organisation.name}</span>
-        <h1>{headings[changing.kind]}</h1>
-        <dl className="summary-list">
-          <div className="summary-list__row">
-            <dt>Seats</dt>
-            <dd>{l.seats.toLocaleString("en-GB")}</dd>
-          </div>
-          <div className="summary-list__row">
-            <dt>Valid</dt>
-            <dd>
-              {formatDate(l.validFrom)} to {formatDate(l.validUntil)}
-            </dd>
-          </div>
-          <div className="summary-list__row">
-            <dt>Purchase order</dt>
-            <dd>{l.purchaseOrder ?? "None"}</dd>
-          </div>
-        </dl>
-        {!l.changeable ? (
-          <Notification tone="warning" title="This licence cannot be changed here">
-            <p>
-              {l.source === "stripe"
-                ? "It was bought by card, so it changes only through Stripe."
-                : "It has already been ended or changed: its successor, if any, is in the licence history."}{" "}
-              <Link to={base}>Go back to the licences</Link>.
-            </p>
-          </Notification>
-        ) : null}
-        {l.changeable ? (
-          <>
-            <p className="two-thirds">
-              {changing.kind === "end"
-                ? "The licence stops now: its seats are gone at once. Learners already added keep learning, but no one new can be added without seats. The reason is kept in the audit log."
-                : "This licence ends now and a new one starts with the change, so the history shows both. The change is kept in the audit log."}
-            </p>
-            <Form method="post" action={`${base}?change=${changing.kind}&licence=${l.id}`} {...getFormProps(changeForm)} noValidate>
-              <input type="hidden" name="intent" value={changing.kind === "seats" ? "change-seats" : changing.kind} />
-              <input type="hidden" name="licenceId" value={l.id} />
-              {changing.kind === "extend" ? (
-                <TextField
-                  id={change.validUntil.id}
-                  name={change.validUntil.name}
-                  type="date"
-                  label="New end date"
-                  hint={`The licence is valid to the end of this day. It now ends on ${formatDate(l.validUntil)}.`}
-                  errors={change.validUntil.errors}
-                  defaultValue={change.validUntil.initialValue}
-                />
-              ) : null}
-              {changing.kind === "seats" ? (
-                <TextField
-                  id={change.seats.id}
-                  name={change.seats.name}
-                  label="New number of seats"
-                  hint={`It now has ${plural(l.seats, "seat")}.`}
-                  inputMode="numeric"
-                  autoComplete="off"
-                  className="input--narrow"
-                  errors={change.seats.errors}
-                  defaultValue={change.seats.initialValue}
-                />
-              ) : null}
-              {changing.kind !== "end" ? (
-                <TextField
-                  id={change.purchaseOrder.id}
-                  name={change.purchaseOrder.name}
-                  label="Purchase order reference (optional)"
-                  hint="Leave empty to keep the current one."
-                  errors={change.purchaseOrder.errors}
-                  defaultValue={change.purchaseOrder.initialValue}
-                />
-              ) : (
-                <TextAreaField
-                  id={change.reason.id}
-                  name={change.reason.name}
-                  label="Reason"
-                  rows={3}
-                  errors={change.reason.errors}
-                  defaultValue={change.reason.initialValue}
-                />
-              )}
-              <div className="button-group">
-                <Button variant={changing.kind === "end" ? "warning" : "primary"}>
-                  {changing.kind === "extend" ? "Extend licence" : changing.kind === "seats" ? "Change seats" : "End licence"}
-                </Button>
-                <Link to={base}>Cancel</Link>
-              </div>
-            </Form>
-          </>
-        ) : null}
-      </>
-    );
-  }
+  if (changing) return <ChangeLicence organisation={organisation} changing={changing} base={base} lastResult={actionData?.result} />;
 
   return (
     <>
@@ -271,23 +156,7 @@ export default function AdminLicencesPage() {
       <LicenceHistoryTable
         licences={licences}
         caption={`Licences of ${organisation.name}, newest first`}
-        actions={(l) => {
-          if (!l.changeable) return null;
-          const which = `the licence of ${plural(l.seats, "seat")} until ${formatDate(l.validUntil)}`;
-          return (
-            <div className="button-group">
-              <Link to={`${base}?change=extend&licence=${l.id}`}>
-                Extend<span className="visually-hidden"> {which}</span>
-              </Link>
-              <Link to={`${base}?change=seats&licence=${l.id}`}>
-                Change seats<span className="visually-hidden"> of {which}</span>
-              </Link>
-              <Link to={`${base}?change=end&licence=${l.id}`}>
-                End<span className="visually-hidden"> {which}</span>
-              </Link>
-            </div>
-          );
-        }}
+        actions={(l) => (l.changeable ? <LicenceChangeLinks licence={l} base={base} /> : null)}
       />
       <h2>Grant a licence</h2>
       <p className="two-thirds">
@@ -297,47 +166,32 @@ export default function AdminLicencesPage() {
       <Form method="post" action={base} {...getFormProps(grantForm)} noValidate>
         <input type="hidden" name="intent" value="grant" />
         <TextField
-          id={grant.seats.id}
-          name={grant.seats.name}
+          {...bindField(grant.seats)}
           label="Number of seats"
           inputMode="numeric"
           autoComplete="off"
           className="input--narrow"
-          errors={grant.seats.errors}
-          defaultValue={grant.seats.initialValue}
         />
         <TextField
-          id={grant.validFrom.id}
-          name={grant.validFrom.name}
+          {...bindField(grant.validFrom, defaults.validFrom)}
           type="date"
           label="Valid from"
           hint="From the start of this day, UK time."
-          errors={grant.validFrom.errors}
-          defaultValue={grant.validFrom.initialValue ?? defaults.validFrom}
         />
         <TextField
-          id={grant.validUntil.id}
-          name={grant.validUntil.name}
+          {...bindField(grant.validUntil, defaults.validUntil)}
           type="date"
           label="Valid until"
           hint="To the end of this day, UK time."
-          errors={grant.validUntil.errors}
-          defaultValue={grant.validUntil.initialValue ?? defaults.validUntil}
         />
         <TextField
-          id={grant.purchaseOrder.id}
-          name={grant.purchaseOrder.name}
+          {...bindField(grant.purchaseOrder)}
           label="Purchase order reference (optional)"
-          errors={grant.purchaseOrder.errors}
-          defaultValue={grant.purchaseOrder.initialValue}
         />
         <TextAreaField
-          id={grant.note.id}
-          name={grant.note.name}
+          {...bindField(grant.note)}
           label="Note (optional)"
           rows={2}
-          errors={grant.note.errors}
-          defaultValue={grant.note.initialValue}
         />
         <Button>Grant licence</Button>
       </Form>
@@ -345,6 +199,131 @@ export default function AdminLicencesPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
+
+type LicencesData = ReturnType<typeof useLoaderData<typeof loader>>;
+
+/** The links that open the extend, change-seats and end forms of one licence, each named for a screen reader. */
+function LicenceChangeLinks({ licence: l, base }: { licence: Pick<LicenceHistoryRow, "id" | "seats" | "validUntil">; base: string }) {
+  const which = `the licence of ${plural(l.seats, "seat")} until ${formatDate(l.validUntil)}`;
+  return (
+    <div className="button-group">
+      <Link to={`${base}?change=extend&licence=${l.id}`}>
+        Extend<span className="visually-hidden"> {which}</span>
+      </Link>
+      <Link to={`${base}?change=seats&licence=${l.id}`}>
+        Change seats<span className="visually-hidden"> of {which}</span>
+      </Link>
+      <Link to={`${base}?change=end&licence=${l.id}`}>
+        End<span className="visually-hidden"> {which}</span>
+      </Link>
+    </div>
+  );
 }
+
+/** The page for one change to a licence (?change=extend|seats|end&licence=…): what it is now, then the form. */
+function ChangeLicence({
+  organisation,
+  changing,
+  base,
+  lastResult,
+}: {
+  organisation: LicencesData["organisation"];
+  changing: NonNullable<LicencesData["changing"]>;
+  base: string;
+  lastResult: SubmissionResult<string[]> | undefined;
+}) {
+  const changeSchema = changing.kind === "extend" ? ExtendLicenceSchema : changing.kind === "seats" ? ChangeSeatsSchema : EndLicenceSchema;
+  const [changeForm, change] = useForm({
+    id: `${changing.kind}-licence`,
+    lastResult,
+    constraint: getZodConstraint(changeSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: changeSchema }),
+    shouldValidate: "onSubmit",
+  });
+  const l = changing.licence;
+  const fields =
+    changing.kind === "extend"
+      ? [change.validUntil, change.purchaseOrder]
+      : changing.kind === "seats"
+      ? [change.seats, change.purchaseOrder]
+      : [change.reason];
+  return (
+    <>
+      <ErrorSummary errors={summaryErrors(changeForm.errors, fields)} />
+      <p>
+        <Link to={base}>← Licences of {organisation.name}</Link>
+      </p>
+      <span className="caption">{organisation.name}</span>
+      <h1>{headings[changing.kind]}</h1>
+      <dl className="summary-list">
+        <SummaryRow label="Seats">{l.seats.toLocaleString("en-GB")}</SummaryRow>
+        <SummaryRow label="Valid">
+          {formatDate(l.validFrom)} to {formatDate(l.validUntil)}
+        </SummaryRow>
+        <SummaryRow label="Purchase order">{l.purchaseOrder ?? "None"}</SummaryRow>
+      </dl>
+      {!l.changeable ? (
+        <Notification tone="warning" title="This licence cannot be changed here">
+          <p>
+            {l.source === "stripe"
+              ? "It was bought by card, so it changes only through Stripe."
+              : "It has already been ended or changed: its successor, if any, is in the licence history."}{" "}
+            <Link to={base}>Go back to the licences</Link>.
+          </p>
+        </Notification>
+      ) : null}
+      {l.changeable ? (
+        <>
+          <p className="two-thirds">
+            {changing.kind === "end"
+              ? "The licence stops now: its seats are gone at once. Learners already added keep learning, but no one new can be added without seats. The reason is kept in the audit log."
+              : "This licence ends now and a new one starts with the change, so the history shows both. The change is kept in the audit log."}
+          </p>
+          <Form method="post" action={`${base}?change=${changing.kind}&licence=${l.id}`} {...getFormProps(changeForm)} noValidate>
+            <input type="hidden" name="intent" value={changing.kind === "seats" ? "change-seats" : changing.kind} />
+            <input type="hidden" name="licenceId" value={l.id} />
+            {changing.kind === "extend" ? (
+              <TextField
+                {...bindField(change.validUntil)}
+                type="date"
+                label="New end date"
+                hint={`The licence is valid to the end of this day. It now ends on ${formatDate(l.validUntil)}.`}
+              />
+            ) : null}
+            {changing.kind === "seats" ? (
+              <TextField
+                {...bindField(change.seats)}
+                label="New number of seats"
+                hint={`It now has ${plural(l.seats, "seat")}.`}
+                inputMode="numeric"
+                autoComplete="off"
+                className="input--narrow"
+              />
+            ) : null}
+            {changing.kind !== "end" ? (
+              <TextField
+                {...bindField(change.purchaseOrder)}
+                label="Purchase order reference (optional)"
+                hint="Leave empty to keep the current one."
+              />
+            ) : (
+              <TextAreaField
+                {...bindField(change.reason)}
+                label="Reason"
+                rows={3}
+              />
+            )}
+            <div className="button-group">
+              <Button variant={changing.kind === "end" ? "warning" : "primary"}>
+                {changing.kind === "extend" ? "Extend licence" : changing.kind === "seats" ? "Change seats" : "End licence"}
+              </Button>
+              <Link to={base}>Cancel</Link>
+            </div>
+          </Form>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

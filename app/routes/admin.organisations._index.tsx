@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { ButtonLink } from "#app/components/ui/button.tsx";
 import { listOrganisations } from "#app/models/organisations/organisation.server.ts";
 import { formatDate, plural } from "#app/utils/format.ts";
 import { requirePlatformRole } from "#app/services/session.server.ts";
+import { DataTable } from "#app/components/ui/table.tsx";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePlatformRole(request, "admin");
@@ -19,47 +19,29 @@ export default function AdminOrganisationsPage() {
     <>
       <h1>Organisations</h1>
       <ButtonLink to="/admin/organisations/new">Add an organisation</ButtonLink>
-      <div className="table-scroll">
-        <table>
-          <caption>{plural(organisations.length, "organisation")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Organisation</th>
-              <th scope="col">Email domains</th>
-              <th scope="col" className="numeric">
-                Members
-              </th>
-              <th scope="col" className="numeric">
-                Invited
-              </th>
-              <th scope="col">Added</th>
-              <th scope="col">Licences</th>
-            </tr>
-          </thead>
-          <tbody>
-            {organisations.map((o) => (
-              <tr key={o.id}>
-                <td>
-                  <Link to={`/org/${o.slug}`}>{o.name}</Link>
-                </td>
-                <td>{o.domains.length ? o.domains.join(", ") : "None"}</td>
-                <td className="numeric">{o.active.toLocaleString("en-GB")}</td>
-                <td className="numeric">{o.invited.toLocaleString("en-GB")}</td>
-                <td>{formatDate(o.createdAt)}</td>
-                <td>
-                  <Link to={`/admin/organisations/${o.id}/licences`}>
-                    Licences<span className="visually-hidden"> of {o.name}</span>
-                  </Link>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption={plural(organisations.length, "organisation")}
+        columns={["Organisation", "Email domains", { label: "Members", numeric: true }, { label: "Invited", numeric: true }, "Added", "Licences"]}
+      >
+        {organisations.map((o) => (
+          <tr key={o.id}>
+            <td>
+              <Link to={`/org/${o.slug}`}>{o.name}</Link>
+            </td>
+            <td>{o.domains.length ? o.domains.join(", ") : "None"}</td>
+            <td className="numeric">{o.active.toLocaleString("en-GB")}</td>
+            <td className="numeric">{o.invited.toLocaleString("en-GB")}</td>
+            <td>{formatDate(o.createdAt)}</td>
+            <td>
+              <Link to={`/admin/organisations/${o.id}/licences`}>
+                Licences<span className="visually-hidden"> of {o.name}</span>
+              </Link>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

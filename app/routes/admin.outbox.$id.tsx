@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { getOutboxMessage } from "#app/models/platform/outbox.server.ts";
 import { formatDateTime } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { requirePlatformRole } from "#app/services/session.server.ts";
+import { SummaryRow } from "#app/components/ui/summary-list.tsx";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requirePlatformRole(request, "admin");
@@ -43,33 +43,18 @@ export default function OutboxMessagePage() {
       <span className="caption">Email</span>
       <h1>{message.subject}</h1>
       <dl className="summary-list">
-        <div className="summary-list__row">
-          <dt>To</dt>
-          <dd>{message.recipient}</dd>
-        </div>
-        <div className="summary-list__row">
-          <dt>Kind</dt>
-          <dd>{message.kind}</dd>
-        </div>
-        <div className="summary-list__row">
-          <dt>Queued</dt>
-          <dd>{formatDateTime(message.createdAt)}</dd>
-        </div>
-        <div className="summary-list__row">
-          <dt>Status</dt>
-          <dd>
-            {message.status}, {message.attempts} attempt(s){message.sentAt ? `, ${formatDateTime(message.sentAt)}` : ""}
-            {message.lastError ? `. Last error: ${message.lastError}` : ""}
-          </dd>
-        </div>
+        <SummaryRow label="To">{message.recipient}</SummaryRow>
+        <SummaryRow label="Kind">{message.kind}</SummaryRow>
+        <SummaryRow label="Queued">{formatDateTime(message.createdAt)}</SummaryRow>
+        <SummaryRow label="Status">
+          {message.status}, {message.attempts} attempt(s){message.sentAt ? `, ${formatDateTime(message.sentAt)}` : ""}
+          {message.lastError ? `. Last error: ${message.lastError}` : ""}
+        </SummaryRow>
         {message.attachments.length ? (
-          <div className="summary-list__row">
-            <dt>Attachments</dt>
-            <dd>
-              {message.attachments.map((a) => `${a.filename} (${a.bytes < 1024 ? `${a.bytes} bytes` : `${Math.ceil(a.bytes / 1024).toLocaleString("en-GB")} KB`})`).join(", ")}
-              <div className="hint">Not shown here: an attachment can hold personal information.</div>
-            </dd>
-          </div>
+          <SummaryRow label="Attachments">
+            {message.attachments.map((a) => `${a.filename} (${a.bytes < 1024 ? `${a.bytes} bytes` : `${Math.ceil(a.bytes / 1024).toLocaleString("en-GB")} KB`})`).join(", ")}
+            <div className="hint">Not shown here: an attachment can hold personal information.</div>
+          </SummaryRow>
         ) : null}
       </dl>
       <h2>Message</h2>
@@ -78,6 +63,4 @@ export default function OutboxMessagePage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Pagination } from "#app/components/ui/pagination.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { TextField } from "#app/components/ui/field.tsx";
@@ -9,6 +8,7 @@ import { listOutbox, OUTBOX_PAGE_SIZE } from "#app/models/platform/outbox.server
 import { formatDateTime, plural } from "#app/utils/format.ts";
 import { ListQuerySchema } from "#app/utils/admin-validation.ts";
 import { requirePlatformRole } from "#app/services/session.server.ts";
+import { DataTable } from "#app/components/ui/table.tsx";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePlatformRole(request, "admin");
@@ -37,42 +37,24 @@ export default function OutboxPage() {
         <TextField id="outbox-search" name="q" label="Search by recipient or subject" defaultValue={q} type="search" />
         <Button variant="secondary">Search</Button>
       </Form>
-      <div className="table-scroll">
-        <table>
-          <caption>
-            {plural(total, "email")}
-            {q ? ` matching “${q}”` : ""}, newest first
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Queued</th>
-              <th scope="col">To</th>
-              <th scope="col">Subject</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.id}>
-                <td>{formatDateTime(row.createdAt)}</td>
-                <td>{row.recipient}</td>
-                <td>
-                  <Link to={`/admin/outbox/${row.id}`}>{row.subject}</Link>
-                </td>
-                <td>
-                  <Tag tone={statusTone[row.status] ?? "neutral"}>{statusWord[row.status] ?? row.status}</Tag>
-                  {row.lastError ? <div className="small secondary">{row.lastError}</div> : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption={<>{plural(total, "email")}{q ? ` matching “${q}”` : ""}, newest first</>} columns={["Queued", "To", "Subject", "Status"]}>
+        {rows.map((row) => (
+          <tr key={row.id}>
+            <td>{formatDateTime(row.createdAt)}</td>
+            <td>{row.recipient}</td>
+            <td>
+              <Link to={`/admin/outbox/${row.id}`}>{row.subject}</Link>
+            </td>
+            <td>
+              <Tag tone={statusTone[row.status] ?? "neutral"}>{statusWord[row.status] ?? row.status}</Tag>
+              {row.lastError ? <div className="small secondary">{row.lastError}</div> : null}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       <Pagination page={page} pages={pages} href={link} label="Outbox pages" previous="← Newer" next="Older →" />
     </>
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

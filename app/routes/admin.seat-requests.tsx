@@ -2,7 +2,6 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { TextAreaField } from "#app/components/ui/field.tsx";
@@ -11,6 +10,8 @@ import { handleSeatRequest, listSeatRequests, SeatRequestHandledError, SeatReque
 import { formatDate, formatDateTime, plural } from "#app/utils/format.ts";
 import { requirePlatformRole } from "#app/services/session.server.ts";
 import { HandleSeatRequestSchema } from "#app/utils/seat-request-validation.ts";
+import { DataTable } from "#app/components/ui/table.tsx";
+import { SummaryRow } from "#app/components/ui/summary-list.tsx";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePlatformRole(request, "admin");
@@ -68,21 +69,12 @@ export default function SeatRequestsPage() {
                 {r.organisation.name}: {plural(r.seats, "more seat")}
               </h3>
               <dl className="summary-list">
-                <div className="summary-list__row">
-                  <dt>Asked by</dt>
-                  <dd>
-                    {r.requestedByName} ({r.requestedByEmail}), {formatDateTime(r.createdAt)}
-                    {r.updatedAt.getTime() !== r.createdAt.getTime() ? `, changed ${formatDateTime(r.updatedAt)}` : ""}
-                  </dd>
-                </div>
-                <div className="summary-list__row">
-                  <dt>From</dt>
-                  <dd>{r.source === "import" ? "A staff-list upload" : "Seats and billing"}</dd>
-                </div>
-                <div className="summary-list__row">
-                  <dt>Message</dt>
-                  <dd>{r.message ?? "None"}</dd>
-                </div>
+                <SummaryRow label="Asked by">
+                  {r.requestedByName} ({r.requestedByEmail}), {formatDateTime(r.createdAt)}
+                  {r.updatedAt.getTime() !== r.createdAt.getTime() ? `, changed ${formatDateTime(r.updatedAt)}` : ""}
+                </SummaryRow>
+                <SummaryRow label="From">{r.source === "import" ? "A staff-list upload" : "Seats and billing"}</SummaryRow>
+                <SummaryRow label="Message">{r.message ?? "None"}</SummaryRow>
               </dl>
               <p>
                 <Link to={`/admin/organisations/${r.organisation.id}/licences`}>Licences of {r.organisation.name}</Link>
@@ -109,40 +101,28 @@ export default function SeatRequestsPage() {
       {recent.length === 0 ? (
         <p>None yet.</p>
       ) : (
-        <div className="table-scroll">
-          <table>
-            <caption className="visually-hidden">Seat requests handled recently, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Organisation</th>
-                <th scope="col">Seats</th>
-                <th scope="col">Asked by</th>
-                <th scope="col">Handled</th>
-                <th scope="col">Note</th>
-              </tr>
-            </thead>
-            <tbody>
-              {recent.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    <Link to={`/admin/organisations/${r.organisation.id}/licences`}>{r.organisation.name}</Link>
-                  </td>
-                  <td>{r.seats.toLocaleString("en-GB")}</td>
-                  <td>{r.requestedByName}</td>
-                  <td>
-                    {r.handledAt ? formatDate(r.handledAt) : ""} by {r.handledByName ?? "an administrator"}
-                  </td>
-                  <td>{r.handledNote}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Seat requests handled recently, newest first"
+          hideCaption
+          columns={["Organisation", "Seats", "Asked by", "Handled", "Note"]}
+        >
+          {recent.map((r) => (
+            <tr key={r.id}>
+              <td>
+                <Link to={`/admin/organisations/${r.organisation.id}/licences`}>{r.organisation.name}</Link>
+              </td>
+              <td>{r.seats.toLocaleString("en-GB")}</td>
+              <td>{r.requestedByName}</td>
+              <td>
+                {r.handledAt ? formatDate(r.handledAt) : ""} by {r.handledByName ?? "an administrator"}
+              </td>
+              <td>{r.handledNote}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </>
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

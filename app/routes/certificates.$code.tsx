@@ -1,13 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { CertificateStatusTag } from "#app/components/certificate-status-tag.tsx";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
 import { getCertificateFor } from "#app/models/learning/certificate.server.ts";
 import { qrCodePath } from "#app/models/learning/certificate-pdf/qr.server.ts";
 import { formatDate, formatMinutes } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { requireUser } from "#app/services/session.server.ts";
+import { SummaryRow } from "#app/components/ui/summary-list.tsx";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -56,36 +56,18 @@ export default function CertificatePage() {
         <p className="certificate__module">{c.moduleTitle}</p>
         <p className="certificate__version">version {c.moduleVersion}</p>
         <dl className="summary-list certificate__details">
-          <div className="summary-list__row">
-            <dt>Status</dt>
-            <dd>
-              <CertificateStatusTag status={c.status} />
-            </dd>
-          </div>
-          <div className="summary-list__row">
-            <dt>Issued</dt>
-            <dd>{formatDate(c.issuedAt)}</dd>
-          </div>
-          <div className="summary-list__row">
-            <dt>Valid until</dt>
-            <dd>{c.expiresAt ? formatDate(c.expiresAt) : "Does not expire"}</dd>
-          </div>
-          <div className="summary-list__row">
-            <dt>CPD time</dt>
-            <dd>{formatMinutes(c.cpdMinutes)}</dd>
-          </div>
+          <SummaryRow label="Status">
+            <CertificateStatusTag status={c.status} />
+          </SummaryRow>
+          <SummaryRow label="Issued">{formatDate(c.issuedAt)}</SummaryRow>
+          <SummaryRow label="Valid until">{c.expiresAt ? formatDate(c.expiresAt) : "Does not expire"}</SummaryRow>
+          <SummaryRow label="CPD time">{formatMinutes(c.cpdMinutes)}</SummaryRow>
           {c.scorePercent !== null ? (
-            <div className="summary-list__row">
-              <dt>Assessment score</dt>
-              <dd>{c.scorePercent}%</dd>
-            </div>
+            <SummaryRow label="Assessment score">{c.scorePercent}%</SummaryRow>
           ) : null}
-          <div className="summary-list__row">
-            <dt>Certificate code</dt>
-            <dd>
-              <strong className="certificate-code">{c.formattedCode}</strong>
-            </dd>
-          </div>
+          <SummaryRow label="Certificate code">
+            <strong className="certificate-code">{c.formattedCode}</strong>
+          </SummaryRow>
         </dl>
         <div className="certificate__verify">
           <svg className="certificate__qr" viewBox={`-4 -4 ${qr.size + 8} ${qr.size + 8}`} role="img" aria-label={`QR code for ${c.verifyUrl}`}>
@@ -112,6 +94,4 @@ export default function CertificatePage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

@@ -2,7 +2,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { CertificateStatusTag } from "#app/components/certificate-status-tag.tsx";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { listLearnerCertificates } from "#app/models/learning/certificate.server.ts";
 import { NotFoundError, startModule } from "#app/models/learning/enrolment.server.ts";
@@ -10,6 +9,7 @@ import { formatDate, formatMinutes } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { RecertifySchema } from "#app/utils/learning-validation.ts";
 import { requireUser } from "#app/services/session.server.ts";
+import { DataTable } from "#app/components/ui/table.tsx";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -86,41 +86,25 @@ export default function CertificatesPage() {
       {history.length > 0 ? (
         <>
           <h2>Earlier certificates</h2>
-          <div className="table-scroll">
-            <table>
-              <caption className="visually-hidden">Earlier certificates, replaced by a later one</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Module</th>
-                  <th scope="col">Version</th>
-                  <th scope="col">Issued</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Code</th>
-                </tr>
-              </thead>
-              <tbody>
-                {history.map((c) => (
-                  <tr key={c.id}>
-                    <td>{c.moduleTitle}</td>
-                    <td>{c.moduleVersion}</td>
-                    <td>{formatDate(c.issuedAt)}</td>
-                    <td>
-                      <CertificateStatusTag status={c.status} />
-                    </td>
-                    <td>
-                      <Link to={`/certificates/${c.formattedCode}`}>{c.formattedCode}</Link>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable caption="Earlier certificates, replaced by a later one" hideCaption columns={["Module", "Version", "Issued", "Status", "Code"]}>
+            {history.map((c) => (
+              <tr key={c.id}>
+                <td>{c.moduleTitle}</td>
+                <td>{c.moduleVersion}</td>
+                <td>{formatDate(c.issuedAt)}</td>
+                <td>
+                  <CertificateStatusTag status={c.status} />
+                </td>
+                <td>
+                  <Link to={`/certificates/${c.formattedCode}`}>{c.formattedCode}</Link>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         </>
       ) : null}
     </>
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

@@ -1,17 +1,16 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { summaryErrors } from "#app/components/form-errors.ts";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
-import { TextField } from "#app/components/ui/field.tsx";
 import { requestPasswordReset } from "#app/services/account.server.ts";
-import { HONEYPOT_FIELD, isHoneypotFilled } from "#app/utils/honeypot.ts";
+import { isHoneypotFilled } from "#app/utils/honeypot.ts";
 import { requireAnonymous } from "#app/services/session.server.ts";
 import { ForgotPasswordSchema } from "#app/utils/user-validation.ts";
+import { EmailAddressField, HoneypotField } from "#app/components/account-fields.tsx";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);
@@ -64,24 +63,12 @@ export default function ForgotPasswordPage() {
       <h1>Reset your password</h1>
       <p>Enter the email address you use for Distinct. We will send you a link to choose a new password.</p>
       <Form method="post" {...getFormProps(form)} noValidate>
-        <div className="honeypot" aria-hidden="true">
-          <label htmlFor="forgot-website">Leave this empty</label>
-          <input id="forgot-website" name={HONEYPOT_FIELD} type="text" tabIndex={-1} autoComplete="off" />
-        </div>
-        <TextField
-          label="Email address"
-          errors={fields.email.errors}
-          autoComplete="email"
-          spellCheck={false}
-          {...getInputProps(fields.email, { type: "email", ariaAttributes: false })}
-          id={fields.email.id}
-        />
+        <HoneypotField id="forgot-website" />
+        <EmailAddressField field={fields.email} />
         <Button>Send me a link</Button>
       </Form>
     </div>
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

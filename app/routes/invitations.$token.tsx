@@ -1,19 +1,18 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { summaryErrors } from "#app/components/form-errors.ts";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
-import { TextField } from "#app/components/ui/field.tsx";
 import { accountExistsFor, createInvitedAccount } from "#app/services/account.server.ts";
 import { acceptInvitation, getInvitation, InvitationError } from "#app/models/organisations/invitation.server.ts";
 import { cookieHeaders } from "#app/services/headers.server.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { InvitationSignupSchema } from "#app/utils/org-validation.ts";
 import { getUser } from "#app/services/session.server.ts";
+import { FullNameField, NewPasswordFields } from "#app/components/account-fields.tsx";
 
 // Links mailed before invitations had their own token carried the invitation's id (a UUID).
 const LEGACY_LINK = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -131,16 +130,8 @@ export default function InvitationPage() {
           <h2>Create your account</h2>
           <Form method="post" {...getFormProps(form)} noValidate>
             <input type="hidden" name="intent" value="create-account" />
-            <TextField label="Full name" hint="As it should appear on your certificates" errors={fields.name.errors} autoComplete="name" {...getInputProps(fields.name, { type: "text", ariaAttributes: false })} id={fields.name.id} />
-            <TextField
-              label="Create a password"
-              hint="At least 10 characters. Three random words make a strong, memorable password."
-              errors={fields.password.errors}
-              autoComplete="new-password"
-              {...getInputProps(fields.password, { type: "password", ariaAttributes: false })}
-              id={fields.password.id}
-            />
-            <TextField label="Confirm password" errors={fields.confirmPassword.errors} autoComplete="new-password" {...getInputProps(fields.confirmPassword, { type: "password", ariaAttributes: false })} id={fields.confirmPassword.id} />
+            <FullNameField field={fields.name} forCertificates />
+            <NewPasswordFields password={fields.password} confirm={fields.confirmPassword} />
             <Button>Create account and join</Button>
           </Form>
           <p>
@@ -152,6 +143,4 @@ export default function InvitationPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { ButtonLink } from "#app/components/ui/button.tsx";
 import { ProgressBar } from "#app/components/ui/progress-bar.tsx";
 import { CertificateStatusTag } from "#app/components/certificate-status-tag.tsx";
@@ -14,6 +13,7 @@ import { ModuleUpdateNotice } from "#app/components/module-update-notice.tsx";
 import { listMemberships } from "#app/models/organisations/organisation.server.ts";
 import { formatDate } from "#app/utils/format.ts";
 import { requireUser } from "#app/services/session.server.ts";
+import { DataTable } from "#app/components/ui/table.tsx";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -22,6 +22,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export const meta: MetaFunction = () => [{ title: "My learning – Distinct" }];
+
+type LearningData = ReturnType<typeof useLoaderData<typeof loader>>;
 
 export default function LearningPage() {
   const { name, inProgress, completed, assigned, organisations, updates } = useLoaderData<typeof loader>();
@@ -41,67 +43,67 @@ export default function LearningPage() {
         <ModuleUpdateNotice key={update.slug} update={update} showTitle />
       ))}
 
-      {resume ? (
-        <section className="panel" aria-labelledby="resume-title">
-          <h2 id="resume-title" className="panel__heading">
-            Continue where you left off
-          </h2>
-          <p>
-            <strong>{resume.title}</strong>: next, {resume.continueLabel.toLowerCase() === "the assessment" ? "the assessment" : `“${resume.continueLabel}”`}.
-          </p>
-          <ButtonLink to={resume.continueTo}>Continue</ButtonLink>
-        </section>
-      ) : null}
+      <ResumePanel resume={resume} />
+      <RenewNotice renew={renew} />
+      <AssignedToYou assigned={assigned} />
+      <InProgress inProgress={inProgress} />
+      <Completed completed={completed} />
+      <Organisations organisations={organisations} />
+      <h2>Your account</h2>
+      <p>
+        <Link to="/learning/cpd">Your CPD record</Link>: the modules you completed, the time you spent, and your own reflection on each, to
+        download as PDF or CSV.
+      </p>
+      <p>
+        <Link to="/account">Your account and data</Link>: download your training record and everything Distinct holds
+        about you, or delete your account.
+      </p>
+    </>
+  );
+}
 
-      {renew.length > 0 ? (
-        <Notification tone="warning" title="Certificates to renew">
-          <ul>
-            {renew.map((item) => (
-              <li key={item.enrolmentId}>
-                {item.title}:{" "}
-                {item.certificate?.status === "expired"
-                  ? `expired on ${formatDate(item.certificate.expiresAt)}`
-                  : `expires on ${formatDate(item.certificate?.expiresAt)}`}
-                . <Link to="/certificates">Renew it</Link>
-              </li>
-            ))}
-          </ul>
-        </Notification>
-      ) : null}
+function Completed({ completed }: { completed: LearningData["completed"] }) {
+  return (
+    <>
+      <h2>Completed</h2>
+      {completed.length === 0 ? (
+        <p>You have not completed a module yet.</p>
+      ) : (
+        <DataTable caption="Completed modules" hideCaption columns={["Module", "Version", "Completed", "Status", "Certificate"]}>
+          {completed.map((item) => (
+            <tr key={item.enrolmentId}>
+              <td>
+                <Link to={`/modules/${item.slug}`}>{item.title}</Link>
+              </td>
+              <td>{item.version}</td>
+              <td>{formatDate(item.completedAt)}</td>
+              <td>
+                <Tag tone="success">Completed</Tag>
+              </td>
+              <td>
+                {item.certificate ? (
+                  <>
+                    <CertificateStatusTag status={item.certificate.status} />{" "}
+                    <Link to={`/certificates/${item.certificate.code}`}>
+                      {item.certificate.code}
+                      <span className="visually-hidden"> for {item.title}</span>
+                    </Link>
+                  </>
+                ) : (
+                  "None"
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      )}
+    </>
+  );
+}
 
-      {assigned.length > 0 ? (
-        <>
-          <h2>Assigned to you</h2>
-          <div className="table-scroll">
-            <table>
-              <caption className="visually-hidden">Modules your organisation has assigned to you</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Module</th>
-                  <th scope="col">From</th>
-                  <th scope="col">Due</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {assigned.map((a) => (
-                  <tr key={a.assignmentId}>
-                    <td>
-                      <Link to={`/modules/${a.slug}`}>{a.title}</Link>
-                    </td>
-                    <td>{a.organisation}</td>
-                    <td>{a.due ? formatDate(`${a.due}T12:00:00Z`) : "No due date"}</td>
-                    <td>
-                      <AssignmentStatusTag status={a.status} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </>
-      ) : null}
-
+function InProgress({ inProgress }: { inProgress: LearningData["inProgress"] }) {
+  return (
+    <>
       <h2>In progress</h2>
       {inProgress.length === 0 ? (
         <p>
@@ -132,63 +134,73 @@ export default function LearningPage() {
           ))}
         </ul>
       )}
+    </>
+  );
+}
 
-      <h2>Completed</h2>
-      {completed.length === 0 ? (
-        <p>You have not completed a module yet.</p>
-      ) : (
-        <div className="table-scroll">
-          <table>
-            <caption className="visually-hidden">Completed modules</caption>
-            <thead>
-              <tr>
-                <th scope="col">Module</th>
-                <th scope="col">Version</th>
-                <th scope="col">Completed</th>
-                <th scope="col">Status</th>
-                <th scope="col">Certificate</th>
+function AssignedToYou({ assigned }: { assigned: LearningData["assigned"] }) {
+  return (
+    <>
+      {assigned.length > 0 ? (
+        <>
+          <h2>Assigned to you</h2>
+          <DataTable caption="Modules your organisation has assigned to you" hideCaption columns={["Module", "From", "Due", "Status"]}>
+            {assigned.map((a) => (
+              <tr key={a.assignmentId}>
+                <td>
+                  <Link to={`/modules/${a.slug}`}>{a.title}</Link>
+                </td>
+                <td>{a.organisation}</td>
+                <td>{a.due ? formatDate(`${a.due}T12:00:00Z`) : "No due date"}</td>
+                <td>
+                  <AssignmentStatusTag status={a.status} />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {completed.map((item) => (
-                <tr key={item.enrolmentId}>
-                  <td>
-                    <Link to={`/modules/${item.slug}`}>{item.title}</Link>
-                  </td>
-                  <td>{item.version}</td>
-                  <td>{formatDate(item.completedAt)}</td>
-                  <td>
-                    <Tag tone="success">Completed</Tag>
-                  </td>
-                  <td>
-                    {item.certificate ? (
-                      <>
-                        <CertificateStatusTag status={item.certificate.status} />{" "}
-                        <Link to={`/certificates/${item.certificate.code}`}>
-                          {item.certificate.code}
-                          <span className="visually-hidden"> for {item.title}</span>
-                        </Link>
-                      </>
-                    ) : (
-                      "None"
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Organisations organisations={organisations} />
-      <h2>Your account</h2>
-      <p>
-        <Link to="/learning/cpd">Your CPD record</Link>: the modules you completed, the time you spent, and your own reflection on each, to
-        download as PDF or CSV.
-      </p>
-      <p>
-        <Link to="/account">Your account and data</Link>: download your training record and everything Distinct holds
-        about you, or delete your account.
-      </p>
+            ))}
+          </DataTable>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+/** Certificates that have expired or expire soon, each with the way to renew it. */
+function RenewNotice({ renew }: { renew: LearningData["completed"] }) {
+  return (
+    <>
+      {renew.length > 0 ? (
+        <Notification tone="warning" title="Certificates to renew">
+          <ul>
+            {renew.map((item) => (
+              <li key={item.enrolmentId}>
+                {item.title}:{" "}
+                {item.certificate?.status === "expired"
+                  ? `expired on ${formatDate(item.certificate.expiresAt)}`
+                  : `expires on ${formatDate(item.certificate?.expiresAt)}`}
+                . <Link to="/certificates">Renew it</Link>
+              </li>
+            ))}
+          </ul>
+        </Notification>
+      ) : null}
+    </>
+  );
+}
+
+function ResumePanel({ resume }: { resume: LearningData["inProgress"][number] | undefined }) {
+  return (
+    <>
+      {resume ? (
+        <section className="panel" aria-labelledby="resume-title">
+          <h2 id="resume-title" className="panel__heading">
+            Continue where you left off
+          </h2>
+          <p>
+            <strong>{resume.title}</strong>: next, {resume.continueLabel.toLowerCase() === "the assessment" ? "the assessment" : `“${resume.continueLabel}”`}.
+          </p>
+          <ButtonLink to={resume.continueTo}>Continue</ButtonLink>
+        </section>
+      ) : null}
     </>
   );
 }
@@ -209,6 +221,4 @@ function Organisations({ organisations }: { organisations: { slug: string; name:
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { TextField } from "#app/components/ui/field.tsx";
@@ -11,6 +10,7 @@ import { readCpdRange } from "#app/utils/cpd-range.ts";
 import { isCalendarDate } from "#app/utils/date-validation.ts";
 import { formatDate, formatMinutes } from "#app/utils/format.ts";
 import { requireUser } from "#app/services/session.server.ts";
+import { SummaryRow } from "#app/components/ui/summary-list.tsx";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -76,24 +76,12 @@ export default function CpdPage() {
             {e.title}, version {e.version}
           </h3>
           <dl className="summary-list">
-            <div className="summary-list__row">
-              <dt>Completed</dt>
-              <dd>{formatDate(e.completedAt)}</dd>
-            </div>
-            <div className="summary-list__row">
-              <dt>Time spent</dt>
-              <dd>{formatMinutes(e.minutesSpent)}</dd>
-            </div>
+            <SummaryRow label="Completed">{formatDate(e.completedAt)}</SummaryRow>
+            <SummaryRow label="Time spent">{formatMinutes(e.minutesSpent)}</SummaryRow>
             {e.organisation ? (
-              <div className="summary-list__row">
-                <dt>For</dt>
-                <dd>{e.organisation}</dd>
-              </div>
+              <SummaryRow label="For">{e.organisation}</SummaryRow>
             ) : null}
-            <div className="summary-list__row">
-              <dt>Certificate</dt>
-              <dd>{e.certificateCode ? <Link to={`/certificates/${e.certificateCode}`}>{e.certificateCode}</Link> : "None"}</dd>
-            </div>
+            <SummaryRow label="Certificate">{e.certificateCode ? <Link to={`/certificates/${e.certificateCode}`}>{e.certificateCode}</Link> : "None"}</SummaryRow>
           </dl>
           {e.outcomes.length > 0 ? (
             <>
@@ -128,6 +116,4 @@ export default function CpdPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

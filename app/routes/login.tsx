@@ -3,7 +3,6 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { summaryErrors } from "#app/components/form-errors.ts";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
@@ -15,6 +14,7 @@ import { cookieHeaders } from "#app/services/headers.server.ts";
 import { safeRedirect } from "#app/utils/safe-redirect.ts";
 import { requireAnonymous } from "#app/services/session.server.ts";
 import { LoginEmailSchema, LoginSchema } from "#app/utils/user-validation.ts";
+import { EmailAddressField, PasswordField } from "#app/components/account-fields.tsx";
 
 /**
  * Sign-in asks for the email address first (issue 19): an address on a domain
@@ -186,21 +186,8 @@ function PasswordStep({ redirectTo, email, heading = true }: { redirectTo: strin
       {heading ? <h1>Sign in</h1> : null}
       <Form method="post" {...getFormProps(form)} noValidate>
         <input type="hidden" name="redirectTo" value={redirectTo} />
-        <TextField
-          label="Email address"
-          errors={fields.email.errors}
-          autoComplete="email"
-          spellCheck={false}
-          {...getInputProps(fields.email, { type: "email", ariaAttributes: false })}
-          id={fields.email.id}
-        />
-        <TextField
-          label="Password"
-          errors={fields.password.errors}
-          autoComplete="current-password"
-          {...getInputProps(fields.password, { type: "password", ariaAttributes: false })}
-          id={fields.password.id}
-        />
+        <EmailAddressField field={fields.email} />
+        <PasswordField field={fields.password} label="Password" purpose="current" />
         <Button name="intent" value="password" disabled={navigation.state === "submitting"}>
           Sign in
         </Button>
@@ -256,6 +243,4 @@ function LinkSent({ email }: { email: string }) {
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

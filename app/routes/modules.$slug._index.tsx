@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Button, ButtonLink } from "#app/components/ui/button.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
 import { ModuleUpdateNotice } from "#app/components/module-update-notice.tsx";
@@ -14,6 +13,8 @@ import { formatDate, formatMinutes, plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { StartModuleSchema } from "#app/utils/learning-validation.ts";
 import { getUser, requireUser } from "#app/services/session.server.ts";
+import { AttemptsTable } from "#app/components/attempt-list.tsx";
+import { SummaryRow } from "#app/components/ui/summary-list.tsx";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await getUser(request);
@@ -98,31 +99,19 @@ export default function ModuleOverviewPage() {
       </div>
 
       <dl className="summary-list">
-        <div className="summary-list__row">
-          <dt>Time needed</dt>
-          <dd>{formatMinutes(meta.durationMinutes)}</dd>
-        </div>
-        <div className="summary-list__row">
-          <dt>For</dt>
-          <dd>{meta.audience.join(", ")}</dd>
-        </div>
+        <SummaryRow label="Time needed">{formatMinutes(meta.durationMinutes)}</SummaryRow>
+        <SummaryRow label="For">{meta.audience.join(", ")}</SummaryRow>
         {overview.hasQuiz ? (
-          <div className="summary-list__row">
-            <dt>Assessment</dt>
-            <dd>
-              Scenario questions{meta.passMark ? `; pass mark ${meta.passMark}%` : ""}
-              {overview.quizRequired ? ". You must pass to complete the module." : "."}
-            </dd>
-          </div>
+          <SummaryRow label="Assessment">
+            Scenario questions{meta.passMark ? `; pass mark ${meta.passMark}%` : ""}
+            {overview.quizRequired ? ". You must pass to complete the module." : "."}
+          </SummaryRow>
         ) : null}
-        <div className="summary-list__row">
-          <dt>Certificate</dt>
-          <dd>
-            {meta.certificateValidityMonths
-              ? `Valid for ${plural(meta.certificateValidityMonths, "month")}, then take the module again`
-              : "Does not expire"}
-          </dd>
-        </div>
+        <SummaryRow label="Certificate">
+          {meta.certificateValidityMonths
+            ? `Valid for ${plural(meta.certificateValidityMonths, "month")}, then take the module again`
+            : "Does not expire"}
+        </SummaryRow>
       </dl>
 
       <h2>What you will learn</h2>
@@ -137,37 +126,7 @@ export default function ModuleOverviewPage() {
       {overview.attempts.length > 0 ? (
         <>
           <h2>Your assessment attempts</h2>
-          <div className="table-scroll">
-            <table>
-              <caption className="visually-hidden">Your attempts at this module's assessment</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Attempt</th>
-                  <th scope="col">Submitted</th>
-                  <th scope="col" className="numeric">
-                    Score
-                  </th>
-                  <th scope="col">Result</th>
-                  <th scope="col">Review</th>
-                </tr>
-              </thead>
-              <tbody>
-                {overview.attempts.map((a) => (
-                  <tr key={a.id}>
-                    <td>{a.attemptNumber}</td>
-                    <td>{formatDate(a.submittedAt)}</td>
-                    <td className="numeric">{a.score}%</td>
-                    <td>{a.passed ? <Tag tone="success">Passed</Tag> : <Tag tone="danger">Not passed</Tag>}</td>
-                    <td>
-                      <Link to={`/modules/${overview.slug}/quiz/${a.id}`}>
-                        Review<span className="visually-hidden"> attempt {a.attemptNumber}</span>
-                      </Link>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <AttemptsTable attempts={overview.attempts} moduleSlug={overview.slug} caption="Your attempts at this module's assessment" submitted="date" />
         </>
       ) : null}
 
@@ -196,6 +155,4 @@ export default function ModuleOverviewPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

@@ -1,17 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { NextAttempt } from "#app/components/attempt-review.tsx";
 import { Button, ButtonLink } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
-import { Tag } from "#app/components/ui/tag.tsx";
 import { AttemptNotAllowedError, QuizNotFoundError, quizOverview, startAttempt } from "#app/models/learning/quiz-attempt.server.ts";
-import { formatDateTime, plural } from "#app/utils/format.ts";
+import { plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { StartAttemptSchema } from "#app/utils/learning-validation.ts";
 import { requireUser } from "#app/services/session.server.ts";
+import { AttemptsTable } from "#app/components/attempt-list.tsx";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -100,42 +99,10 @@ export default function QuizOverviewPage() {
       {overview.attempts.length === 0 ? (
         <p>You have not submitted an attempt yet.</p>
       ) : (
-        <div className="table-scroll">
-          <table>
-            <caption className="visually-hidden">Your attempts at this assessment</caption>
-            <thead>
-              <tr>
-                <th scope="col">Attempt</th>
-                <th scope="col">Submitted</th>
-                <th scope="col" className="numeric">
-                  Score
-                </th>
-                <th scope="col">Result</th>
-                <th scope="col">Review</th>
-              </tr>
-            </thead>
-            <tbody>
-              {overview.attempts.map((a) => (
-                <tr key={a.id}>
-                  <td>{a.attemptNumber}</td>
-                  <td>{formatDateTime(a.submittedAt)}</td>
-                  <td className="numeric">{a.score}%</td>
-                  <td>{a.passed ? <Tag tone="success">Passed</Tag> : <Tag tone="danger">Not passed</Tag>}</td>
-                  <td>
-                    <Link to={`/modules/${overview.slug}/quiz/${a.id}`}>
-                      Review<span className="visually-hidden"> attempt {a.attemptNumber}</span>
-                    </Link>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <AttemptsTable attempts={overview.attempts} moduleSlug={overview.slug} caption="Your attempts at this assessment" submitted="date-time" />
       )}
     </>
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

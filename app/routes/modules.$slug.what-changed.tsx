@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { DiffView } from "#app/components/studio/diff-view.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { acknowledgeUpdate, whatChanged } from "#app/models/authoring/updates.server.ts";
@@ -71,6 +70,4 @@ export default function WhatChangedPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

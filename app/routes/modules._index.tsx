@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { ModuleCard } from "#app/components/module-card.tsx";
 import { Tag } from "#app/components/ui/tag.tsx";
 import { learningHome } from "#app/models/learning/enrolment.server.ts";
@@ -64,6 +63,4 @@ export default function ModulesPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

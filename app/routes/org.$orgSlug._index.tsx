@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { AssignmentStatusTag } from "#app/components/status-tags.tsx";
 import { ButtonLink } from "#app/components/ui/button.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
@@ -93,6 +92,4 @@ export default function OrganisationOverview() {
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

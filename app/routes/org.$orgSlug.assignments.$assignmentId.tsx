@@ -2,7 +2,6 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { AssignmentStatusTag } from "#app/components/status-tags.tsx";
 import { Button, ButtonLink } from "#app/components/ui/button.tsx";
 import { ConfirmAction } from "#app/components/ui/confirm.tsx";
@@ -14,6 +13,7 @@ import { formatDate, plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { ExtensionSchema, WithdrawSchema } from "#app/utils/org-validation.ts";
+import { DataTable } from "#app/components/ui/table.tsx";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { organisation } = await requireOrgRole(request, params.orgSlug, "admin");
@@ -99,39 +99,28 @@ export default function AssignmentPage() {
           <strong>Version {assignment.requiredVersion} or later.</strong> Completing an earlier version does not count for this assignment.
         </p>
       ) : null}
-      <div className="table-scroll">
-        <table>
-          <caption>{plural(assignment.people.length, "person", "people")} assigned</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Staff number</th>
-              <th scope="col">Due</th>
-              <th scope="col">Status</th>
-              <th scope="col">Completed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {assignment.people.map((p) => (
-              <tr key={p.personId}>
-                <td>
-                  <Link to={`/org/${organisation.slug}/people/${p.personId}`}>{p.person.name}</Link>
-                  {p.personStatus === "invited" ? <span className="secondary"> (invited)</span> : null}
-                </td>
-                <td>{p.person.staffNumber ?? ""}</td>
-                <td>
-                  {p.due ? formatDate(`${p.due}T12:00:00Z`) : "No due date"}
-                  {p.extended ? " (extended)" : ""}
-                </td>
-                <td>
-                  <AssignmentStatusTag status={p.status} />
-                </td>
-                <td>{p.completedAt ? formatDate(p.completedAt) : ""}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption={<>{plural(assignment.people.length, "person", "people")} assigned</>}
+        columns={["Name", "Staff number", "Due", "Status", "Completed"]}
+      >
+        {assignment.people.map((p) => (
+          <tr key={p.personId}>
+            <td>
+              <Link to={`/org/${organisation.slug}/people/${p.personId}`}>{p.person.name}</Link>
+              {p.personStatus === "invited" ? <span className="secondary"> (invited)</span> : null}
+            </td>
+            <td>{p.person.staffNumber ?? ""}</td>
+            <td>
+              {p.due ? formatDate(`${p.due}T12:00:00Z`) : "No due date"}
+              {p.extended ? " (extended)" : ""}
+            </td>
+            <td>
+              <AssignmentStatusTag status={p.status} />
+            </td>
+            <td>{p.completedAt ? formatDate(p.completedAt) : ""}</td>
+          </tr>
+        ))}
+      </DataTable>
 
       <h2>Extend the due date for one person</h2>
       <Form method="post" className="two-thirds" noValidate>
@@ -192,6 +181,4 @@ function AssignedNotification({ people, requiredVersion }: { people: { name: str
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

@@ -1,12 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { ButtonLink } from "#app/components/ui/button.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
 import { listAssignments } from "#app/models/organisations/assignment.server.ts";
 import { STATUS_LABELS, ASSIGNMENT_STATUSES } from "#app/utils/assignment-status.ts";
 import { formatDate, plural } from "#app/utils/format.ts";
 import { requireOrgRole } from "#app/services/org-permissions.server.ts";
+import { DataTable } from "#app/components/ui/table.tsx";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { organisation } = await requireOrgRole(request, params.orgSlug, "admin");
@@ -33,45 +33,29 @@ export default function AssignmentsPage() {
       {assignments.length === 0 ? (
         <p>No modules are assigned yet.</p>
       ) : (
-        <div className="table-scroll">
-          <table>
-            <caption>{plural(assignments.length, "assignment")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Module</th>
-                <th scope="col">For</th>
-                <th scope="col">Due</th>
-                {ASSIGNMENT_STATUSES.map((s) => (
-                  <th key={s} scope="col" className="numeric">
-                    {STATUS_LABELS[s]}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {assignments.map((a) => (
-                <tr key={a.id}>
-                  <td>
-                    <Link to={`/org/${organisation.slug}/assignments/${a.id}`}>{a.moduleTitle}</Link>
-                    <div className="small secondary">Assigned {formatDate(a.createdAt)}</div>
-                  </td>
-                  <td>{a.target === "organisation" ? "Everyone" : a.target === "team" ? a.teamName : plural(a.people, "named person", "named people")}</td>
-                  <td>{a.due}</td>
-                  {ASSIGNMENT_STATUSES.map((s) => (
-                    <td key={s} className="numeric">
-                      {a.byStatus[s].toLocaleString("en-GB")}
-                    </td>
-                  ))}
-                </tr>
+        <DataTable
+          caption={plural(assignments.length, "assignment")}
+          columns={["Module", "For", "Due", ...ASSIGNMENT_STATUSES.map((s) => ({ key: s, label: STATUS_LABELS[s], numeric: true }))]}
+        >
+          {assignments.map((a) => (
+            <tr key={a.id}>
+              <td>
+                <Link to={`/org/${organisation.slug}/assignments/${a.id}`}>{a.moduleTitle}</Link>
+                <div className="small secondary">Assigned {formatDate(a.createdAt)}</div>
+              </td>
+              <td>{a.target === "organisation" ? "Everyone" : a.target === "team" ? a.teamName : plural(a.people, "named person", "named people")}</td>
+              <td>{a.due}</td>
+              {ASSIGNMENT_STATUSES.map((s) => (
+                <td key={s} className="numeric">
+                  {a.byStatus[s].toLocaleString("en-GB")}
+                </td>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </>
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

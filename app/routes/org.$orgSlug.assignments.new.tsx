@@ -3,11 +3,10 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { summaryErrors } from "#app/components/form-errors.ts";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
-import { ChoiceGroup, SelectField, TextAreaField, TextField } from "#app/components/ui/field.tsx";
+import { ChoiceGroup, SelectField, TextAreaField, TextField, bindField } from "#app/components/ui/field.tsx";
 import { AssignmentInputError, assignmentFormOptions, createAssignment, resolvePeopleList } from "#app/models/organisations/assignment.server.ts";
 import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { AssignmentSchema } from "#app/utils/org-validation.ts";
@@ -64,27 +63,20 @@ export default function NewAssignmentPage() {
     onValidate: ({ formData }) => parseWithZod(formData, { schema: AssignmentSchema }),
     shouldValidate: "onSubmit",
   });
-  const str = (v: unknown, fallback = "") => (typeof v === "string" ? v : fallback);
   return (
     <div className="two-thirds">
       <ErrorSummary errors={summaryErrors(form.errors, [fields.module, fields.target, fields.teamId, fields.people, fields.dueType, fields.dueDate, fields.dueDays])} />
       <h1>Assign a module</h1>
       <Form method="post" {...getFormProps(form)} noValidate>
         <SelectField
-          id={fields.module.id}
-          name={fields.module.name}
+          {...bindField(fields.module)}
           label="Module"
-          errors={fields.module.errors}
-          defaultValue={str(fields.module.initialValue)}
           options={[{ value: "", label: "Choose a module" }, ...modules.map((m) => ({ value: m.slug, label: m.title }))]}
         />
         <ChoiceGroup
-          id={fields.target.id}
-          name={fields.target.name}
+          {...bindField(fields.target, "organisation")}
           type="radio"
           legend="Who is it for?"
-          errors={fields.target.errors}
-          defaultValue={str(fields.target.initialValue, "organisation")}
           options={[
             { value: "organisation", label: "Everyone in the organisation", hint: "Including people who join later" },
             { value: "team", label: "A team", hint: "Including people who join the team later" },
@@ -92,37 +84,28 @@ export default function NewAssignmentPage() {
           ]}
         />
         <SelectField
-          id={fields.teamId.id}
-          name={fields.teamId.name}
+          {...bindField(fields.teamId)}
           label="Team (if for a team)"
-          errors={fields.teamId.errors}
-          defaultValue={str(fields.teamId.initialValue)}
           options={[{ value: "", label: "Choose a team" }, ...teams.map((t) => ({ value: t.id, label: t.name }))]}
         />
         <TextAreaField
-          id={fields.people.id}
-          name={fields.people.name}
+          {...bindField(fields.people)}
           label="People (if for named people)"
           hint="Their email addresses or staff numbers, one per line"
-          errors={fields.people.errors}
-          defaultValue={str(fields.people.initialValue)}
           rows={5}
         />
         <ChoiceGroup
-          id={fields.dueType.id}
-          name={fields.dueType.name}
+          {...bindField(fields.dueType, "days")}
           type="radio"
           legend="When is it due?"
-          errors={fields.dueType.errors}
-          defaultValue={str(fields.dueType.initialValue, "days")}
           options={[
             { value: "days", label: "Within a number of days of being assigned", hint: "For people who join later, counted from when they join" },
             { value: "date", label: "By a date" },
             { value: "none", label: "No due date" },
           ]}
         />
-        <TextField id={fields.dueDays.id} name={fields.dueDays.name} type="number" inputMode="numeric" label="Number of days" className="input--narrow" errors={fields.dueDays.errors} defaultValue={str(fields.dueDays.initialValue, "30")} />
-        <TextField id={fields.dueDate.id} name={fields.dueDate.name} type="date" label="Due date" hint="For example, 31/03/2027" className="input--narrow" errors={fields.dueDate.errors} defaultValue={str(fields.dueDate.initialValue)} />
+        <TextField {...bindField(fields.dueDays, "30")}   type="number" inputMode="numeric" label="Number of days" className="input--narrow"   />
+        <TextField {...bindField(fields.dueDate)}   type="date" label="Due date" hint="For example, 31/03/2027" className="input--narrow"   />
         <p>Everyone assigned who has joined is emailed now. People still invited are emailed their assignments when they accept their invitation.</p>
         <Button>Assign module</Button>
       </Form>
@@ -130,6 +113,4 @@ export default function NewAssignmentPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

@@ -1,12 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Pagination } from "#app/components/ui/pagination.tsx";
 import { AUDIT_PAGE_SIZE, listOrganisationAudit } from "#app/models/platform/audit-log.server.ts";
 import { ListQuerySchema } from "#app/utils/admin-validation.ts";
 import { auditDetails, auditWords } from "#app/utils/audit-words.ts";
 import { formatDateTime, plural } from "#app/utils/format.ts";
 import { requireOrgRole } from "#app/services/org-permissions.server.ts";
+import { DataTable } from "#app/components/ui/table.tsx";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { organisation } = await requireOrgRole(request, params.orgSlug, "admin");
@@ -24,34 +24,19 @@ export default function AuditPage() {
     <>
       <h1>Audit log</h1>
       <p>Who did what in this organisation: invitations, role changes, removals, assignments and extensions.</p>
-      <div className="table-scroll">
-        <table>
-          <caption>{plural(total, "event")}, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">What</th>
-              <th scope="col">Details</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.id}>
-                <td>{formatDateTime(r.at)}</td>
-                <td>{r.actor}</td>
-                <td>{auditWords(r.action)}</td>
-                <td className="small">{auditDetails(r.details)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption={<>{plural(total, "event")}, newest first</>} columns={["When", "Who", "What", "Details"]}>
+        {rows.map((r) => (
+          <tr key={r.id}>
+            <td>{formatDateTime(r.at)}</td>
+            <td>{r.actor}</td>
+            <td>{auditWords(r.action)}</td>
+            <td className="small">{auditDetails(r.details)}</td>
+          </tr>
+        ))}
+      </DataTable>
       <Pagination page={page} pages={pages} href={(p) => `?page=${p}`} label="Audit log pages" previous="← Newer" next="Older →" />
     </>
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

@@ -3,13 +3,12 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { summaryErrors } from "#app/components/form-errors.ts";
 import { SeatRequestForm, SeatRequestNext } from "#app/components/seat-request-form.tsx";
 import { LicenceHistoryTable, PaymentFailedBanner, SeatContactLinks, SeatSummaryList } from "#app/components/seat-summary.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
-import { TextField } from "#app/components/ui/field.tsx";
+import { TextField, bindField } from "#app/components/ui/field.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
 import { getLastHandledSeatRequest, getOpenSeatRequest } from "#app/models/billing/seat-request.server.ts";
 import { listLicences, seatContacts, seatSummary } from "#app/models/billing/licence.server.ts";
@@ -163,12 +162,9 @@ export default function BillingPage() {
           <Form method="post" {...getFormProps(form)} noValidate>
             <input type="hidden" name="intent" value="buy" />
             <TextField
-              id={fields.seats.id}
-              name={fields.seats.name}
-              defaultValue={fields.seats.initialValue}
+              {...bindField(fields.seats)}
               label="Number of seats"
               hint="One for each learner; training leads do not need one."
-              errors={fields.seats.errors}
               inputMode="numeric"
               autoComplete="off"
               className="input--narrow"
@@ -205,6 +201,4 @@ export default function BillingPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

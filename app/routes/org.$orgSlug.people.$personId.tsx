@@ -3,7 +3,6 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { summaryErrors } from "#app/components/form-errors.ts";
 import { PersonFields } from "#app/components/person-fields.tsx";
 import { AssignmentStatusTag, PersonStatusTag, roleLabel } from "#app/components/status-tags.tsx";
@@ -19,6 +18,8 @@ import { formatDate } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { PersonActionSchema } from "#app/utils/org-validation.ts";
+import { DataTable } from "#app/components/ui/table.tsx";
+import { SummaryRow } from "#app/components/ui/summary-list.tsx";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { organisation } = await requireOrgRole(request, params.orgSlug, "admin");
@@ -73,6 +74,8 @@ const notices: Record<string, string> = {
   saved: "Changes saved",
   resent: "A new invitation has been sent",
 };
+
+type PersonData = ReturnType<typeof useLoaderData<typeof loader>>;
 
 export default function PersonPage() {
   const { organisation, person, teams, assignments } = useLoaderData<typeof loader>();
@@ -137,56 +140,18 @@ export default function PersonPage() {
       <span className="caption">{person.email}</span>
       <h1>{person.name}</h1>
       <dl className="summary-list">
-        <div className="summary-list__row">
-          <dt>Status</dt>
-          <dd>
-            <PersonStatusTag status={person.status} />{" "}
-            {person.status === "invited"
-              ? `Invited ${formatDate(person.invitedAt)}${person.invitationExpiresAt ? `; the link works until ${formatDate(person.invitationExpiresAt)}` : ""}`
-              : person.status === "active"
-                ? `Joined ${formatDate(person.joinedAt)}`
-                : `Left ${formatDate(person.leftAt)}`}
-          </dd>
-        </div>
-        <div className="summary-list__row">
-          <dt>Access</dt>
-          <dd>{roleLabel(person.role)}</dd>
-        </div>
+        <SummaryRow label="Status">
+          <PersonStatusTag status={person.status} />{" "}
+          {person.status === "invited"
+            ? `Invited ${formatDate(person.invitedAt)}${person.invitationExpiresAt ? `; the link works until ${formatDate(person.invitationExpiresAt)}` : ""}`
+            : person.status === "active"
+              ? `Joined ${formatDate(person.joinedAt)}`
+              : `Left ${formatDate(person.leftAt)}`}
+        </SummaryRow>
+        <SummaryRow label="Access">{roleLabel(person.role)}</SummaryRow>
       </dl>
 
-      <h2>Assigned training</h2>
-      {assignments.length === 0 ? (
-        <p>Nothing is assigned to {person.name}.</p>
-      ) : (
-        <div className="table-scroll">
-          <table>
-            <caption className="visually-hidden">Assigned training of {person.name}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Module</th>
-                <th scope="col">Due</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {assignments.map((a) => (
-                <tr key={a.assignmentId}>
-                  <td>
-                    <Link to={`/org/${organisation.slug}/assignments/${a.assignmentId}`}>{a.moduleTitle}</Link>
-                  </td>
-                  <td>
-                    {a.due ? formatDate(`${a.due}T12:00:00Z`) : "No due date"}
-                    {a.extended ? " (extended)" : ""}
-                  </td>
-                  <td>
-                    <AssignmentStatusTag status={a.status} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <AssignedTraining person={person} assignments={assignments} orgSlug={organisation.slug} />
 
       {person.status !== "left" ? (
         <>
@@ -199,6 +164,31 @@ export default function PersonPage() {
         </>
       ) : null}
 
+      <InvitationActions person={person} here={here} />
+      <RemoveAction person={person} organisation={organisation} here={here} />
+    </>
+  );
+}
+
+function RemoveAction({ person, organisation, here }: Pick<PersonData, "person" | "organisation"> & { here: string }) {
+  return (
+    <>
+      {person.status === "active" ? (
+        <>
+          <h2>Remove from {organisation.name}</h2>
+          <p>They lose access to the organisation at once. Their training records and certificates are kept, and reports show them as left.</p>
+          <ButtonLink to={`${here}?confirm=remove`} variant="warning">
+            Remove {person.name}
+          </ButtonLink>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+function InvitationActions({ person, here }: { person: PersonData["person"]; here: string }) {
+  return (
+    <>
       {person.status === "invited" ? (
         <>
           <h2>Invitation</h2>
@@ -213,19 +203,36 @@ export default function PersonPage() {
           </div>
         </>
       ) : null}
-      {person.status === "active" ? (
-        <>
-          <h2>Remove from {organisation.name}</h2>
-          <p>They lose access to the organisation at once. Their training records and certificates are kept, and reports show them as left.</p>
-          <ButtonLink to={`${here}?confirm=remove`} variant="warning">
-            Remove {person.name}
-          </ButtonLink>
-        </>
-      ) : null}
     </>
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
+function AssignedTraining({ person, assignments, orgSlug }: { person: PersonData["person"]; assignments: PersonData["assignments"]; orgSlug: string }) {
+  return (
+    <>
+      <h2>Assigned training</h2>
+      {assignments.length === 0 ? (
+        <p>Nothing is assigned to {person.name}.</p>
+      ) : (
+        <DataTable caption={<>Assigned training of {person.name}</>} hideCaption columns={["Module", "Due", "Status"]}>
+          {assignments.map((a) => (
+            <tr key={a.assignmentId}>
+              <td>
+                <Link to={`/org/${orgSlug}/assignments/${a.assignmentId}`}>{a.moduleTitle}</Link>
+              </td>
+              <td>
+                {a.due ? formatDate(`${a.due}T12:00:00Z`) : "No due date"}
+                {a.extended ? " (extended)" : ""}
+              </td>
+              <td>
+                <AssignmentStatusTag status={a.status} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      )}
+    </>
+  );
 }
+
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

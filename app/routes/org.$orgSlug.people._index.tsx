@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Pagination } from "#app/components/ui/pagination.tsx";
 import { PersonStatusTag, roleLabel } from "#app/components/status-tags.tsx";
 import { Button, ButtonLink } from "#app/components/ui/button.tsx";
@@ -11,6 +10,7 @@ import { listTeams } from "#app/models/organisations/team.server.ts";
 import { plural } from "#app/utils/format.ts";
 import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { PeopleFilterSchema } from "#app/utils/org-validation.ts";
+import { DataTable } from "#app/components/ui/table.tsx";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { organisation } = await requireOrgRole(request, params.orgSlug, "admin");
@@ -69,46 +69,29 @@ export default function PeoplePage() {
         />
         <Button variant="secondary">Apply filters</Button>
       </Form>
-      <div className="table-scroll">
-        <table>
-          <caption>
-            {plural(total, "person", "people")}
-            {filter.q || filter.status || filter.team ? " matching the filters" : ""}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Staff number</th>
-              <th scope="col">Role or rank</th>
-              <th scope="col">Team</th>
-              <th scope="col">Access</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((p) => (
-              <tr key={p.id}>
-                <td>
-                  <Link to={`${base}/${p.id}`}>{p.name}</Link>
-                  <div className="small secondary">{p.email}</div>
-                </td>
-                <td>{p.staffNumber ?? ""}</td>
-                <td>{p.rank ?? ""}</td>
-                <td>{p.teamName ?? ""}</td>
-                <td>{roleLabel(p.role)}</td>
-                <td>
-                  <PersonStatusTag status={p.status} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption={<>{plural(total, "person", "people")}{filter.q || filter.status || filter.team ? " matching the filters" : ""}</>}
+        columns={["Name", "Staff number", "Role or rank", "Team", "Access", "Status"]}
+      >
+        {rows.map((p) => (
+          <tr key={p.id}>
+            <td>
+              <Link to={`${base}/${p.id}`}>{p.name}</Link>
+              <div className="small secondary">{p.email}</div>
+            </td>
+            <td>{p.staffNumber ?? ""}</td>
+            <td>{p.rank ?? ""}</td>
+            <td>{p.teamName ?? ""}</td>
+            <td>{roleLabel(p.role)}</td>
+            <td>
+              <PersonStatusTag status={p.status} />
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       <Pagination page={filter.page} pages={pages} href={pageLink} label="People pages" previous="← Previous" next="Next →" />
     </>
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Button, ButtonLink } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
@@ -17,6 +16,8 @@ import { invariantResponse } from "#app/utils/invariant.ts";
 import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { ImportActionSchema } from "#app/utils/org-validation.ts";
 import { submitSeatRequest } from "#app/services/seat-request-action.server.ts";
+import { DataTable } from "#app/components/ui/table.tsx";
+import { SummaryRow } from "#app/components/ui/summary-list.tsx";
 
 const ERRORS_SHOWN = 200;
 
@@ -75,6 +76,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   ...(data?.preview.status === "applying" ? [{ httpEquiv: "refresh", content: "2" }] : []),
 ];
 
+type ImportData = ReturnType<typeof useLoaderData<typeof loader>>;
+
 export default function ImportPreviewPage() {
   const { organisation, preview, rejectedTotal, progress, contacts, openRequest, seatsNotice, leadEmail } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -109,25 +112,7 @@ export default function ImportPreviewPage() {
     </section>
   );
 
-  if (preview.status === "applying") {
-    return (
-      <div className="two-thirds">
-        <h1>Applying {preview.fileName}</h1>
-        {progress && progress.total > 0 ? (
-          <ProgressBar id="import-progress" value={progress.done} max={Math.max(1, progress.total)} label={`${progress.done.toLocaleString("en-GB")} of ${progress.total.toLocaleString("en-GB")} people done`} />
-        ) : (
-          <p>The upload is being applied.</p>
-        )}
-        <p role="status">
-          People are added in batches, and each is sent an invitation as their batch is saved. You can leave this page: the import carries on.
-          This page updates itself every few seconds.
-        </p>
-        <p>
-          <Link to={`${base}/import/${preview.id}`}>Refresh now</Link>
-        </p>
-      </div>
-    );
-  }
+  if (preview.status === "applying") return <ImportApplying preview={preview} progress={progress} base={base} />;
   if (preview.status === "applied" && preview.summary) {
     const s = preview.summary;
     return (
@@ -138,31 +123,13 @@ export default function ImportPreviewPage() {
           <p>{preview.fileName}</p>
         </div>
         <dl className="summary-list">
-          <div className="summary-list__row">
-            <dt>Invited</dt>
-            <dd>{plural(s.invited ?? 0, "person", "people")}: each has been sent an invitation</dd>
-          </div>
-          <div className="summary-list__row">
-            <dt>Updated</dt>
-            <dd>{plural(s.updated ?? 0, "person", "people")}</dd>
-          </div>
-          <div className="summary-list__row">
-            <dt>Unchanged</dt>
-            <dd>{plural(s.unchanged ?? 0, "person", "people")}</dd>
-          </div>
-          <div className="summary-list__row">
-            <dt>Rejected</dt>
-            <dd>{plural(s.rejected ?? 0, "row")}</dd>
-          </div>
-          <div className="summary-list__row">
-            <dt>Teams created</dt>
-            <dd>{s.teamsCreated ?? 0}</dd>
-          </div>
+          <SummaryRow label="Invited">{plural(s.invited ?? 0, "person", "people")}: each has been sent an invitation</SummaryRow>
+          <SummaryRow label="Updated">{plural(s.updated ?? 0, "person", "people")}</SummaryRow>
+          <SummaryRow label="Unchanged">{plural(s.unchanged ?? 0, "person", "people")}</SummaryRow>
+          <SummaryRow label="Rejected">{plural(s.rejected ?? 0, "row")}</SummaryRow>
+          <SummaryRow label="Teams created">{s.teamsCreated ?? 0}</SummaryRow>
           {s.leftOut ? (
-            <div className="summary-list__row">
-              <dt>Left out</dt>
-              <dd>{plural(s.leftOut, "row")}: no seat was free for them</dd>
-            </div>
+            <SummaryRow label="Left out">{plural(s.leftOut, "row")}: no seat was free for them</SummaryRow>
           ) : null}
         </dl>
         <ButtonLink to={base}>See everyone</ButtonLink>
@@ -199,60 +166,10 @@ export default function ImportPreviewPage() {
       <h1>Check the staff list before you apply it</h1>
       {preview.error && preview.status === "checked" ? <Notification tone="warning" title={preview.error} /> : null}
       {preview.fileErrors.length > 0 ? (
-        <div id="file-problems" className="two-thirds">
-          <p>The file cannot be used:</p>
-          <ul>
-            {preview.fileErrors.map((e) => (
-              <li key={e}>{e}</li>
-            ))}
-          </ul>
-          <ButtonLink to={`${base}/import`}>Upload another file</ButtonLink>
-        </div>
+        <FileProblems fileErrors={preview.fileErrors} base={base} />
       ) : (
         <>
-          <dl className="summary-list">
-            <div className="summary-list__row">
-              <dt>Rows in the file</dt>
-              <dd>{preview.totalRows.toLocaleString("en-GB")}</dd>
-            </div>
-            <div className="summary-list__row">
-              <dt>To invite</dt>
-              <dd>{plural(c.invite, "person", "people")}</dd>
-            </div>
-            <div className="summary-list__row">
-              <dt>To update</dt>
-              <dd>{plural(c.update, "person", "people")}</dd>
-            </div>
-            <div className="summary-list__row">
-              <dt>Already up to date</dt>
-              <dd>{plural(c.unchanged, "person", "people")}</dd>
-            </div>
-            <div className="summary-list__row">
-              <dt>Rows with problems</dt>
-              <dd>{plural(c.rejected, "row")}: these will not be imported</dd>
-            </div>
-            <div className="summary-list__row">
-              <dt>New teams</dt>
-              <dd>{preview.newTeams.length ? preview.newTeams.join(", ") : "None"}</dd>
-            </div>
-            <div className="summary-list__row">
-              <dt>Seats</dt>
-              <dd>
-                This adds {plural(preview.seatsNeeded, "learner")}. {preview.seats.free.toLocaleString("en-GB")} of{" "}
-                {preview.seats.seats.toLocaleString("en-GB")} seats are free.
-                {!preview.fits ? (
-                  <>
-                    {" "}
-                    <strong>Not enough seats.</strong>{" "}
-                    {preview.fit
-                      ? `You can apply the rows that fit now and leave ${plural(preview.fit.leftOut.length, "new learner")} out, `
-                      : "You can "}
-                    <a href="#seat-request">ask for more seats</a>, or remove rows from the file.
-                  </>
-                ) : null}
-              </dd>
-            </div>
-          </dl>
+          <PreviewCounts preview={preview} />
           {preview.warnings.length > 0 ? (
             <Notification tone="warning" title="Check these">
               <ul>
@@ -262,85 +179,10 @@ export default function ImportPreviewPage() {
               </ul>
             </Notification>
           ) : null}
-          {rejectedTotal > 0 ? (
-            <>
-              <h2>Rows with problems</h2>
-              <p>Fix these in the file and upload it again, or apply the rest now and fix these later.</p>
-              <div className="table-scroll">
-                <table>
-                  <caption className="visually-hidden">Rows with problems, by line in the file</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Line</th>
-                      <th scope="col">Column</th>
-                      <th scope="col">Value</th>
-                      <th scope="col">Problem</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {preview.rejected.map((e, i) => (
-                      <tr key={`${e.line}-${e.column}-${i}`}>
-                        <td>{e.line}</td>
-                        <td>{e.column || "Whole row"}</td>
-                        <td>{e.value}</td>
-                        <td>{e.message}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              {rejectedTotal > preview.rejected.length ? <p>And {rejectedTotal - preview.rejected.length} more.</p> : null}
-            </>
-          ) : null}
-          {preview.updates.length > 0 ? (
-            <details>
-              <summary>What changes for the {plural(c.update, "person", "people")} updated</summary>
-              <ul>
-                {preview.updates.map((u) => (
-                  <li key={u.email}>
-                    Line {u.line}, {u.email}: {u.changes.join(", ")}
-                  </li>
-                ))}
-              </ul>
-            </details>
-          ) : null}
-          {!preview.fits && preview.fit ? (
-            <>
-              <h2>Apply the rows that fit</h2>
-              <p className="two-thirds">
-                {plural(preview.seats.free, "seat is", "seats are")} free, so the first {plural(preview.seats.free, "new learner")} in the file
-                (in file order) can be added now, with every training lead and change in it. These{" "}
-                {plural(preview.fit.leftOut.length, "row")} would be left out; you can check them again from the next page once there are
-                seats.
-              </p>
-              <LeftOutRowsTable rows={preview.fit.leftOut} caption="Rows that would be left out, by line in the file" id="would-leave-out" />
-            </>
-          ) : null}
-          <div id="apply" className="button-group">
-            {!preview.fits && preview.fit && preview.status === "checked" ? (
-              <Form method="post" reloadDocument>
-                <input type="hidden" name="intent" value="apply-fitting" />
-                <Button>
-                  Apply the {plural(preview.fit.invite + preview.fit.update, "row")} that fit, leave out {preview.fit.leftOut.length}
-                </Button>
-              </Form>
-            ) : null}
-            {canApply ? (
-              // A full page post: the next page is the progress page, which refreshes itself.
-              <Form method="post" reloadDocument>
-                <input type="hidden" name="intent" value="apply" />
-                <Button>
-                  Apply: invite {c.invite}, update {c.update}
-                </Button>
-              </Form>
-            ) : c.invite + c.update === 0 ? (
-              <p>There is nothing to change: everyone in the file is already up to date.</p>
-            ) : null}
-            <Form method="post" reloadDocument>
-              <input type="hidden" name="intent" value="cancel" />
-              <Button variant="secondary">Cancel</Button>
-            </Form>
-          </div>
+          <RejectedRows preview={preview} rejectedTotal={rejectedTotal} />
+          <PlannedUpdates preview={preview} c={c} />
+          <RowsThatFit preview={preview} />
+          <ApplyButtons preview={preview} canApply={canApply} />
           {!preview.fits ? askForSeats(Math.max(1, preview.seatsNeeded - preview.seats.free)) : null}
         </>
       )}
@@ -348,6 +190,164 @@ export default function ImportPreviewPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
+/** Apply all, apply the rows that fit (when seats run short), or cancel the upload. */
+function ApplyButtons({ preview, canApply }: { preview: ImportData["preview"]; canApply: boolean }) {
+  const c = preview.counts;
+  return (
+    <div id="apply" className="button-group">
+      {!preview.fits && preview.fit && preview.status === "checked" ? (
+        <Form method="post" reloadDocument>
+          <input type="hidden" name="intent" value="apply-fitting" />
+          <Button>
+            Apply the {plural(preview.fit.invite + preview.fit.update, "row")} that fit, leave out {preview.fit.leftOut.length}
+          </Button>
+        </Form>
+      ) : null}
+      {canApply ? (
+        // A full page post: the next page is the progress page, which refreshes itself.
+        <Form method="post" reloadDocument>
+          <input type="hidden" name="intent" value="apply" />
+          <Button>
+            Apply: invite {c.invite}, update {c.update}
+          </Button>
+        </Form>
+      ) : c.invite + c.update === 0 ? (
+        <p>There is nothing to change: everyone in the file is already up to date.</p>
+      ) : null}
+      <Form method="post" reloadDocument>
+        <input type="hidden" name="intent" value="cancel" />
+        <Button variant="secondary">Cancel</Button>
+      </Form>
+    </div>
+  );
 }
+
+function FileProblems({ fileErrors, base }: { fileErrors: string[]; base: string }) {
+  return (
+    <div id="file-problems" className="two-thirds">
+      <p>The file cannot be used:</p>
+      <ul>
+        {fileErrors.map((e) => (
+          <li key={e}>{e}</li>
+        ))}
+      </ul>
+      <ButtonLink to={`${base}/import`}>Upload another file</ButtonLink>
+    </div>
+  );
+}
+
+/** What applying the file would do: people to invite and update, problem rows, new teams, and whether the seats suffice. */
+function PreviewCounts({ preview }: { preview: ImportData["preview"] }) {
+  const c = preview.counts;
+  return (
+    <dl className="summary-list">
+      <SummaryRow label="Rows in the file">{preview.totalRows.toLocaleString("en-GB")}</SummaryRow>
+      <SummaryRow label="To invite">{plural(c.invite, "person", "people")}</SummaryRow>
+      <SummaryRow label="To update">{plural(c.update, "person", "people")}</SummaryRow>
+      <SummaryRow label="Already up to date">{plural(c.unchanged, "person", "people")}</SummaryRow>
+      <SummaryRow label="Rows with problems">{plural(c.rejected, "row")}: these will not be imported</SummaryRow>
+      <SummaryRow label="New teams">{preview.newTeams.length ? preview.newTeams.join(", ") : "None"}</SummaryRow>
+      <SummaryRow label="Seats">
+        This adds {plural(preview.seatsNeeded, "learner")}. {preview.seats.free.toLocaleString("en-GB")} of{" "}
+        {preview.seats.seats.toLocaleString("en-GB")} seats are free.
+        {!preview.fits ? (
+          <>
+            {" "}
+            <strong>Not enough seats.</strong>{" "}
+            {preview.fit
+              ? `You can apply the rows that fit now and leave ${plural(preview.fit.leftOut.length, "new learner")} out, `
+              : "You can "}
+            <a href="#seat-request">ask for more seats</a>, or remove rows from the file.
+          </>
+        ) : null}
+      </SummaryRow>
+    </dl>
+  );
+}
+
+/** When seats run short: which rows applying the rows that fit would leave out. */
+function RowsThatFit({ preview }: { preview: ImportData["preview"] }) {
+  return (
+    <>
+      {!preview.fits && preview.fit ? (
+        <>
+          <h2>Apply the rows that fit</h2>
+          <p className="two-thirds">
+            {plural(preview.seats.free, "seat is", "seats are")} free, so the first {plural(preview.seats.free, "new learner")} in the file
+            (in file order) can be added now, with every training lead and change in it. These{" "}
+            {plural(preview.fit.leftOut.length, "row")} would be left out; you can check them again from the next page once there are
+            seats.
+          </p>
+          <LeftOutRowsTable rows={preview.fit.leftOut} caption="Rows that would be left out, by line in the file" id="would-leave-out" />
+        </>
+      ) : null}
+    </>
+  );
+}
+
+function PlannedUpdates({ preview, c }: { preview: ImportData["preview"]; c: ImportData["preview"]["counts"] }) {
+  return (
+    <>
+      {preview.updates.length > 0 ? (
+        <details>
+          <summary>What changes for the {plural(c.update, "person", "people")} updated</summary>
+          <ul>
+            {preview.updates.map((u) => (
+              <li key={u.email}>
+                Line {u.line}, {u.email}: {u.changes.join(", ")}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </>
+  );
+}
+
+/** The rows the file cannot use, by line, the first of them listed. */
+function RejectedRows({ preview, rejectedTotal }: { preview: ImportData["preview"]; rejectedTotal: number }) {
+  return (
+    <>
+      {rejectedTotal > 0 ? (
+        <>
+          <h2>Rows with problems</h2>
+          <p>Fix these in the file and upload it again, or apply the rest now and fix these later.</p>
+          <DataTable caption="Rows with problems, by line in the file" hideCaption columns={["Line", "Column", "Value", "Problem"]}>
+            {preview.rejected.map((e, i) => (
+              <tr key={`${e.line}-${e.column}-${i}`}>
+                <td>{e.line}</td>
+                <td>{e.column || "Whole row"}</td>
+                <td>{e.value}</td>
+                <td>{e.message}</td>
+              </tr>
+            ))}
+          </DataTable>
+          {rejectedTotal > preview.rejected.length ? <p>And {rejectedTotal - preview.rejected.length} more.</p> : null}
+        </>
+      ) : null}
+    </>
+  );
+}
+
+/** While the import is applied (as a job): how far it has got; the page refreshes itself. */
+function ImportApplying({ preview, progress, base }: Pick<ImportData, "preview" | "progress"> & { base: string }) {
+  return (
+    <div className="two-thirds">
+      <h1>Applying {preview.fileName}</h1>
+      {progress && progress.total > 0 ? (
+        <ProgressBar id="import-progress" value={progress.done} max={Math.max(1, progress.total)} label={`${progress.done.toLocaleString("en-GB")} of ${progress.total.toLocaleString("en-GB")} people done`} />
+      ) : (
+        <p>The upload is being applied.</p>
+      )}
+      <p role="status">
+        People are added in batches, and each is sent an invitation as their batch is saved. You can leave this page: the import carries on.
+        This page updates itself every few seconds.
+      </p>
+      <p>
+        <Link to={`${base}/import/${preview.id}`}>Refresh now</Link>
+      </p>
+    </div>
+  );
+}
+
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

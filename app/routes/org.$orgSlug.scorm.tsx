@@ -2,7 +2,6 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { SelectField } from "#app/components/ui/field.tsx";
@@ -12,6 +11,7 @@ import { formatDate } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { ScormActionSchema } from "#app/utils/scorm-validation.ts";
+import { DataTable } from "#app/components/ui/table.tsx";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { organisation } = await requireOrgRole(request, params.orgSlug, "admin");
@@ -76,54 +76,39 @@ export default function ScormPage() {
       {packages.length === 0 ? (
         <p>No packages yet.</p>
       ) : (
-        <div className="table-scroll">
-          <table>
-            <caption className="visually-hidden">SCORM packages made for {organisation.name}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Module</th>
-                <th scope="col">Made</th>
-                <th scope="col">Status</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {packages.map((p) => (
-                <tr key={p.id}>
-                  <td>
-                    {p.title}, version {p.version}
-                  </td>
-                  <td>
-                    {formatDate(p.createdAt)}
-                    {p.createdBy ? ` by ${p.createdBy}` : ""}
-                  </td>
-                  <td>{p.revokedAt ? `Withdrawn ${formatDate(p.revokedAt)}` : "Launches"}</td>
-                  <td>
-                    {p.revokedAt ? null : (
-                      <>
-                        <a href={`${base}/${p.id}/download`} download>
-                          Download<span className="visually-hidden"> the package for {p.title}, version {p.version}</span>
-                        </a>
-                        <Form method="post">
-                          <input type="hidden" name="intent" value="revoke" />
-                          <input type="hidden" name="packageId" value={p.id} />
-                          <Button variant="secondary">
-                            Withdraw<span className="visually-hidden"> the package for {p.title}, version {p.version}</span>
-                          </Button>
-                        </Form>
-                      </>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption={<>SCORM packages made for {organisation.name}</>} hideCaption columns={["Module", "Made", "Status", "Actions"]}>
+          {packages.map((p) => (
+            <tr key={p.id}>
+              <td>
+                {p.title}, version {p.version}
+              </td>
+              <td>
+                {formatDate(p.createdAt)}
+                {p.createdBy ? ` by ${p.createdBy}` : ""}
+              </td>
+              <td>{p.revokedAt ? `Withdrawn ${formatDate(p.revokedAt)}` : "Launches"}</td>
+              <td>
+                {p.revokedAt ? null : (
+                  <>
+                    <a href={`${base}/${p.id}/download`} download>
+                      Download<span className="visually-hidden"> the package for {p.title}, version {p.version}</span>
+                    </a>
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="revoke" />
+                      <input type="hidden" name="packageId" value={p.id} />
+                      <Button variant="secondary">
+                        Withdraw<span className="visually-hidden"> the package for {p.title}, version {p.version}</span>
+                      </Button>
+                    </Form>
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </>
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

@@ -2,7 +2,6 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Button, ButtonLink } from "#app/components/ui/button.tsx";
 import { ConfirmAction } from "#app/components/ui/confirm.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
@@ -13,6 +12,7 @@ import { plural } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { requireOrgRole } from "#app/services/org-permissions.server.ts";
 import { TeamActionSchema } from "#app/utils/org-validation.ts";
+import { DataTable } from "#app/components/ui/table.tsx";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { organisation } = await requireOrgRole(request, params.orgSlug, "admin");
@@ -100,48 +100,31 @@ export default function TeamsPage() {
         <TextField id="new-team" name="name" label="New team" hint="For example, Response Team A or Victim and Witness Hub" errors={errorFor(null)} />
         <Button>Add team</Button>
       </Form>
-      <div className="table-scroll">
-        <table>
-          <caption>{plural(teams.length, "team")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Team</th>
-              <th scope="col" className="numeric">
-                People
-              </th>
-              <th scope="col">Rename</th>
-              <th scope="col">Delete</th>
-            </tr>
-          </thead>
-          <tbody>
-            {teams.map((t) => (
-              <tr key={t.id}>
-                <td>
-                  <Link to={`/org/${organisation.slug}/people?team=${t.id}`}>{t.name}</Link>
-                </td>
-                <td className="numeric">{t.members}</td>
-                <td>
-                  <Form method="post" className="inline-row">
-                    <input type="hidden" name="intent" value="rename" />
-                    <input type="hidden" name="teamId" value={t.id} />
-                    <TextField id={`rename-${t.id}`} name="name" label={`New name for ${t.name}`} defaultValue={t.name} errors={errorFor(t.id)} />
-                    <Button variant="secondary">Rename</Button>
-                  </Form>
-                </td>
-                <td>
-                  <ButtonLink to={`${base}?delete=${t.id}`} variant="warning">
-                    Delete<span className="visually-hidden"> {t.name}</span>
-                  </ButtonLink>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption={plural(teams.length, "team")} columns={["Team", { label: "People", numeric: true }, "Rename", "Delete"]}>
+        {teams.map((t) => (
+          <tr key={t.id}>
+            <td>
+              <Link to={`/org/${organisation.slug}/people?team=${t.id}`}>{t.name}</Link>
+            </td>
+            <td className="numeric">{t.members}</td>
+            <td>
+              <Form method="post" className="inline-row">
+                <input type="hidden" name="intent" value="rename" />
+                <input type="hidden" name="teamId" value={t.id} />
+                <TextField id={`rename-${t.id}`} name="name" label={`New name for ${t.name}`} defaultValue={t.name} errors={errorFor(t.id)} />
+                <Button variant="secondary">Rename</Button>
+              </Form>
+            </td>
+            <td>
+              <ButtonLink to={`${base}?delete=${t.id}`} variant="warning">
+                Delete<span className="visually-hidden"> {t.name}</span>
+              </ButtonLink>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData, useLocation } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { PaymentFailedBanner } from "#app/components/seat-summary.tsx";
 import { seatSummary } from "#app/models/billing/licence.server.ts";
 import { requireOrgRole } from "#app/services/org-permissions.server.ts";
@@ -53,6 +52,4 @@ export default function OrganisationLayout() {
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

@@ -1,15 +1,14 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { summaryErrors } from "#app/components/form-errors.ts";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
-import { TextField } from "#app/components/ui/field.tsx";
 import { resetPassword } from "#app/services/account.server.ts";
 import { ResetPasswordSchema } from "#app/utils/user-validation.ts";
+import { NewPasswordFields } from "#app/components/account-fields.tsx";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   return { token: new URL(request.url).searchParams.get("token") ?? "" };
@@ -59,27 +58,11 @@ export default function ResetPasswordPage() {
       <h1>Choose a new password</h1>
       <Form method="post" {...getFormProps(form)} noValidate>
         <input type="hidden" name="token" value={token} />
-        <TextField
-          label="New password"
-          hint="At least 10 characters. Three random words make a strong, memorable password."
-          errors={fields.password.errors}
-          autoComplete="new-password"
-          {...getInputProps(fields.password, { type: "password", ariaAttributes: false })}
-          id={fields.password.id}
-        />
-        <TextField
-          label="Confirm new password"
-          errors={fields.confirmPassword.errors}
-          autoComplete="new-password"
-          {...getInputProps(fields.confirmPassword, { type: "password", ariaAttributes: false })}
-          id={fields.confirmPassword.id}
-        />
+        <NewPasswordFields password={fields.password} confirm={fields.confirmPassword} labels={["New password", "Confirm new password"]} />
         <Button>Change password</Button>
       </Form>
     </div>
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

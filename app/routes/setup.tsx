@@ -1,17 +1,16 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { summaryErrors } from "#app/components/form-errors.ts";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
-import { TextField } from "#app/components/ui/field.tsx";
 import { signIn } from "#app/services/account.server.ts";
 import { createFirstAdmin, isSetupTokenValid, SetupError } from "#app/services/setup.server.ts";
 import { cookieHeaders } from "#app/services/headers.server.ts";
 import { SetupSchema } from "#app/utils/user-validation.ts";
+import { EmailAddressField, FullNameField, NewPasswordFields } from "#app/components/account-fields.tsx";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get("token") ?? "";
@@ -67,23 +66,13 @@ export default function SetupPage() {
       </p>
       <Form method="post" {...getFormProps(form)} noValidate>
         <input type="hidden" name="token" value={token} />
-        <TextField label="Full name" errors={fields.name.errors} autoComplete="name" {...getInputProps(fields.name, { type: "text", ariaAttributes: false })} id={fields.name.id} />
-        <TextField label="Email address" errors={fields.email.errors} autoComplete="email" spellCheck={false} {...getInputProps(fields.email, { type: "email", ariaAttributes: false })} id={fields.email.id} />
-        <TextField
-          label="Password"
-          hint="At least 10 characters. Three random words make a strong, memorable password."
-          errors={fields.password.errors}
-          autoComplete="new-password"
-          {...getInputProps(fields.password, { type: "password", ariaAttributes: false })}
-          id={fields.password.id}
-        />
-        <TextField label="Confirm password" errors={fields.confirmPassword.errors} autoComplete="new-password" {...getInputProps(fields.confirmPassword, { type: "password", ariaAttributes: false })} id={fields.confirmPassword.id} />
+        <FullNameField field={fields.name} />
+        <EmailAddressField field={fields.email} />
+        <NewPasswordFields password={fields.password} confirm={fields.confirmPassword} labels={["Password", "Confirm password"]} />
         <Button>Create administrator</Button>
       </Form>
     </div>
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

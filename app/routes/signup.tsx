@@ -1,17 +1,16 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { summaryErrors } from "#app/components/form-errors.ts";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
-import { TextField } from "#app/components/ui/field.tsx";
 import { signUp } from "#app/services/account.server.ts";
-import { HONEYPOT_FIELD, isHoneypotFilled } from "#app/utils/honeypot.ts";
+import { isHoneypotFilled } from "#app/utils/honeypot.ts";
 import { requireAnonymous } from "#app/services/session.server.ts";
 import { SignupSchema } from "#app/utils/user-validation.ts";
+import { EmailAddressField, FullNameField, HoneypotField, NewPasswordFields } from "#app/components/account-fields.tsx";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);
@@ -86,42 +85,10 @@ export default function SignupPage() {
         address.
       </p>
       <Form method="post" {...getFormProps(form)} noValidate>
-        <div className="honeypot" aria-hidden="true">
-          <label htmlFor="signup-website">Leave this empty</label>
-          <input id="signup-website" name={HONEYPOT_FIELD} type="text" tabIndex={-1} autoComplete="off" />
-        </div>
-        <TextField
-          label="Full name"
-          hint="As it should appear on your certificates"
-          errors={fields.name.errors}
-          autoComplete="name"
-          spellCheck={false}
-          {...getInputProps(fields.name, { type: "text", ariaAttributes: false })}
-          id={fields.name.id}
-        />
-        <TextField
-          label="Email address"
-          errors={fields.email.errors}
-          autoComplete="email"
-          spellCheck={false}
-          {...getInputProps(fields.email, { type: "email", ariaAttributes: false })}
-          id={fields.email.id}
-        />
-        <TextField
-          label="Create a password"
-          hint="At least 10 characters. Three random words make a strong, memorable password."
-          errors={fields.password.errors}
-          autoComplete="new-password"
-          {...getInputProps(fields.password, { type: "password", ariaAttributes: false })}
-          id={fields.password.id}
-        />
-        <TextField
-          label="Confirm password"
-          errors={fields.confirmPassword.errors}
-          autoComplete="new-password"
-          {...getInputProps(fields.confirmPassword, { type: "password", ariaAttributes: false })}
-          id={fields.confirmPassword.id}
-        />
+        <HoneypotField id="signup-website" />
+        <FullNameField field={fields.name} forCertificates />
+        <EmailAddressField field={fields.email} />
+        <NewPasswordFields password={fields.password} confirm={fields.confirmPassword} />
         <Button disabled={navigation.state === "submitting"}>Create account</Button>
       </Form>
       <p>
@@ -131,6 +98,4 @@ export default function SignupPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

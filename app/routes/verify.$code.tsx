@@ -2,12 +2,12 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { CertificateStatusTag } from "#app/components/certificate-status-tag.tsx";
-import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { TextField } from "#app/components/ui/field.tsx";
 import { verifyCertificate } from "#app/models/learning/certificate.server.ts";
 import { checkVerifyRateLimit } from "#app/models/platform/verify-rate-limit.server.ts";
 import { formatDate } from "#app/utils/format.ts";
+import { SummaryRow } from "#app/components/ui/summary-list.tsx";
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const limited = await checkVerifyRateLimit();
@@ -114,24 +114,12 @@ export default function VerifyCodePage() {
           {result.status === "expired" && result.expiresAt ? ` on ${formatDate(result.expiresAt)}` : null}
         </p>
         <dl className="summary-list">
-          <div className="summary-list__row">
-            <dt>Name</dt>
-            <dd>{result.learnerName}</dd>
-          </div>
-          <div className="summary-list__row">
-            <dt>Module</dt>
-            <dd>
-              {result.moduleTitle}, version {result.moduleVersion}
-            </dd>
-          </div>
-          <div className="summary-list__row">
-            <dt>Issued</dt>
-            <dd>{formatDate(result.issuedAt)}</dd>
-          </div>
-          <div className="summary-list__row">
-            <dt>Valid until</dt>
-            <dd>{result.expiresAt ? formatDate(result.expiresAt) : "Does not expire"}</dd>
-          </div>
+          <SummaryRow label="Name">{result.learnerName}</SummaryRow>
+          <SummaryRow label="Module">
+            {result.moduleTitle}, version {result.moduleVersion}
+          </SummaryRow>
+          <SummaryRow label="Issued">{formatDate(result.issuedAt)}</SummaryRow>
+          <SummaryRow label="Valid until">{result.expiresAt ? formatDate(result.expiresAt) : "Does not expire"}</SummaryRow>
         </dl>
       </div>
       <p>
@@ -142,6 +130,4 @@ export default function VerifyCodePage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
-}
+export { GeneralErrorBoundary as ErrorBoundary } from "#app/components/error-boundary.tsx";

@@ -181,3 +181,16 @@ export function ChoiceGroup({
     </div>
   );
 }
+
+/** What a field component needs of a conform field: its id, name, errors and starting value. */
+export type BoundField = { id: string; name: string; errors?: FieldErrors; initialValue?: unknown };
+
+/**
+ * The id, name, errors and default value of a form field from its conform
+ * metadata, spread into TextField, TextAreaField, SelectField or ChoiceGroup:
+ * `<TextField {...bindField(fields.name)} label="Full name" />`. `fallback` is
+ * the starting value when the form has none (a first visit).
+ */
+export function bindField(field: BoundField, fallback = "") {
+  return { id: field.id, name: field.name, errors: field.errors, defaultValue: typeof field.initialValue === "string" ? field.initialValue : fallback };
+}
