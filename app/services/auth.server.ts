@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { betterAuth } from "better-auth";
+import { betterAuth, type BetterAuthOptions } from "better-auth";
 import { z } from "zod";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { APIError, createAuthMiddleware } from "better-auth/api";
@@ -13,7 +13,7 @@ import { setSecretBoxKey } from "#db/secret-box.ts";
 import { joinByEmailDomain } from "#app/models/organisations/invitation.server.ts";
 import { PASSWORD_REFUSED_FOR_SSO, providerServesEmail, ssoRequiredFor } from "#app/models/organisations/sso.server.ts";
 import { getDatabaseHandle } from "#app/models/platform/db.server.ts";
-import { enqueueEmail } from "#app/models/platform/email.server.ts";
+import { enqueueEmail, type EmailMessage } from "#app/models/platform/email.server.ts";
 import { composeEmail } from "#app/utils/email-templates.ts";
 import { getEnv, type Env } from "#app/services/env.server.ts";
 import { hitRateLimit } from "#app/models/platform/rate-limit.server.ts";
@@ -133,6 +133,225 @@ function ssoEncryptionKey(env: Env): Buffer {
   return Buffer.from(crypto.hkdfSync("sha256", env.BETTER_AUTH_SECRET, "distinct", "sso-provider-config", 32));
 }
 
+/**
+ * better-auth's own log lines, with two kinds of refused sign-in moved off
+ * the error level: they are the sender's mistake, not ours.
+ */
+const logBetterAuthMessage: NonNullable<NonNullable<BetterAuthOptions["logger"]>["log"]> = (level, message, ...args) => {
+  // A stale, replayed or hand-made SSO callback (no state, or one
+  // already used) is the client's mistake, answered with /login?error=.
+  if (message.startsWith("Failed to parse state")) return log.debug("sso callback refused", { reason: String(args[0] ?? "") });
+  // A SAML answer refused (unsigned, altered, expired, replayed, for
+  // another audience, unsolicited): the sender's fault, and the person
+  // is sent to /login with a message; kept as a note for the force's
+  // IT team, not an error of ours (ADR 037).
+  if (/^SAML |^Failed to parse relay state|^Missing essential user info from SAML/.test(message)) {
+    return log.info("saml response refused", { reason: message, details: args[0] instanceof Error ? args[0].message : args[0] });
+  }
+  const print = level === "error" ? console.error : level === "warn" ? console.warn : console.info;
+  print(`[Better Auth]: ${message}`, ...args);
+};
+
+/** better-auth's tables, under the names it asks for. */
+function authDatabase(handle: DatabaseHandle) {
+  return drizzleAdapter(handle.db, {
+    provider: "pg",
+    schema: {
+      user: schema.user,
+      session: schema.session,
+      account: schema.account,
+      verification: schema.verification,
+      organization: schema.organization,
+      member: schema.member,
+      invitation: schema.invitation,
+      team: schema.team,
+      teamMember: schema.teamMember,
+      ssoProvider: schema.ssoProvider,
+    },
+  });
+}
+
+/**
+ * An organisation's provider may only assert addresses on the domains it
+ * serves (ADR 034): otherwise one force's provider could create, or link
+ * to, a person of another. Checked when the SSO callback creates a user
+ * and when it links a provider account to an existing user.
+ * One validation for the forms and the API: every write of a user's name,
+ * whichever endpoint or internal call makes it, is normalised and checked.
+ */
+const DATABASE_HOOKS: BetterAuthOptions["databaseHooks"] = {
+  account: {
+    create: {
+      before: async (account, ctx) => {
+        if (ssoCallbackProvider(ctx) === account.providerId) {
+          const owner = await ctx?.context.internalAdapter.findUserById(account.userId);
+          await assertProviderServes(ctx, owner?.email ?? "");
+        }
+        return { data: account };
+      },
+    },
+  },
+  user: {
+    create: {
+      before: async (user, ctx) => {
+        await assertProviderServes(ctx, user.email);
+        return { data: { ...user, name: checkedName(user.name) } };
+      },
+    },
+    update: {
+      before: async (data) => ("name" in data && data.name !== undefined ? { data: { ...data, name: checkedName(data.name) } } : { data }),
+      // A ban or a changed role: this process asks about their sessions again at once (ADR 027).
+      after: async (updated) => forgetLiveSessionsOf(updated.id),
+    },
+  },
+  // Sign-out, password reset or change: the session stops here at once, not within the live-check bound.
+  session: {
+    delete: {
+      after: async (deleted) => forgetLiveSession(deleted.id),
+    },
+  },
+};
+
+type Recipient = { email: string; name: string };
+
+/** The mail with a one-hour link to choose a new password. */
+function resetPasswordEmail(appUrl: string, user: Recipient, token: string): EmailMessage {
+  const url = `${appUrl}/reset-password?token=${encodeURIComponent(token)}`;
+  return {
+    to: user.email,
+    kind: "reset-password",
+    subject: "Reset your Distinct password",
+    ...composeEmail({
+      heading: "Reset your password",
+      paragraphs: [
+        `Hello ${user.name},`,
+        "Someone asked to reset the password for your Distinct account. If it was you, choose a new password with the link below. The link works for one hour.",
+        "If it was not you, ignore this message: your password has not changed.",
+      ],
+      action: { label: "Choose a new password", url },
+    }),
+  };
+}
+
+/** The mail with a 24-hour link to confirm the address. */
+function verifyEmailEmail(appUrl: string, user: Recipient, token: string): EmailMessage {
+  // Our own page, which asks for a button press: a GET must not change
+  // state, and mail scanners follow links.
+  const url = `${appUrl}/verify-email?token=${encodeURIComponent(token)}`;
+  return {
+    to: user.email,
+    kind: "verify-email",
+    subject: "Confirm your email address for Distinct",
+    ...composeEmail({
+      heading: "Confirm your email address",
+      paragraphs: [
+        `Hello ${user.name},`,
+        "Confirm this is your email address to finish creating your Distinct account. The link works for 24 hours.",
+        "If you did not create an account, ignore this message.",
+      ],
+      action: { label: "Confirm my email address", url },
+    }),
+  };
+}
+
+/** The mail with a 15-minute, single-use sign-in link. */
+function magicLinkEmail(appUrl: string, email: string, name: string, token: string): EmailMessage {
+  const url = `${appUrl}/login/magic-link?token=${encodeURIComponent(token)}`;
+  return {
+    to: email,
+    kind: "magic-link",
+    subject: "Your Distinct sign-in link",
+    ...composeEmail({
+      heading: "Sign in to Distinct",
+      paragraphs: [
+        `Hello ${name},`,
+        "Use the link below to sign in. It works once, for 15 minutes.",
+        "If you did not ask for it, ignore this message: nobody can sign in without opening it.",
+      ],
+      action: { label: "Sign in to Distinct", url },
+    }),
+  };
+}
+
+function emailAndPasswordOptions(env: Env, handle: DatabaseHandle): BetterAuthOptions["emailAndPassword"] {
+  return {
+    enabled: true,
+    requireEmailVerification: true,
+    minPasswordLength: 10,
+    maxPasswordLength: 128,
+    autoSignIn: false,
+    revokeSessionsOnPasswordReset: true,
+    resetPasswordTokenExpiresIn: 60 * 60,
+    sendResetPassword: async ({ user, token }) => {
+      await enqueueEmail(handle.db, resetPasswordEmail(env.APP_URL, user, token));
+    },
+  };
+}
+
+function emailVerificationOptions(env: Env, handle: DatabaseHandle): BetterAuthOptions["emailVerification"] {
+  return {
+    // A confirmed address on an organisation's domain joins it as a learner.
+    afterEmailVerification: async (verified) => {
+      await joinByEmailDomain({ id: verified.id, email: verified.email, name: verified.name });
+    },
+    sendOnSignUp: true,
+    sendOnSignIn: true,
+    // Confirming the address signs them in (issue 15): the mailed token
+    // proves the mailbox, and our page asks for a button press first.
+    autoSignInAfterVerification: true,
+    expiresIn: 24 * 60 * 60,
+    sendVerificationEmail: async ({ user, token }) => {
+      await enqueueEmail(handle.db, verifyEmailEmail(env.APP_URL, user, token));
+    },
+  };
+}
+
+function ssoPlugin() {
+  return sso({
+    // Providers are written only by app/models/organisations/sso.server.ts
+    // for a training lead's own domains; the plugin's register endpoint is
+    // not on the HTTP allow-list. So the provider's email_verified claim is
+    // trusted (ADR 034), and only for addresses on those domains.
+    trustEmailVerified: true,
+    providersLimit: 0,
+    organizationProvisioning: { disabled: true },
+    // Joining the organisation goes through our seat rules, every sign-in
+    // (idempotent), and only for an address the provider vouched for.
+    provisionUserOnEveryLogin: true,
+    provisionUser: async ({ user }) => {
+      if (user.emailVerified) await joinByEmailDomain({ id: user.id, email: user.email, name: user.name });
+    },
+    // SAML 2.0 (ADR 037). Only SP-initiated sign-in: a response must
+    // answer an AuthnRequest we made (InResponseTo, used once, 5 minutes);
+    // each assertion ID is kept in the verification table until it
+    // expires, so a replay is refused on every instance; assertions
+    // without NotBefore/NotOnOrAfter are refused; clocks may differ by up
+    // to SAML_CLOCK_SKEW_MS. Signed assertions are required by the stored
+    // configuration (sso.server.ts, wantAssertionsSigned).
+    saml: {
+      enableInResponseToValidation: true,
+      allowIdpInitiated: false,
+      requestTTL: 5 * 60 * 1000,
+      requireTimestamps: true,
+      clockSkew: SAML_CLOCK_SKEW_MS,
+    },
+  });
+}
+
+function magicLinkPlugin(env: Env, handle: DatabaseHandle) {
+  return magicLink({
+    expiresIn: MAGIC_LINK_SECONDS,
+    storeToken: "hashed",
+    // Partner agencies' staff sign in to accounts they already have.
+    disableSignUp: true,
+    sendMagicLink: async ({ email, token }, ctx) => {
+      const found = await ctx?.context.internalAdapter.findUserByEmail(email);
+      if (!found) return; // same answer either way: no enumeration
+      await enqueueEmail(handle.db, magicLinkEmail(env.APP_URL, email, found.user.name, token));
+    },
+  });
+}
+
 function createAuth(handle: DatabaseHandle) {
   const env = getEnv();
   setSecretBoxKey(ssoEncryptionKey(env));
@@ -141,79 +360,15 @@ function createAuth(handle: DatabaseHandle) {
     appName: "Distinct",
     logger: {
       level: env.LOG_LEVEL,
-      log: (level, message, ...args) => {
-        // A stale, replayed or hand-made SSO callback (no state, or one
-        // already used) is the client's mistake, answered with /login?error=.
-        if (message.startsWith("Failed to parse state")) return log.debug("sso callback refused", { reason: String(args[0] ?? "") });
-        // A SAML answer refused (unsigned, altered, expired, replayed, for
-        // another audience, unsolicited): the sender's fault, and the person
-        // is sent to /login with a message; kept as a note for the force's
-        // IT team, not an error of ours (ADR 037).
-        if (/^SAML |^Failed to parse relay state|^Missing essential user info from SAML/.test(message)) {
-          return log.info("saml response refused", { reason: message, details: args[0] instanceof Error ? args[0].message : args[0] });
-        }
-        const print = level === "error" ? console.error : level === "warn" ? console.warn : console.info;
-        print(`[Better Auth]: ${message}`, ...args);
-      },
+      log: logBetterAuthMessage,
     },
     baseURL: env.APP_URL,
     secret: env.BETTER_AUTH_SECRET,
     // Identity providers on private or loopback addresses must be named to be
     // called at all (@better-auth/sso refuses them otherwise: SSRF guard).
     trustedOrigins: [env.APP_URL, ...internalIdpOrigins],
-    database: drizzleAdapter(handle.db, {
-      provider: "pg",
-      schema: {
-        user: schema.user,
-        session: schema.session,
-        account: schema.account,
-        verification: schema.verification,
-        organization: schema.organization,
-        member: schema.member,
-        invitation: schema.invitation,
-        team: schema.team,
-        teamMember: schema.teamMember,
-        ssoProvider: schema.ssoProvider,
-      },
-    }),
-    // An organisation's provider may only assert addresses on the domains it
-    // serves (ADR 034): otherwise one force's provider could create, or link
-    // to, a person of another. Checked when the SSO callback creates a user
-    // and when it links a provider account to an existing user.
-    // One validation for the forms and the API: every write of a user's name,
-    // whichever endpoint or internal call makes it, is normalised and checked.
-    databaseHooks: {
-      account: {
-        create: {
-          before: async (account, ctx) => {
-            if (ssoCallbackProvider(ctx) === account.providerId) {
-              const owner = await ctx?.context.internalAdapter.findUserById(account.userId);
-              await assertProviderServes(ctx, owner?.email ?? "");
-            }
-            return { data: account };
-          },
-        },
-      },
-      user: {
-        create: {
-          before: async (user, ctx) => {
-            await assertProviderServes(ctx, user.email);
-            return { data: { ...user, name: checkedName(user.name) } };
-          },
-        },
-        update: {
-          before: async (data) => ("name" in data && data.name !== undefined ? { data: { ...data, name: checkedName(data.name) } } : { data }),
-          // A ban or a changed role: this process asks about their sessions again at once (ADR 027).
-          after: async (updated) => forgetLiveSessionsOf(updated.id),
-        },
-      },
-      // Sign-out, password reset or change: the session stops here at once, not within the live-check bound.
-      session: {
-        delete: {
-          after: async (deleted) => forgetLiveSession(deleted.id),
-        },
-      },
-    },
+    database: authDatabase(handle),
+    databaseHooks: DATABASE_HOOKS,
     hooks: { before: checkInput },
     onAPIError: {
       // Where better-auth sends a browser whose sign-in (an SSO callback with a
@@ -226,63 +381,8 @@ function createAuth(handle: DatabaseHandle) {
         else log.error("auth request failed", { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
       },
     },
-    emailAndPassword: {
-      enabled: true,
-      requireEmailVerification: true,
-      minPasswordLength: 10,
-      maxPasswordLength: 128,
-      autoSignIn: false,
-      revokeSessionsOnPasswordReset: true,
-      resetPasswordTokenExpiresIn: 60 * 60,
-      sendResetPassword: async ({ user, token }) => {
-        const url = `${env.APP_URL}/reset-password?token=${encodeURIComponent(token)}`;
-        await enqueueEmail(handle.db, {
-          to: user.email,
-          kind: "reset-password",
-          subject: "Reset your Distinct password",
-          ...composeEmail({
-            heading: "Reset your password",
-            paragraphs: [
-              `Hello ${user.name},`,
-              "Someone asked to reset the password for your Distinct account. If it was you, choose a new password with the link below. The link works for one hour.",
-              "If it was not you, ignore this message: your password has not changed.",
-            ],
-            action: { label: "Choose a new password", url },
-          }),
-        });
-      },
-    },
-    emailVerification: {
-      // A confirmed address on an organisation's domain joins it as a learner.
-      afterEmailVerification: async (verified) => {
-        await joinByEmailDomain({ id: verified.id, email: verified.email, name: verified.name });
-      },
-      sendOnSignUp: true,
-      sendOnSignIn: true,
-      // Confirming the address signs them in (issue 15): the mailed token
-      // proves the mailbox, and our page asks for a button press first.
-      autoSignInAfterVerification: true,
-      expiresIn: 24 * 60 * 60,
-      sendVerificationEmail: async ({ user, token }) => {
-        // Our own page, which asks for a button press: a GET must not change
-        // state, and mail scanners follow links.
-        const url = `${env.APP_URL}/verify-email?token=${encodeURIComponent(token)}`;
-        await enqueueEmail(handle.db, {
-          to: user.email,
-          kind: "verify-email",
-          subject: "Confirm your email address for Distinct",
-          ...composeEmail({
-            heading: "Confirm your email address",
-            paragraphs: [
-              `Hello ${user.name},`,
-              "Confirm this is your email address to finish creating your Distinct account. The link works for 24 hours.",
-              "If you did not create an account, ignore this message.",
-            ],
-            action: { label: "Confirm my email address", url },
-          }),
-        });
-      },
-    },
+    emailAndPassword: emailAndPasswordOptions(env, handle),
+    emailVerification: emailVerificationOptions(env, handle),
     session: {
       expiresIn: SESSION_SECONDS,
       updateAge: 60 * 60,
@@ -305,60 +405,8 @@ function createAuth(handle: DatabaseHandle) {
       ipAddress: { ipAddressHeaders: ["x-distinct-client-address"] },
     },
     plugins: [
-      sso({
-        // Providers are written only by app/models/organisations/sso.server.ts
-        // for a training lead's own domains; the plugin's register endpoint is
-        // not on the HTTP allow-list. So the provider's email_verified claim is
-        // trusted (ADR 034), and only for addresses on those domains.
-        trustEmailVerified: true,
-        providersLimit: 0,
-        organizationProvisioning: { disabled: true },
-        // Joining the organisation goes through our seat rules, every sign-in
-        // (idempotent), and only for an address the provider vouched for.
-        provisionUserOnEveryLogin: true,
-        provisionUser: async ({ user }) => {
-          if (user.emailVerified) await joinByEmailDomain({ id: user.id, email: user.email, name: user.name });
-        },
-        // SAML 2.0 (ADR 037). Only SP-initiated sign-in: a response must
-        // answer an AuthnRequest we made (InResponseTo, used once, 5 minutes);
-        // each assertion ID is kept in the verification table until it
-        // expires, so a replay is refused on every instance; assertions
-        // without NotBefore/NotOnOrAfter are refused; clocks may differ by up
-        // to SAML_CLOCK_SKEW_MS. Signed assertions are required by the stored
-        // configuration (sso.server.ts, wantAssertionsSigned).
-        saml: {
-          enableInResponseToValidation: true,
-          allowIdpInitiated: false,
-          requestTTL: 5 * 60 * 1000,
-          requireTimestamps: true,
-          clockSkew: SAML_CLOCK_SKEW_MS,
-        },
-      }),
-      magicLink({
-        expiresIn: MAGIC_LINK_SECONDS,
-        storeToken: "hashed",
-        // Partner agencies' staff sign in to accounts they already have.
-        disableSignUp: true,
-        sendMagicLink: async ({ email, token }, ctx) => {
-          const found = await ctx?.context.internalAdapter.findUserByEmail(email);
-          if (!found) return; // same answer either way: no enumeration
-          const url = `${env.APP_URL}/login/magic-link?token=${encodeURIComponent(token)}`;
-          await enqueueEmail(handle.db, {
-            to: email,
-            kind: "magic-link",
-            subject: "Your Distinct sign-in link",
-            ...composeEmail({
-              heading: "Sign in to Distinct",
-              paragraphs: [
-                `Hello ${found.user.name},`,
-                "Use the link below to sign in. It works once, for 15 minutes.",
-                "If you did not ask for it, ignore this message: nobody can sign in without opening it.",
-              ],
-              action: { label: "Sign in to Distinct", url },
-            }),
-          });
-        },
-      }),
+      ssoPlugin(),
+      magicLinkPlugin(env, handle),
       admin({
         defaultRole: "user",
         adminRoles: ["admin"],

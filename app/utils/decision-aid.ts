@@ -479,35 +479,77 @@ function decideMessage(
   }
 }
 
-function decideCourse(facts: DecisionFacts): DecisionOutcome {
-  const course =
-    "Two or more occasions involving the victim: a course of conduct (PHA s.7 needs at least two occasions in relation to that person; the fewer and further apart they are, the less likely a court is to find harassment).";
-  const harassing = facts.alarmingOrDistressing || facts.fearOfViolenceTwice || facts.seriousAlarmOrDistress;
-  const seriousEffect = facts.fearOfViolenceTwice || facts.seriousAlarmOrDistress;
-  const connected = PERSONALLY_CONNECTED.includes(facts.relationship);
-  const exPartner = facts.relationship === "ex-partner";
-  const acts = stalkingIndicators(facts);
-  const stalking = stalkingDecision(facts, acts);
-  const exPartnerRecord = exPartner ? [RECORD_EX_PARTNER] : [];
+const COURSE_REASON =
+  "Two or more occasions involving the victim: a course of conduct (PHA s.7 needs at least two occasions in relation to that person; the fewer and further apart they are, the less likely a court is to find harassment).";
 
-  // A threat sent as a message can be an offence in its own right (OSA 2023
-  // s.181) even inside a course of conduct: name it, without changing the
-  // course-of-conduct outcome.
-  const threatNote = facts.behaviours.includes("threats")
+const HARASSMENT_REASON =
+  "The conduct amounts to harassment: a reasonable person with the same information would think it alarming or distressing (PHA s.1, s.7).";
+
+/** What every course-of-conduct outcome is judged from, worked out once from the answers. */
+type CourseFacts = {
+  facts: DecisionFacts;
+  /** Alarming or distressing, or one of the two serious effects. */
+  harassing: boolean;
+  /** Fear of violence on two occasions, or serious alarm or distress (s.4, s.4A, s.76). */
+  seriousEffect: boolean;
+  connected: boolean;
+  acts: ReturnType<typeof stalkingIndicators>;
+  stalking: boolean;
+  exPartnerRecord: string[];
+  /** A threatening message, named in `alsoConsider` without changing the outcome. */
+  threatNote: string[];
+  /** The serious effects the user stated, as reasons. */
+  effectReasons: string[];
+};
+
+function courseFacts(facts: DecisionFacts): CourseFacts {
+  const acts = stalkingIndicators(facts);
+  return {
+    facts,
+    harassing: facts.alarmingOrDistressing || facts.fearOfViolenceTwice || facts.seriousAlarmOrDistress,
+    seriousEffect: facts.fearOfViolenceTwice || facts.seriousAlarmOrDistress,
+    connected: PERSONALLY_CONNECTED.includes(facts.relationship),
+    acts,
+    stalking: stalkingDecision(facts, acts),
+    exPartnerRecord: facts.relationship === "ex-partner" ? [RECORD_EX_PARTNER] : [],
+    threatNote: threatMessageNote(facts),
+    effectReasons: seriousEffectReasons(facts),
+  };
+}
+
+/**
+ * A threat sent as a message can be an offence in its own right (OSA 2023
+ * s.181) even inside a course of conduct: name it, without changing the
+ * course-of-conduct outcome.
+ */
+function threatMessageNote(facts: DecisionFacts): string[] {
+  return facts.behaviours.includes("threats")
     ? [
         "Threatening communications (OSA 2023 s.181) for any message that threatened death or serious harm, intending an individual encountering it to fear the threat would be carried out, or reckless as to that; threats to kill (OAPA 1861 s.16) for a threat to kill.",
       ]
     : [];
+}
 
-  const effectReasons: string[] = [];
+function seriousEffectReasons(facts: DecisionFacts): string[] {
+  const reasons: string[] = [];
   if (facts.fearOfViolenceTwice) {
-    effectReasons.push("The victim feared, on at least two occasions, that violence would be used against them.");
+    reasons.push("The victim feared, on at least two occasions, that violence would be used against them.");
   }
   if (facts.seriousAlarmOrDistress) {
-    effectReasons.push(
+    reasons.push(
       "The victim suffered serious alarm or distress with a substantial adverse effect on their usual day-to-day activities."
     );
   }
+  return reasons;
+}
+
+/**
+ * Two or more occasions towards the victim, checked in this order:
+ * controlling or coercive behaviour, then not harassing at all, then lawful
+ * or reasonable, then stalking, and harassment otherwise.
+ */
+function decideCourse(facts: DecisionFacts): DecisionOutcome {
+  const conduct = courseFacts(facts);
 
   // --- Controlling or coercive behaviour (SCA 2015 s.76) comes first.
   //
@@ -520,174 +562,194 @@ function decideCourse(facts: DecisionFacts): DecisionOutcome {
   // the same conduct shows stalking indicators the outcome says so in
   // `alsoConsider`: s.4A carries a higher maximum (10 years against 5), and
   // the CPS guidance "Stalking or Harassment" covers charge selection.
-  if (connected && facts.controllingOrCoercive && seriousEffect) {
-    const stalkingToo = facts.fixation === "yes" || (facts.fixation !== "no" && acts.all.length > 0);
-    return outcome("controlling-coercive", {
-      reasons: [
-        course,
-        `The suspect is personally connected to the victim (${RELATIONSHIP_LABELS[facts.relationship].toLowerCase()})${
-          facts.relationship === "partner"
-            ? ""
-            : ": since the Domestic Abuse Act 2021 s.68 (in force 5 April 2023) ex-partners and family members need not live together, for behaviour on or after that date"
-        }.`,
-        "The behaviour is repeated or continuous controlling or coercive behaviour with a serious effect (fear of violence on at least two occasions, or serious alarm or distress with a substantial adverse effect on day-to-day activities): Serious Crime Act 2015 s.76, maximum 5 years.",
-        ...effectReasons,
-      ],
-      alsoConsider: [
-        ...threatNote,
-        ...(stalkingToo
-          ? [
-              `Stalking (PHA s.2A, or s.4A given the serious effect: maximum 10 years): the conduct also shows ${
-                facts.fixation === "yes" ? "fixation or obsession" : "acts associated with stalking"
-              }${
-                acts.all.length > 0 ? `, including ${describeActs(acts.all)}` : ""
-              }. The CPS guidance "Stalking or Harassment" covers charge selection where these overlap.`,
-            ]
-          : []),
-        ...(connected && facts.relationship !== "partner"
-          ? [
-              "Behaviour before 5 April 2023 by an ex-partner or family member who no longer lived with the victim is not covered by s.76 (the Domestic Abuse Act 2021 s.68 applies to behaviour on or after that date): consider stalking or harassment for that period.",
-            ]
-          : []),
-      ],
-      toRecord: [
-        'Record controlling or coercive behaviour (since April 2020 it is counted in the ONS "stalking and harassment" group).',
-        RECORD_RULE,
-        RECORD_INCLUDED,
-        RECORD_HISTORY,
-        RECORD_PATTERN,
-      ],
-      safeguarding: [
-        SAFEGUARDING_FIRST,
-        SDASH_COURSE,
-        ...(stalkingToo ? [SPO, HELPLINE, ISAC] : []),
-        RESTRAINING,
-        LOCAL,
-      ],
-      caveats: stalkingToo ? [CAVEAT_THINK_STALKING] : [],
-    });
-  }
+  if (conduct.connected && facts.controllingOrCoercive && conduct.seriousEffect) return decideControllingCoercive(conduct);
 
   // --- Not harassment: no course-of-conduct offence. A message may still be one.
-  if (!harassing) {
-    const notHarassing =
-      "A reasonable person with the same information would not think the conduct amounts to harassment (alarming or distressing the victim), so there is no harassment or stalking offence (PHA s.1 and s.7), and no fear of violence on two occasions (s.4).";
-    if (facts.messageKind !== "none") {
-      return decideMessage(facts, [course, notHarassing], {
-        safeguarding: [SAFEGUARDING_FIRST, SDASH_COURSE],
-        toRecord: [
-          "Record the report and link the other occasions to it: if the conduct continues, it can become a course of conduct amounting to harassment or stalking.",
-        ],
-        caveats: [CAVEAT_THINK_STALKING],
-      });
-    }
-    return outcome("not-a-crime", {
-      reasons: [
-        course,
-        notHarassing,
-        "No message is stated to be grossly offensive or indecent and sent to cause distress or anxiety (MCA 1988 s.1), a threat of death or serious harm (OSA 2023 s.181), or known to be false and meant to cause harm (OSA 2023 s.179).",
-      ],
-      alsoConsider: [
-        "Communications Act 2003 s.127(2)(c) if the person persistently used a public electronic communications network to cause annoyance, inconvenience or needless anxiety.",
-      ],
-      toRecord: [
-        "Record the report and link it to earlier ones: if the conduct continues or escalates, it can become a course of conduct amounting to harassment or stalking.",
-      ],
-      safeguarding: [SAFEGUARDING_FIRST, LOCAL],
-      caveats: [CAVEAT_THINK_STALKING],
-    });
-  }
+  if (!conduct.harassing) return decideNotHarassing(conduct);
 
   // --- Lawful or reasonable (PHA s.1(3)): asked before calling it a crime.
   // Only where the effect is not serious: s.4 and s.4A have their own, narrower
   // defences, and the aid does not weigh them.
-  if (facts.couldBeReasonable && !seriousEffect) {
-    return outcome("not-a-crime", {
-      reasons: [
-        course,
-        "The conduct is alarming or distressing, but on your answer it could be lawful or reasonable. PHA s.1(3): harassment (and so stalking under s.2A, which needs harassment) does not apply to a course of conduct that the person shows was pursued to prevent or detect crime, under an enactment or rule of law, or that was reasonable in the circumstances.",
-        "Whether a defence applies is for the person to show and for a court to decide: this outcome means the facts as given do not yet point to a crime, not that the victim's concern is unfounded.",
-      ],
-      alsoConsider: [
-        RECONSIDER_STALKING,
-        "Conduct that starts lawful can stop being reasonable: for example repeated visits after the person has been told to stop, or contact that goes beyond what the lawful purpose needs.",
-      ],
+  if (facts.couldBeReasonable && !conduct.seriousEffect) return decideLawfulOrReasonable(conduct);
+
+  // --- Stalking (PHA s.2A / s.4A).
+  if (conduct.stalking) return decideStalking(conduct);
+
+  // --- Harassment without stalking (PHA s.4 / s.2).
+  return decideHarassment(conduct);
+}
+
+/** SCA 2015 s.76, naming stalking too when the same conduct shows fixation or stalking acts. */
+function decideControllingCoercive({ facts, connected, acts, threatNote, effectReasons }: CourseFacts): DecisionOutcome {
+  const stalkingToo = facts.fixation === "yes" || (facts.fixation !== "no" && acts.all.length > 0);
+  return outcome("controlling-coercive", {
+    reasons: [
+      COURSE_REASON,
+      `The suspect is personally connected to the victim (${RELATIONSHIP_LABELS[facts.relationship].toLowerCase()})${
+        facts.relationship === "partner"
+          ? ""
+          : ": since the Domestic Abuse Act 2021 s.68 (in force 5 April 2023) ex-partners and family members need not live together, for behaviour on or after that date"
+      }.`,
+      "The behaviour is repeated or continuous controlling or coercive behaviour with a serious effect (fear of violence on at least two occasions, or serious alarm or distress with a substantial adverse effect on day-to-day activities): Serious Crime Act 2015 s.76, maximum 5 years.",
+      ...effectReasons,
+    ],
+    alsoConsider: [
+      ...threatNote,
+      ...(stalkingToo
+        ? [
+            `Stalking (PHA s.2A, or s.4A given the serious effect: maximum 10 years): the conduct also shows ${
+              facts.fixation === "yes" ? "fixation or obsession" : "acts associated with stalking"
+            }${
+              acts.all.length > 0 ? `, including ${describeActs(acts.all)}` : ""
+            }. The CPS guidance "Stalking or Harassment" covers charge selection where these overlap.`,
+          ]
+        : []),
+      ...(connected && facts.relationship !== "partner"
+        ? [
+            "Behaviour before 5 April 2023 by an ex-partner or family member who no longer lived with the victim is not covered by s.76 (the Domestic Abuse Act 2021 s.68 applies to behaviour on or after that date): consider stalking or harassment for that period.",
+          ]
+        : []),
+    ],
+    toRecord: [
+      'Record controlling or coercive behaviour (since April 2020 it is counted in the ONS "stalking and harassment" group).',
+      RECORD_RULE,
+      RECORD_INCLUDED,
+      RECORD_HISTORY,
+      RECORD_PATTERN,
+    ],
+    safeguarding: [
+      SAFEGUARDING_FIRST,
+      SDASH_COURSE,
+      ...(stalkingToo ? [SPO, HELPLINE, ISAC] : []),
+      RESTRAINING,
+      LOCAL,
+    ],
+    caveats: stalkingToo ? [CAVEAT_THINK_STALKING] : [],
+  });
+}
+
+/** No harassment or stalking: a message judged on its own if there is one, otherwise not a crime. */
+function decideNotHarassing({ facts }: CourseFacts): DecisionOutcome {
+  const notHarassing =
+    "A reasonable person with the same information would not think the conduct amounts to harassment (alarming or distressing the victim), so there is no harassment or stalking offence (PHA s.1 and s.7), and no fear of violence on two occasions (s.4).";
+  if (facts.messageKind !== "none") {
+    return decideMessage(facts, [COURSE_REASON, notHarassing], {
+      safeguarding: [SAFEGUARDING_FIRST, SDASH_COURSE],
       toRecord: [
-        "Record the report, what made you think the conduct could be lawful or reasonable, and link it to earlier reports: if it continues, it may become harassment or stalking.",
-        ...exPartnerRecord,
+        "Record the report and link the other occasions to it: if the conduct continues, it can become a course of conduct amounting to harassment or stalking.",
       ],
-      safeguarding: [SAFEGUARDING_FIRST, SDASH_COURSE, LOCAL],
       caveats: [CAVEAT_THINK_STALKING],
     });
   }
+  return outcome("not-a-crime", {
+    reasons: [
+      COURSE_REASON,
+      notHarassing,
+      "No message is stated to be grossly offensive or indecent and sent to cause distress or anxiety (MCA 1988 s.1), a threat of death or serious harm (OSA 2023 s.181), or known to be false and meant to cause harm (OSA 2023 s.179).",
+    ],
+    alsoConsider: [
+      "Communications Act 2003 s.127(2)(c) if the person persistently used a public electronic communications network to cause annoyance, inconvenience or needless anxiety.",
+    ],
+    toRecord: [
+      "Record the report and link it to earlier ones: if the conduct continues or escalates, it can become a course of conduct amounting to harassment or stalking.",
+    ],
+    safeguarding: [SAFEGUARDING_FIRST, LOCAL],
+    caveats: [CAVEAT_THINK_STALKING],
+  });
+}
 
-  const harassmentReason =
-    "The conduct amounts to harassment: a reasonable person with the same information would think it alarming or distressing (PHA s.1, s.7).";
+/** Alarming or distressing but possibly lawful or reasonable (PHA s.1(3)): not yet a crime. */
+function decideLawfulOrReasonable({ exPartnerRecord }: CourseFacts): DecisionOutcome {
+  return outcome("not-a-crime", {
+    reasons: [
+      COURSE_REASON,
+      "The conduct is alarming or distressing, but on your answer it could be lawful or reasonable. PHA s.1(3): harassment (and so stalking under s.2A, which needs harassment) does not apply to a course of conduct that the person shows was pursued to prevent or detect crime, under an enactment or rule of law, or that was reasonable in the circumstances.",
+      "Whether a defence applies is for the person to show and for a court to decide: this outcome means the facts as given do not yet point to a crime, not that the victim's concern is unfounded.",
+    ],
+    alsoConsider: [
+      RECONSIDER_STALKING,
+      "Conduct that starts lawful can stop being reasonable: for example repeated visits after the person has been told to stop, or contact that goes beyond what the lawful purpose needs.",
+    ],
+    toRecord: [
+      "Record the report, what made you think the conduct could be lawful or reasonable, and link it to earlier reports: if it continues, it may become harassment or stalking.",
+      ...exPartnerRecord,
+    ],
+    safeguarding: [SAFEGUARDING_FIRST, SDASH_COURSE, LOCAL],
+    caveats: [CAVEAT_THINK_STALKING],
+  });
+}
 
-  // --- Stalking (PHA s.2A / s.4A).
-  if (stalking) {
-    const s4a = seriousEffect;
-    const reasons = [course, harassmentReason];
-    if (facts.fixation === "yes") {
-      reasons.push(
-        "The suspect is fixated on or obsessed with the victim: fixation or obsession is what distinguishes stalking from harassment (Suzy Lamplugh Trust; FOUR: fixated, obsessive, unwanted, repeated)."
-      );
-    } else {
-      reasons.push(
-        `Fixation is not known, but the conduct includes acts the Act gives as examples of stalking (PHA s.2A(3)): ${describeActs(
-          acts.listedBeyondContact
-        )}. Think stalking first (College of Policing).`,
-        ASK_THE_VICTIM
-      );
-    }
-    if (acts.statutory.length > 0 && facts.fixation === "yes") {
-      reasons.push(`Acts associated with stalking listed in PHA s.2A(3): ${describeActs(acts.statutory)}.`);
-    }
-    if (acts.other.length > 0) {
-      reasons.push(
-        `Other acts associated with stalking (the s.2A(3) list is not exhaustive): ${describeActs(acts.other)}.`
-      );
-    }
-    if (s4a) {
-      reasons.push(
-        ...effectReasons,
-        "Stalking with fear of violence on at least two occasions, or serious alarm or distress with a substantial adverse effect on usual day-to-day activities: PHA s.4A (either way; maximum 10 years since the Policing and Crime Act 2017 s.175)."
-      );
-    } else {
-      reasons.push(
-        "No fear of violence on two occasions and no serious alarm or distress with a substantial adverse effect on day-to-day activities is stated, so stalking under PHA s.2A rather than s.4A (s.2A is summary only: 51 weeks in the statute, read as 6 months until the Criminal Justice Act 2003 s.281(5) commences; the information must be laid within 6 months of the last incident)."
-      );
-    }
-    const alsoConsider: string[] = [...threatNote];
-    if (connected && facts.controllingOrCoercive && !seriousEffect) {
-      alsoConsider.push(
-        "Controlling or coercive behaviour (SCA 2015 s.76) needs a serious effect (fear of violence twice, or serious alarm or distress with a substantial adverse effect): keep it under review if the effect becomes serious."
-      );
-    }
-    if (facts.behaviours.includes("monitoring") || facts.behaviours.includes("publishing")) {
-      alsoConsider.push(
-        "Computer Misuse Act 1990 s.1 (unauthorised access to computer material) if the person got into the victim's accounts or devices without permission, alongside the stalking offence."
-      );
-    }
-    return outcome(s4a ? "stalking-s4a" : "stalking-s2a", {
-      reasons,
-      alsoConsider,
-      toRecord: [
-        "The facts disclose stalking: record a crime of stalking (HOCR classification 8Q, its own classification since April 2014; before that, stalking was recorded under harassment, 8L).",
-        RECORD_RULE,
-        RECORD_INCLUDED,
-        RECORD_HISTORY,
-        RECORD_PATTERN,
-      ],
-      safeguarding: [SAFEGUARDING_FIRST, SDASH_COURSE, SPO, HELPLINE, ISAC, RESTRAINING, MASIP],
-      caveats: [],
-    });
+/** Why it is stalking (fixation, or the s.2A(3) acts when fixation is not known), and whether s.4A or s.2A. */
+function stalkingReasons({ facts, seriousEffect, acts, effectReasons }: CourseFacts): string[] {
+  const reasons = [COURSE_REASON, HARASSMENT_REASON];
+  if (facts.fixation === "yes") {
+    reasons.push(
+      "The suspect is fixated on or obsessed with the victim: fixation or obsession is what distinguishes stalking from harassment (Suzy Lamplugh Trust; FOUR: fixated, obsessive, unwanted, repeated)."
+    );
+  } else {
+    reasons.push(
+      `Fixation is not known, but the conduct includes acts the Act gives as examples of stalking (PHA s.2A(3)): ${describeActs(
+        acts.listedBeyondContact
+      )}. Think stalking first (College of Policing).`,
+      ASK_THE_VICTIM
+    );
   }
+  if (acts.statutory.length > 0 && facts.fixation === "yes") {
+    reasons.push(`Acts associated with stalking listed in PHA s.2A(3): ${describeActs(acts.statutory)}.`);
+  }
+  if (acts.other.length > 0) {
+    reasons.push(
+      `Other acts associated with stalking (the s.2A(3) list is not exhaustive): ${describeActs(acts.other)}.`
+    );
+  }
+  if (seriousEffect) {
+    reasons.push(
+      ...effectReasons,
+      "Stalking with fear of violence on at least two occasions, or serious alarm or distress with a substantial adverse effect on usual day-to-day activities: PHA s.4A (either way; maximum 10 years since the Policing and Crime Act 2017 s.175)."
+    );
+  } else {
+    reasons.push(
+      "No fear of violence on two occasions and no serious alarm or distress with a substantial adverse effect on day-to-day activities is stated, so stalking under PHA s.2A rather than s.4A (s.2A is summary only: 51 weeks in the statute, read as 6 months until the Criminal Justice Act 2003 s.281(5) commences; the information must be laid within 6 months of the last incident)."
+    );
+  }
+  return reasons;
+}
 
-  // --- Harassment without stalking (PHA s.4 / s.2).
-  const harassReasons = [course, harassmentReason];
+/** Stalking: PHA s.4A with a serious effect, s.2A without. */
+function decideStalking(conduct: CourseFacts): DecisionOutcome {
+  const { facts, seriousEffect, connected, threatNote } = conduct;
+  const s4a = seriousEffect;
+  const alsoConsider: string[] = [...threatNote];
+  if (connected && facts.controllingOrCoercive && !seriousEffect) {
+    alsoConsider.push(
+      "Controlling or coercive behaviour (SCA 2015 s.76) needs a serious effect (fear of violence twice, or serious alarm or distress with a substantial adverse effect): keep it under review if the effect becomes serious."
+    );
+  }
+  if (facts.behaviours.includes("monitoring") || facts.behaviours.includes("publishing")) {
+    alsoConsider.push(
+      "Computer Misuse Act 1990 s.1 (unauthorised access to computer material) if the person got into the victim's accounts or devices without permission, alongside the stalking offence."
+    );
+  }
+  return outcome(s4a ? "stalking-s4a" : "stalking-s2a", {
+    reasons: stalkingReasons(conduct),
+    alsoConsider,
+    toRecord: [
+      "The facts disclose stalking: record a crime of stalking (HOCR classification 8Q, its own classification since April 2014; before that, stalking was recorded under harassment, 8L).",
+      RECORD_RULE,
+      RECORD_INCLUDED,
+      RECORD_HISTORY,
+      RECORD_PATTERN,
+    ],
+    safeguarding: [SAFEGUARDING_FIRST, SDASH_COURSE, SPO, HELPLINE, ISAC, RESTRAINING, MASIP],
+    caveats: [],
+  });
+}
+
+/** Why it is harassment and not stalking: no fixation, or fixation not known and only acts common to harassment. */
+function harassmentReasons({ facts, acts }: CourseFacts): string[] {
+  const reasons = [COURSE_REASON, HARASSMENT_REASON];
   if (facts.fixation === "no") {
-    harassReasons.push(
+    reasons.push(
       acts.all.length > 0
         ? `Acts associated with stalking are present (${describeActs(
             acts.all
@@ -695,7 +757,7 @@ function decideCourse(facts: DecisionFacts): DecisionOutcome {
         : "No fixation or obsession and no act associated with stalking (PHA s.2A(3)) is stated: harassment rather than stalking."
     );
   } else {
-    harassReasons.push(
+    reasons.push(
       acts.all.length > 0
         ? `Fixation is not known, and the only acts associated with stalking are ones that are part of much harassment (${describeActs(
             acts.all
@@ -704,6 +766,13 @@ function decideCourse(facts: DecisionFacts): DecisionOutcome {
       ASK_THE_VICTIM
     );
   }
+  return reasons;
+}
+
+/** Harassment without stalking: PHA s.4 with fear of violence on two occasions, s.2 otherwise. */
+function decideHarassment(conduct: CourseFacts): DecisionOutcome {
+  const { facts, threatNote, exPartnerRecord } = conduct;
+  const harassReasons = harassmentReasons(conduct);
   const harassConsider = [...threatNote, RECONSIDER_STALKING];
   const harassRecord = [RECORD_RULE, RECORD_INCLUDED, RECORD_HISTORY, ...exPartnerRecord, RECORD_PATTERN];
   if (facts.fearOfViolenceTwice) {

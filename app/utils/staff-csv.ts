@@ -200,36 +200,31 @@ function failed(fileErrors: string[], warnings: string[] = [], totalRows = 0): S
   return { ok: false, fileErrors, warnings, rows: [], rowErrors: [], totalRows, teams: [], newTeams: [] };
 }
 
+type Delimiter = "," | ";";
+type Column = { index: number; label: string };
+/** Where each known field is in the header row, with the header as the file spells it (first of duplicates). */
+type Columns = Map<StaffCsvField, Column>;
+type Cell = { label: string; value: string };
+type Fail = (column: string, value: string, message: string) => void;
 
-export function parseStaffCsv(input: string | Uint8Array, options: StaffCsvOptions = {}): StaffCsvResult {
-  const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
-
-  const decoded = decode(input);
-  if ("error" in decoded) return failed([decoded.error]);
-  // One line ending for the parser; embedded newlines in cells become "\n" too.
-  // Line numbers are unchanged: CRLF and a lone CR each end one line.
-  let text = decoded.text.replace(/\r\n?/g, "\n");
-  if (text.trim() === "") return failed(["The file is empty"]);
-
-  // Excel honours a first line "sep=;" and some exports write one.
-  let skipLines = 0;
-  let delimiter: "," | ";" | "\t";
+/** Excel honours a first line "sep=;" and some exports write one; otherwise guess from the header row. */
+function chooseDelimiter(text: string): { text: string; delimiter: Delimiter | "\t"; skipLines: number } {
   const sep = /^sep=([,;\t])\n/i.exec(text);
   if (sep?.[1] === "," || sep?.[1] === ";" || sep?.[1] === "\t") {
-    delimiter = sep[1];
-    skipLines = 1;
-    text = text.slice(sep[0].length);
-  } else {
-    const headerLine = text.split("\n", 50).find((l) => l.trim() !== "") ?? "";
-    delimiter = detectDelimiter(headerLine);
+    return { text: text.slice(sep[0].length), delimiter: sep[1], skipLines: 1 };
   }
-  if (delimiter === "\t") {
-    return failed(["The file uses tabs between columns: in Excel choose 'CSV UTF-8 (Comma delimited)' when you save it"]);
-  }
+  const headerLine = text.split("\n", 50).find((l) => l.trim() !== "") ?? "";
+  return { text, delimiter: detectDelimiter(headerLine), skipLines: 0 };
+}
 
-  // csv-parse reports the line a record ENDS on; with blank lines kept as
-  // records (we skip them ourselves) each record starts on the line after the
-  // previous one ended, which is what a user needs when a cell has newlines.
+/**
+ * The file's records, each with the line it starts on, or the message for a
+ * file whose quoting cannot be read. csv-parse reports the line a record ENDS
+ * on; with blank lines kept as records (the caller skips them) each record
+ * starts on the line after the previous one ended, which is what a user needs
+ * when a cell has newlines.
+ */
+function splitRecords(text: string, delimiter: Delimiter, skipLines: number): CsvRecord[] | { error: string } {
   const records: CsvRecord[] = [];
   let lastEnd = skipLines;
   try {
@@ -248,25 +243,36 @@ export function parseStaffCsv(input: string | Uint8Array, options: StaffCsvOptio
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
     const line = lastEnd + 1;
-    return failed([
-      error.code === "CSV_QUOTE_NOT_CLOSED"
-        ? `Line ${line} has a quote mark (") that is never closed, so the rest of the file cannot be read. Check the cells on line ${line}.`
-        : `Line ${line} cannot be read: check the quote marks (") on it. A cell that contains quote marks must be in quotes, with each quote mark inside doubled ("")`,
-    ]);
+    return {
+      error:
+        error.code === "CSV_QUOTE_NOT_CLOSED"
+          ? `Line ${line} has a quote mark (") that is never closed, so the rest of the file cannot be read. Check the cells on line ${line}.`
+          : `Line ${line} cannot be read: check the quote marks (") on it. A cell that contains quote marks must be in quotes, with each quote mark inside doubled ("")`,
+    };
   }
+  return records;
+}
 
-  const nonBlank = records.filter((r) => !isBlank(r.cells));
-  const header = nonBlank[0];
-  if (!header) return failed(["The file is empty"]);
-  const data = nonBlank.slice(1);
+/** Decoded text to records and the delimiter, or the one message that says why the file cannot be read. */
+function readRecords(decodedText: string): { records: CsvRecord[]; delimiter: Delimiter } | { error: string } {
+  // One line ending for the parser; embedded newlines in cells become "\n" too.
+  // Line numbers are unchanged: CRLF and a lone CR each end one line.
+  const normalised = decodedText.replace(/\r\n?/g, "\n");
+  if (normalised.trim() === "") return { error: "The file is empty" };
+  const { text, delimiter, skipLines } = chooseDelimiter(normalised);
+  if (delimiter === "\t") {
+    return { error: "The file uses tabs between columns: in Excel choose 'CSV UTF-8 (Comma delimited)' when you save it" };
+  }
+  const records = splitRecords(text, delimiter, skipLines);
+  return "error" in records ? records : { records, delimiter };
+}
 
-  // --- header row ---
-  const fileErrors: string[] = [];
-  const warnings: string[] = [];
-  const columnOf = new Map<StaffCsvField, { index: number; label: string }>();
+/** Which header cell gives each field, every label seen per field (to find duplicates), and the headers we do not know. */
+function mapHeaderColumns(headerCells: string[]): { columnOf: Columns; labelsOf: Map<StaffCsvField, string[]>; unknown: Set<string> } {
+  const columnOf: Columns = new Map();
   const labelsOf = new Map<StaffCsvField, string[]>();
   const unknown = new Set<string>();
-  header.cells.forEach((raw, index) => {
+  headerCells.forEach((raw, index) => {
     const label = raw.trim();
     if (label === "") return;
     const field = HEADER_FIELDS.get(headerKey(label));
@@ -281,65 +287,211 @@ export function parseStaffCsv(input: string | Uint8Array, options: StaffCsvOptio
       columnOf.set(field, { index, label });
     }
   });
+  return { columnOf, labelsOf, unknown };
+}
+
+/** One error for each field that more than one column gives. */
+function duplicateColumnErrors(labelsOf: Map<StaffCsvField, string[]>): string[] {
+  const errors: string[] = [];
   for (const [field, labels] of labelsOf) {
     if (labels.length < 2) continue;
     const distinct = [...new Set(labels)];
     const quoted = distinct.map((l) => `"${l}"`);
-    if (distinct.length === 1) fileErrors.push(`The column ${quoted[0]} appears more than once: delete all but one of them`);
-    else if (distinct.length === 2) fileErrors.push(`The columns ${quoted.join(" and ")} both give ${FIELD_WORDS[field]}: delete one of them`);
-    else fileErrors.push(`The columns ${quoted.slice(0, -1).join(", ")} and ${quoted.at(-1)} all give ${FIELD_WORDS[field]}: delete all but one of them`);
+    if (distinct.length === 1) errors.push(`The column ${quoted[0]} appears more than once: delete all but one of them`);
+    else if (distinct.length === 2) errors.push(`The columns ${quoted.join(" and ")} both give ${FIELD_WORDS[field]}: delete one of them`);
+    else errors.push(`The columns ${quoted.slice(0, -1).join(", ")} and ${quoted.at(-1)} all give ${FIELD_WORDS[field]}: delete all but one of them`);
   }
-  const missing = staffCsvColumns.filter((c) => c.required && !columnOf.has(c.field));
-  if (missing.length > 0) {
-    const headerKeys = new Set(header.cells.map(headerKey));
-    if (header.cells.some((c) => c.includes("@"))) {
-      fileErrors.push(
-        `The first row must be the column names (${TEMPLATE_HEADERS.join(delimiter)}) but it looks like a person's details. Add a row of column names at the top.`,
-      );
-    } else {
-      for (const column of missing) {
-        const split =
-          column.field === "name" &&
-          ["firstname", "forename", "givenname"].some((k) => headerKeys.has(k)) &&
-          ["surname", "lastname", "familyname"].some((k) => headerKeys.has(k));
-        fileErrors.push(
-          split
-            ? `The file has no "name" column. Put each person's first name and surname together in one column called "name".`
-            : `The file has no "${column.header}" column. The first row must be the column names, like: ${TEMPLATE_HEADERS.join(delimiter)}`,
-        );
-      }
-    }
-  }
-  for (const label of unknown) {
-    warnings.push(`The column "${label}" will be ignored: the columns used are ${TEMPLATE_HEADERS.join(", ")}`);
-  }
+  return errors;
+}
 
-  const totalRows = data.length;
-  if (fileErrors.length === 0 && totalRows === 0) {
-    fileErrors.push("The file has column names but no staff: add one row for each person under the column names");
+/**
+ * Errors for required columns the header lacks: one saying the first row is
+ * a person (it has an "@"), else one per missing column, with a hint when the
+ * name is split into first name and surname.
+ */
+function missingColumnErrors(headerCells: string[], columnOf: Columns, delimiter: Delimiter): string[] {
+  const missing = staffCsvColumns.filter((c) => c.required && !columnOf.has(c.field));
+  if (missing.length === 0) return [];
+  if (headerCells.some((c) => c.includes("@"))) {
+    return [
+      `The first row must be the column names (${TEMPLATE_HEADERS.join(delimiter)}) but it looks like a person's details. Add a row of column names at the top.`,
+    ];
+  }
+  const headerKeys = new Set(headerCells.map(headerKey));
+  return missing.map((column) => {
+    const split =
+      column.field === "name" &&
+      ["firstname", "forename", "givenname"].some((k) => headerKeys.has(k)) &&
+      ["surname", "lastname", "familyname"].some((k) => headerKeys.has(k));
+    return split
+      ? `The file has no "name" column. Put each person's first name and surname together in one column called "name".`
+      : `The file has no "${column.header}" column. The first row must be the column names, like: ${TEMPLATE_HEADERS.join(delimiter)}`;
+  });
+}
+
+/** The header row's columns, its errors (duplicates, then missing columns) and warnings (ignored columns). */
+function readHeader(headerCells: string[], delimiter: Delimiter): { columnOf: Columns; fileErrors: string[]; warnings: string[] } {
+  const { columnOf, labelsOf, unknown } = mapHeaderColumns(headerCells);
+  const fileErrors = [...duplicateColumnErrors(labelsOf), ...missingColumnErrors(headerCells, columnOf, delimiter)];
+  const warnings = [...unknown].map((label) => `The column "${label}" will be ignored: the columns used are ${TEMPLATE_HEADERS.join(", ")}`);
+  return { columnOf, fileErrors, warnings };
+}
+
+/** Errors about how many data rows there are: none under good column names, or more than one upload takes. */
+function rowCountErrors(totalRows: number, maxRows: number, headerOk: boolean): string[] {
+  const errors: string[] = [];
+  if (headerOk && totalRows === 0) {
+    errors.push("The file has column names but no staff: add one row for each person under the column names");
   }
   if (totalRows > maxRows) {
-    fileErrors.push(
-      `The file has ${formatCount(totalRows)} rows; the most in one upload is ${formatCount(maxRows)}. Split it into smaller files.`,
-    );
+    errors.push(`The file has ${formatCount(totalRows)} rows; the most in one upload is ${formatCount(maxRows)}. Split it into smaller files.`);
   }
-  if (fileErrors.length > 0) return failed(fileErrors, warnings, totalRows);
+  return errors;
+}
 
-  // --- rows ---
-  const rows: StaffCsvRow[] = [];
-  const rowErrors: StaffCsvRowError[] = [];
-  const firstLineOfEmail = new Map<string, number>();
-  const firstLineOfStaffNumber = new Map<string, number>();
+/** An optional cell that holds something: not missing, not empty and not a placeholder for blank. */
+function isFilled(cell: Cell | null): cell is Cell {
+  return cell !== null && cell.value !== "" && !BLANK_PLACEHOLDERS.has(cell.value.toLowerCase());
+}
+
+/** The lower-cased email, or "" after reporting it empty, malformed or already on an earlier line. */
+function checkEmail(cell: Cell | null, line: number, firstLineOfEmail: Map<string, number>, fail: Fail): string {
+  if (!cell) return "";
+  if (cell.value === "") {
+    fail(cell.label, "", "Enter an email address");
+    return "";
+  }
+  const parsed = EmailSchema.safeParse(cell.value);
+  if (!parsed.success) {
+    fail(cell.label, cell.value, parsed.error.issues[0]?.message ?? "Enter an email address in the correct format, like name@example.org");
+    return "";
+  }
+  const email = parsed.data;
+  const first = firstLineOfEmail.get(email);
+  if (first === undefined) firstLineOfEmail.set(email, line);
+  else fail(cell.label, cell.value, `${capitalise(cell.label)} ${email} is also on line ${first}`);
+  return email;
+}
+
+/** The name (NFC), or "" after reporting it empty, formula-like, multi-line or failing `NameSchema`. */
+function checkName(cell: Cell | null, fail: Fail): string {
+  if (!cell) return "";
+  const label = capitalise(cell.label);
+  if (cell.value === "") fail(cell.label, "", "Enter a name");
+  else if (/^[=+\-@]/.test(cell.value)) {
+    fail(cell.label, cell.value, `${label} must not start with "${cell.value[0]}": check the cell is the person's name and not a spreadsheet formula`);
+  } else if (/\p{Cc}/u.test(cell.value)) {
+    fail(cell.label, cell.value, /[\n\r]/.test(cell.value) ? `${label} must be on one line` : `${label} must not contain tabs or other hidden characters`);
+  } else {
+    const parsed = NameSchema.safeParse(cell.value.normalize("NFC"));
+    if (!parsed.success) fail(cell.label, cell.value, parsed.error.issues[0]?.message ?? "Enter a name");
+    else return parsed.data;
+  }
+  return "";
+}
+
+/** The staff number upper-cased with spaces collapsed, or null when blank or reported as wrong or already used. */
+function checkStaffNumber(cell: Cell | null, line: number, firstLineOfStaffNumber: Map<string, number>, fail: Fail): string | null {
+  if (!isFilled(cell)) return null;
+  const label = capitalise(cell.label);
+  const normalised = cell.value.replace(/\s+/g, " ").toUpperCase();
+  if (normalised.length > STAFF_NUMBER_MAX) fail(cell.label, cell.value, `${label} must be ${STAFF_NUMBER_MAX} characters or fewer`);
+  else if (!/^[A-Z0-9/ -]+$/.test(normalised)) {
+    fail(cell.label, cell.value, `${label} must only include letters, numbers, hyphens (-), slashes (/) and spaces`);
+  } else if (!/^[A-Z0-9]/.test(normalised)) fail(cell.label, cell.value, `${label} must start with a letter or a number`);
+  else {
+    const first = firstLineOfStaffNumber.get(normalised);
+    if (first === undefined) firstLineOfStaffNumber.set(normalised, line);
+    else fail(cell.label, cell.value, `${label} ${normalised} is also on line ${first}`);
+    return normalised;
+  }
+  return null;
+}
+
+/**
+ * A free-text label (the team, or the role or rank): NFC with runs of spaces
+ * collapsed, or null when blank or reported as formula-like, multi-line or
+ * longer than `max`. `what` names it in the formula message ("a team name").
+ */
+function checkLabelText(cell: Cell | null, max: number, what: string, fail: Fail): string | null {
+  if (!isFilled(cell)) return null;
+  const label = capitalise(cell.label);
+  const clean = cell.value.normalize("NFC").replace(/ {2,}/g, " ");
+  if (/^[=+\-@]/.test(clean)) {
+    fail(cell.label, cell.value, `${label} must not start with "${clean[0]}": check the cell is ${what} and not a spreadsheet formula`);
+  } else if (/\p{Cc}/u.test(cell.value)) {
+    fail(cell.label, cell.value, /[\n\r]/.test(cell.value) ? `${label} must be on one line` : `${label} must not contain tabs or other hidden characters`);
+  } else if (clean.length > max) fail(cell.label, cell.value, `${label} must be ${max} characters or fewer`);
+  else return clean;
+  return null;
+}
+
+/** The permission in the app from the access cell: `member` when blank, else a known value (or a yes/no flag under "training lead"). */
+function checkAccess(cell: Cell | null, accessIsFlag: boolean, fail: Fail): StaffCsvRole {
+  if (!isFilled(cell)) return "member";
+  const key = headerKey(cell.value);
+  const mapped = ACCESS_VALUES.get(key) ?? (accessIsFlag ? TRAINING_LEAD_FLAG.get(key) : undefined);
+  if (mapped) return mapped;
+  const allowed = accessIsFlag ? '"yes" or "no"' : '"learner" or "training lead"';
+  fail(cell.label, cell.value, `${capitalise(cell.label)} must be ${allowed}`);
+  return "member";
+}
+
+/**
+ * Team spellings: the first spelling of a team (an existing team's beats the
+ * file's) is the one every row gets, and `teams` lists each team once, in the
+ * order the file first uses them.
+ */
+function createTeamList(existingTeams: readonly string[]) {
   const teamSpelling = new Map<string, string>();
   const existing = new Set<string>();
-  for (const team of options.existingTeams ?? []) {
+  for (const team of existingTeams) {
     const key = teamKey(team);
     existing.add(key);
     if (!teamSpelling.has(key)) teamSpelling.set(key, team);
   }
   const teams: string[] = [];
   const teamsListed = new Set<string>();
-  const headerWidth = header.cells.length;
+  return {
+    teams,
+    /** The spelling this team is stored under; lists it if new to the file. */
+    spell(team: string): string {
+      const key = teamKey(team);
+      const spelling = teamSpelling.get(key);
+      let spelt = team;
+      if (spelling === undefined) teamSpelling.set(key, team);
+      else spelt = spelling;
+      if (!teamsListed.has(key)) {
+        teamsListed.add(key);
+        teams.push(spelt);
+      }
+      return spelt;
+    },
+    newTeams: () => teams.filter((t) => !existing.has(teamKey(t))),
+  };
+}
+
+/** The warning for role or rank cells that say "learner" or "training lead" in a file with no access column. */
+function accessInRankWarning(accessInRank: number, rankLabel: string | undefined): string[] {
+  if (accessInRank === 0 || rankLabel === undefined) return [];
+  const rowsSay = accessInRank === 1 ? "1 row says" : `${formatCount(accessInRank)} rows say`;
+  return [
+    `The "${rankLabel}" column is each person's role or rank, like PC or Sergeant, but ${rowsSay} "learner" or "training lead" there. ` +
+      `That makes nobody a training lead: put "training lead" in an "access" column instead.`,
+  ];
+}
+
+/**
+ * Every data row checked: a row with more cells than column names is one
+ * error; otherwise each cell is checked in column order (email, name, staff
+ * number, team, rank, access) and the row is kept only if none failed.
+ */
+function checkRows(data: CsvRecord[], headerWidth: number, columnOf: Columns, delimiter: Delimiter, existingTeams: readonly string[]) {
+  const rows: StaffCsvRow[] = [];
+  const rowErrors: StaffCsvRowError[] = [];
+  const firstLineOfEmail = new Map<string, number>();
+  const firstLineOfStaffNumber = new Map<string, number>();
+  const teamList = createTeamList(existingTeams);
   const delimiterName = delimiter === ";" ? "semicolon" : "comma";
   const accessLabel = columnOf.get("access")?.label;
   const accessIsFlag = accessLabel !== undefined && headerKey(accessLabel) === "traininglead";
@@ -356,128 +508,47 @@ export function parseStaffCsv(input: string | Uint8Array, options: StaffCsvOptio
       continue;
     }
     const errorsBefore = rowErrors.length;
-    const cell = (field: StaffCsvField): { label: string; value: string } | null => {
+    const cell = (field: StaffCsvField): Cell | null => {
       const column = columnOf.get(field);
       return column ? { label: column.label, value: (cells[column.index] ?? "").trim() } : null;
     };
-    const fail = (column: string, value: string, message: string) => rowErrors.push({ line, column, value, message });
+    const fail: Fail = (column, value, message) => rowErrors.push({ line, column, value, message });
 
-    // email (required column)
-    let email = "";
-    const emailCell = cell("email");
-    if (emailCell) {
-      if (emailCell.value === "") fail(emailCell.label, "", "Enter an email address");
-      else {
-        const parsed = EmailSchema.safeParse(emailCell.value);
-        if (!parsed.success) fail(emailCell.label, emailCell.value, parsed.error.issues[0]?.message ?? "Enter an email address in the correct format, like name@example.org");
-        else {
-          email = parsed.data;
-          const first = firstLineOfEmail.get(email);
-          if (first === undefined) firstLineOfEmail.set(email, line);
-          else fail(emailCell.label, emailCell.value, `${capitalise(emailCell.label)} ${email} is also on line ${first}`);
-        }
-      }
-    }
-
-    // name (required column)
-    let name = "";
-    const nameCell = cell("name");
-    if (nameCell) {
-      const label = capitalise(nameCell.label);
-      if (nameCell.value === "") fail(nameCell.label, "", "Enter a name");
-      else if (/^[=+\-@]/.test(nameCell.value)) {
-        fail(nameCell.label, nameCell.value, `${label} must not start with "${nameCell.value[0]}": check the cell is the person's name and not a spreadsheet formula`);
-      } else if (/\p{Cc}/u.test(nameCell.value)) {
-        fail(nameCell.label, nameCell.value, /[\n\r]/.test(nameCell.value) ? `${label} must be on one line` : `${label} must not contain tabs or other hidden characters`);
-      } else {
-        const parsed = NameSchema.safeParse(nameCell.value.normalize("NFC"));
-        if (!parsed.success) fail(nameCell.label, nameCell.value, parsed.error.issues[0]?.message ?? "Enter a name");
-        else name = parsed.data;
-      }
-    }
-
-    // staff number (optional)
-    let staffNumber: string | null = null;
-    const staffCell = cell("staffNumber");
-    if (staffCell && staffCell.value !== "" && !BLANK_PLACEHOLDERS.has(staffCell.value.toLowerCase())) {
-      const label = capitalise(staffCell.label);
-      const normalised = staffCell.value.replace(/\s+/g, " ").toUpperCase();
-      if (normalised.length > STAFF_NUMBER_MAX) fail(staffCell.label, staffCell.value, `${label} must be ${STAFF_NUMBER_MAX} characters or fewer`);
-      else if (!/^[A-Z0-9/ -]+$/.test(normalised)) {
-        fail(staffCell.label, staffCell.value, `${label} must only include letters, numbers, hyphens (-), slashes (/) and spaces`);
-      } else if (!/^[A-Z0-9]/.test(normalised)) fail(staffCell.label, staffCell.value, `${label} must start with a letter or a number`);
-      else {
-        staffNumber = normalised;
-        const first = firstLineOfStaffNumber.get(normalised);
-        if (first === undefined) firstLineOfStaffNumber.set(normalised, line);
-        else fail(staffCell.label, staffCell.value, `${label} ${normalised} is also on line ${first}`);
-      }
-    }
-
-    // team (optional)
-    let team: string | null = null;
-    const teamCell = cell("team");
-    if (teamCell && teamCell.value !== "" && !BLANK_PLACEHOLDERS.has(teamCell.value.toLowerCase())) {
-      const label = capitalise(teamCell.label);
-      const clean = teamCell.value.normalize("NFC").replace(/ {2,}/g, " ");
-      if (/^[=+\-@]/.test(clean)) {
-        fail(teamCell.label, teamCell.value, `${label} must not start with "${clean[0]}": check the cell is a team name and not a spreadsheet formula`);
-      } else if (/\p{Cc}/u.test(teamCell.value)) {
-        fail(teamCell.label, teamCell.value, /[\n\r]/.test(teamCell.value) ? `${label} must be on one line` : `${label} must not contain tabs or other hidden characters`);
-      } else if (clean.length > TEAM_MAX) fail(teamCell.label, teamCell.value, `${label} must be ${TEAM_MAX} characters or fewer`);
-      else team = clean;
-    }
-
-    // role or rank (optional, free text)
-    let rank: string | null = null;
-    const rankCell = cell("rank");
-    if (rankCell && rankCell.value !== "" && !BLANK_PLACEHOLDERS.has(rankCell.value.toLowerCase())) {
-      const label = capitalise(rankCell.label);
-      const clean = rankCell.value.normalize("NFC").replace(/ {2,}/g, " ");
-      if (/^[=+\-@]/.test(clean)) {
-        fail(rankCell.label, rankCell.value, `${label} must not start with "${clean[0]}": check the cell is a role or rank and not a spreadsheet formula`);
-      } else if (/\p{Cc}/u.test(rankCell.value)) {
-        fail(rankCell.label, rankCell.value, /[\n\r]/.test(rankCell.value) ? `${label} must be on one line` : `${label} must not contain tabs or other hidden characters`);
-      } else if (clean.length > RANK_MAX) fail(rankCell.label, rankCell.value, `${label} must be ${RANK_MAX} characters or fewer`);
-      else rank = clean;
-    }
-
-    // access (optional): the permission in the app
-    let role: StaffCsvRole = "member";
-    const accessCell = cell("access");
-    if (accessCell && accessCell.value !== "" && !BLANK_PLACEHOLDERS.has(accessCell.value.toLowerCase())) {
-      const key = headerKey(accessCell.value);
-      const mapped = ACCESS_VALUES.get(key) ?? (accessIsFlag ? TRAINING_LEAD_FLAG.get(key) : undefined);
-      if (mapped) role = mapped;
-      else {
-        const allowed = accessIsFlag ? '"yes" or "no"' : '"learner" or "training lead"';
-        fail(accessCell.label, accessCell.value, `${capitalise(accessCell.label)} must be ${allowed}`);
-      }
-    }
+    const email = checkEmail(cell("email"), line, firstLineOfEmail, fail);
+    const name = checkName(cell("name"), fail);
+    const staffNumber = checkStaffNumber(cell("staffNumber"), line, firstLineOfStaffNumber, fail);
+    const teamText = checkLabelText(cell("team"), TEAM_MAX, "a team name", fail);
+    const rank = checkLabelText(cell("rank"), RANK_MAX, "a role or rank", fail);
+    const role = checkAccess(cell("access"), accessIsFlag, fail);
 
     if (rowErrors.length > errorsBefore) continue;
-    if (team !== null) {
-      const key = teamKey(team);
-      const spelling = teamSpelling.get(key);
-      if (spelling === undefined) teamSpelling.set(key, team);
-      else team = spelling;
-      if (!teamsListed.has(key)) {
-        teamsListed.add(key);
-        teams.push(team);
-      }
-    }
+    const team = teamText === null ? null : teamList.spell(teamText);
     if (rank !== null && accessLabel === undefined && ACCESS_IN_RANK.has(headerKey(rank))) accessInRank++;
     rows.push({ line, email, name, staffNumber, team, rank, role });
   }
-  const rankLabel = columnOf.get("rank")?.label;
-  if (accessInRank > 0 && rankLabel !== undefined) {
-    const rowsSay = accessInRank === 1 ? "1 row says" : `${formatCount(accessInRank)} rows say`;
-    warnings.push(
-      `The "${rankLabel}" column is each person's role or rank, like PC or Sergeant, but ${rowsSay} "learner" or "training lead" there. ` +
-        `That makes nobody a training lead: put "training lead" in an "access" column instead.`,
-    );
-  }
+  return { rows, rowErrors, teams: teamList.teams, newTeams: teamList.newTeams(), accessInRank };
+}
 
-  const newTeams = teams.filter((t) => !existing.has(teamKey(t)));
+export function parseStaffCsv(input: string | Uint8Array, options: StaffCsvOptions = {}): StaffCsvResult {
+  const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
+
+  const decoded = decode(input);
+  if ("error" in decoded) return failed([decoded.error]);
+  const read = readRecords(decoded.text);
+  if ("error" in read) return failed([read.error]);
+  const { records, delimiter } = read;
+
+  const nonBlank = records.filter((r) => !isBlank(r.cells));
+  const header = nonBlank[0];
+  if (!header) return failed(["The file is empty"]);
+  const data = nonBlank.slice(1);
+
+  const { columnOf, fileErrors, warnings } = readHeader(header.cells, delimiter);
+  const totalRows = data.length;
+  fileErrors.push(...rowCountErrors(totalRows, maxRows, fileErrors.length === 0));
+  if (fileErrors.length > 0) return failed(fileErrors, warnings, totalRows);
+
+  const { rows, rowErrors, teams, newTeams, accessInRank } = checkRows(data, header.cells.length, columnOf, delimiter, options.existingTeams ?? []);
+  warnings.push(...accessInRankWarning(accessInRank, columnOf.get("rank")?.label));
   return { ok: true, fileErrors: [], warnings, rows, rowErrors, totalRows, teams, newTeams };
 }

@@ -15,6 +15,7 @@ import {
   user,
   type StoredResponse,
 } from "#db/schema/index.ts";
+import type { Database } from "#db/client.ts";
 import type { Question } from "#app/content/schema.ts";
 import { certificateStatus } from "#app/utils/certificate-status.ts";
 import { formatCertificateCode } from "#app/utils/certificate-code.ts";
@@ -49,13 +50,74 @@ function answerWords(question: Question | undefined, response: StoredResponse | 
  */
 export async function personalData(userId: string, now: Date = new Date()) {
   const db = getDb();
+  const account = await accountRow(db, userId);
+  if (!account) return null;
+
+  const memberships = await membershipRows(db, userId);
+  const orgNames = new Map(memberships.map((m) => [m.organizationId, m.organisation]));
+  const enrolmentRows = await enrolmentRowsOf(db, userId);
+  const progress = await lessonProgressRows(db, enrolmentRows.map((e) => e.id));
+  const attemptRows = await attemptRowsOf(db, userId);
+  const reflectionRows = await reflectionRowsOf(db, userId);
+  const launchRows = await launchRowsOf(db, userId);
+  const certificateRows = await certificateRowsOf(db, userId);
+  const assignmentRows = await runStatusQuery(db, personAssignmentsQuery({ userId }, { includeLeft: true }));
+  const moduleTitles = await moduleTitlesOf(db, [...new Set(assignmentRows.map((a) => a.moduleId))]);
+  const events = await auditEventRows(db, userId, memberships.map((m) => m.id));
+
+  return {
+    format: PERSONAL_DATA_FORMAT,
+    exportedAt: now.toISOString(),
+    account: exportAccount(account),
+    memberships: memberships.map(exportMembership),
+    enrolments: enrolmentRows.map((e) => exportEnrolment(e, progress)),
+    attempts: attemptRows.map(exportAttempt),
+    cpdReflections: reflectionRows.map((r) => exportReflection(r, enrolmentRows)),
+    lmsLaunches: launchRows.map((l) => ({
+      module: enrolmentRows.find((e) => e.id === l.enrolmentId)?.title ?? null,
+      organisation: l.organisation,
+      lmsLearnerId: l.lmsLearnerId,
+      startedAt: iso(l.startedAt),
+    })),
+    certificates: certificateRows.map((c) => exportCertificate(c, now)),
+    assignments: assignmentRows.map((a) => ({
+      organisation: orgNames.get(a.organizationId) ?? null,
+      module: moduleTitles.get(a.moduleId) ?? null,
+      assignedAt: iso(a.assignedAt),
+      due: a.due,
+      extended: a.extended,
+      status: a.status,
+      completedAt: iso(a.completedAt),
+    })),
+    auditEvents: events.map((e) => ({
+      at: iso(e.at),
+      action: e.action,
+      organisation: e.organizationId ? (orgNames.get(e.organizationId) ?? null) : null,
+      by: e.actorId === userId ? "you" : e.actor,
+      targetType: e.targetType,
+      details: e.details,
+    })),
+  };
+}
+
+export type PersonalData = NonNullable<Awaited<ReturnType<typeof personalData>>>;
+
+// ------------------------------------------------------------------ the queries, one statement each
+
+/** One row of what a query function resolves to. */
+type RowOf<F extends (...args: never[]) => Promise<readonly unknown[]>> = Awaited<ReturnType<F>>[number];
+
+async function accountRow(db: Database, userId: string) {
   const [account] = await db
     .select({ id: user.id, name: user.name, email: user.email, emailVerified: user.emailVerified, role: user.role, createdAt: user.createdAt })
     .from(user)
     .where(eq(user.id, userId));
-  if (!account) return null;
+  return account;
+}
 
-  const memberships = await db
+/** Every organisation the user is or was a member of, with their team there. */
+function membershipRows(db: Database, userId: string) {
+  return db
     .select({
       id: people.id,
       organizationId: people.organizationId,
@@ -76,9 +138,11 @@ export async function personalData(userId: string, now: Date = new Date()) {
     .leftJoin(team, and(eq(team.id, people.teamId), eq(team.organizationId, people.organizationId)))
     .where(eq(people.userId, userId))
     .orderBy(asc(organization.name));
-  const orgNames = new Map(memberships.map((m) => [m.organizationId, m.organisation]));
+}
 
-  const enrolmentRows = await db
+/** Each enrolment with its module version's lesson keys and titles. */
+function enrolmentRowsOf(db: Database, userId: string) {
+  return db
     .select({
       id: enrolments.id,
       slug: modules.slug,
@@ -96,15 +160,21 @@ export async function personalData(userId: string, now: Date = new Date()) {
     .leftJoin(organization, eq(organization.id, enrolments.organizationId))
     .where(eq(enrolments.userId, userId))
     .orderBy(asc(enrolments.startedAt));
-  const progress = enrolmentRows.length
+}
+
+/** The lessons completed in these enrolments; no query when there are none. */
+async function lessonProgressRows(db: Database, enrolmentIds: string[]) {
+  return enrolmentIds.length
     ? await db
         .select({ enrolmentId: lessonProgress.enrolmentId, lessonKey: lessonProgress.lessonKey, completedAt: lessonProgress.completedAt })
         .from(lessonProgress)
-        .where(inArray(lessonProgress.enrolmentId, enrolmentRows.map((e) => e.id)))
+        .where(inArray(lessonProgress.enrolmentId, enrolmentIds))
         .orderBy(asc(lessonProgress.completedAt))
     : [];
+}
 
-  const attemptRows = await db
+function attemptRowsOf(db: Database, userId: string) {
+  return db
     .select({
       id: quizAttempts.id,
       enrolmentId: quizAttempts.enrolmentId,
@@ -129,21 +199,29 @@ export async function personalData(userId: string, now: Date = new Date()) {
     .innerJoin(modules, eq(modules.id, moduleVersions.moduleId))
     .where(eq(quizAttempts.userId, userId))
     .orderBy(asc(quizAttempts.startedAt));
+}
 
-  // The learner's private CPD reflections (issue 19) and the LMS launches that carried their LMS id.
-  const reflectionRows = await db
+/** The learner's private CPD reflections (issue 19). */
+function reflectionRowsOf(db: Database, userId: string) {
+  return db
     .select({ enrolmentId: cpdReflections.enrolmentId, learned: cpdReflections.learned, apply: cpdReflections.apply, createdAt: cpdReflections.createdAt, updatedAt: cpdReflections.updatedAt })
     .from(cpdReflections)
     .where(eq(cpdReflections.userId, userId))
     .orderBy(asc(cpdReflections.createdAt));
-  const launchRows = await db
+}
+
+/** The LMS launches that carried their LMS id. */
+function launchRowsOf(db: Database, userId: string) {
+  return db
     .select({ enrolmentId: scormLaunches.enrolmentId, organisation: organization.name, lmsLearnerId: scormLaunches.lmsLearnerId, startedAt: scormLaunches.startedAt })
     .from(scormLaunches)
     .innerJoin(organization, eq(organization.id, scormLaunches.organizationId))
     .where(eq(scormLaunches.userId, userId))
     .orderBy(asc(scormLaunches.startedAt));
+}
 
-  const certificateRows = await db
+function certificateRowsOf(db: Database, userId: string) {
+  return db
     .select({
       code: certificates.code,
       learnerName: certificates.learnerName,
@@ -159,18 +237,18 @@ export async function personalData(userId: string, now: Date = new Date()) {
     .from(certificates)
     .where(eq(certificates.userId, userId))
     .orderBy(asc(certificates.issuedAt));
+}
 
-  const assignmentRows = await runStatusQuery(
-    db,
-    personAssignmentsQuery({ userId }, { includeLeft: true }),
-  );
-  const moduleIds = [...new Set(assignmentRows.map((a) => a.moduleId))];
-  const moduleTitles = moduleIds.length
+/** Module titles by id, for the assignments; no query when there are none. */
+async function moduleTitlesOf(db: Database, moduleIds: string[]) {
+  return moduleIds.length
     ? new Map((await db.select({ id: modules.id, title: modules.title }).from(modules).where(inArray(modules.id, moduleIds))).map((m) => [m.id, m.title]))
     : new Map<string, string>();
+}
 
-  const personIds = memberships.map((m) => m.id);
-  const events = await db
+/** Audit events by the user, about their account, or about any of their memberships (`personIds`). */
+function auditEventRows(db: Database, userId: string, personIds: string[]) {
+  return db
     .select({
       at: auditEvents.at,
       action: auditEvents.action,
@@ -190,120 +268,106 @@ export async function personalData(userId: string, now: Date = new Date()) {
       ),
     )
     .orderBy(asc(auditEvents.at), asc(auditEvents.id));
+}
 
+// ------------------------------------------------------------------ the export's sections
+
+function exportAccount(account: NonNullable<Awaited<ReturnType<typeof accountRow>>>) {
   return {
-    format: PERSONAL_DATA_FORMAT,
-    exportedAt: now.toISOString(),
-    account: {
-      id: account.id,
-      name: account.name,
-      email: account.email,
-      emailVerified: account.emailVerified,
-      platformRole: account.role ?? "user",
-      createdAt: iso(account.createdAt),
-    },
-    memberships: memberships.map((m) => ({
-      organisation: m.organisation,
-      name: m.name,
-      email: m.email,
-      staffNumber: m.staffNumber,
-      roleOrRank: m.rank,
-      team: m.team,
-      access: m.role === "admin" ? "training lead" : "learner",
-      status: m.status,
-      invitedAt: iso(m.invitedAt),
-      joinedAt: iso(m.joinedAt),
-      leftAt: iso(m.leftAt),
-    })),
-    enrolments: enrolmentRows.map((e) => {
-      const done = new Map(progress.filter((p) => p.enrolmentId === e.id).map((p) => [p.lessonKey, p.completedAt]));
-      return {
-        module: e.slug,
-        title: e.title,
-        version: e.version,
-        organisation: e.organisation,
-        startedAt: iso(e.startedAt),
-        lastActivityAt: iso(e.lastActivityAt),
-        completedAt: iso(e.completedAt),
-        lessons: e.lessons.map((l) => ({ key: l.key, title: l.title, completedAt: iso(done.get(l.key)) })),
-      };
-    }),
-    attempts: attemptRows.map((a) => {
-      const bank = new Map((a.questions ?? []).map((q) => [q.id, q]));
-      const results = new Map((a.results ?? []).map((r) => [r.questionId, r]));
-      return {
-        module: a.slug,
-        title: a.title,
-        version: a.version,
-        attemptNumber: a.attemptNumber,
-        startedAt: iso(a.startedAt),
-        submittedAt: iso(a.submittedAt),
-        score: a.score,
-        marks: a.marks,
-        maxMarks: a.maxMarks,
-        passed: a.passed,
-        answers: a.questionIds.map((id) => {
-          const question = bank.get(id);
-          const result = a.submittedAt ? results.get(id) : undefined;
-          return {
-            questionId: id,
-            question: question ? (question.type === "classify" ? question.scenario : question.prompt) : null,
-            ...answerWords(question, a.responses[id]),
-            correct: result ? result.correct : null,
-            marks: result ? result.marks : null,
-            maxMarks: result ? result.maxMarks : null,
-          };
-        }),
-      };
-    }),
-    cpdReflections: reflectionRows.map((r) => {
-      const enrolment = enrolmentRows.find((e) => e.id === r.enrolmentId);
-      return {
-        module: enrolment?.slug ?? null,
-        title: enrolment?.title ?? null,
-        version: enrolment?.version ?? null,
-        learned: r.learned,
-        apply: r.apply,
-        createdAt: iso(r.createdAt),
-        updatedAt: iso(r.updatedAt),
-      };
-    }),
-    lmsLaunches: launchRows.map((l) => ({
-      module: enrolmentRows.find((e) => e.id === l.enrolmentId)?.title ?? null,
-      organisation: l.organisation,
-      lmsLearnerId: l.lmsLearnerId,
-      startedAt: iso(l.startedAt),
-    })),
-    certificates: certificateRows.map((c) => ({
-      code: formatCertificateCode(c.code),
-      name: c.learnerName,
-      module: c.moduleTitle,
-      version: c.moduleVersion,
-      organisation: c.organisationName,
-      issuedAt: iso(c.issuedAt),
-      expiresAt: iso(c.expiresAt),
-      cpdMinutes: c.cpdMinutes,
-      scorePercent: c.scorePercent,
-      status: certificateStatus(c, now),
-    })),
-    assignments: assignmentRows.map((a) => ({
-      organisation: orgNames.get(a.organizationId) ?? null,
-      module: moduleTitles.get(a.moduleId) ?? null,
-      assignedAt: iso(a.assignedAt),
-      due: a.due,
-      extended: a.extended,
-      status: a.status,
-      completedAt: iso(a.completedAt),
-    })),
-    auditEvents: events.map((e) => ({
-      at: iso(e.at),
-      action: e.action,
-      organisation: e.organizationId ? (orgNames.get(e.organizationId) ?? null) : null,
-      by: e.actorId === userId ? "you" : e.actor,
-      targetType: e.targetType,
-      details: e.details,
-    })),
+    id: account.id,
+    name: account.name,
+    email: account.email,
+    emailVerified: account.emailVerified,
+    platformRole: account.role ?? "user",
+    createdAt: iso(account.createdAt),
   };
 }
 
-export type PersonalData = NonNullable<Awaited<ReturnType<typeof personalData>>>;
+function exportMembership(m: RowOf<typeof membershipRows>) {
+  return {
+    organisation: m.organisation,
+    name: m.name,
+    email: m.email,
+    staffNumber: m.staffNumber,
+    roleOrRank: m.rank,
+    team: m.team,
+    access: m.role === "admin" ? "training lead" : "learner",
+    status: m.status,
+    invitedAt: iso(m.invitedAt),
+    joinedAt: iso(m.joinedAt),
+    leftAt: iso(m.leftAt),
+  };
+}
+
+/** An enrolment with every lesson of its version and when (if ever) the learner completed it. */
+function exportEnrolment(e: RowOf<typeof enrolmentRowsOf>, progress: RowOf<typeof lessonProgressRows>[]) {
+  const done = new Map(progress.filter((p) => p.enrolmentId === e.id).map((p) => [p.lessonKey, p.completedAt]));
+  return {
+    module: e.slug,
+    title: e.title,
+    version: e.version,
+    organisation: e.organisation,
+    startedAt: iso(e.startedAt),
+    lastActivityAt: iso(e.lastActivityAt),
+    completedAt: iso(e.completedAt),
+    lessons: e.lessons.map((l) => ({ key: l.key, title: l.title, completedAt: iso(done.get(l.key)) })),
+  };
+}
+
+/** An attempt with each question's wording and the learner's answer; marks only once it is submitted. */
+function exportAttempt(a: RowOf<typeof attemptRowsOf>) {
+  const bank = new Map((a.questions ?? []).map((q) => [q.id, q]));
+  const results = new Map((a.results ?? []).map((r) => [r.questionId, r]));
+  return {
+    module: a.slug,
+    title: a.title,
+    version: a.version,
+    attemptNumber: a.attemptNumber,
+    startedAt: iso(a.startedAt),
+    submittedAt: iso(a.submittedAt),
+    score: a.score,
+    marks: a.marks,
+    maxMarks: a.maxMarks,
+    passed: a.passed,
+    answers: a.questionIds.map((id) => {
+      const question = bank.get(id);
+      const result = a.submittedAt ? results.get(id) : undefined;
+      return {
+        questionId: id,
+        question: question ? (question.type === "classify" ? question.scenario : question.prompt) : null,
+        ...answerWords(question, a.responses[id]),
+        correct: result ? result.correct : null,
+        marks: result ? result.marks : null,
+        maxMarks: result ? result.maxMarks : null,
+      };
+    }),
+  };
+}
+
+function exportReflection(r: RowOf<typeof reflectionRowsOf>, enrolmentRows: RowOf<typeof enrolmentRowsOf>[]) {
+  const enrolment = enrolmentRows.find((e) => e.id === r.enrolmentId);
+  return {
+    module: enrolment?.slug ?? null,
+    title: enrolment?.title ?? null,
+    version: enrolment?.version ?? null,
+    learned: r.learned,
+    apply: r.apply,
+    createdAt: iso(r.createdAt),
+    updatedAt: iso(r.updatedAt),
+  };
+}
+
+function exportCertificate(c: RowOf<typeof certificateRowsOf>, now: Date) {
+  return {
+    code: formatCertificateCode(c.code),
+    name: c.learnerName,
+    module: c.moduleTitle,
+    version: c.moduleVersion,
+    organisation: c.organisationName,
+    issuedAt: iso(c.issuedAt),
+    expiresAt: iso(c.expiresAt),
+    cpdMinutes: c.cpdMinutes,
+    scorePercent: c.scorePercent,
+    status: certificateStatus(c, now),
+  };
+}
