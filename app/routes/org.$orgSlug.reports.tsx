@@ -1,7 +1,8 @@
 import { parseWithZod } from "@conform-to/zod/v4";
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
+import type { ReactNode } from "react";
 import { CompletionChart } from "#app/components/completion-chart.tsx";
 import { ConfusionMatrixReport } from "#app/components/confusion-matrix.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
@@ -98,17 +99,14 @@ export default function ReportsPage() {
   const completers = "completers" in loaderData ? loaderData.completers : null;
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
-  const location = useLocation();
   const base = `/org/${organisation.slug}/reports`;
   const assignErrors = actionData && "assignVersion" in actionData ? (actionData.assignVersion.errors as Record<string, string[] | null | undefined>) : null;
   // ?confirm=assign-version is the confirmation step of assigning a new version (docs/decisions/021, 036).
   if (query && completers && (params.get("confirm") === "assign-version" || assignErrors)) {
     return <ConfirmAssignVersion completers={completers} errors={assignErrors ?? {}} cancelTo={`${base}${reportSearch(query, {})}#new-version`} />;
   }
-  const errorsFor = (param: string) => (error?.param === param ? [error.message] : undefined);
   const filtered = query ? !!(query.team || query.module || query.status || query.dueFrom || query.dueTo || query.includeLeft) : true;
-  const value = (p: (typeof FILTER_PARAMS)[number]) =>
-    query ? (p === "left" ? (query.includeLeft ? "1" : "") : p === "dueFrom" ? (query.dueFrom ?? "") : p === "dueTo" ? (query.dueTo ?? "") : (query[p] ?? "")) : asked[p];
+  const moduleTitle = (fallback: string) => modules.find((m) => m.slug === query?.module)?.title ?? fallback;
   return (
     <>
       <ErrorSummary errors={error ? [{ href: `#${fieldIds[error.param] ?? "report-filters"}`, message: error.message }] : []} />
@@ -117,19 +115,75 @@ export default function ReportsPage() {
         Who is trained, on which version, who is overdue and whose certificate expires soon. Filter the report, sort the table by any column, and
         download it as a spreadsheet: the download holds every row that matches, not just this page.
       </p>
-      {olderVersions.length > 0 && !query?.module ? (
-        <Notification title="Modules updated since some people completed them">
-          <ul>
-            {olderVersions.map((m) => (
-              <li key={m.slug}>
-                <Link to={`${base}?module=${encodeURIComponent(m.slug)}#new-version`}>{m.title}</Link>: {plural(m.people, "person", "people")} completed an older version
-                than version {m.currentVersion}.
-              </li>
-            ))}
-          </ul>
-        </Notification>
+      {olderVersions.length > 0 && !query?.module ? <OlderVersionsNotice olderVersions={olderVersions} base={base} /> : null}
+      <ReportFilters teams={teams} modules={modules} asked={asked} error={error} query={query} base={base} filtered={filtered} />
+
+      {report && query ? (
+        <>
+          <ReportSummaries
+            report={report}
+            query={query}
+            filtered={filtered}
+            moduleTitle={moduleTitle}
+            newVersion={
+              completers ? <NewVersionSection completers={completers} assignHref={`${base}${reportSearch(query, {})}${reportSearch(query, {}) ? "&" : "?"}confirm=assign-version`} /> : null
+            }
+          />
+          <PeopleSection report={report} query={query} base={base} filtered={filtered} />
+        </>
       ) : null}
 
+      {report && query && confusion ? <ConfusionSection confusion={confusion} query={query} organisationName={organisation.name} moduleTitle={moduleTitle} /> : null}
+
+      <WeeklyExportSection weeklyExport={weeklyExport} organisationName={organisation.name} />
+    </>
+  );
+}
+
+type ReportsData = SerializeFrom<typeof loader>;
+type LoadedReport = NonNullable<ReportsData["report"]>;
+type LoadedQuery = NonNullable<ReportsData["query"]>;
+
+/** Modules updated since some people completed them, each a link to its older-version completers. */
+function OlderVersionsNotice({ olderVersions, base }: { olderVersions: { slug: string; title: string; people: number; currentVersion: number }[]; base: string }) {
+  return (
+    <Notification title="Modules updated since some people completed them">
+      <ul>
+        {olderVersions.map((m) => (
+          <li key={m.slug}>
+            <Link to={`${base}?module=${encodeURIComponent(m.slug)}#new-version`}>{m.title}</Link>: {plural(m.people, "person", "people")} completed an older version
+            than version {m.currentVersion}.
+          </li>
+        ))}
+      </ul>
+    </Notification>
+  );
+}
+
+/** The filter form: team, module, status, due dates and people who left; sort and direction carried along. */
+function ReportFilters({
+  teams,
+  modules,
+  asked,
+  error,
+  query,
+  base,
+  filtered,
+}: {
+  teams: ReportsData["teams"];
+  modules: ReportsData["modules"];
+  asked: ReportsData["asked"];
+  error: ReportsData["error"];
+  query: ReportsData["query"];
+  base: string;
+  filtered: boolean;
+}) {
+  const location = useLocation();
+  const errorsFor = (param: string) => (error?.param === param ? [error.message] : undefined);
+  const value = (p: (typeof FILTER_PARAMS)[number]) =>
+    query ? (p === "left" ? (query.includeLeft ? "1" : "") : p === "dueFrom" ? (query.dueFrom ?? "") : p === "dueTo" ? (query.dueTo ?? "") : (query[p] ?? "")) : asked[p];
+  return (
+    <>
       {/* Keyed by the address, so the fields show the filters of the page shown (after "Clear filters" too). */}
       <Form method="get" className="filters" id="report-filters" aria-label="Filter the report" key={location.search}>
         <SelectField
@@ -175,118 +229,156 @@ export default function ReportsPage() {
           </Link>
         ) : null}
       </Form>
+    </>
+  );
+}
 
-      {report && query ? (
+/** Status by module, then (when given) who completed an older version, then status by team and completion over time. */
+function ReportSummaries({
+  report,
+  query,
+  filtered,
+  moduleTitle,
+  newVersion,
+}: {
+  report: LoadedReport;
+  query: LoadedQuery;
+  filtered: boolean;
+  moduleTitle: (fallback: string) => string;
+  newVersion: ReactNode;
+}) {
+  return (
+    <>
+      <section aria-labelledby="by-module">
+        <h2 id="by-module">Status by module</h2>
+        {report.summary.overall.total === 0 ? (
+          <p>{filtered ? "Nobody matches these filters." : "No modules are assigned yet. Assign a module and the report fills in as people start."}</p>
+        ) : (
+          <StatusTable
+            id="status-by-module"
+            caption={`Status of ${plural(report.summary.overall.total, "assigned module")}${filtered ? " matching the filters" : ""}, by module`}
+            firstColumn="Module"
+            rows={report.summary.byModule.map((m) => ({ key: m.moduleId, label: m.title, href: reportSearch(query, { module: m.slug, page: 1 }), counts: m.counts }))}
+            total={report.summary.byModule.length > 1 ? report.summary.overall : null}
+            hrefFor={(status) => reportSearch(query, { status, page: 1 })}
+          />
+        )}
+      </section>
+
+      {newVersion}
+
+      {report.summary.overall.total > 0 ? (
         <>
-          <section aria-labelledby="by-module">
-            <h2 id="by-module">Status by module</h2>
-            {report.summary.overall.total === 0 ? (
-              <p>{filtered ? "Nobody matches these filters." : "No modules are assigned yet. Assign a module and the report fills in as people start."}</p>
-            ) : (
-              <StatusTable
-                id="status-by-module"
-                caption={`Status of ${plural(report.summary.overall.total, "assigned module")}${filtered ? " matching the filters" : ""}, by module`}
-                firstColumn="Module"
-                rows={report.summary.byModule.map((m) => ({ key: m.moduleId, label: m.title, href: reportSearch(query, { module: m.slug, page: 1 }), counts: m.counts }))}
-                total={report.summary.byModule.length > 1 ? report.summary.overall : null}
-                hrefFor={(status) => reportSearch(query, { status, page: 1 })}
-              />
-            )}
+          <section aria-labelledby="by-team">
+            <h2 id="by-team">Status by team</h2>
+            <StatusTable
+              id="status-by-team"
+              caption={`Status by team${query.module ? ` for ${moduleTitle("the module")}` : ", all modules together"}`}
+              firstColumn="Team"
+              rows={report.summary.byTeam.map((t) => ({ key: t.teamId ?? "none", label: t.name, href: reportSearch(query, { team: t.teamId ?? "none", page: 1 }), counts: t.counts }))}
+              total={report.summary.byTeam.length > 1 ? report.summary.overall : null}
+            />
           </section>
 
-          {completers ? <NewVersionSection completers={completers} assignHref={`${base}${reportSearch(query, {})}${reportSearch(query, {}) ? "&" : "?"}confirm=assign-version`} /> : null}
-
-          {report.summary.overall.total > 0 ? (
-            <>
-              <section aria-labelledby="by-team">
-                <h2 id="by-team">Status by team</h2>
-                <StatusTable
-                  id="status-by-team"
-                  caption={`Status by team${query.module ? ` for ${modules.find((m) => m.slug === query.module)?.title ?? "the module"}` : ", all modules together"}`}
-                  firstColumn="Team"
-                  rows={report.summary.byTeam.map((t) => ({ key: t.teamId ?? "none", label: t.name, href: reportSearch(query, { team: t.teamId ?? "none", page: 1 }), counts: t.counts }))}
-                  total={report.summary.byTeam.length > 1 ? report.summary.overall : null}
-                />
-              </section>
-
-              <section aria-labelledby="over-time">
-                <h2 id="over-time">Completion over time</h2>
-                <p className="two-thirds">
-                  The share of the {plural(report.summary.overall.total, "assigned module")} shown that had been completed by the end of each month, counting
-                  certificates that have expired since (they were completed) but not revoked ones.
-                </p>
-                <CompletionChart series={report.series} id="completion-chart" />
-              </section>
-            </>
-          ) : null}
-
-          <section aria-labelledby="people-table">
-            <h2 id="people-table">Everyone, one row per person and module</h2>
-            <div className="button-group">
-              <ButtonLink to={`${base}/export.csv${reportSearch({ ...query, page: 1 })}`} reloadDocument download variant="secondary">
-                Download these {plural(report.page.total, "row")} as CSV
-              </ButtonLink>
-              <ButtonLink to={`${base}/export.xlsx${reportSearch({ ...query, page: 1 })}`} reloadDocument download variant="secondary">
-                Download these {plural(report.page.total, "row")} as an Excel workbook (XLSX)
-              </ButtonLink>
-            </div>
-            <PeopleTable query={query} rows={report.page.rows} total={report.page.total} filtered={filtered} />
-            <Pagination
-              page={query.page}
-              pages={report.page.pages}
-              href={(p) => `${base}${reportSearch(query, { page: p })}`}
-              label="Report table pages"
-              previous="← Previous"
-              next="Next →"
-            />
+          <section aria-labelledby="over-time">
+            <h2 id="over-time">Completion over time</h2>
+            <p className="two-thirds">
+              The share of the {plural(report.summary.overall.total, "assigned module")} shown that had been completed by the end of each month, counting
+              certificates that have expired since (they were completed) but not revoked ones.
+            </p>
+            <CompletionChart series={report.series} id="completion-chart" />
           </section>
         </>
       ) : null}
-
-      {report && query && confusion ? (
-        <section aria-labelledby="confusions">
-          <h2 id="confusions">Which offences our people confuse</h2>
-          <p className="two-thirds">
-            From every answer to a scenario question by people in {organisation.name}
-            {query.module ? ` in ${modules.find((m) => m.slug === query.module)?.title ?? "this module"}` : ""}: for each offence a scenario really
-            showed, what people answered. Team, status and date filters do not apply here{query.module ? "" : "; the module filter does"}.
-          </p>
-          <ConfusionMatrixReport
-            matrix={confusion}
-            caption={`Answers to scenario questions${query.module ? ` in ${modules.find((m) => m.slug === query.module)?.title ?? "this module"}` : ""}, by the right answer`}
-            id="org-confusion"
-            headingLevel={3}
-          />
-        </section>
-      ) : null}
-
-      <section aria-labelledby="weekly-export" className="two-thirds">
-        <h2 id="weekly-export">Weekly report by e-mail</h2>
-        {weeklyExport ? (
-          <>
-            <p>
-              <strong>On.</strong> Every training lead of {organisation.name} gets the figures and this table (everyone except people who have left) by
-              e-mail once a week. A table over 5 MB is not attached; the e-mail links to the download instead.
-            </p>
-            <Form method="post">
-              <input type="hidden" name="intent" value="weekly-export-off" />
-              <Button variant="secondary">Turn off the weekly e-mail</Button>
-            </Form>
-          </>
-        ) : (
-          <>
-            <p>
-              <strong>Off.</strong> Turn it on to send every training lead of {organisation.name} the figures and this table as a CSV file once a week. The
-              file holds personal information: turn it on only if your organisation allows such files by e-mail.
-            </p>
-            <Form method="post">
-              <input type="hidden" name="intent" value="weekly-export-on" />
-              <Button variant="secondary">Turn on the weekly e-mail</Button>
-            </Form>
-          </>
-        )}
-      </section>
     </>
+  );
+}
+
+/** The table of everyone, one row per person and module, with its downloads and pages. */
+function PeopleSection({ report, query, base, filtered }: { report: LoadedReport; query: LoadedQuery; base: string; filtered: boolean }) {
+  return (
+    <section aria-labelledby="people-table">
+      <h2 id="people-table">Everyone, one row per person and module</h2>
+      <div className="button-group">
+        <ButtonLink to={`${base}/export.csv${reportSearch({ ...query, page: 1 })}`} reloadDocument download variant="secondary">
+          Download these {plural(report.page.total, "row")} as CSV
+        </ButtonLink>
+        <ButtonLink to={`${base}/export.xlsx${reportSearch({ ...query, page: 1 })}`} reloadDocument download variant="secondary">
+          Download these {plural(report.page.total, "row")} as an Excel workbook (XLSX)
+        </ButtonLink>
+      </div>
+      <PeopleTable query={query} rows={report.page.rows} total={report.page.total} filtered={filtered} />
+      <Pagination
+        page={query.page}
+        pages={report.page.pages}
+        href={(p) => `${base}${reportSearch(query, { page: p })}`}
+        label="Report table pages"
+        previous="← Previous"
+        next="Next →"
+      />
+    </section>
+  );
+}
+
+/** Which offences the organisation's people confuse, from every answer to a scenario question. */
+function ConfusionSection({
+  confusion,
+  query,
+  organisationName,
+  moduleTitle,
+}: {
+  confusion: NonNullable<Extract<ReportsData, { confusion: unknown }>["confusion"]>;
+  query: LoadedQuery;
+  organisationName: string;
+  moduleTitle: (fallback: string) => string;
+}) {
+  return (
+    <section aria-labelledby="confusions">
+      <h2 id="confusions">Which offences our people confuse</h2>
+      <p className="two-thirds">
+        From every answer to a scenario question by people in {organisationName}
+        {query.module ? ` in ${moduleTitle("this module")}` : ""}: for each offence a scenario really
+        showed, what people answered. Team, status and date filters do not apply here{query.module ? "" : "; the module filter does"}.
+      </p>
+      <ConfusionMatrixReport
+        matrix={confusion}
+        caption={`Answers to scenario questions${query.module ? ` in ${moduleTitle("this module")}` : ""}, by the right answer`}
+        id="org-confusion"
+        headingLevel={3}
+      />
+    </section>
+  );
+}
+
+/** The weekly e-mail of the figures and the table to every training lead: on or off. */
+function WeeklyExportSection({ weeklyExport, organisationName }: { weeklyExport: boolean; organisationName: string }) {
+  return (
+    <section aria-labelledby="weekly-export" className="two-thirds">
+      <h2 id="weekly-export">Weekly report by e-mail</h2>
+      {weeklyExport ? (
+        <>
+          <p>
+            <strong>On.</strong> Every training lead of {organisationName} gets the figures and this table (everyone except people who have left) by
+            e-mail once a week. A table over 5 MB is not attached; the e-mail links to the download instead.
+          </p>
+          <Form method="post">
+            <input type="hidden" name="intent" value="weekly-export-off" />
+            <Button variant="secondary">Turn off the weekly e-mail</Button>
+          </Form>
+        </>
+      ) : (
+        <>
+          <p>
+            <strong>Off.</strong> Turn it on to send every training lead of {organisationName} the figures and this table as a CSV file once a week. The
+            file holds personal information: turn it on only if your organisation allows such files by e-mail.
+          </p>
+          <Form method="post">
+            <input type="hidden" name="intent" value="weekly-export-on" />
+            <Button variant="secondary">Turn on the weekly e-mail</Button>
+          </Form>
+        </>
+      )}
+    </section>
   );
 }
 

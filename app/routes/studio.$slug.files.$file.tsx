@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
@@ -64,27 +64,7 @@ export default function FileEditorPage() {
       <h1>Edit {page.label}</h1>
       <h2>Problems in this file</h2>
       <ProblemList slug={page.slug} problems={preview ? preview.problems : page.problems} />
-      {page.at ? (
-        <div className="inset" id="line-focus">
-          <p>
-            Line {page.at.line}, column {page.at.column}:
-          </p>
-          {/* The line, with the text from the problem's column on marked. */}
-          <pre>
-            <code>
-              {page.at.text.slice(0, page.at.column - 1)}
-              <mark>{page.at.text.slice(page.at.column - 1) || " "}</mark>
-            </code>
-          </pre>
-          {page.at.messages.length > 0 ? (
-            <ul>
-              {page.at.messages.map((m) => (
-                <li key={m}>{m}</li>
-              ))}
-            </ul>
-          ) : null}
-        </div>
-      ) : null}
+      {page.at ? <LineFocus at={page.at} /> : null}
       {page.status !== "editing" ? <p>This draft is waiting for review: it cannot change until a reviewer returns it.</p> : null}
       <Form method="post" noValidate>
         <input type="hidden" name="draftId" value={page.draftId} />
@@ -124,20 +104,7 @@ export default function FileEditorPage() {
           ) : null}
         </div>
       </Form>
-      {preview ? (
-        <section aria-labelledby="preview-heading" className="studio-preview">
-          <h2 id="preview-heading">Preview (not saved)</h2>
-          {preview.html !== null ? (
-            <>
-              <p className="hint">As a learner will see it: the same components and styles as the lesson page.</p>
-              {preview.title ? <h1>{preview.title}</h1> : null}
-              <article className="prose" dangerouslySetInnerHTML={{ __html: preview.html }} />
-            </>
-          ) : (
-            <p>This text cannot be shown until the problems above are fixed.</p>
-          )}
-        </section>
-      ) : null}
+      {preview ? <PreviewSection preview={preview} /> : null}
       {page.status === "editing" && page.canDelete ? (
         <Form method="post">
           <input type="hidden" name="intent" value="delete" />
@@ -147,6 +114,49 @@ export default function FileEditorPage() {
         </Form>
       ) : null}
     </>
+  );
+}
+
+/** The line a problem's link points at, with the text from the problem's column on marked, and its messages. */
+function LineFocus({ at }: { at: NonNullable<SerializeFrom<typeof loader>["at"]> }) {
+  return (
+    <div className="inset" id="line-focus">
+      <p>
+        Line {at.line}, column {at.column}:
+      </p>
+      {/* The line, with the text from the problem's column on marked. */}
+      <pre>
+        <code>
+          {at.text.slice(0, at.column - 1)}
+          <mark>{at.text.slice(at.column - 1) || " "}</mark>
+        </code>
+      </pre>
+      {at.messages.length > 0 ? (
+        <ul>
+          {at.messages.map((m) => (
+            <li key={m}>{m}</li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+/** The server's rendering of the unsaved text, as a learner will see it, or why it cannot be shown. */
+function PreviewSection({ preview }: { preview: { html: string | null; title?: string | null } }) {
+  return (
+    <section aria-labelledby="preview-heading" className="studio-preview">
+      <h2 id="preview-heading">Preview (not saved)</h2>
+      {preview.html !== null ? (
+        <>
+          <p className="hint">As a learner will see it: the same components and styles as the lesson page.</p>
+          {preview.title ? <h1>{preview.title}</h1> : null}
+          <article className="prose" dangerouslySetInnerHTML={{ __html: preview.html }} />
+        </>
+      ) : (
+        <p>This text cannot be shown until the problems above are fixed.</p>
+      )}
+    </section>
   );
 }
 
