@@ -4,6 +4,7 @@ import * as samlify from "samlify";
 import { z } from "zod";
 import { account, organisationDomains, ssoProvider } from "#db/schema/index.ts";
 import { audit, type AuditActor } from "#app/models/platform/audit.server.ts";
+import type { Executor } from "#db/client.ts";
 import { getDb } from "#app/models/platform/db.server.ts";
 import { getEnv } from "#app/services/env.server.ts";
 
@@ -170,6 +171,30 @@ async function assertOwnDomains<F extends string>(organizationId: string, domain
   if (domains.length === 0) throw error("Choose at least one email domain for single sign-on");
 }
 
+type ProviderValues = Pick<typeof ssoProvider.$inferInsert, "issuer" | "oidcConfig" | "samlConfig" | "domain" | "requireSso" | "updatedAt">;
+
+/** Writes the organisation's one provider row (its id is the organisation's slug) and audits the change. */
+async function writeProvider(
+  tx: Executor,
+  actor: AuditActor,
+  organization: { id: string; slug: string },
+  existingId: string | null,
+  values: ProviderValues,
+  details: Record<string, unknown>,
+): Promise<void> {
+  if (existingId) await tx.update(ssoProvider).set(values).where(eq(ssoProvider.id, existingId));
+  else {
+    await tx.insert(ssoProvider).values({
+      id: crypto.randomUUID(),
+      providerId: organization.slug,
+      organizationId: organization.id,
+      userId: actor === "system" ? null : actor.id,
+      ...values,
+    });
+  }
+  await audit(tx, { actor, action: "sso.configured", organizationId: organization.id, target: { type: "organisation", id: organization.id }, details });
+}
+
 export async function saveOidcSettings(actor: AuditActor, organization: { id: string; slug: string }, input: SsoInput): Promise<SsoSettings> {
   await assertOwnDomains(organization.id, input.domains, (message) => new SsoInputError("domains", message));
   const issuer = input.issuer.replace(/\/+$/, "");
@@ -191,24 +216,9 @@ export async function saveOidcSettings(actor: AuditActor, organization: { id: st
     };
     // One provider per organisation: saving OpenID Connect replaces any SAML settings.
     const values = { issuer, oidcConfig: JSON.stringify(oidc), samlConfig: null, domain: input.domains.join(","), requireSso: input.requireSso, updatedAt: new Date() };
-    if (existing) await tx.update(ssoProvider).set(values).where(eq(ssoProvider.id, existing.id));
-    else {
-      await tx.insert(ssoProvider).values({
-        id: crypto.randomUUID(),
-        providerId: organization.slug,
-        organizationId: organization.id,
-        userId: actor === "system" ? null : actor.id,
-        ...values,
-      });
-    }
-    await audit(tx, {
-      actor,
-      action: "sso.configured",
-      organizationId: organization.id,
-      target: { type: "organisation", id: organization.id },
-      // Never the secret; whether it changed is enough.
-      details: { protocol: "oidc", issuer, clientId: input.clientId, domains: input.domains, requireSso: input.requireSso, secretChanged: !!input.clientSecret },
-    });
+    // Never the secret; whether it changed is enough.
+    const details = { protocol: "oidc", issuer, clientId: input.clientId, domains: input.domains, requireSso: input.requireSso, secretChanged: !!input.clientSecret };
+    await writeProvider(tx, actor, organization, existing?.id ?? null, values, details);
   });
   return (await getSsoSettings(organization.id))!;
 }
@@ -318,23 +328,8 @@ export async function saveSamlSettings(actor: AuditActor, organization: { id: st
     const [existing] = await tx.select({ id: ssoProvider.id }).from(ssoProvider).where(eq(ssoProvider.organizationId, organization.id)).for("update");
     // One provider per organisation: saving SAML replaces any OpenID Connect settings (and their secret).
     const values = { issuer: idp.idpEntityId, oidcConfig: null, samlConfig: JSON.stringify(saml), domain: input.domains.join(","), requireSso: input.requireSso, updatedAt: new Date() };
-    if (existing) await tx.update(ssoProvider).set(values).where(eq(ssoProvider.id, existing.id));
-    else {
-      await tx.insert(ssoProvider).values({
-        id: crypto.randomUUID(),
-        providerId: organization.slug,
-        organizationId: organization.id,
-        userId: actor === "system" ? null : actor.id,
-        ...values,
-      });
-    }
-    await audit(tx, {
-      actor,
-      action: "sso.configured",
-      organizationId: organization.id,
-      target: { type: "organisation", id: organization.id },
-      details: { protocol: "saml", idpEntityId: idp.idpEntityId, ssoUrl: idp.ssoUrl, domains: input.domains, requireSso: input.requireSso, fromMetadata: !!input.metadataXml.trim() },
-    });
+    const details = { protocol: "saml", idpEntityId: idp.idpEntityId, ssoUrl: idp.ssoUrl, domains: input.domains, requireSso: input.requireSso, fromMetadata: !!input.metadataXml.trim() };
+    await writeProvider(tx, actor, organization, existing?.id ?? null, values, details);
   });
   return (await getSsoSettings(organization.id))!;
 }
