@@ -32,6 +32,7 @@ export function contentSecurityPolicy(options: { nonce: string; production: bool
  */
 export function contentSecurityPolicyFor(options: { production: boolean; formActions?: string[] }): (nonce: string) => string {
   const SLOT = "\u0000nonce\u0000";
-  const [before, after] = contentSecurityPolicy({ ...options, nonce: SLOT }).split(SLOT) as [string, string];
-  return (nonce) => `${before}${nonce}${after}`;
+  // The nonce appears in more than one directive (script-src, style-src): every slot gets it.
+  const parts = contentSecurityPolicy({ ...options, nonce: SLOT }).split(SLOT);
+  return (nonce) => parts.join(nonce);
 }
