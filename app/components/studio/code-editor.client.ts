@@ -94,8 +94,9 @@ export function mountCodeEditor(options: { textarea: HTMLTextAreaElement; parent
       doc: textarea.value,
       extensions: [
         EditorView.cspNonce.of(pageNonce()),
-        // Labelled and described as the textarea it stands in for.
-        EditorView.contentAttributes.of({ "aria-labelledby": options.labelId, spellcheck: "true" }),
+        // Labelled and described as the textarea it stands in for. tabindex 0 changes no tab order (the
+        // content is editable, so already a stop) but tells axe the scroller holds something focusable.
+        EditorView.contentAttributes.of({ "aria-labelledby": options.labelId, spellcheck: "true", tabindex: "0" }),
         description.of(EditorView.contentAttributes.of({ "aria-describedby": options.describedBy })),
         lineNumbers(),
         highlightActiveLine(),
