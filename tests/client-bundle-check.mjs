@@ -96,7 +96,7 @@ export function checkCodeMirrorLazy(dir) {
     problems.push({
       file: url,
       message: outside.length
-        ? `CodeMirror is in a chunk loaded up front outside the studio (by ${outside.join(", ")})`
+        ? `CodeMirror is in a chunk loaded up front outside the studio (by ${outside.slice(0, 4).join(", ")}${outside.length > 4 ? ` and ${outside.length - 4} more` : ""})`
         : `CodeMirror is in a chunk a studio route loads statically (by ${by.join(", ")}); import it with import() in the editor component`,
     });
   }
