@@ -171,6 +171,8 @@ test("with JavaScript, the lesson editor is CodeMirror: typed text, a snippet an
   const field = page.locator("textarea#editor");
   await expect(field).toBeHidden();
   await expect(page.getByRole("group", { name: "Insert a component:" })).toBeVisible();
+  // CodeMirror's <style> carries the page's nonce: a CSP refusal would be a console error here.
+  expect(errors, "console errors once CodeMirror is in").toEqual([]);
   await expectAccessible(page, "CodeMirror editor");
   const original = await field.inputValue();
 
