@@ -63,6 +63,7 @@ export default function FileEditorPage() {
           readOnly={page.status !== "editing"}
           errors={Object.values(errors)}
           at={page.at}
+          markdown={page.file.endsWith(".mdx")}
         />
         <div className="button-group">
           {page.status === "editing" ? <Button name="intent" value="save">Save</Button> : null}

@@ -178,6 +178,7 @@ test("with JavaScript, the lesson editor is CodeMirror: typed text, a snippet an
 
   // Typed text, a component from the buttons and one from the completion list, all written back into the textarea.
   await code.click();
+  await expect(page.locator(".code-editor .cm-editor")).toHaveCSS("outline-style", "solid");
   await page.keyboard.press("Control+End");
   await page.keyboard.type("\nSee <Bogus>x</Bogus> here.\n\n");
   await page.getByRole("button", { name: "KeyPoint" }).click();
@@ -236,6 +237,13 @@ test("with JavaScript, the lesson editor is CodeMirror: typed text, a snippet an
   await expect(other.locator(".error-summary")).toContainText(`${ben!.name} saved this draft`);
   await expect(avaEditor).toHaveValue(`${original.trimEnd()}\n\nAva's paragraph.\n`);
   await expectAccessible(other, "refused save");
+
+  // The question bank is YAML: the same editor with line numbers, without Markdown's components.
+  await page.goto("/studio/recording-it-right");
+  await page.getByRole("link", { name: "the question bank (quiz.yaml)" }).click();
+  await expect(page.getByRole("textbox", { name: "quiz.yaml" })).toHaveClass(/cm-content/);
+  await expect(page.getByRole("group", { name: "Insert a component:" })).toHaveCount(0);
+  await expectAccessible(page, "CodeMirror on the question bank");
 
   // Leave the module as other specs expect it.
   await page.goto("/studio/recording-it-right");

@@ -84,7 +84,8 @@ function componentCompletions(context: CompletionContext): CompletionResult | nu
   return { from: context.pos - at.typed.length, options, validFor: /^[A-Za-z]*$/ };
 }
 
-export function mountCodeEditor(options: { textarea: HTMLTextAreaElement; parent: HTMLElement; labelId: string; describedBy: string }): CodeEditorHandle {
+/** `markdown`: a lesson or overview (.mdx) gets Markdown and the components; the question bank (YAML) plain text. */
+export function mountCodeEditor(options: { textarea: HTMLTextAreaElement; parent: HTMLElement; labelId: string; describedBy: string; markdown: boolean }): CodeEditorHandle {
   const { textarea, parent } = options;
   const readOnly = textarea.readOnly;
   const description = new Compartment();
@@ -101,14 +102,12 @@ export function mountCodeEditor(options: { textarea: HTMLTextAreaElement; parent
         lineNumbers(),
         highlightActiveLine(),
         history(),
-        new LanguageSupport(markdownLanguage),
-        syntaxHighlighting(highlight),
+        options.markdown ? [new LanguageSupport(markdownLanguage), syntaxHighlighting(highlight), autocompletion({ override: [componentCompletions] })] : [],
         EditorView.lineWrapping,
         markedLine,
-        autocompletion({ override: [componentCompletions] }),
         // No indentWithTab: Tab and Shift-Tab leave the editor, as from the textarea. An inserted snippet
         // takes Tab for its fields until Escape (or its last field), after which Tab leaves again.
-        keymap.of([...completionKeymap, ...markdownKeymap, ...historyKeymap, ...defaultKeymap]),
+        keymap.of([...(options.markdown ? [...completionKeymap, ...markdownKeymap] : []), ...historyKeymap, ...defaultKeymap]),
         EditorState.readOnly.of(readOnly),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) textarea.value = update.state.doc.toString();
@@ -120,7 +119,7 @@ export function mountCodeEditor(options: { textarea: HTMLTextAreaElement; parent
   textarea.hidden = true;
 
   return {
-    snippets: COMPONENT_SNIPPETS,
+    snippets: options.markdown ? COMPONENT_SNIPPETS : [],
     goTo(line, column) {
       const doc = view.state.doc;
       const target = doc.line(Math.min(Math.max(1, line), doc.lines));
@@ -129,7 +128,7 @@ export function mountCodeEditor(options: { textarea: HTMLTextAreaElement; parent
       view.focus();
     },
     insert(template) {
-      if (readOnly) return;
+      if (readOnly || !options.markdown) return;
       closeCompletion(view);
       const { from, to } = view.state.selection.main;
       snippet(template)(view, null, from, to);

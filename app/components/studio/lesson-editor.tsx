@@ -11,7 +11,8 @@ type At = { line: number; column: number };
  * stays the field (docs/decisions/039). If the editor's chunk cannot load,
  * the textarea simply stays in view.
  */
-export function LessonEditor({ label, defaultValue, readOnly, errors, at }: { label: string; defaultValue: string; readOnly: boolean; errors: string[]; at: At | null }) {
+export function LessonEditor(props: { label: string; defaultValue: string; readOnly: boolean; errors: string[]; at: At | null; markdown: boolean }) {
+  const { label, defaultValue, readOnly, errors, at, markdown } = props;
   const textarea = useRef<HTMLTextAreaElement>(null);
   const host = useRef<HTMLDivElement>(null);
   const [editor, setEditor] = useState<CodeEditorHandle | null>(null);
@@ -26,7 +27,7 @@ export function LessonEditor({ label, defaultValue, readOnly, errors, at }: { la
     import("./code-editor.client.ts")
       .then(({ mountCodeEditor }) => {
         if (cancelled || !textarea.current || !host.current) return;
-        handle = mountCodeEditor({ textarea: textarea.current, parent: host.current, labelId: "editor-label", describedBy: description.current });
+        handle = mountCodeEditor({ textarea: textarea.current, parent: host.current, labelId: "editor-label", describedBy: description.current, markdown });
         setEditor(handle);
       })
       // The textarea was never hidden: it stays the editor.
@@ -35,7 +36,7 @@ export function LessonEditor({ label, defaultValue, readOnly, errors, at }: { la
       cancelled = true;
       handle?.destroy();
     };
-  }, []);
+  }, [markdown]);
 
   useEffect(() => editor?.describe(describedBy), [editor, describedBy]);
 
@@ -63,7 +64,7 @@ export function LessonEditor({ label, defaultValue, readOnly, errors, at }: { la
       </label>
       <div id="editor-hint" className="hint">
         The frontmatter between the --- lines, then the text in Markdown with the components in the authors&rsquo; guide.
-        {editor && !readOnly ? " Type < for a component, or use the buttons; Tab moves through its fields, Escape then Tab leaves the editor." : null}
+        {editor && !readOnly && markdown ? " Type < for a component, or use the buttons; Tab moves through its fields, Escape then Tab leaves the editor." : null}
       </div>
       {errors.map((message) => (
         <p key={message} id="editor-error" className="error-message">
@@ -71,7 +72,7 @@ export function LessonEditor({ label, defaultValue, readOnly, errors, at }: { la
           {message}
         </p>
       ))}
-      {editor && !readOnly ? (
+      {editor && !readOnly && markdown ? (
         <div className="editor-toolbar" role="group" aria-labelledby="insert-component-label">
           <span id="insert-component-label">Insert a component:</span>
           {editor.snippets.map((s) => (
