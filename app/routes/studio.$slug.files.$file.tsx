@@ -56,8 +56,10 @@ export default function FileEditorPage() {
       <Form method="post" noValidate>
         <input type="hidden" name="draftId" value={page.draftId} />
         <input type="hidden" name="revision" value={page.revision} />
+        {/* A new editor (and CodeMirror with it) for each file and each saved revision: moving between two
+            files of one draft (back and forward) keeps this route mounted, and must not keep the other file's text. */}
         <LessonEditor
-          key={page.revision}
+          key={`${page.slug}/${page.file}@${page.revision}`}
           label={page.file}
           defaultValue={text}
           readOnly={page.status !== "editing"}
