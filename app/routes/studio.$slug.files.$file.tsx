@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { useEffect, useRef } from "react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { LessonEditor } from "#app/components/studio/lesson-editor.tsx";
 import { ProblemList } from "#app/components/studio/problem-list.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
@@ -31,23 +31,10 @@ export const meta: MetaFunction<typeof loader> = ({ data: page }) => [{ title: p
 export default function FileEditorPage() {
   const page = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const textarea = useRef<HTMLTextAreaElement>(null);
   const errors = result && "errors" in result ? result.errors : {};
   const text = (result && "text" in result ? result.text : null) ?? page.text;
   const preview = result && "preview" in result ? result.preview : null;
   const summary = Object.values(errors).map((message) => ({ href: "#editor", message }));
-
-  // With JavaScript, a problem's link puts the cursor on its line; without, the line is quoted above the editor.
-  useEffect(() => {
-    const el = textarea.current;
-    if (!el || !page.at) return;
-    const lines = el.value.split("\n");
-    const offset = lines.slice(0, page.at.line - 1).reduce((n, l) => n + l.length + 1, 0) + Math.max(0, page.at.column - 1);
-    el.focus();
-    el.setSelectionRange(offset, offset + (lines[page.at.line - 1]?.length ?? 0) - Math.max(0, page.at.column - 1));
-    const lineHeight = el.scrollHeight / Math.max(1, lines.length);
-    el.scrollTop = Math.max(0, (page.at.line - 3) * lineHeight);
-  }, [page.at]);
 
   return (
     <>
@@ -69,32 +56,17 @@ export default function FileEditorPage() {
       <Form method="post" noValidate>
         <input type="hidden" name="draftId" value={page.draftId} />
         <input type="hidden" name="revision" value={page.revision} />
-        <div className={`form-group${Object.keys(errors).length ? " form-group--error" : ""}`}>
-          <label className="label" htmlFor="editor">
-            {page.file}
-          </label>
-          <div id="editor-hint" className="hint">
-            The frontmatter between the --- lines, then the text in Markdown with the components in the authors&rsquo; guide.
-          </div>
-          {Object.values(errors).map((message) => (
-            <p key={message} id="editor-error" className="error-message">
-              <span className="visually-hidden">Error: </span>
-              {message}
-            </p>
-          ))}
-          <textarea
-            key={page.revision}
-            ref={textarea}
-            id="editor"
-            name="text"
-            className="textarea textarea--code"
-            rows={30}
-            spellCheck
-            defaultValue={text}
-            readOnly={page.status !== "editing"}
-            aria-describedby={Object.keys(errors).length ? "editor-hint editor-error" : "editor-hint"}
-          />
-        </div>
+        {/* A new editor (and CodeMirror with it) for each file and each saved revision: moving between two
+            files of one draft (back and forward) keeps this route mounted, and must not keep the other file's text. */}
+        <LessonEditor
+          key={`${page.slug}/${page.file}@${page.revision}`}
+          label={page.file}
+          defaultValue={text}
+          readOnly={page.status !== "editing"}
+          errors={Object.values(errors)}
+          at={page.at}
+          markdown={page.file.endsWith(".mdx")}
+        />
         <div className="button-group">
           {page.status === "editing" ? <Button name="intent" value="save">Save</Button> : null}
           {page.canPreview ? (

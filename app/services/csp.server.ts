@@ -1,13 +1,15 @@
 /**
  * The Content Security Policy of every document, enforced (not report-only).
- * Scripts run only from our origin or with this response's nonce; no inline
- * styles, no eval (lessons arrive as HTML, not code), no framing.
+ * Scripts and styles run only from our origin or with this response's nonce; no
+ * inline style attributes, no eval (lessons arrive as HTML, not code), no framing.
  */
 export function contentSecurityPolicy(options: { nonce: string; production: boolean; formActions?: string[] }): string {
   const directives: Record<string, string[]> = {
     "default-src": ["'self'"],
     "script-src": ["'self'", `'nonce-${options.nonce}'`],
-    "style-src": ["'self'"],
+    // Stylesheets from our origin, and a <style> carrying this response's nonce: the studio's
+    // lazily loaded code editor (CodeMirror) injects its base styles that way (docs/decisions/039).
+    "style-src": ["'self'", `'nonce-${options.nonce}'`],
     "img-src": ["'self'", "data:"],
     "font-src": ["'self'"],
     "connect-src": ["'self'"],
@@ -30,6 +32,7 @@ export function contentSecurityPolicy(options: { nonce: string; production: bool
  */
 export function contentSecurityPolicyFor(options: { production: boolean; formActions?: string[] }): (nonce: string) => string {
   const SLOT = "\u0000nonce\u0000";
-  const [before, after] = contentSecurityPolicy({ ...options, nonce: SLOT }).split(SLOT) as [string, string];
-  return (nonce) => `${before}${nonce}${after}`;
+  // The nonce appears in more than one directive (script-src, style-src): every slot gets it.
+  const parts = contentSecurityPolicy({ ...options, nonce: SLOT }).split(SLOT);
+  return (nonce) => parts.join(nonce);
 }

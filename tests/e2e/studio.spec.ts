@@ -37,6 +37,11 @@ test("an author edits a lesson without JavaScript, fixes an error at its line, p
   // Read the lesson once its own page has loaded, not from the page being left.
   await expect(author).toHaveURL(new RegExp(`/files/${LESSON.replace(".", "\\.")}$`));
   const editor = author.getByLabel(LESSON, { exact: true });
+  // Without JavaScript the editor is the plain textarea: no CodeMirror, no component buttons.
+  expect(await editor.evaluate((el) => el.tagName)).toBe("TEXTAREA");
+  await expect(editor).toBeVisible();
+  await expect(author.locator(".cm-editor")).toHaveCount(0);
+  await expect(author.getByRole("group", { name: "Insert a component:" })).toHaveCount(0);
   await expect(editor).not.toHaveValue("");
   const original = await editor.inputValue();
   const broken = `${original.trimEnd()}\n\n<Bogus>not a component</Bogus>\n`;
@@ -147,28 +152,83 @@ test("the training lead's report shows who completed the older version and wheth
   await expect(cal.locator('td[data-label="Current version completed"]')).toContainText("No: version 1 of 2");
 });
 
-test("with JavaScript, a problem's link puts the cursor on its line; a second author's stale save is refused and their text kept", async ({ browser }) => {
+test("with JavaScript, the lesson editor is CodeMirror: typed text, a snippet and a completion save through the same form; a problem's link puts its cursor on the line; a stale save is refused", async ({ browser }) => {
   const [ava, ben] = seed().authors;
-  const page = await pageAs(browser, ben!, true);
+  const page = await (await browser.newContext()).newPage();
+  const errors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(e.stack ?? e.message));
+  await signIn(page, ben!);
   await page.goto("/studio/recording-it-right");
   await page.getByRole("button", { name: "Edit this module" }).click();
   await page.getByRole("link", { name: "lesson 02-counting-rules.mdx" }).click();
-  const editor = page.getByLabel("02-counting-rules.mdx", { exact: true });
-  const original = await editor.inputValue();
-  const broken = `${original.trimEnd()}\n\n<Bogus>x</Bogus>\n`;
-  const badLine = broken.split("\n").indexOf("<Bogus>x</Bogus>") + 1;
-  await editor.fill(broken);
-  await page.getByRole("button", { name: "Save" }).click();
-  await page.getByRole("link", { name: `02-counting-rules.mdx:${badLine}:1` }).click();
-  await expect(page.locator("#line-focus")).toContainText(`Line ${badLine}, column 1`);
-  await expect(editor).toBeFocused();
-  const start = await editor.evaluate((el) => (el instanceof HTMLTextAreaElement ? el.selectionStart : -1));
-  expect(start).toBe(broken.split("\n").slice(0, badLine - 1).join("\n").length + 1);
+  // CodeMirror stands in for the textarea, under the textarea's label; the textarea stays in the form, hidden.
+  const code = page.getByRole("textbox", { name: "02-counting-rules.mdx" });
+  await expect(code).toBeVisible();
+  await expect(code).toHaveClass(/cm-content/);
+  const field = page.locator("textarea#editor");
+  await expect(field).toBeHidden();
+  await expect(page.getByRole("group", { name: "Insert a component:" })).toBeVisible();
+  // CodeMirror's <style> carries the page's nonce: a CSP refusal would be a console error here.
+  expect(errors, "console errors once CodeMirror is in").toEqual([]);
+  await expectAccessible(page, "CodeMirror editor");
+  const original = await field.inputValue();
 
+  // Typed text, a component from the buttons and one from the completion list, all written back into the textarea.
+  await code.click();
+  await expect(page.locator(".code-editor .cm-editor")).toHaveCSS("outline-style", "solid");
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type("\nSee <Bogus>x</Bogus> here.\n\n");
+  await page.getByRole("button", { name: "KeyPoint" }).click();
+  await expect(code).toBeFocused();
+  await page.keyboard.type("Look at the whole pattern.");
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type("\n\n<Sce");
+  // Chosen with the pointer: Enter within CodeMirror's interaction delay of the list opening types a new line instead.
+  await page.getByRole("option", { name: /<Scenario/ }).click();
+  await page.keyboard.type("The fifth call.");
+  // Escape leaves the snippet's fields; Tab then leaves the editor (no focus trap).
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("button", { name: "Save" })).toBeFocused();
+  const typed = `${original}\nSee <Bogus>x</Bogus> here.\n\n<KeyPoint>\nLook at the whole pattern.\n</KeyPoint>\n\n<Scenario>\nThe fifth call.\n</Scenario>`;
+  await expect(field).toHaveValue(typed);
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("Saved. Learners see nothing")).toBeVisible();
+  await page.reload();
+  await expect(field).toHaveValue(typed);
+  const badLine = typed.split("\n").indexOf("See <Bogus>x</Bogus> here.") + 1;
+
+  // The problem's link: the cursor at line:column in CodeMirror, the line marked, the quote above kept.
+  await page.getByRole("link", { name: `02-counting-rules.mdx:${badLine}:5` }).click();
+  await expect(page.locator("#line-focus")).toContainText(`Line ${badLine}, column 5`);
+  await expect(code).toBeFocused();
+  await expect(page.locator(".cm-problem-line")).toHaveText("See <Bogus>x</Bogus> here.");
+  const cursor = await page.evaluate(() => {
+    const selection = document.getSelection();
+    const node = selection?.anchorNode;
+    const line = (node instanceof Element ? node : node?.parentElement)?.closest(".cm-line");
+    if (!selection || !node || !line || !selection.isCollapsed) return null;
+    const before = document.createRange();
+    before.setStart(line, 0);
+    before.setEnd(node, selection.anchorOffset);
+    return { line: line.textContent, column: before.toString().length + 1 };
+  });
+  expect(cursor).toEqual({ line: "See <Bogus>x</Bogus> here.", column: 5 });
+  await expectAccessible(page, "CodeMirror editor at a problem's line");
+  const editor = code;
   // Ava saves the same lesson from a page opened before Ben's next save: hers is refused, her text kept.
   const other = await pageAs(browser, ava!, false);
   await other.goto("/studio/recording-it-right/files/02-counting-rules.mdx");
-  await editor.fill(original);
+  // CodeMirror draws only the lines in view, so a DOM-wide fill() would replace those alone: select the
+  // whole document with CodeMirror's own Select All, then put the original text in its place.
+  await editor.click();
+  await page.keyboard.press("Control+A");
+  await page.keyboard.insertText(original);
+  await expect(field).toHaveValue(original);
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByText("Saved. Learners see nothing")).toBeVisible();
   const avaEditor = other.getByLabel("02-counting-rules.mdx", { exact: true });
@@ -178,8 +238,16 @@ test("with JavaScript, a problem's link puts the cursor on its line; a second au
   await expect(avaEditor).toHaveValue(`${original.trimEnd()}\n\nAva's paragraph.\n`);
   await expectAccessible(other, "refused save");
 
+  // The question bank is YAML: the same editor with line numbers, without Markdown's components.
+  await page.goto("/studio/recording-it-right");
+  await page.getByRole("link", { name: "the question bank (quiz.yaml)" }).click();
+  await expect(page.getByRole("textbox", { name: "quiz.yaml" })).toHaveClass(/cm-content/);
+  await expect(page.getByRole("group", { name: "Insert a component:" })).toHaveCount(0);
+  await expectAccessible(page, "CodeMirror on the question bank");
+
   // Leave the module as other specs expect it.
   await page.goto("/studio/recording-it-right");
   await page.getByRole("button", { name: "Discard this draft" }).click();
   await expect(page.getByRole("button", { name: "Edit this module" })).toBeVisible();
+  expect(errors, "console errors").toEqual([]);
 });
