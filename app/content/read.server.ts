@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { LineCounter, parseDocument, isNode, type Document } from "yaml";
+import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from "yaml";
 import type { z } from "zod";
 import { decide, DecisionFactsSchema } from "#app/utils/decision-aid.ts";
 import {
@@ -189,8 +189,8 @@ export function readQuizText(text: string): { quiz: Quiz | null; problems: QuizP
     return {
       quiz: null,
       problems: doc.errors.map((error) => ({
-        line: error.linePos?.[0]?.line ?? 1,
-        column: error.linePos?.[0]?.col ?? 1,
+        line: counter.linePos(error.pos[0]).line,
+        column: counter.linePos(error.pos[0]).col,
         message: `YAML: ${error.message.split("\n")[0]}`,
         path: [],
       })),
@@ -216,10 +216,16 @@ export function readQuizText(text: string): { quiz: Quiz | null; problems: QuizP
   };
 }
 
-/** The column of the key (or node) at `issuePath`, 1 when it cannot be found. */
+/** The column of the key at `issuePath` (or of the node, or of its nearest existing parent), 1 when it cannot be found. */
 function columnOf(parsed: ParsedYaml, issuePath: PropertyKey[]): number {
+  const key = issuePath[issuePath.length - 1];
+  const parent = issuePath.length === 1 ? parsed.doc.contents : parsed.doc.getIn(issuePath.slice(0, -1).map((k) => (typeof k === "symbol" ? String(k) : k)), true);
+  if (typeof key === "string" && isMap(parent)) {
+    const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+    if (pair && isScalar(pair.key) && pair.key.range) return parsed.counter.linePos(pair.key.range[0]).col;
+  }
   for (let length = issuePath.length; length >= 0; length--) {
-    const node = parsed.doc.getIn(issuePath.slice(0, length).map((key) => (typeof key === "symbol" ? String(key) : key)), true);
+    const node = parsed.doc.getIn(issuePath.slice(0, length).map((k) => (typeof k === "symbol" ? String(k) : k)), true);
     if (isNode(node) && node.range) return parsed.counter.linePos(node.range[0]).col;
   }
   return 1;
