@@ -32,18 +32,18 @@ test("without JavaScript, an author adds a classify question through the form: t
   await author.getByRole("link", { name: "Add a question" }).click();
   await expect(author.getByRole("heading", { name: "Add a question", level: 1 })).toBeVisible();
   await expectAccessible(author, "add a question");
-  await author.getByLabel("Question id").fill("law-e2e-neighbour-swearing");
-  await author.getByLabel("Tags (optional)").fill("neighbour, offline");
-  await author.getByLabel("Scenario").fill("Gareth has sworn at his neighbour four times in a parking dispute. The neighbour finds it distressing but does not fear violence.");
-  await author.getByLabel("Correct answer").selectOption("harassment-s2");
+  await author.getByLabel("Question id", { exact: true }).fill("law-e2e-neighbour-swearing");
+  await author.getByLabel("Tags (optional)", { exact: true }).fill("neighbour, offline");
+  await author.getByLabel("Scenario", { exact: true }).fill("Gareth has sworn at his neighbour four times in a parking dispute. The neighbour finds it distressing but does not fear violence.");
+  await author.getByLabel("Correct answer", { exact: true }).selectOption("harassment-s2");
   await author.getByRole("checkbox", { name: "Unwanted", exact: true }).check();
   await author.getByRole("checkbox", { name: "Repeated", exact: true }).check();
-  await author.getByLabel("Occasions").selectOption("two-or-more");
-  await author.getByLabel("Relationship").selectOption("neighbour");
+  await author.getByLabel("Occasions", { exact: true }).selectOption("two-or-more");
+  await author.getByLabel("Relationship", { exact: true }).selectOption("neighbour");
   await author.getByRole("checkbox", { name: "Shouting abuse, insults or intimidation face to face" }).check();
   await author.getByLabel("A reasonable person would think the conduct alarming or distressing (PHA s.1, s.7)").selectOption("yes");
   // Fixation "yes" makes the aid reach stalking, not the answer given: the checker refuses.
-  await author.getByLabel("Fixation on the victim").selectOption("yes");
+  await author.getByLabel("Fixation on the victim", { exact: true }).selectOption("yes");
   await author.getByLabel("Explanation", { exact: true }).fill("Abuse on four occasions is a course of conduct (PHA s.7) that a reasonable person would think distressing: harassment, s.2.");
   await author.getByRole("button", { name: "Add the question" }).click();
 
@@ -51,11 +51,11 @@ test("without JavaScript, an author adds a classify question through the form: t
   await expect(author.locator(".error-summary")).toContainText(refusal);
   await expect(author.locator("#answer-error")).toContainText(refusal);
   // The author's input is kept.
-  await expect(author.getByLabel("Question id")).toHaveValue("law-e2e-neighbour-swearing");
-  await expect(author.getByLabel("Occasions")).toHaveValue("two-or-more");
+  await expect(author.getByLabel("Question id", { exact: true })).toHaveValue("law-e2e-neighbour-swearing");
+  await expect(author.getByLabel("Occasions", { exact: true })).toHaveValue("two-or-more");
   await expectAccessible(author, "add a question refused");
 
-  await author.getByLabel("Fixation on the victim").selectOption("no");
+  await author.getByLabel("Fixation on the victim", { exact: true }).selectOption("no");
   await author.getByRole("button", { name: "Add the question" }).click();
   await expect(author.getByText('Saved question "law-e2e-neighbour-swearing".')).toBeVisible();
   const row = author.getByRole("row", { name: /law-e2e-neighbour-swearing/ });
@@ -65,9 +65,9 @@ test("without JavaScript, an author adds a classify question through the form: t
 
   await row.getByRole("link", { name: "Edit law-e2e-neighbour-swearing" }).click();
   await expect(author.getByRole("heading", { name: "Edit question law-e2e-neighbour-swearing", level: 1 })).toBeVisible();
-  await expect(author.getByLabel("Fixation on the victim")).toHaveValue("no");
+  await expect(author.getByLabel("Fixation on the victim", { exact: true })).toHaveValue("no");
   await expectAccessible(author, "edit a question");
-  await author.getByLabel("Tags (optional)").fill("neighbour");
+  await author.getByLabel("Tags (optional)", { exact: true }).fill("neighbour");
   await author.getByRole("button", { name: "Save the question" }).click();
   await expect(author.getByRole("row", { name: /law-e2e-neighbour-swearing/ })).not.toContainText("offline");
 });
@@ -77,8 +77,8 @@ test("with JavaScript, an author adds a single-choice question, moves it up, ret
   await author.goto(BANK);
   await author.getByRole("link", { name: "Add a question" }).click();
   await author.getByLabel("Type", { exact: true }).selectOption("single");
-  await author.getByLabel("Question id").fill("law-e2e-commencement");
-  await author.getByLabel("Prompt").fill("When did the offence of stalking come into force in England and Wales?");
+  await author.getByLabel("Question id", { exact: true }).fill("law-e2e-commencement");
+  await author.getByLabel("Prompt", { exact: true }).fill("When did the offence of stalking come into force in England and Wales?");
   await author.locator("#option-1-text").fill("25 November 2012");
   await author.locator("#option-2-text").fill("1 April 2018");
   await author.getByRole("checkbox", { name: "Option 1 is correct" }).check();
