@@ -347,5 +347,21 @@ test("bad values in the question forms answer 4xx and change nothing", async () 
     const outcome = await call(() => bankAction({ request: post(base, avaCookie, encoded({ intent, draftId: before.draftId, revision: String(before.revision) })), params: { slug: SLUG }, context: undefined as never }));
     expect(outcome.status).toBe(400);
   }
+  // The bad-input corpus of tests/e2e/bad-input.spec.ts in every field, and as the question's address.
+  const CORPUS: (string | string[])[] = ["", "x".repeat(10_000), "a\u0000b", "<script>alert(1)</script>", "' OR 1=1; --", ["first", "second"], "99999999999999999999999", "-1", "../../etc/passwd"];
+  for (const value of CORPUS) {
+    const all = { type: value, id: value, tags: value, scenario: value, prompt: value, answer: value, explanation: value, "facts-occasions": value, "option-1-text": value, correct: value };
+    for (const revision of [value, String(before.revision)]) {
+      const added = await call(() => newAction({ request: post(`${base}/new`, avaCookie, encoded({ ...all, draftId: before.draftId, revision })), params: { slug: SLUG }, context: undefined as never }));
+      expect(added.status >= 400 && added.status < 500, `new ${String(value).slice(0, 20)}`).toBe(true);
+      const id = Array.isArray(value) ? value[0]! : value;
+      const edited = await call(() => editAction({ request: post(`${base}/x/edit`, avaCookie, encoded({ ...NEIGHBOUR, type: value, draftId: before.draftId, revision })), params: { slug: SLUG, id }, context: undefined as never }));
+      expect(edited.status >= 400 && edited.status < 500, `edit ${String(value).slice(0, 20)}`).toBe(true);
+      for (const intent of ["move-up", "retire", value]) {
+        const bank = await call(() => bankAction({ request: post(base, avaCookie, encoded({ intent, id: value, draftId: before.draftId, revision })), params: { slug: SLUG }, context: undefined as never }));
+        expect(bank.status >= 400 && bank.status < 500, `bank ${String(intent).slice(0, 20)}`).toBe(true);
+      }
+    }
+  }
   expect(await stored()).toEqual(before);
 });
