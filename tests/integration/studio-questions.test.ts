@@ -9,6 +9,7 @@ import { action as bankAction, loader as bankLoader } from "#app/routes/studio.$
 import { action as editAction, loader as editLoader } from "#app/routes/studio.$slug.questions.$id.edit.tsx";
 import { loader as exportLoader } from "#app/routes/studio.$slug.questions.export[.]yaml.ts";
 import { action as newAction } from "#app/routes/studio.$slug.questions.new.tsx";
+import { withQuestionMoved } from "#app/utils/question-bank.ts";
 import { drawAttempt } from "#app/utils/quiz.ts";
 import { parse } from "yaml";
 import { createUser, FIXTURE_CONTENT, importFixtures, sessionCookie } from "#tests/factories.ts";
@@ -257,6 +258,30 @@ test("a stale save is refused naming who changed what, the author's input is han
   // Put the bank back for the next test.
   const restore = await call(() => bankAction({ request: post(base, avaCookie, encoded({ intent: "restore", id: "fixture-multiple-choice", draftId: before.draftId, revision: String(afterBen.revision) })), params: { slug: SLUG }, context: undefined as never }));
   expect(restore.status).toBe(302);
+});
+
+test("two authors change the bank from the same revision at once: one is saved, the other refused with who changed what", async () => {
+  const before = await stored();
+  const [ava, ben] = await Promise.all([
+    call(() => bankAction({ request: post(base, avaCookie, encoded({ intent: "move-down", id: "fixture-ex-partner-following", draftId: before.draftId, revision: String(before.revision) })), params: { slug: SLUG }, context: undefined as never })),
+    call(() => bankAction({ request: post(base, benCookie, encoded({ intent: "retire", id: "fixture-multiple-choice", draftId: before.draftId, revision: String(before.revision) })), params: { slug: SLUG }, context: undefined as never })),
+  ]);
+  expect([ava.status, ben.status].sort()).toEqual([302, 409]);
+  const after = await stored();
+  expect(after.revision).toBe(before.revision + 1);
+  if (ava.status === 302) {
+    expect(after.text).toBe(withQuestionMoved(before.text, 0, 1));
+    expect(ben.data?.errors?.form).toContain('Ava Author saved this draft at');
+    expect(ben.data?.errors?.form).toContain('(moved down question "fixture-ex-partner-following" in the question bank)');
+  } else {
+    expect(after.text).toBe(before.text.replace("  - id: fixture-multiple-choice\n", "  - id: fixture-multiple-choice\n    retired: true\n"));
+    expect(ava.data?.errors?.form).toContain('Ben Writer saved this draft at');
+    expect(ava.data?.errors?.form).toContain('(retired question "fixture-multiple-choice" in the question bank)');
+  }
+  // Put the bank back for the next test.
+  const undo = ava.status === 302 ? { intent: "move-up", id: "fixture-ex-partner-following" } : { intent: "restore", id: "fixture-multiple-choice" };
+  expect((await call(() => bankAction({ request: post(base, avaCookie, encoded({ ...undo, draftId: before.draftId, revision: String(after.revision) })), params: { slug: SLUG }, context: undefined as never }))).status).toBe(302);
+  expect((await stored()).text).toBe(before.text);
 });
 
 test("a classify scenario the decision aid cannot reach is refused next to its answer, and nothing is written", async () => {
