@@ -32,6 +32,8 @@ test("without JavaScript, an author adds a classify question through the form: t
   await author.getByRole("link", { name: "Add a question" }).click();
   await expect(author.getByRole("heading", { name: "Add a question", level: 1 })).toBeVisible();
   await expectAccessible(author, "add a question");
+  // Without JavaScript the type cannot hide fields: classify's and choice's are both there.
+  await expect(author.getByLabel("Prompt", { exact: true })).toBeVisible();
   await author.getByLabel("Question id", { exact: true }).fill("law-e2e-neighbour-swearing");
   await author.getByLabel("Tags (optional)", { exact: true }).fill("neighbour, offline");
   await author.getByLabel("Scenario", { exact: true }).fill("Gareth has sworn at his neighbour four times in a parking dispute. The neighbour finds it distressing but does not fear violence.");
@@ -76,7 +78,10 @@ test("with JavaScript, an author adds a single-choice question, moves it up, ret
   const author = await pageAs(browser, authors()[1]!, true);
   await author.goto(BANK);
   await author.getByRole("link", { name: "Add a question" }).click();
+  await expect(author.getByLabel("Prompt", { exact: true })).toBeHidden();
   await author.getByLabel("Type", { exact: true }).selectOption("single");
+  await expect(author.getByLabel("Scenario", { exact: true })).toBeHidden();
+  await expectAccessible(author, "add a single-choice question");
   await author.getByLabel("Question id", { exact: true }).fill("law-e2e-commencement");
   await author.getByLabel("Prompt", { exact: true }).fill("When did the offence of stalking come into force in England and Wales?");
   await author.locator("#option-1-text").fill("25 November 2012");

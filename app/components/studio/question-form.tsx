@@ -1,4 +1,5 @@
 import { Form } from "@remix-run/react";
+import { useEffect, useState } from "react";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { ChoiceGroup, SelectField, TextAreaField, TextField } from "#app/components/ui/field.tsx";
@@ -40,6 +41,13 @@ export function QuestionForm({
 }) {
   const summary = Object.entries(errors).map(([field, message]) => ({ href: `#${field === "form" ? "question-form" : field}`, message }));
   const facts = values.facts;
+  // With JavaScript, only the chosen type's fields are shown; without, both sets are (the server saves only the chosen type's).
+  const [type, setType] = useState(values.type);
+  const [enhanced, setEnhanced] = useState(false);
+  useEffect(() => setEnhanced(true), []);
+  useEffect(() => setType(values.type), [values.type]);
+  const showClassify = !enhanced || type === "classify";
+  const showChoice = !enhanced || type !== "classify";
   return (
     <>
       <ErrorSummary errors={summary} />
@@ -58,6 +66,7 @@ export function QuestionForm({
           label="Type"
           hint="Classify: the learner names the offence a scenario discloses. Single or multiple choice: a prompt with options."
           defaultValue={values.type}
+          onChange={(event) => setType(event.currentTarget.value)}
           errors={errorsOf(errors, "type")}
           options={[
             { value: "classify", label: "Classify a scenario" },
@@ -68,7 +77,7 @@ export function QuestionForm({
         <TextField id="id" name="id" label="Question id" hint="Lower-case words joined by hyphens, unique in the bank, like rs-ex-partner-flowers" spellCheck={false} defaultValue={values.id} errors={errorsOf(errors, "id")} />
         <TextField id="tags" name="tags" label="Tags (optional)" hint="Lower-case words joined by hyphens, separated by commas, like ex-partner, online" spellCheck={false} defaultValue={values.tags} errors={errorsOf(errors, "tags")} />
 
-        <fieldset className="fieldset" aria-describedby="classify-hint">
+        <fieldset className="fieldset" aria-describedby="classify-hint" hidden={!showClassify}>
           <legend className="fieldset__legend fieldset__legend--large">For a classify question</legend>
           <p className="hint" id="classify-hint">
             Left out when the type is single or multiple choice.
@@ -140,7 +149,7 @@ export function QuestionForm({
           </details>
         </fieldset>
 
-        <fieldset className="fieldset" aria-describedby="choice-hint">
+        <fieldset className="fieldset" aria-describedby="choice-hint" hidden={!showChoice}>
           <legend className="fieldset__legend fieldset__legend--large">For a single or multiple choice question</legend>
           <p className="hint" id="choice-hint">
             Left out when the type is classify. Blank rows are ignored; an option without an id gets the next free letter.
