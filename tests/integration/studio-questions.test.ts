@@ -5,6 +5,9 @@ import { expect, test } from "vitest";
 import { auditEvents } from "#db/schema/index.ts";
 import { QuizSchema } from "#app/content/schema.ts";
 import { getStudioModule, openDraft } from "#app/models/authoring/drafts.server.ts";
+import { approveDraft, submitForReview } from "#app/models/authoring/review.server.ts";
+import { completeLesson, startModule } from "#app/models/learning/enrolment.server.ts";
+import { getAttemptView, startAttempt } from "#app/models/learning/quiz-attempt.server.ts";
 import { action as bankAction, loader as bankLoader } from "#app/routes/studio.$slug.questions._index.tsx";
 import { action as editAction, loader as editLoader } from "#app/routes/studio.$slug.questions.$id.edit.tsx";
 import { loader as exportLoader } from "#app/routes/studio.$slug.questions.export[.]yaml.ts";
@@ -389,4 +392,35 @@ test("bad values in the question forms answer 4xx and change nothing", async () 
     }
   }
   expect(await stored()).toEqual(before);
+});
+
+test("a question retired in the studio and published: an attempt on the old version that drew it still renders; the new version never draws it", async () => {
+  const learner = await createUser();
+  await startModule({ userId: learner.id, slug: SLUG });
+  for (const key of ["first", "second", "sources"]) await completeLesson({ userId: learner.id, slug: SLUG, lessonKey: key });
+  const oldAttempt = await startAttempt(learner.id, SLUG);
+
+  const before = await stored();
+  const added = await call(() => newAction({ request: post(`${base}/new`, avaCookie, encoded({ ...NEIGHBOUR, draftId: before.draftId, revision: String(before.revision) })), params: { slug: SLUG }, context: undefined as never }));
+  expect(added.status).toBe(302);
+  const retired = await call(() => bankAction({ request: post(base, avaCookie, encoded({ intent: "retire", id: "fixture-multiple-choice", draftId: before.draftId, revision: String(before.revision + 1) })), params: { slug: SLUG }, context: undefined as never }));
+  expect(retired.status).toBe(302);
+  const ava = { id: author.id, name: author.name, email: author.email, role: author.role };
+  await submitForReview(ava, { slug: SLUG, draftId: before.draftId, revision: before.revision + 2, changeNote: "Retires the multiple-choice question", materialChange: false });
+  const admin = await createUser({ role: "admin", name: "Ada Admin" });
+  const published = await approveDraft({ id: admin.id, name: admin.name, email: admin.email, role: admin.role }, { slug: SLUG, draftId: before.draftId, revision: before.revision + 2 });
+  expect(published.version).toBe(2);
+
+  // The learner's attempt was drawn from version 1's four questions, the retired one among them.
+  const open = await getAttemptView(learner.id, SLUG, oldAttempt);
+  if (open?.kind !== "open") throw new Error("expected the attempt to be open");
+  expect(open.questions.map((q) => q.id).sort()).toEqual(["fixture-ex-partner-following", "fixture-multiple-choice", "fixture-single-choice", "fixture-single-offensive-message"]);
+
+  // A learner who starts now is on version 2: the retired question is in its bank but never drawn.
+  const newcomer = await createUser();
+  await startModule({ userId: newcomer.id, slug: SLUG });
+  for (const key of ["first", "second", "sources"]) await completeLesson({ userId: newcomer.id, slug: SLUG, lessonKey: key });
+  const fresh = await getAttemptView(newcomer.id, SLUG, await startAttempt(newcomer.id, SLUG));
+  if (fresh?.kind !== "open") throw new Error("expected an open attempt");
+  expect(fresh.questions.map((q) => q.id).sort()).toEqual(["fixture-ex-partner-following", "fixture-neighbour-swearing", "fixture-single-choice", "fixture-single-offensive-message"]);
 });
