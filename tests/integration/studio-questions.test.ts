@@ -107,7 +107,7 @@ test("an author adds a classify question through the form: appended in the stabl
   const before = await stored();
   const outcome = await call(() => newAction({ request: post(`${base}/new`, avaCookie, encoded({ ...NEIGHBOUR, draftId: before.draftId, revision: String(before.revision) })), params: { slug: SLUG }, context: undefined as never }));
   expect(outcome.status).toBe(302);
-  expect(outcome.location).toBe(`/studio/${SLUG}/questions?saved=Saved%20question%20%22fixture-neighbour-swearing%22.`);
+  expect(outcome.location).toBe(`/studio/${SLUG}/questions?done=saved&id=fixture-neighbour-swearing`);
   const after = await stored();
   expect(after.revision).toBe(before.revision + 1);
   expect(after.text).toBe(ORIGINAL + NEIGHBOUR_YAML);
@@ -118,7 +118,10 @@ test("an author adds a classify question through the form: appended in the stabl
   expect(event?.details).toMatchObject({ slug: SLUG, revision: after.revision, change: 'added question "fixture-neighbour-swearing" to the question bank' });
 
   // The bank page lists it last, with its type, excerpt and tags.
-  const page = (await bankLoader({ request: new Request(base, { headers: { Cookie: avaCookie } }), params: { slug: SLUG }, context: undefined as never })) as Awaited<ReturnType<typeof bankLoader>>;
+  const page = (await bankLoader({ request: new Request(`${base}?done=saved&id=fixture-neighbour-swearing`, { headers: { Cookie: avaCookie } }), params: { slug: SLUG }, context: undefined as never })) as Awaited<ReturnType<typeof bankLoader>>;
+  expect(page.notice).toBe('Saved question "fixture-neighbour-swearing".');
+  const forged = (await bankLoader({ request: new Request(`${base}?done=saved&id=Call%20us%20now`, { headers: { Cookie: avaCookie } }), params: { slug: SLUG }, context: undefined as never })) as Awaited<ReturnType<typeof bankLoader>>;
+  expect(forged.notice).toBeNull();
   expect(page.questions.map((q) => q.id)).toEqual(["fixture-ex-partner-following", "fixture-single-offensive-message", "fixture-single-choice", "fixture-multiple-choice", "fixture-neighbour-swearing"]);
   expect(page.questions[4]).toEqual({
     index: 4,
@@ -198,7 +201,7 @@ test("move up and move down swap neighbours byte for byte; the first cannot move
     call(() => bankAction({ request: post(base, avaCookie, encoded({ intent, id, draftId: before.draftId, revision: String(revision) })), params: { slug: SLUG }, context: undefined as never }));
   const down = await move("move-down", "fixture-ex-partner-following", before.revision);
   expect(down.status).toBe(302);
-  expect(down.location).toBe(`/studio/${SLUG}/questions?saved=Question%20%22fixture-ex-partner-following%22%20moved%20down.`);
+  expect(down.location).toBe(`/studio/${SLUG}/questions?done=moved-down&id=fixture-ex-partner-following`);
   const moved = await stored();
   expect((parse(moved.text) as { questions: { id: string }[] }).questions.map((q) => q.id)).toEqual([
     "fixture-single-offensive-message",
@@ -352,7 +355,7 @@ test("YAML import replaces the bank when it passes the checker, and is refused w
 
   const good = await call(() => bankAction({ request: post(base, avaCookie, upload(ORIGINAL.replace("passMark: 75", "passMark: 70").replace(/\n/g, "\r\n"), before.draftId, before.revision)), params: { slug: SLUG }, context: undefined as never }));
   expect(good.status).toBe(302);
-  expect(good.location).toBe(`/studio/${SLUG}/questions?saved=Imported%20the%20question%20bank%3A%204%20questions.`);
+  expect(good.location).toBe(`/studio/${SLUG}/questions?done=imported`);
   expect((await stored()).text).toBe(ORIGINAL.replace("passMark: 75", "passMark: 70"));
 
   // Export gives back exactly the stored text.

@@ -89,8 +89,25 @@ export async function questionBankPage(slug: string, query: URLSearchParams) {
     questions,
     drawn,
     problems: text === null ? [] : checkBankText(text).map(({ line, column, message }) => ({ file: QUIZ, line, column, message })),
-    notice: query.get("saved") ?? null,
+    notice: noticeFor(query, questions.length),
   };
+}
+
+const NOTICES: Record<string, (id: string) => string> = {
+  saved: (id) => `Saved question "${id}".`,
+  "moved-up": (id) => `Question "${id}" moved up.`,
+  "moved-down": (id) => `Question "${id}" moved down.`,
+  retired: (id) => `Question "${id}" retired.`,
+  restored: (id) => `Question "${id}" restored.`,
+};
+
+/** What the last change did, from the redirect's `done` and `id` (composed here, so the address cannot put other words on the page). */
+function noticeFor(query: URLSearchParams, count: number): string | null {
+  const done = query.get("done") ?? "";
+  if (done === "imported") return `Imported the question bank: ${count} question${count === 1 ? "" : "s"}.`;
+  const id = query.get("id") ?? "";
+  const make = NOTICES[done];
+  return make && /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(id) && id.length <= 80 ? make(id) : null;
 }
 
 /** The form page for one question (`id`), or for a new one (`id` null). */
@@ -173,7 +190,7 @@ export async function saveQuestion(actor: StudioActor, slug: string, originalId:
       return { ...files, [QUIZ]: written };
     });
     if (!saved.ok) return { kind: "errors", status: 409, errors: { form: conflictMessage(saved.conflict) }, values };
-    return { kind: "redirect", to: `/studio/${slug}/questions?saved=${encodeURIComponent(`Saved question "${values.id}".`)}` };
+    return { kind: "redirect", to: `/studio/${slug}/questions?done=saved&id=${encodeURIComponent(values.id)}` };
   } catch (error) {
     if (error instanceof BankRefused) return { kind: "errors", status: 400, errors: problemsByField(error.problems, written, index, values.type, built.optionRows), values };
     if (error instanceof StudioError) return { kind: "errors", status: error.status, errors: { form: error.message }, values };
@@ -210,7 +227,7 @@ export async function runBankIntent(actor: StudioActor, slug: string, form: Form
   const parsed = BankIntentSchema.safeParse({ intent: form.get("intent"), id: form.get("id") ?? undefined, draftId: form.get("draftId"), revision: form.get("revision") });
   if (!parsed.success) return { kind: "errors", status: 400, errors: { form: "Use the buttons on the page: this form was not understood." }, problems: [] };
   const input = parsed.data;
-  const back = (message: string) => ({ kind: "redirect" as const, to: `/studio/${slug}/questions?saved=${encodeURIComponent(message)}` });
+  const back = (query: string) => ({ kind: "redirect" as const, to: `/studio/${slug}/questions?${query}` });
   try {
     if (input.intent === "import") {
       const file = form.get("file");
@@ -231,7 +248,7 @@ export async function runBankIntent(actor: StudioActor, slug: string, form: Form
       }
       const saved = await changeDraft(actor, { slug, draftId: input.draftId, revision: input.revision, change: "imported the question bank from a file" }, (files) => ({ ...files, [QUIZ]: text }));
       if (!saved.ok) return { kind: "errors", status: 409, errors: { file: conflictMessage(saved.conflict).replace("Your text is kept below", "Your file was not imported") }, problems: [] };
-      return back(`Imported the question bank: ${readBank(text)?.questions.length ?? 0} questions.`);
+      return back("done=imported");
     }
     const { id } = input;
     const verb = { "move-up": "moved up", "move-down": "moved down", retire: "retired", restore: "restored" }[input.intent];
@@ -258,7 +275,7 @@ export async function runBankIntent(actor: StudioActor, slug: string, form: Form
       return { kind: "errors", status: 400, errors: { form: `Question "${id}" was not ${verb}: the bank would not pass the checker (${problems.map((p) => p.message).join("; ")})` }, problems };
     }
     if (!saved.ok) return { kind: "errors", status: 409, errors: { form: conflictMessage(saved.conflict).replace(" Your text is kept below: reload the draft, then apply it again.", " Reload the bank, then try again.") }, problems: [] };
-    return back(`Question "${id}" ${verb}.`);
+    return back(`done=${input.intent === "move-up" ? "moved-up" : input.intent === "move-down" ? "moved-down" : `${input.intent}d`}&id=${encodeURIComponent(id)}`);
   } catch (error) {
     if (error instanceof StudioError) return { kind: "errors", status: error.status, errors: { form: error.message }, problems: [] };
     throw error;
