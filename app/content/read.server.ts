@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { LineCounter, parseDocument, isNode, type Document } from "yaml";
+import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from "yaml";
 import type { z } from "zod";
 import { decide, DecisionFactsSchema } from "#app/utils/decision-aid.ts";
 import {
@@ -108,6 +108,7 @@ function validate<T extends z.ZodType>(
   file: string,
   problems: Problem[],
   context?: (issuePath: PropertyKey[]) => string,
+  located?: Map<Problem, PropertyKey[]>,
 ): z.infer<T> | null {
   const result = schema.safeParse(parsed.doc.toJS());
   if (result.success) return result.data;
@@ -123,7 +124,9 @@ function validate<T extends z.ZodType>(
       message = `unknown field ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
       if (issue.keys[0]) at = [...issue.path, issue.keys[0]];
     }
-    problems.push({ file: display(file), line: lineOfKey(parsed, at), message: `${prefix}${where}${message}` });
+    const problem = { file: display(file), line: lineOfKey(parsed, at), message: `${prefix}${where}${message}` };
+    problems.push(problem);
+    located?.set(problem, at);
   }
   return null;
 }
@@ -139,6 +142,7 @@ function checkQuizAgainstAid(
   file: string,
   problems: Problem[],
   nameQuestion: (issuePath: PropertyKey[]) => string,
+  located?: Map<Problem, PropertyKey[]>,
 ) {
   quiz.questions.forEach((question, index) => {
     if (question.type !== "classify") return;
@@ -147,20 +151,84 @@ function checkQuizAgainstAid(
     if (!facts.success) {
       for (const issue of facts.error.issues) {
         const at = [...base, ...issue.path];
-        problems.push({ file: display(file), line: lineOfKey(parsed, at), message: `${nameQuestion(at)}facts: ${issue.message}` });
+        const problem = { file: display(file), line: lineOfKey(parsed, at), message: `${nameQuestion(at)}facts: ${issue.message}` };
+        problems.push(problem);
+        located?.set(problem, at);
       }
       return;
     }
     const outcome = decide(facts.data);
     if (outcome.offence !== question.answer) {
       const at = ["questions", index, "answer"];
-      problems.push({
+      const problem = {
         file: display(file),
         line: lineOfKey(parsed, at),
         message: `${nameQuestion(at)}the decision aid reaches "${outcome.offence}" from this question's facts, not "${question.answer}": fix the facts or the answer`,
-      });
+      };
+      problems.push(problem);
+      located?.set(problem, at);
     }
   });
+}
+
+/** A problem in a quiz bank's text, with its column and the path of the field it concerns (when known), for the studio's forms. */
+export type QuizProblem = { line: number; column: number; message: string; path: (string | number)[] };
+
+/**
+ * Checks a quiz bank's text exactly as content:check and the import do: YAML
+ * syntax, the quiz schema, and the decision aid against every classify
+ * question. readModule runs it on quiz.yaml; the studio's question editor
+ * runs it on the text it is about to save.
+ */
+export function readQuizText(text: string): { quiz: Quiz | null; problems: QuizProblem[] } {
+  const problems: Problem[] = [];
+  const located = new Map<Problem, PropertyKey[]>();
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      quiz: null,
+      problems: doc.errors.map((error) => ({
+        line: counter.linePos(error.pos[0]).line,
+        column: counter.linePos(error.pos[0]).col,
+        message: `YAML: ${error.message.split("\n")[0]}`,
+        path: [],
+      })),
+    };
+  }
+  const parsed: ParsedYaml = { doc, counter, lineOffset: 0 };
+  const nameQuestion = (issuePath: PropertyKey[]) => {
+    // Name the question, so a message is findable without counting.
+    if (issuePath[0] === "questions" && typeof issuePath[1] === "number") {
+      const id = parsed.doc.getIn(["questions", issuePath[1], "id"]);
+      return typeof id === "string" ? `question "${id}": ` : "";
+    }
+    return "";
+  };
+  const quiz = validate(QuizSchema, parsed, "quiz.yaml", problems, nameQuestion, located);
+  if (quiz) checkQuizAgainstAid(quiz, parsed, "quiz.yaml", problems, nameQuestion, located);
+  return {
+    quiz: problems.length === 0 ? quiz : null,
+    problems: problems.map((p) => {
+      const at = located.get(p) ?? [];
+      return { line: p.line, column: columnOf(parsed, at), message: p.message, path: at.map((k) => (typeof k === "number" ? k : String(k))) };
+    }),
+  };
+}
+
+/** The column of the key at `issuePath` (or of the node, or of its nearest existing parent), 1 when it cannot be found. */
+function columnOf(parsed: ParsedYaml, issuePath: PropertyKey[]): number {
+  const key = issuePath[issuePath.length - 1];
+  const parent = issuePath.length === 1 ? parsed.doc.contents : parsed.doc.getIn(issuePath.slice(0, -1).map((k) => (typeof k === "symbol" ? String(k) : k)), true);
+  if (typeof key === "string" && isMap(parent)) {
+    const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+    if (pair && isScalar(pair.key) && pair.key.range) return parsed.counter.linePos(pair.key.range[0]).col;
+  }
+  for (let length = issuePath.length; length >= 0; length--) {
+    const node = parsed.doc.getIn(issuePath.slice(0, length).map((k) => (typeof k === "symbol" ? String(k) : k)), true);
+    if (isNode(node) && node.range) return parsed.counter.linePos(node.range[0]).col;
+  }
+  return 1;
 }
 
 /** Splits `---` frontmatter from an MDX file, keeping line numbers. */
@@ -271,19 +339,9 @@ export function readModule(dir: string, problems: Problem[], strayLessons: Sourc
   const quizFile = path.join(dir, "quiz.yaml");
   const hasQuiz = fs.existsSync(quizFile);
   if (hasQuiz) {
-    const parsed = parseYaml(fs.readFileSync(quizFile, "utf8"), quizFile, 0, problems);
-    if (parsed) {
-      const nameQuestion = (issuePath: PropertyKey[]) => {
-        // Name the question, so a message is findable without counting.
-        if (issuePath[0] === "questions" && typeof issuePath[1] === "number") {
-          const id = parsed.doc.getIn(["questions", issuePath[1], "id"]);
-          return typeof id === "string" ? `question "${id}": ` : "";
-        }
-        return "";
-      };
-      quiz = validate(QuizSchema, parsed, quizFile, problems, nameQuestion);
-      if (quiz) checkQuizAgainstAid(quiz, parsed, quizFile, problems, nameQuestion);
-    }
+    const checked = readQuizText(fs.readFileSync(quizFile, "utf8"));
+    quiz = checked.quiz;
+    for (const p of checked.problems) problems.push({ file: display(quizFile), line: p.line, message: p.message });
   }
 
   if (problems.length > before || !overview) {

@@ -79,6 +79,9 @@ export default function StudioModulePage() {
             <li>
               <Link to={`/studio/${mod.slug}/details`}>Module details (title, summary, audience, outcomes…)</Link>
             </li>
+            <li>
+              <Link to={`/studio/${mod.slug}/questions`}>Questions: add, edit, reorder and retire; import or export the bank as YAML</Link>
+            </li>
             {files.map((f) => (
               <li key={f.name}>
                 <Link to={`/studio/${mod.slug}/files/${f.name}`}>{f.label}</Link>

@@ -61,16 +61,25 @@ const NO_HISTORY: QuestionHistory = { seen: new Set(), known: new Set() };
  * learner knows.
  */
 export function drawGroups(quiz: Quiz, history: QuestionHistory): { fresh: Question[]; retry: Question[]; known: Question[] } {
+  const drawable = drawableQuestions(quiz);
   return {
-    fresh: quiz.questions.filter((q) => !history.seen.has(q.id)),
-    retry: quiz.questions.filter((q) => history.seen.has(q.id) && !history.known.has(q.id)),
-    known: quiz.questions.filter((q) => history.seen.has(q.id) && history.known.has(q.id)),
+    fresh: drawable.filter((q) => !history.seen.has(q.id)),
+    retry: drawable.filter((q) => history.seen.has(q.id) && !history.known.has(q.id)),
+    known: drawable.filter((q) => history.seen.has(q.id) && history.known.has(q.id)),
   };
+}
+
+/**
+ * The questions a draw may take: every one not retired (ADR 038). A retired
+ * question stays in the bank so attempts that already drew it still show it.
+ */
+export function drawableQuestions(quiz: Quiz): Question[] {
+  return quiz.questions.filter((q) => !q.retired);
 }
 
 /** What the next attempt will hold, for the page to say before it starts. */
 export function nextAttemptMix(quiz: Quiz, history: QuestionHistory): { total: number; fresh: number; retry: number; known: number } {
-  const total = Math.min(quiz.questionsPerAttempt, quiz.questions.length);
+  const total = Math.min(quiz.questionsPerAttempt, drawableQuestions(quiz).length);
   const groups = drawGroups(quiz, history);
   const fresh = Math.min(total, groups.fresh.length);
   const retry = Math.min(total - fresh, groups.retry.length);
@@ -97,7 +106,7 @@ export function classifyOptionOrder(values: readonly string[]): string[] {
  */
 export function drawAttempt(quiz: Quiz, seed: string, history: QuestionHistory = NO_HISTORY): Draw {
   const random = seededRandom(seed);
-  const count = Math.min(quiz.questionsPerAttempt, quiz.questions.length);
+  const count = Math.min(quiz.questionsPerAttempt, drawableQuestions(quiz).length);
   const groups = drawGroups(quiz, history);
   let picked = [...shuffle(groups.fresh, random), ...shuffle(groups.retry, random), ...shuffle(groups.known, random)].slice(0, count);
   // Asked in a random order, so the position of a question does not tell a retake's repeats from the new ones.

@@ -59,6 +59,11 @@ const QuestionBase = {
   explanation: text("explanation", 3000),
   /** Optional tags for reports and authors (e.g. ex-partner, online). */
   tags: z.array(z.string().regex(SLUG_PATTERN, "tags are lower-case words joined by hyphens")).default([]),
+  /**
+   * A retired question stays in the bank (attempts that drew it still show it)
+   * but is never drawn again (docs/decisions/038). Leave out for a live one.
+   */
+  retired: z.boolean({ error: "retired must be true or false" }).optional(),
 };
 
 const ChoiceOptionSchema = z.strictObject({
@@ -181,11 +186,16 @@ export const QuizSchema = z
       }
       seen.set(q.id, index);
     });
-    if (quiz.questionsPerAttempt > quiz.questions.length) {
+    const drawable = quiz.questions.filter((q) => !q.retired).length;
+    if (quiz.questionsPerAttempt > drawable) {
+      const retired = quiz.questions.length - drawable;
       ctx.addIssue({
         code: "custom",
         path: ["questionsPerAttempt"],
-        message: `questionsPerAttempt (${quiz.questionsPerAttempt}) is more than the ${quiz.questions.length} questions in the bank`,
+        message:
+          retired === 0
+            ? `questionsPerAttempt (${quiz.questionsPerAttempt}) is more than the ${quiz.questions.length} questions in the bank`
+            : `questionsPerAttempt (${quiz.questionsPerAttempt}) is more than the ${drawable} questions in the bank that are not retired`,
       });
     }
   });

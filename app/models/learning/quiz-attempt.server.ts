@@ -7,6 +7,7 @@ import { getDb } from "#app/models/platform/db.server.ts";
 import { OFFENCE_LABELS, isOffence } from "#app/utils/offences.ts";
 import {
   canStartAttempt,
+  drawableQuestions,
   drawAttempt,
   gradeAttempt,
   missingAnswers,
@@ -110,7 +111,7 @@ export async function quizOverview(userId: string, slug: string) {
     version: version.version,
     settings: {
       passMark: quiz.passMark,
-      questionsPerAttempt: Math.min(quiz.questionsPerAttempt, quiz.questions.length),
+      questionsPerAttempt: Math.min(quiz.questionsPerAttempt, drawableQuestions(quiz).length),
       maxAttempts: quiz.maxAttempts ?? null,
       waitMinutes: quiz.waitMinutesBetweenAttempts,
       requiredForCompletion: quiz.requiredForCompletion,
