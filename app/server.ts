@@ -30,6 +30,7 @@ import {
 import { DATABASE_UNAVAILABLE_PAGE, databaseUnavailable } from "#app/models/platform/db-availability.server.ts";
 import { precompressedAssets } from "#app/services/precompressed.server.ts";
 import { runWithRequestContext } from "#app/services/request-context.server.ts";
+import { installRouteMatchCache } from "#app/services/route-matching.server.ts";
 import { EnvError } from "#app/services/env.server.ts";
 import { createLogger } from "#app/services/logger.server.ts";
 import { projectRoot } from "#db/client.ts";
@@ -37,6 +38,7 @@ import { projectRoot } from "#db/client.ts";
 const log = createLogger("server");
 
 async function main() {
+  installRouteMatchCache();
   const booted = await bootOrExit();
   const server = listen(createApp(booted.env), booted);
   stopOnSignals(server, booted);
