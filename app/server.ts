@@ -30,6 +30,7 @@ import {
 import { DATABASE_UNAVAILABLE_PAGE, databaseUnavailable } from "#app/models/platform/db-availability.server.ts";
 import { precompressedAssets } from "#app/services/precompressed.server.ts";
 import { runWithRequestContext } from "#app/services/request-context.server.ts";
+import { writeBody } from "#app/services/write-body.server.ts";
 import { installRouteMatchCache } from "#app/services/route-matching.server.ts";
 import { EnvError } from "#app/services/env.server.ts";
 import { createLogger } from "#app/services/logger.server.ts";
@@ -275,50 +276,6 @@ async function sendRemixResponse(res: express.Response, response: Response) {
   if (response.headers.get("Content-Type")?.match(/text\/event-stream/i)) res.flushHeaders();
   if (response.body) await writeBody(response.body, res);
   else res.end();
-}
-
-/**
- * Writes a streamed body (writeReadableStreamToWritable's job) a turn of the
- * event loop at a time: what the render hands over within one turn goes out
- * in one write, and a compressing writer is flushed once per turn. React
- * writes a page's shell in 2 KB pieces; each was a write (a system call, and
- * with compression a flush) of its own. A body complete within its first
- * turn, as every page measured is, goes with `end` and a Content-Length
- * in one piece, as a static file is, instead of as chunks. What arrives later
- * (deferred data) still goes out as it comes (ADR 040).
- */
-async function writeBody(body: ReadableStream<Uint8Array>, res: express.Response): Promise<void> {
-  const reader = body.getReader();
-  const pending: Uint8Array[] = [];
-  const joined = () => (pending.length === 1 ? pending[0]! : Buffer.concat(pending));
-  let turn: NodeJS.Immediate | null = null;
-  let written = false;
-  const flush = () => {
-    turn = null;
-    written = true;
-    res.write(joined());
-    pending.length = 0;
-    // The compression middleware's flush: without it, gzip would hold streamed parts back.
-    (res as express.Response & { flush?: () => void }).flush?.();
-  };
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      pending.push(value);
-      turn ??= setImmediate(flush);
-    }
-    if (turn) clearImmediate(turn);
-    const rest = pending.length ? joined() : null;
-    // The whole body in hand before a byte went: say its length (compression drops it where it compresses).
-    if (!written && !res.headersSent) res.setHeader("Content-Length", rest?.byteLength ?? 0);
-    if (rest) res.end(rest);
-    else res.end();
-  } catch (error) {
-    if (turn) clearImmediate(turn);
-    res.destroy(error instanceof Error ? error : new Error(String(error)));
-    throw error;
-  }
 }
 
 void main();
