@@ -49,6 +49,16 @@ export default function handleRequest(
   const waitForAll = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
+    const abortLater = setTimeout(() => abort(), ABORT_DELAY);
+    const send = () => {
+      shellRendered = true;
+      const body = new PassThrough();
+      // Single fetch's closing script is written after the shell: keep it inside <body>.
+      const stream = createReadableStreamFromReadable(body.pipe(closeBodyAtEnd()));
+      responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+      resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
+      pipe(body);
+    };
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
         <DocumentHtmlProvider value={documentHtmlOfRequest()}>
@@ -57,14 +67,14 @@ export default function handleRequest(
       </NonceProvider>,
       {
         nonce,
-        [waitForAll ? "onAllReady" : "onShellReady"]() {
-          shellRendered = true;
-          const body = new PassThrough();
-          // Single fetch's closing script is written after the shell: keep it inside <body>.
-          const stream = createReadableStreamFromReadable(body.pipe(closeBodyAtEnd()));
-          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
-          pipe(body);
+        onShellReady() {
+          if (!waitForAll) send();
+        },
+        onAllReady() {
+          // Rendered in full: nothing left to abort. (The timer, left to fire, ended the finished
+          // stream again five seconds later: a Node error object built and dropped per page.)
+          clearTimeout(abortLater);
+          if (waitForAll) send();
         },
         onShellError(error: unknown) {
           reject(error);
@@ -75,7 +85,6 @@ export default function handleRequest(
         },
       },
     );
-    setTimeout(abort, ABORT_DELAY);
   });
 }
 

@@ -10,7 +10,7 @@
 import type { Server } from "node:http";
 import path from "node:path";
 import * as build from "@remix-run/dev/server-build";
-import { createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
+import { createRequestHandler } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import { boot, type Booted } from "./boot.server.ts";
@@ -30,6 +30,8 @@ import {
 import { DATABASE_UNAVAILABLE_PAGE, databaseUnavailable } from "#app/models/platform/db-availability.server.ts";
 import { precompressedAssets } from "#app/services/precompressed.server.ts";
 import { runWithRequestContext } from "#app/services/request-context.server.ts";
+import { writeBody } from "#app/services/write-body.server.ts";
+import { installRouteMatchCache } from "#app/services/route-matching.server.ts";
 import { EnvError } from "#app/services/env.server.ts";
 import { createLogger } from "#app/services/logger.server.ts";
 import { projectRoot } from "#db/client.ts";
@@ -37,6 +39,7 @@ import { projectRoot } from "#db/client.ts";
 const log = createLogger("server");
 
 async function main() {
+  installRouteMatchCache();
   const booted = await bootOrExit();
   const server = listen(createApp(booted.env), booted);
   stopOnSignals(server, booted);
@@ -271,7 +274,7 @@ async function sendRemixResponse(res: express.Response, response: Response) {
   res.status(response.status);
   for (const [key, value] of response.headers.entries()) res.append(key, value);
   if (response.headers.get("Content-Type")?.match(/text\/event-stream/i)) res.flushHeaders();
-  if (response.body) await writeReadableStreamToWritable(response.body, res);
+  if (response.body) await writeBody(response.body, res);
   else res.end();
 }
 

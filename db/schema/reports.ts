@@ -85,10 +85,22 @@ export const reportRows = pgTable(
     index("report_rows_org_completed_sort_idx").on(t.organizationId, sql`(${sql.raw(epochSql("completed_at"))}::numeric)`, t.sortName, t.personId, t.moduleId),
     index("report_rows_org_expires_sort_idx").on(t.organizationId, sql`(${sql.raw(epochSql("certificate_expires_at"))}::numeric)`, t.sortName, t.personId, t.moduleId),
     index("report_rows_org_attempts_sort_idx").on(t.organizationId, sql`(attempts::numeric)`, t.sortName, t.personId, t.moduleId),
-    // The rows the counts cannot answer alone (due or expiring this month), see reportCounts.
-    index("report_rows_org_due_idx").on(t.organizationId, t.due),
+    // The rows the counts cannot answer alone (due or expiring this month), see reportCounts. Each also holds
+    // every column that statement reads of them (issue 18, ADR 040), so it is an index-only scan: without
+    // them it read ~8,000 rows at 50,000 learners from ~7,000 heap pages, most of the dashboard's time.
+    index("report_rows_org_due_idx").on(
+      t.organizationId,
+      t.due,
+      t.moduleId,
+      t.teamId,
+      t.personStatus,
+      t.completedAt,
+      t.certificateRevoked,
+      t.certificateExpiresAt,
+      t.openStartedAt,
+    ),
     index("report_rows_org_expires_idx")
-      .on(t.organizationId, t.certificateExpiresAt)
+      .on(t.organizationId, t.certificateExpiresAt, t.moduleId, t.teamId, t.personStatus, t.due, t.completedAt, t.certificateRevoked, t.openStartedAt)
       .where(sql`completed_at is not null and not certificate_revoked`),
     index("report_rows_user_idx").on(t.userId, t.moduleId),
     index("report_rows_assignment_idx").on(t.assignmentId),

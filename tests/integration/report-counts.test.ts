@@ -151,6 +151,23 @@ test("counts from report_counts equal the rows counted one by one, at clocks on 
   expect([...seen].sort()).toEqual([...ASSIGNMENT_STATUSES].sort());
 });
 
+test("a certificate expiring this month is counted once, whether its assignment has no due date or is due this month too", async () => {
+  const { org, lead } = await createOrganisation({ seats: 5 });
+  const undated = await addLearner(org.id, lead, { name: "Una Undated" });
+  const dueNow = await addLearner(org.id, lead, { name: "Dee Due" });
+  await createAssignment(lead, org.id, { target: "organisation", teamId: null, personIds: [], dueDate: "2026-12-15", dueDays: null, moduleSlug: "sample-basics" });
+  for (const l of [undated, dueNow]) await completeModule(l.learner.id, "sample-basics");
+  const set = async (personId: string, values: Partial<typeof reportRows.$inferInsert>) =>
+    handle.db.update(reportRows).set(values).where(and(eq(reportRows.organizationId, org.id), eq(reportRows.personId, personId)));
+  // Both certificates expire in January 2027, the month of the clock below; one assignment has no due date, the other is due that month.
+  await set(undated.personId, { due: null, completedAt: new Date("2026-01-10T10:00:00Z"), certificateExpiresAt: new Date("2027-01-20T12:00:00Z") });
+  await set(dueNow.personId, { due: "2027-01-31", completedAt: new Date("2026-01-10T10:00:00Z"), certificateExpiresAt: new Date("2027-01-10T12:00:00Z") });
+  const context = await reportContext(org.id);
+  const summary = await reportSummary(context, EVERYONE, null, { now: new Date("2027-01-15T12:00:00Z") });
+  // Una's still valid, Dee's expired, the lead's (not completed, due 15 December) overdue.
+  expect(summary.overall).toEqual({ "not-started": 0, "in-progress": 0, overdue: 1, completed: 1, expired: 1, total: 3 });
+});
+
 test("the counts really are read from report_counts: without them the dashboard would be wrong", async () => {
   const { org } = await spreadOrganisation();
   const now = new Date("2028-07-01T12:00:00Z");

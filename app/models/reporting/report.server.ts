@@ -142,32 +142,44 @@ export async function reportCounts(context: ReportContext, query: ReportQuery, m
   counted.push(sql`(c.expires_month is null or c.expires_month <> ${current}::date)`);
 
   const startsAt = (date: string) => sql`(${date}::timestamp at time zone 'Europe/London')`;
-  const exact: SQL[] = boundary.map((b) => sql`(r.due >= ${b}::date and r.due < ${nextMonth(b)}::date)`);
-  exact.push(sql`(r.completed_at is not null and not r.certificate_revoked
-    and r.certificate_expires_at >= ${startsAt(current)} and r.certificate_expires_at < ${startsAt(nextMonth(current))})`);
-
-  const result = (await db.execute(sql`
-    select module_id, team_id, status, month, sum(n)::int as n from (
-      select c.module_id, c.team_id,
-        (case
-          when c.kind in ('done', 'done+open') and (c.expires_month is null or c.expires_month > ${current}::date) then 'completed'
-          when c.kind = 'done' then 'expired'
-          when c.due_month < ${current}::date then 'overdue'
-          when c.kind = 'none' then 'not-started'
-          else 'in-progress' end) as status,
-        to_char(c.completed_month, 'YYYY-MM') as month, c.n
-      from report_counts c
-      where ${sql.join(counted, sql` and `)}
-      union all
+  const dueIn = (month: string) => sql`(r.due >= ${month}::date and r.due < ${nextMonth(month)}::date)`;
+  // Each undecided row once: one branch per boundary month, then the certificates expiring this month due in
+  // none of them. Disjoint branches, so each is one index-only scan of its own covering index (ADR 040),
+  // where one OR of them combined bitmaps and read every row's heap page.
+  const undecided = (condition: SQL) => sql`
       select r.module_id, r.team_id, ${statusSql(clock)} as status,
         case when r.completed_at is not null and not r.certificate_revoked
-          then to_char(r.completed_at at time zone 'Europe/London', 'YYYY-MM') end as month,
+          then date_trunc('month', r.completed_at at time zone 'Europe/London')::date end as month,
         1 as n
       from report_rows r
-      where ${whereSql(org, query, moduleId)} and (${sql.join(exact, sql` or `)})
-    ) u
-    group by 1, 2, 3, 4
-    having sum(n) <> 0`)) as unknown as { rows: CountRow[] };
+      where ${whereSql(org, query, moduleId)} and ${condition}`;
+  const exact = [
+    ...boundary.map((b) => undecided(dueIn(b))),
+    undecided(sql`r.completed_at is not null and not r.certificate_revoked
+      and r.certificate_expires_at >= ${startsAt(current)} and r.certificate_expires_at < ${startsAt(nextMonth(current))}
+      and (r.due is null or not (${sql.join(boundary.map(dueIn), sql` or `)}))`),
+  ];
+
+  // Months stay dates until the groups are made (formatting each row's month cost more than the grouping).
+  const result = (await db.execute(sql`
+    select module_id, team_id, status, to_char(month, 'YYYY-MM') as month, n from (
+      select module_id, team_id, status, month, sum(n)::int as n from (
+        select c.module_id, c.team_id,
+          (case
+            when c.kind in ('done', 'done+open') and (c.expires_month is null or c.expires_month > ${current}::date) then 'completed'
+            when c.kind = 'done' then 'expired'
+            when c.due_month < ${current}::date then 'overdue'
+            when c.kind = 'none' then 'not-started'
+            else 'in-progress' end) as status,
+          c.completed_month as month, c.n
+        from report_counts c
+        where ${sql.join(counted, sql` and `)}
+        union all
+        ${sql.join(exact, sql` union all `)}
+      ) u
+      group by 1, 2, 3, 4
+      having sum(n) <> 0
+    ) g`)) as unknown as { rows: CountRow[] };
   return result.rows.map((r) => ({ ...r, n: Number(r.n) }));
 }
 

@@ -1,0 +1,5 @@
+-- Issue 18, docs/decisions/040: the two indexes the dashboard's counts read for the rows a month cannot decide (due or certificate expiring this month) also hold every column that statement reads of them, so it is an index-only scan instead of ~7,000 heap pages at 50,000 learners. Same names, same leading columns: what used them before still does.
+DROP INDEX "report_rows_org_due_idx";--> statement-breakpoint
+DROP INDEX "report_rows_org_expires_idx";--> statement-breakpoint
+CREATE INDEX "report_rows_org_due_idx" ON "report_rows" USING btree ("organization_id","due","module_id","team_id","person_status","completed_at","certificate_revoked","certificate_expires_at","open_started_at");--> statement-breakpoint
+CREATE INDEX "report_rows_org_expires_idx" ON "report_rows" USING btree ("organization_id","certificate_expires_at","module_id","team_id","person_status","due","completed_at","certificate_revoked","open_started_at") WHERE completed_at is not null and not certificate_revoked;
