@@ -182,6 +182,17 @@ export async function extendDueDate(actor: AuditActor & { id: string }, organiza
 
 const isUuid = (v: string) => /^[0-9a-f-]{36}$/i.test(v);
 
+/** An assignment as its list and its own page show it (with modules and team joined). */
+const assignmentColumns = {
+  id: assignments.id,
+  moduleTitle: modules.title,
+  moduleSlug: modules.slug,
+  target: assignments.target,
+  teamName: team.name,
+  dueDate: assignments.dueDate,
+  dueDays: assignments.dueDays,
+};
+
 /** The organisation's live assignments with how many people are assigned and done. */
 export async function listAssignments(organizationId: string) {
   const db = getDb();
@@ -197,13 +208,7 @@ export async function listAssignments(organizationId: string) {
     .as("named");
   const rows = await db
     .select({
-      id: assignments.id,
-      moduleTitle: modules.title,
-      moduleSlug: modules.slug,
-      target: assignments.target,
-      teamName: team.name,
-      dueDate: assignments.dueDate,
-      dueDays: assignments.dueDays,
+      ...assignmentColumns,
       createdAt: assignments.createdAt,
       people: sql<number>`coalesce(${named.people}, 0)`.mapWith(Number),
     })
@@ -231,13 +236,7 @@ export async function getAssignment(organizationId: string, assignmentId: string
   const db = getDb();
   const [row] = await db
     .select({
-      id: assignments.id,
-      moduleTitle: modules.title,
-      moduleSlug: modules.slug,
-      target: assignments.target,
-      teamName: team.name,
-      dueDate: assignments.dueDate,
-      dueDays: assignments.dueDays,
+      ...assignmentColumns,
       requiredVersion: assignments.requiredVersion,
       createdAt: assignments.createdAt,
     })
