@@ -307,7 +307,7 @@ export async function grantLicence(
     await audit(tx, {
       actor,
       action: "licence.granted",
-      organizationId: organisationId,
+      organisationId,
       target: { type: "licence", id: row.id },
       details: {
         seats: input.seats,
@@ -374,7 +374,7 @@ export async function extendLicence(
     await audit(tx, {
       actor,
       action: "licence.extended",
-      organizationId: organisationId,
+      organisationId,
       target: { type: "licence", id },
       details: { replaces: old.id, seats: old.seats, from: old.validUntil.toISOString(), to: validUntil.toISOString(), purchaseOrder },
     });
@@ -405,7 +405,7 @@ export async function changeLicenceSeats(
     await audit(tx, {
       actor,
       action: "licence.seats-changed",
-      organizationId: organisationId,
+      organisationId,
       target: { type: "licence", id },
       details: { replaces: old.id, from: old.seats, to: input.seats, purchaseOrder },
     });
@@ -421,7 +421,7 @@ export async function endLicence(actor: Actor, organisationId: string, licenceId
     await audit(tx, {
       actor,
       action: "licence.ended",
-      organizationId: organisationId,
+      organisationId,
       target: { type: "licence", id: old.id },
       details: { seats: old.seats, validUntil: old.validUntil.toISOString(), reason: input.reason },
     });

@@ -91,7 +91,7 @@ export async function requestSeats(
       await audit(tx, {
         actor: lead,
         action: "seat-request.changed",
-        organizationId: organisation.id,
+        organisationId: organisation.id,
         target: { type: "seat-request", id: open.id },
         details: { seats: input.seats, previousSeats: open.seats, message },
       });
@@ -114,7 +114,7 @@ export async function requestSeats(
     await audit(tx, {
       actor: lead,
       action: "seat-request.created",
-      organizationId: organisation.id,
+      organisationId: organisation.id,
       target: { type: "seat-request", id: row!.id },
       details: { seats: input.seats, message, from: input.source },
     });
@@ -240,7 +240,7 @@ export async function handleSeatRequest(admin: Admin, requestId: string, note: s
     await audit(tx, {
       actor: admin,
       action: "seat-request.handled",
-      organizationId: found.organisation.id,
+      organisationId: found.organisation.id,
       target: { type: "seat-request", id: found.id },
       details: { seats: found.seats, note },
     });

@@ -113,7 +113,7 @@ export async function applyStripeSubscription(
       actor: "system",
       action:
         ended && !existing?.endedAt ? "licence.stripe-ended" : outcome === "created" ? "licence.stripe-created" : "licence.stripe-updated",
-      organizationId: organisationId,
+      organisationId,
       target: { type: "licence", id: licenceId },
       details: {
         event: event.id,

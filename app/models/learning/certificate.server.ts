@@ -240,7 +240,7 @@ export async function revokeCertificate(admin: SessionUser, code: string, reason
     await audit(tx, {
       actor: admin,
       action: "certificate.revoked",
-      organizationId: row.organizationId,
+      organisationId: row.organizationId,
       target: { type: "certificate", id: checked.code },
       details: { reason },
     });
@@ -269,7 +269,7 @@ export async function reinstateCertificate(admin: SessionUser, code: string, rea
     await audit(tx, {
       actor: admin,
       action: "certificate.reinstated",
-      organizationId: before.organizationId,
+      organisationId: before.organizationId,
       target: { type: "certificate", id: checked.code },
       details: { reason, previousRevocationReason: before.revokedReason },
     });

@@ -94,7 +94,7 @@ export async function createScormPackage(actor: AuditActor & { id: string }, org
     const [version] = await tx.select({ id: moduleVersions.id, title: moduleVersions.title, version: moduleVersions.version }).from(moduleVersions).where(eq(moduleVersions.id, moduleVersionId));
     if (!version) return null;
     const [row] = await tx.insert(scormPackages).values({ organizationId: organisationId, moduleVersionId, createdBy: actor.id }).returning({ id: scormPackages.id });
-    await audit(tx, { actor, action: "scorm.package-exported", organizationId: organisationId, target: { type: "scorm-package", id: row!.id }, details: { module: version.title, version: version.version } });
+    await audit(tx, { actor, action: "scorm.package-exported", organisationId, target: { type: "scorm-package", id: row!.id }, details: { module: version.title, version: version.version } });
     return row!.id;
   });
 }
@@ -108,7 +108,7 @@ export async function revokeScormPackage(actor: AuditActor, organisationId: stri
       .where(and(eq(scormPackages.id, packageId), eq(scormPackages.organizationId, organisationId), isNull(scormPackages.revokedAt)))
       .returning({ id: scormPackages.id });
     if (revoked.length === 0) return false;
-    await audit(tx, { actor, action: "scorm.package-revoked", organizationId: organisationId, target: { type: "scorm-package", id: packageId } });
+    await audit(tx, { actor, action: "scorm.package-revoked", organisationId, target: { type: "scorm-package", id: packageId } });
     return true;
   });
 }

@@ -9,7 +9,7 @@ import type { AssignmentStatus } from "#app/utils/assignment-status.ts";
  */
 export type PersonAssignmentRow = {
   assignmentId: string;
-  organizationId: string;
+  organisationId: string;
   moduleId: string;
   personId: string;
   userId: string | null;
@@ -127,7 +127,7 @@ const toDate = (v: Date | string | null) => (v === null ? null : v instanceof Da
 export function mapRow(r: RawRow): PersonAssignmentRow {
   return {
     assignmentId: r.assignment_id,
-    organizationId: r.organization_id,
+    organisationId: r.organization_id,
     moduleId: r.module_id,
     personId: r.person_id,
     userId: r.user_id,

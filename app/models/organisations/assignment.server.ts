@@ -94,7 +94,7 @@ export async function createAssignment(actor: AuditActor & { id: string; name: s
     await audit(tx, {
       actor,
       action: "assignment.created",
-      organizationId: organisationId,
+      organisationId,
       target: { type: "assignment", id: assignmentId },
       details: {
         module: input.moduleSlug,
@@ -155,7 +155,7 @@ export async function withdrawAssignment(actor: AuditActor, organisationId: stri
       .where(and(eq(assignments.id, assignmentId), eq(assignments.organizationId, organisationId), isNull(assignments.withdrawnAt)))
       .returning({ id: assignments.id });
     if (changed.length === 0) throw new AssignmentNotFoundError();
-    await audit(tx, { actor, action: "assignment.withdrawn", organizationId: organisationId, target: { type: "assignment", id: assignmentId } });
+    await audit(tx, { actor, action: "assignment.withdrawn", organisationId, target: { type: "assignment", id: assignmentId } });
   });
 }
 
@@ -173,7 +173,7 @@ export async function extendDueDate(actor: AuditActor & { id: string }, organisa
     await audit(tx, {
       actor,
       action: "assignment.extended",
-      organizationId: organisationId,
+      organisationId,
       target: { type: "assignment", id: assignmentId },
       details: { personId, dueDate, reason },
     });
@@ -282,7 +282,7 @@ export async function learnerAssignments(userId: string): Promise<LearnerAssignm
   const orgRows = await db
     .select({ id: organization.id, name: organization.name })
     .from(organization)
-    .where(inArray(organization.id, [...new Set(rows.map((r) => r.organizationId))]));
+    .where(inArray(organization.id, [...new Set(rows.map((r) => r.organisationId))]));
   const moduleById = new Map(moduleRows.map((m) => [m.id, m]));
   const orgById = new Map(orgRows.map((o) => [o.id, o.name]));
   const rank: Record<AssignmentStatus, number> = { overdue: 0, expired: 1, "in-progress": 2, "not-started": 3, completed: 4 };
@@ -297,7 +297,7 @@ export async function learnerAssignments(userId: string): Promise<LearnerAssignm
   return [...byModule.values()]
     .map((r) => ({
       assignmentId: r.assignmentId,
-      organisation: orgById.get(r.organizationId) ?? "",
+      organisation: orgById.get(r.organisationId) ?? "",
       slug: moduleById.get(r.moduleId)?.slug ?? "",
       title: moduleById.get(r.moduleId)?.title ?? "",
       due: r.due,
@@ -311,7 +311,7 @@ export async function learnerAssignments(userId: string): Promise<LearnerAssignm
 export async function organisationForEnrolment(userId: string, moduleId: string): Promise<string | null> {
   const rows = await runStatusQuery(getDb(), personAssignmentsQuery({ userId }));
   const assigned = rows.find((r) => r.moduleId === moduleId);
-  if (assigned) return assigned.organizationId;
+  if (assigned) return assigned.organisationId;
   const memberships = await getDb()
     .select({ organizationId: people.organizationId })
     .from(people)

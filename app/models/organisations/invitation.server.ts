@@ -95,7 +95,7 @@ export async function invitePersonIn(tx: Executor, actor: AuditActor & { id: str
         .returning({ id: people.id });
       personId = row!.id;
     }
-    const { invitationId, token } = await createInvitation(tx, { organizationId: organisationId, email: input.email, role: input.role, teamId: input.teamId, inviterId: actor.id });
+    const { invitationId, token } = await createInvitation(tx, { organisationId, email: input.email, role: input.role, teamId: input.teamId, inviterId: actor.id });
     await enqueueEmail(
       tx,
       invitationMail({ to: input.email, name: input.name, organisation: await organisationName(tx, organisationId), inviter: actor.name, role: input.role, token }),
@@ -103,7 +103,7 @@ export async function invitePersonIn(tx: Executor, actor: AuditActor & { id: str
     await audit(tx, {
       actor,
       action: "person.invited",
-      organizationId: organisationId,
+      organisationId,
       target: { type: "person", id: personId },
       details: { email: input.email, role: input.role },
     });
@@ -113,20 +113,20 @@ export async function invitePersonIn(tx: Executor, actor: AuditActor & { id: str
 
 async function createInvitation(
   tx: Executor,
-  input: { organizationId: string; email: string; role: string; teamId: string | null; inviterId: string },
+  input: { organisationId: string; email: string; role: string; teamId: string | null; inviterId: string },
 ): Promise<{ invitationId: string; token: string }> {
   // Earlier pending invitations to this address stop working.
   await tx
     .update(invitation)
     .set({ status: "canceled" })
-    .where(and(eq(invitation.organizationId, input.organizationId), eq(invitation.email, input.email), eq(invitation.status, "pending")));
+    .where(and(eq(invitation.organizationId, input.organisationId), eq(invitation.email, input.email), eq(invitation.status, "pending")));
   const id = crypto.randomUUID();
   // The token goes only into the mail; the database keeps its hash.
   const { token, tokenHash } = newInvitationToken();
   await tx.insert(invitation).values({
     id,
     tokenHash,
-    organizationId: input.organizationId,
+    organizationId: input.organisationId,
     email: input.email,
     role: input.role,
     teamId: input.teamId,
@@ -143,13 +143,13 @@ export async function resendInvitation(actor: AuditActor & { id: string; name: s
     const person = await findPerson(tx, organisationId, personId, true);
     if (!person) throw new PersonNotFoundError();
     if (person.status !== "invited") throw new PersonInputError("form", `${person.name} is not waiting for an invitation`);
-    const { token } = await createInvitation(tx, { organizationId: organisationId, email: person.email, role: person.role, teamId: person.teamId, inviterId: actor.id });
+    const { token } = await createInvitation(tx, { organisationId, email: person.email, role: person.role, teamId: person.teamId, inviterId: actor.id });
     await tx.update(people).set({ invitedAt: new Date(), updatedAt: new Date() }).where(eq(people.id, person.id));
     await enqueueEmail(
       tx,
       invitationMail({ to: person.email, name: person.name, organisation: await organisationName(tx, organisationId), inviter: actor.name, role: person.role, token }),
     );
-    await audit(tx, { actor, action: "person.invitation-resent", organizationId: organisationId, target: { type: "person", id: person.id } });
+    await audit(tx, { actor, action: "person.invitation-resent", organisationId, target: { type: "person", id: person.id } });
   });
 }
 
@@ -164,7 +164,7 @@ export async function revokeInvitation(actor: AuditActor, organisationId: string
       .set({ status: "canceled" })
       .where(and(eq(invitation.organizationId, organisationId), eq(invitation.email, person.email), eq(invitation.status, "pending")));
     await tx.delete(people).where(and(eq(people.id, person.id), eq(people.organizationId, organisationId)));
-    await audit(tx, { actor, action: "person.invitation-revoked", organizationId: organisationId, target: { type: "person", id: person.id }, details: { email: person.email } });
+    await audit(tx, { actor, action: "person.invitation-revoked", organisationId, target: { type: "person", id: person.id }, details: { email: person.email } });
   });
 }
 
@@ -269,7 +269,7 @@ export async function acceptInvitation(token: string, account: { id: string; ema
     await audit(tx, {
       actor: { id: account.id, name: account.name, email: account.email },
       action: "person.joined",
-      organizationId: row.organizationId,
+      organisationId: row.organizationId,
       target: { type: "person", id: person.id },
       details: { via: "invitation" },
     });
@@ -313,7 +313,7 @@ export async function joinByEmailDomain(account: { id: string; email: string; na
       await audit(tx, {
         actor: { id: account.id, name: account.name, email },
         action: "person.joined",
-        organizationId: organisationId,
+        organisationId,
         target: { type: "person", id: personId },
         details: { via: "email domain" },
       });

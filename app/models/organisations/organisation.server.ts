@@ -115,7 +115,7 @@ export async function createOrganisation(
     await tx.insert(organisationDomains).values(input.domains.map((domain) => ({ organizationId: id, domain })));
   }
   await tx.insert(organisationSettings).values({ organizationId: id });
-  await audit(tx, { actor, action: "organisation.created", organizationId: id, target: { type: "organisation", id }, details: input });
+  await audit(tx, { actor, action: "organisation.created", organisationId: id, target: { type: "organisation", id }, details: input });
   return { id, name: input.name, slug: input.slug };
 }
 

@@ -100,14 +100,14 @@ export async function updatePerson(actor: AuditActor, organisationId: string, pe
       await audit(tx, {
         actor,
         action: "person.role-changed",
-        organizationId: organisationId,
+        organisationId,
         target: { type: "person", id: person.id },
         details: { from: person.role, to: input.role },
       });
     }
     const changed = (["name", "staffNumber", "rank", "teamId"] as const).filter((k) => (person[k] ?? null) !== (input[k] ?? null));
     if (changed.length > 0) {
-      await audit(tx, { actor, action: "person.updated", organizationId: organisationId, target: { type: "person", id: person.id }, details: { changed } });
+      await audit(tx, { actor, action: "person.updated", organisationId, target: { type: "person", id: person.id }, details: { changed } });
     }
     // Moved into a team: its assignments are new to them.
     if (changed.includes("teamId") && person.status === "active") await sendAssignmentNoticesTo(tx, organisationId, person.id);
@@ -137,7 +137,7 @@ export async function removePerson(actor: AuditActor, organisationId: string, pe
       await tx.delete(member).where(and(eq(member.organizationId, organisationId), eq(member.userId, person.userId)));
     }
     await tx.update(people).set({ status: "left", leftAt: new Date(), updatedAt: new Date() }).where(eq(people.id, person.id));
-    await audit(tx, { actor, action: "person.removed", organizationId: organisationId, target: { type: "person", id: person.id }, details: { email: person.email } });
+    await audit(tx, { actor, action: "person.removed", organisationId, target: { type: "person", id: person.id }, details: { email: person.email } });
   });
 }
 

@@ -192,7 +192,7 @@ async function writeProvider(
       ...values,
     });
   }
-  await audit(tx, { actor, action: "sso.configured", organizationId: organisation.id, target: { type: "organisation", id: organisation.id }, details });
+  await audit(tx, { actor, action: "sso.configured", organisationId: organisation.id, target: { type: "organisation", id: organisation.id }, details });
 }
 
 export async function saveOidcSettings(actor: AuditActor, organisation: { id: string; slug: string }, input: SsoInput): Promise<SsoSettings> {
@@ -343,11 +343,11 @@ export async function countSsoAccounts(providerId: string): Promise<number> {
 export async function removeSso(actor: AuditActor, organisationId: string): Promise<void> {
   await getDb().transaction(async (tx) => {
     const removed = await tx.delete(ssoProvider).where(eq(ssoProvider.organizationId, organisationId)).returning({ id: ssoProvider.id });
-    if (removed.length > 0) await audit(tx, { actor, action: "sso.removed", organizationId: organisationId, target: { type: "organisation", id: organisationId } });
+    if (removed.length > 0) await audit(tx, { actor, action: "sso.removed", organisationId, target: { type: "organisation", id: organisationId } });
   });
 }
 
-export type SsoRoute = { providerId: string; organizationId: string; required: boolean };
+export type SsoRoute = { providerId: string; organisationId: string; required: boolean };
 
 /** The provider that serves this address's domain, if any: /login sends the person there. */
 export async function ssoRouteForEmail(email: string): Promise<SsoRoute | null> {
@@ -358,7 +358,7 @@ export async function ssoRouteForEmail(email: string): Promise<SsoRoute | null> 
     .select({ providerId: ssoProvider.providerId, organizationId: ssoProvider.organizationId, domain: ssoProvider.domain, required: ssoProvider.requireSso })
     .from(ssoProvider);
   const row = rows.find((r) => splitDomains(r.domain).includes(domain));
-  return row ? { providerId: row.providerId, organizationId: row.organizationId, required: row.required } : null;
+  return row ? { providerId: row.providerId, organisationId: row.organizationId, required: row.required } : null;
 }
 
 /** Whether password (and magic-link) sign-in is refused for this address. */

@@ -472,7 +472,7 @@ export async function applyImportBatch(importId: string, owner: string = INSTANC
       .update(staffImports)
       .set({ status: "applied", progressDone: end, summary, plan: null, leaseOwner: null, leaseExpiresAt: null, error: null, finishedAt: new Date() })
       .where(eq(staffImports.id, importId));
-    await audit(tx, { actor, action: "people.imported", organizationId: organisationId, target: { type: "staff-import", id: importId }, details: summary });
+    await audit(tx, { actor, action: "people.imported", organisationId, target: { type: "staff-import", id: importId }, details: summary });
     return { state: "applied", done: end, total: job.progressTotal } as const;
   });
 }

@@ -38,7 +38,7 @@ export async function createTeam(actor: AuditActor, organisationId: string, name
     if (existing.some((t) => sameName(t.name, name))) throw new TeamInputError(`There is already a team called “${name}”`);
     const id = crypto.randomUUID();
     await tx.insert(team).values({ id, name, organizationId: organisationId, createdAt: new Date(), updatedAt: new Date() });
-    await audit(tx, { actor, action: "team.created", organizationId: organisationId, target: { type: "team", id }, details: { name } });
+    await audit(tx, { actor, action: "team.created", organisationId, target: { type: "team", id }, details: { name } });
     return id;
   });
 }
@@ -50,7 +50,7 @@ export async function renameTeam(actor: AuditActor, organisationId: string, team
     if (!current) throw new TeamNotFoundError();
     if (teams.some((t) => t.id !== teamId && sameName(t.name, name))) throw new TeamInputError(`There is already a team called “${name}”`);
     await tx.update(team).set({ name, updatedAt: new Date() }).where(and(eq(team.id, teamId), eq(team.organizationId, organisationId)));
-    await audit(tx, { actor, action: "team.renamed", organizationId: organisationId, target: { type: "team", id: teamId }, details: { from: current.name, to: name } });
+    await audit(tx, { actor, action: "team.renamed", organisationId, target: { type: "team", id: teamId }, details: { from: current.name, to: name } });
   });
 }
 
@@ -76,7 +76,7 @@ export async function deleteTeam(actor: AuditActor, organisationId: string, team
       .where(and(eq(people.organizationId, organisationId), eq(people.teamId, teamId)))
       .returning({ id: people.id });
     await tx.delete(team).where(and(eq(team.id, teamId), eq(team.organizationId, organisationId)));
-    await audit(tx, { actor, action: "team.deleted", organizationId: organisationId, target: { type: "team", id: teamId }, details: { name: current.name } });
+    await audit(tx, { actor, action: "team.deleted", organisationId, target: { type: "team", id: teamId }, details: { name: current.name } });
     return { name: current.name, people: moved.length };
   });
 }

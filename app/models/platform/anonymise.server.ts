@@ -96,7 +96,7 @@ export async function anonymisePersonIn(
   await audit(tx, {
     actor: input.actor,
     action: "person.anonymised",
-    organizationId: organisationId,
+    organisationId,
     target: { type: "person", id: person.id },
     details: { reason: input.reason, ...input.details },
   });

@@ -82,7 +82,7 @@ export async function personalData(userId: string, now: Date = new Date()) {
     })),
     certificates: certificateRows.map((c) => exportCertificate(c, now)),
     assignments: assignmentRows.map((a) => ({
-      organisation: orgNames.get(a.organizationId) ?? null,
+      organisation: orgNames.get(a.organisationId) ?? null,
       module: moduleTitles.get(a.moduleId) ?? null,
       assignedAt: iso(a.assignedAt),
       due: a.due,

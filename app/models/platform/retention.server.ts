@@ -28,7 +28,7 @@ export async function setRetentionMonths(actor: AuditActor, organisationId: stri
       .insert(organisationSettings)
       .values({ organizationId: organisationId, retentionMonths: months })
       .onConflictDoUpdate({ target: organisationSettings.organizationId, set: { retentionMonths: months } });
-    await audit(tx, { actor, action: "organisation.retention-changed", organizationId: organisationId, target: { type: "organisation", id: organisationId }, details: { from, to: months } });
+    await audit(tx, { actor, action: "organisation.retention-changed", organisationId, target: { type: "organisation", id: organisationId }, details: { from, to: months } });
   });
 }
 

@@ -32,7 +32,7 @@ export async function weeklyExportEnabled(organisationId: string): Promise<boole
 export async function setWeeklyExport(actor: AuditActor, organisationId: string, enabled: boolean): Promise<void> {
   await getDb().transaction(async (tx) => {
     await tx.insert(organisationSettings).values({ organizationId: organisationId, weeklyExport: enabled }).onConflictDoUpdate({ target: organisationSettings.organizationId, set: { weeklyExport: enabled } });
-    await audit(tx, { actor, organizationId: organisationId, action: enabled ? "reports.weekly-export-on" : "reports.weekly-export-off" });
+    await audit(tx, { actor, organisationId, action: enabled ? "reports.weekly-export-on" : "reports.weekly-export-off" });
   });
 }
 
