@@ -24,7 +24,7 @@ export const noticeKey = (assignmentId: string, personId: string) => `assignment
 export async function sendAssignmentNoticesTo(tx: Executor, organisationId: string, personId: string, now: Date = new Date()): Promise<number> {
   const open = await runStatusQuery(
     tx,
-    sql`select * from (${personAssignmentsQuery({ organizationId: organisationId }, { now })}) s
+    sql`select * from (${personAssignmentsQuery({ organisationId: organisationId }, { now })}) s
         where s.person_id = ${personId} and s.person_status = 'active' and s.status in ('not-started', 'in-progress', 'overdue')`,
   );
   if (open.length === 0) return 0;

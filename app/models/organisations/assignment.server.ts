@@ -220,7 +220,7 @@ export async function listAssignments(organisationId: string) {
     .orderBy(desc(assignments.createdAt));
   const counts = (await db.execute(sql`
     select assignment_id, status, count(*)::int as n
-    from (${personAssignmentsQuery({ organizationId: organisationId })}) s
+    from (${personAssignmentsQuery({ organisationId: organisationId })}) s
     group by assignment_id, status`)) as unknown as { rows: { assignment_id: string; status: AssignmentStatus; n: number }[] };
   return rows.map((r) => {
     const byStatus: Record<AssignmentStatus, number> = { "not-started": 0, "in-progress": 0, overdue: 0, completed: 0, expired: 0 };
@@ -245,7 +245,7 @@ export async function getAssignment(organisationId: string, assignmentId: string
     .leftJoin(team, eq(team.id, assignments.teamId))
     .where(and(eq(assignments.id, assignmentId), eq(assignments.organizationId, organisationId), isNull(assignments.withdrawnAt)));
   if (!row) return null;
-  const statuses = await runStatusQuery(db, sql`select * from (${personAssignmentsQuery({ organizationId: organisationId })}) s where s.assignment_id = ${assignmentId}`);
+  const statuses = await runStatusQuery(db, sql`select * from (${personAssignmentsQuery({ organisationId: organisationId })}) s where s.assignment_id = ${assignmentId}`);
   const ids = statuses.map((s) => s.personId);
   const names = ids.length
     ? await db
@@ -366,7 +366,7 @@ async function allOrganisationsDue(now: Date, today: string, soon: string) {
   for (const org of orgs) {
     const rows = await runStatusQuery(
       db,
-      sql`select * from (${personAssignmentsQuery({ organizationId: org.id }, { now })}) s
+      sql`select * from (${personAssignmentsQuery({ organisationId: org.id }, { now })}) s
           where s.person_status = 'active' and s.due is not null
             and (s.status = 'overdue' or (s.status in ('not-started', 'in-progress') and s.due::date between ${today}::date and ${soon}::date))`,
     );
@@ -414,7 +414,7 @@ export async function sendWeeklyOverdueDigest(now: Date = new Date()): Promise<{
   for (const org of orgs) {
     const counts = (await db.execute(sql`
       select m.title, count(*)::int as n
-      from (${personAssignmentsQuery({ organizationId: org.id }, { now })}) s
+      from (${personAssignmentsQuery({ organisationId: org.id }, { now })}) s
       join ${modules} m on m.id = s.module_id
       where s.status = 'overdue'
       group by m.title order by n desc, m.title`)) as unknown as { rows: { title: string; n: number }[] };

@@ -208,7 +208,7 @@ export async function personAssignments(organisationId: string, personId: string
   const db = getDb();
   const rows = await runStatusQuery(
     db,
-    sql`select * from (${personAssignmentsQuery({ organizationId: organisationId }, { includeLeft: true })}) s where s.person_id = ${personId}`,
+    sql`select * from (${personAssignmentsQuery({ organisationId: organisationId }, { includeLeft: true })}) s where s.person_id = ${personId}`,
   );
   if (rows.length === 0) return [];
   const titles = await db.select({ id: modules.id, title: modules.title }).from(modules).where(inArray(modules.id, rows.map((r) => r.moduleId)));

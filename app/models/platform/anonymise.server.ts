@@ -26,9 +26,9 @@ export const anonymisedEmail = (personId: string) => `anonymised-${personId}@ano
  */
 export async function anonymisePersonIn(
   tx: Executor,
-  input: { organizationId: string; personId: string; reason: "account deleted" | "retention"; actor: AuditActor; now: Date; details?: Record<string, unknown> },
+  input: { organisationId: string; personId: string; reason: "account deleted" | "retention"; actor: AuditActor; now: Date; details?: Record<string, unknown> },
 ): Promise<boolean> {
-  const { organizationId: organisationId, personId, now } = input;
+  const { organisationId: organisationId, personId, now } = input;
   const [person] = await tx
     .select({ id: people.id, email: people.email, userId: people.userId, anonymisedAt: people.anonymisedAt })
     .from(people)

@@ -58,7 +58,7 @@ export async function anonymiseLeaversPastRetention(now: Date = new Date()): Pro
         for update of p skip locked`)) as unknown as { rows: { id: string; organization_id: string; left_at: Date | string; months: number }[] };
       for (const row of due.rows) {
         await anonymisePersonIn(tx, {
-          organizationId: row.organization_id,
+          organisationId: row.organization_id,
           personId: row.id,
           reason: "retention",
           actor: "system",
