@@ -1,25 +1,28 @@
-import { Link } from "@remix-run/react";
 import type { AttemptReviewView, ReviewQuestion } from "#app/utils/views/attempt-review.ts";
 import { formatDateTime } from "#app/utils/format.ts";
 import { FOUR_LABELS, type FourElement } from "#app/utils/offences.ts";
 import { ButtonLink } from "./ui/button.tsx";
 import { Tag } from "./ui/tag.tsx";
+import { Breadcrumbs } from "./ui/breadcrumbs.tsx";
+
+/** Module, Assessment, Attempt N: above an attempt being answered and above its result. */
+export function AttemptBreadcrumbs({ view }: { view: { slug: string; moduleTitle: string; attemptNumber: number } }) {
+  return (
+    <Breadcrumbs
+      trail={[
+        { to: `/modules/${view.slug}`, label: view.moduleTitle },
+        { to: `/modules/${view.slug}/quiz`, label: "Assessment" },
+      ]}
+      current={<>Attempt {view.attemptNumber}</>}
+    />
+  );
+}
 
 /** The result of a submitted attempt: score, pass or fail, and each question with the learner's answer, the right one and why. */
 export function AttemptReview({ view, justSubmitted }: { view: AttemptReviewView; justSubmitted: boolean }) {
   return (
     <>
-      <nav className="breadcrumbs" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <Link to={`/modules/${view.slug}`}>{view.moduleTitle}</Link>
-          </li>
-          <li>
-            <Link to={`/modules/${view.slug}/quiz`}>Assessment</Link>
-          </li>
-          <li aria-current="page">Attempt {view.attemptNumber}</li>
-        </ol>
-      </nav>
+      <AttemptBreadcrumbs view={view} />
       <div className={`panel ${view.passed ? "panel--success" : "panel--fail"}`} role={justSubmitted ? "status" : undefined}>
         <h1 className="panel__title">{view.passed ? "You passed" : "You did not pass this time"}</h1>
         <p className="panel__score">

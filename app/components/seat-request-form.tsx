@@ -2,6 +2,7 @@ import { Form } from "@remix-run/react";
 import { formatDate, plural } from "#app/utils/format.ts";
 import { MAX_SEAT_REQUEST_MESSAGE } from "#app/utils/seat-request-validation.ts";
 import { Button } from "./ui/button.tsx";
+import { Notification } from "./ui/notification.tsx";
 import { TextAreaField, TextField } from "./ui/field.tsx";
 
 /** What the page knows of the organisation's open request (loader data: dates may arrive as strings). */
@@ -64,8 +65,21 @@ export function SeatRequestForm({
   );
 }
 
+/**
+ * After asking for seats (or changing the request): that it went, and what happens next. The page
+ * passes its `?seats=` notice; any other value shows nothing.
+ */
+export function SeatRequestSent({ notice, email }: { notice: string | null; email: string }) {
+  if (notice !== "requested" && notice !== "changed") return null;
+  return (
+    <Notification tone="success" title={notice === "requested" ? "Your request for more seats has been sent" : "Your request for more seats has been changed"}>
+      <SeatRequestNext email={email} />
+    </Notification>
+  );
+}
+
 /** What happens after asking: said on the page the lead lands on. */
-export function SeatRequestNext({ email }: { email: string }) {
+function SeatRequestNext({ email }: { email: string }) {
   return (
     <p>
       The platform administrators who grant seats have been emailed. They will add the seats to your licence, or reply to you at {email} if

@@ -2,21 +2,14 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ModuleCard } from "#app/components/module-card.tsx";
 import { ButtonLink } from "#app/components/ui/button.tsx";
-import { listCatalogue } from "#app/models/learning/module.server.ts";
+import { listCatalogue, moduleCard } from "#app/models/learning/module.server.ts";
 import { getUser } from "#app/services/session.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [user, catalogue] = await Promise.all([getUser(request), listCatalogue()]);
   return {
     signedIn: !!user,
-    modules: catalogue.map((m) => ({
-      slug: m.slug,
-      title: m.title,
-      summary: m.meta.summary,
-      durationMinutes: m.meta.durationMinutes,
-      lessons: m.lessons.length,
-      hasQuiz: m.hasQuiz,
-    })),
+    modules: catalogue.map(moduleCard),
   };
 }
 

@@ -8,6 +8,7 @@ import { formatDate, formatMinutes } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { requireUser } from "#app/services/session.server.ts";
 import { SummaryRow } from "#app/components/ui/summary-list.tsx";
+import { Breadcrumbs } from "#app/components/ui/breadcrumbs.tsx";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -25,14 +26,7 @@ export default function CertificatePage() {
   const { certificate: c, qr } = useLoaderData<typeof loader>();
   return (
     <>
-      <nav className="breadcrumbs" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <Link to="/certificates">My certificates</Link>
-          </li>
-          <li aria-current="page">{c.formattedCode}</li>
-        </ol>
-      </nav>
+      <Breadcrumbs trail={[{ to: "/certificates", label: "My certificates" }]} current={c.formattedCode} />
       {c.status === "revoked" ? (
         <Notification tone="warning" title={`This certificate was revoked on ${formatDate(c.revokedAt)}`}>
           <p>It is no longer valid. Its verification page says so. Contact your training lead if you think this is wrong.</p>

@@ -12,6 +12,7 @@ import { formatMinutes } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { LessonActionSchema } from "#app/utils/learning-validation.ts";
 import { requireUser } from "#app/services/session.server.ts";
+import { Breadcrumbs } from "#app/components/ui/breadcrumbs.tsx";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -54,17 +55,13 @@ export default function LessonPage() {
   const isLast = !view.next;
   return (
     <>
-      <nav className="breadcrumbs" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <Link to="/modules">Modules</Link>
-          </li>
-          <li>
-            <Link to={`/modules/${view.slug}`}>{view.moduleTitle}</Link>
-          </li>
-          <li aria-current="page">{view.lesson.title}</li>
-        </ol>
-      </nav>
+      <Breadcrumbs
+        trail={[
+          { to: "/modules", label: "Modules" },
+          { to: `/modules/${view.slug}`, label: view.moduleTitle },
+        ]}
+        current={view.lesson.title}
+      />
       {view.enrolled ? (
         <ProgressBar
           id="lesson-progress"

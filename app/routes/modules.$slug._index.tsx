@@ -15,6 +15,7 @@ import { StartModuleSchema } from "#app/utils/learning-validation.ts";
 import { getUser, requireUser } from "#app/services/session.server.ts";
 import { AttemptsTable } from "#app/components/attempt-list.tsx";
 import { SummaryRow } from "#app/components/ui/summary-list.tsx";
+import { Breadcrumbs } from "#app/components/ui/breadcrumbs.tsx";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await getUser(request);
@@ -47,14 +48,7 @@ export default function ModuleOverviewPage() {
   const { enrolment, meta } = overview;
   return (
     <>
-      <nav className="breadcrumbs" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <Link to="/modules">Modules</Link>
-          </li>
-          <li aria-current="page">{overview.title}</li>
-        </ol>
-      </nav>
+      <Breadcrumbs trail={[{ to: "/modules", label: "Modules" }]} current={overview.title} />
       <span className="caption">Module · version {overview.version}</span>
       <h1>{overview.title}</h1>
       <p className="lead two-thirds">{meta.summary}</p>

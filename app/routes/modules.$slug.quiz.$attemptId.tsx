@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { useRef } from "react";
-import { AttemptReview } from "#app/components/attempt-review.tsx";
+import { AttemptBreadcrumbs, AttemptReview } from "#app/components/attempt-review.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { ChoiceGroup } from "#app/components/ui/field.tsx";
@@ -87,17 +87,7 @@ export default function AttemptPage() {
   return (
     <>
       <ErrorSummary errors={errors} />
-      <nav className="breadcrumbs" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <Link to={`/modules/${view.slug}`}>{view.moduleTitle}</Link>
-          </li>
-          <li>
-            <Link to={`/modules/${view.slug}/quiz`}>Assessment</Link>
-          </li>
-          <li aria-current="page">Attempt {view.attemptNumber}</li>
-        </ol>
-      </nav>
+      <AttemptBreadcrumbs view={view} />
       <span className="caption">{view.moduleTitle}</span>
       <h1>Assessment: attempt {view.attemptNumber}</h1>
       <p className="two-thirds">

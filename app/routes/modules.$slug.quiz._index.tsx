@@ -11,6 +11,7 @@ import { invariantResponse } from "#app/utils/invariant.ts";
 import { StartAttemptSchema } from "#app/utils/learning-validation.ts";
 import { requireUser } from "#app/services/session.server.ts";
 import { AttemptsTable } from "#app/components/attempt-list.tsx";
+import { Breadcrumbs } from "#app/components/ui/breadcrumbs.tsx";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -47,17 +48,13 @@ export default function QuizOverviewPage() {
   return (
     <>
       {actionData?.error ? <ErrorSummary errors={[{ href: "#start", message: actionData.error }]} /> : null}
-      <nav className="breadcrumbs" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <Link to="/modules">Modules</Link>
-          </li>
-          <li>
-            <Link to={`/modules/${overview.slug}`}>{overview.moduleTitle}</Link>
-          </li>
-          <li aria-current="page">Assessment</li>
-        </ol>
-      </nav>
+      <Breadcrumbs
+        trail={[
+          { to: "/modules", label: "Modules" },
+          { to: `/modules/${overview.slug}`, label: overview.moduleTitle },
+        ]}
+        current="Assessment"
+      />
       <span className="caption">{overview.moduleTitle}</span>
       <h1>Assessment</h1>
       <div className="two-thirds">

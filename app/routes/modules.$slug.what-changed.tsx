@@ -1,12 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { DiffView } from "#app/components/studio/diff-view.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { acknowledgeUpdate, whatChanged } from "#app/models/authoring/updates.server.ts";
 import { formatDate } from "#app/utils/format.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { requireUser } from "#app/services/session.server.ts";
+import { Breadcrumbs } from "#app/components/ui/breadcrumbs.tsx";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -31,17 +32,13 @@ export default function WhatChangedPage() {
   const page = useLoaderData<typeof loader>();
   return (
     <>
-      <nav className="breadcrumbs" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <Link to="/learning">My learning</Link>
-          </li>
-          <li>
-            <Link to={`/modules/${page.slug}`}>{page.title}</Link>
-          </li>
-          <li aria-current="page">What changed</li>
-        </ol>
-      </nav>
+      <Breadcrumbs
+        trail={[
+          { to: "/learning", label: "My learning" },
+          { to: `/modules/${page.slug}`, label: page.title },
+        ]}
+        current="What changed"
+      />
       <h1>What changed in {page.title}</h1>
       <p>
         You completed version {page.completedVersion}. The module is now at version {page.currentVersion}. Your certificate still names the version you took.

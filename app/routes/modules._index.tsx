@@ -3,7 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { ModuleCard } from "#app/components/module-card.tsx";
 import { Tag } from "#app/components/ui/tag.tsx";
 import { learningHome } from "#app/models/learning/enrolment.server.ts";
-import { listCatalogue } from "#app/models/learning/module.server.ts";
+import { listCatalogue, moduleCard } from "#app/models/learning/module.server.ts";
 import { getUser } from "#app/services/session.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -14,12 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   for (const item of learning?.inProgress ?? []) status.set(item.slug, "in-progress");
   return {
     modules: catalogue.map((m) => ({
-      slug: m.slug,
-      title: m.title,
-      summary: m.meta.summary,
-      durationMinutes: m.meta.durationMinutes,
-      lessons: m.lessons.length,
-      hasQuiz: m.hasQuiz,
+      ...moduleCard(m),
       status: status.get(m.slug) ?? null,
     })),
   };

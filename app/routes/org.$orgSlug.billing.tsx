@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { summaryErrors } from "#app/components/form-errors.ts";
-import { SeatRequestForm, SeatRequestNext } from "#app/components/seat-request-form.tsx";
+import { SeatRequestForm, SeatRequestSent } from "#app/components/seat-request-form.tsx";
 import { LicenceHistoryTable, PaymentFailedBanner, SeatContactLinks, SeatSummaryList } from "#app/components/seat-summary.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
@@ -124,11 +124,7 @@ export default function BillingPage() {
 
       <section aria-labelledby="seat-request-heading" id="seat-request">
         <h2 id="seat-request-heading">Ask for more seats</h2>
-        {seatsNotice === "requested" || seatsNotice === "changed" ? (
-          <Notification tone="success" title={seatsNotice === "requested" ? "Your request for more seats has been sent" : "Your request for more seats has been changed"}>
-            <SeatRequestNext email={leadEmail} />
-          </Notification>
-        ) : null}
+        <SeatRequestSent notice={seatsNotice} email={leadEmail} />
         {openRequest ? (
           <div className="notification notification--info" role="region" aria-label="Your open seat request">
             <p className="notification__title">

@@ -6,7 +6,7 @@ import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { Notification } from "#app/components/ui/notification.tsx";
 import { ProgressBar } from "#app/components/ui/progress-bar.tsx";
 import { LeftOutRowsTable } from "#app/components/left-out-rows.tsx";
-import { SeatRequestForm, SeatRequestNext } from "#app/components/seat-request-form.tsx";
+import { SeatRequestForm, SeatRequestSent } from "#app/components/seat-request-form.tsx";
 import { SeatContactLinks } from "#app/components/seat-summary.tsx";
 import { getOpenSeatRequest } from "#app/models/billing/seat-request.server.ts";
 import { SeatLimitError, seatContacts } from "#app/models/billing/licence.server.ts";
@@ -93,9 +93,7 @@ export default function ImportPreviewPage() {
     <section aria-labelledby="seat-request-heading" id="seat-request">
       <h2 id="seat-request-heading">Ask for more seats</h2>
       {seatsNotice === "requested" || seatsNotice === "changed" ? (
-        <Notification tone="success" title={seatsNotice === "requested" ? "Your request for more seats has been sent" : "Your request for more seats has been changed"}>
-          <SeatRequestNext email={leadEmail} />
-        </Notification>
+        <SeatRequestSent notice={seatsNotice} email={leadEmail} />
       ) : (
         <p className="two-thirds">
           Your request goes to the platform administrators who grant seats

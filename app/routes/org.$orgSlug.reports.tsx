@@ -40,7 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const moduleId = parsed.query.module ? (context.modules.find((m) => m.slug === parsed.query.module)?.id ?? null) : null;
     const [report, confusion, olderVersions, completers] = await Promise.all([
       loadReport(context, parsed.query),
-      confusionMatrix({ organizationId: organisation.id }, moduleId ? { moduleId } : {}),
+      confusionMatrix({ organisationId: organisation.id }, moduleId ? { moduleId } : {}),
       olderVersionCounts(organisation.id),
       parsed.query.module ? olderVersionCompleters(organisation.id, parsed.query.module) : null,
     ]);

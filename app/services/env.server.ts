@@ -49,6 +49,11 @@ const EnvSchema = z
     /** Run scheduled jobs (mail, reminders) inside this server: on, or off where cron runs `npm run jobs`. */
     JOBS_IN_SERVER: z.enum(["on", "off"]).default("on"),
     JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(5).default(60),
+    /**
+     * How long an instance's claim on a staff import lasts without a batch renewing it: after that another
+     * instance takes the import over from its progress (ADR 018). Shortened only by tests.
+     */
+    IMPORT_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(60),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
     /**
      * 32 bytes (64 hex characters) that encrypt identity providers' client

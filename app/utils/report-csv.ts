@@ -56,7 +56,8 @@ export const REPORT_CSV_HEADER = [
 /** Dates as YYYY-MM-DD (London calendar day): every spreadsheet reads them as dates. */
 const day = (iso: string | null) => (iso ? londonDate(new Date(iso)) : null);
 
-export function reportCsvCells(row: ReportCsvRow): (string | number | null)[] {
+/** The first cells of a report row, the same in the CSV and the XLSX: who, which module, and its status in words. */
+export function whoAndWhatCells(row: ReportCsvRow): (string | number | null)[] {
   return [
     row.staffNumber,
     row.name,
@@ -66,6 +67,12 @@ export function reportCsvCells(row: ReportCsvRow): (string | number | null)[] {
     row.moduleTitle,
     row.moduleVersion,
     STATUS_LABELS[row.status],
+  ];
+}
+
+export function reportCsvCells(row: ReportCsvRow): (string | number | null)[] {
+  return [
+    ...whoAndWhatCells(row),
     day(row.assignedAt),
     row.due,
     day(row.startedAt),

@@ -1,6 +1,6 @@
-import { STATUS_LABELS, londonDate } from "./assignment-status.ts";
+import { londonDate } from "./assignment-status.ts";
 import { formatCertificateCode } from "./certificate-code.ts";
-import { REPORT_CSV_HEADER, versionCells, type ReportCsvRow } from "./report-csv.ts";
+import { REPORT_CSV_HEADER, versionCells, whoAndWhatCells, type ReportCsvRow } from "./report-csv.ts";
 
 /**
  * The report export as spreadsheet cells: the same columns and values as the
@@ -46,14 +46,7 @@ const londonDay = (iso: string | null): Date | null => dayCell(iso ? londonDate(
 export function reportXlsxCells(row: ReportCsvRow): XlsxCell[] {
   return [
     // Text in an XLSX cell is never run as a formula, so unlike the CSV there is no apostrophe to add.
-    row.staffNumber,
-    row.name,
-    row.email,
-    row.personStatus === "left" ? "Left" : row.personStatus === "invited" ? "Invited" : "Active",
-    row.team,
-    row.moduleTitle,
-    row.moduleVersion,
-    STATUS_LABELS[row.status],
+    ...whoAndWhatCells(row),
     londonDay(row.assignedAt),
     dayCell(row.due),
     londonDay(row.startedAt),

@@ -16,6 +16,17 @@ export function issuerProblem(value: string): string | null {
   return null;
 }
 
+/** Both kinds of provider: the email domains it signs in, and whether those people must use it. */
+const domainsAndRequirement = {
+  domains: z
+    .array(z.string().trim().toLowerCase().max(253), { error: "Choose at least one email domain" })
+    .min(1, "Choose at least one email domain"),
+  requireSso: z
+    .literal("on")
+    .optional()
+    .transform((value) => value === "on"),
+};
+
 export const SsoSettingsSchema = z.object({
   intent: z.literal("save", { error: "Choose what to do" }),
   issuer: z
@@ -38,13 +49,7 @@ export const SsoSettingsSchema = z.object({
     .regex(/^[\x20-\x7e]*$/, "The client secret must not contain control characters")
     .optional()
     .transform((value) => value?.trim() ?? ""),
-  domains: z
-    .array(z.string().trim().toLowerCase().max(253), { error: "Choose at least one email domain" })
-    .min(1, "Choose at least one email domain"),
-  requireSso: z
-    .literal("on")
-    .optional()
-    .transform((value) => value === "on"),
+  ...domainsAndRequirement,
 });
 
 export const SsoRemoveSchema = z.object({ intent: z.literal("remove") });
@@ -76,11 +81,5 @@ export const SamlSettingsSchema = z.object({
     .max(100_000, "The metadata must be 100,000 characters or fewer")
     .optional()
     .transform((value) => value ?? ""),
-  domains: z
-    .array(z.string().trim().toLowerCase().max(253), { error: "Choose at least one email domain" })
-    .min(1, "Choose at least one email domain"),
-  requireSso: z
-    .literal("on")
-    .optional()
-    .transform((value) => value === "on"),
+  ...domainsAndRequirement,
 });

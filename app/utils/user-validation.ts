@@ -91,17 +91,25 @@ export const PasswordSchema = z
 /** For sign-in: any non-empty password is checked against the account, not the policy. */
 export const CurrentPasswordSchema = z.string({ error: "Enter your password" }).min(1, "Enter your password").max(128);
 
+/** A new password typed again, to catch a slip of the finger. */
+const ConfirmPasswordSchema = z.string({ error: "Enter your password again" }).min(1, "Enter your password again");
+
+/** The two typings of a new password must agree; the error goes on the second. */
+function passwordsMatch(value: { password: string; confirmPassword: string }, ctx: z.RefinementCtx) {
+  if (value.password !== value.confirmPassword) {
+    ctx.addIssue({ code: "custom", path: ["confirmPassword"], message: "The passwords do not match" });
+  }
+}
+
 export const SignupSchema = z
   .object({
     name: NameSchema,
     email: EmailSchema,
     password: PasswordSchema,
-    confirmPassword: z.string({ error: "Enter your password again" }).min(1, "Enter your password again"),
+    confirmPassword: ConfirmPasswordSchema,
   })
   .superRefine((value, ctx) => {
-    if (value.password !== value.confirmPassword) {
-      ctx.addIssue({ code: "custom", path: ["confirmPassword"], message: "The passwords do not match" });
-    }
+    passwordsMatch(value, ctx);
     const local = value.email.split("@")[0] ?? "";
     if (local.length >= 4 && value.password.toLowerCase().includes(local)) {
       ctx.addIssue({ code: "custom", path: ["password"], message: "Password must not contain your email address" });
@@ -123,13 +131,9 @@ export const ResetPasswordSchema = z
   .object({
     token: z.string({ error: "The reset link is incomplete" }).min(1, "The reset link is incomplete"),
     password: PasswordSchema,
-    confirmPassword: z.string({ error: "Enter your password again" }).min(1, "Enter your password again"),
+    confirmPassword: ConfirmPasswordSchema,
   })
-  .superRefine((value, ctx) => {
-    if (value.password !== value.confirmPassword) {
-      ctx.addIssue({ code: "custom", path: ["confirmPassword"], message: "The passwords do not match" });
-    }
-  });
+  .superRefine(passwordsMatch);
 
 export const SetupSchema = z
   .object({
@@ -137,13 +141,9 @@ export const SetupSchema = z
     name: NameSchema,
     email: EmailSchema,
     password: PasswordSchema,
-    confirmPassword: z.string({ error: "Enter your password again" }).min(1, "Enter your password again"),
+    confirmPassword: ConfirmPasswordSchema,
   })
-  .superRefine((value, ctx) => {
-    if (value.password !== value.confirmPassword) {
-      ctx.addIssue({ code: "custom", path: ["confirmPassword"], message: "The passwords do not match" });
-    }
-  });
+  .superRefine(passwordsMatch);
 
 /** The token in an email confirmation link. */
 export const VerifyEmailSchema = z.object({ token: z.string().min(1).max(2000) });

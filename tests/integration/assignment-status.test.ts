@@ -65,7 +65,7 @@ test.each(scenarios)("$name: SQL and TypeScript rules agree on $expected", async
   const assignmentId = await createAssignment(lead, org.id, { moduleSlug: "sample-basics", target: "people", teamId: null, personIds: [personId], dueDate: due, dueDays: null });
   await setup(learner.id);
 
-  const [row] = await runStatusQuery(handle.db, sql`select * from (${personAssignmentsQuery({ organizationId: org.id })}) s where s.assignment_id = ${assignmentId}`);
+  const [row] = await runStatusQuery(handle.db, sql`select * from (${personAssignmentsQuery({ organisationId: org.id })}) s where s.assignment_id = ${assignmentId}`);
   expect(row?.status).toBe(expected);
 
   // The same facts through the TypeScript rules.

@@ -42,7 +42,7 @@ async function answersFor(orgId: string | null, userId: string, spread: number) 
 /** The matrix worked out from classify_answers directly. */
 async function direct(scope: ConfusionScope, options: { moduleId?: string; from?: Date }) {
   const where: SQL[] = [];
-  if ("organizationId" in scope) where.push(eq(classifyAnswers.organizationId, scope.organizationId));
+  if ("organisationId" in scope) where.push(eq(classifyAnswers.organizationId, scope.organisationId));
   if (options.from) where.push(gte(classifyAnswers.answeredAt, options.from));
   if (options.moduleId) where.push(inArray(classifyAnswers.moduleVersionId, handle.db.select({ id: moduleVersions.id }).from(moduleVersions).where(eq(moduleVersions.moduleId, options.moduleId))));
   const counts = await handle.db
@@ -67,7 +67,7 @@ test("every matrix equals counting the answers one by one, whatever the 'since' 
   let nonEmpty = 0;
   for (const since of SINCE) {
     const from = since ? startOfLondonDay(since) : undefined;
-    for (const scope of [{ organizationId: a.org.id }, { organizationId: b.org.id }, { all: true } as const]) {
+    for (const scope of [{ organisationId: a.org.id }, { organisationId: b.org.id }, { all: true } as const]) {
       for (const moduleId of [undefined, basics!.id]) {
         const options = { ...(from ? { from } : {}), ...(moduleId ? { moduleId } : {}) };
         const want = await direct(scope, options);
@@ -88,7 +88,7 @@ test("every matrix equals counting the answers one by one, whatever the 'since' 
 });
 
 test("the matrix is read from classify_counts; compaction folds its deltas and changes nothing; deleted answers leave it", async () => {
-  const scope = { organizationId: a.org.id };
+  const scope = { organisationId: a.org.id };
   const before = await confusionMatrix(scope);
   expect(before.totalAnswers).toBeGreaterThan(0);
   const rows = async () => (await handle.db.select({ n: sql<number>`count(*)::int` }).from(classifyCounts))[0]!.n;

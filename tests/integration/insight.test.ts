@@ -63,20 +63,20 @@ await seedClassifyAnswers({
 });
 
 test("an organisation's matrix counts its own answers and never another organisation's", async () => {
-  const matrixA = await confusionMatrix({ organizationId: a.org.id });
+  const matrixA = await confusionMatrix({ organisationId: a.org.id });
   expect(rowTotal(matrixA, "stalking-s2a")).toBe(60);
   expect(shownCount(matrixA, "stalking-s2a", "harassment-s2")).toBe(20);
   // A's four malicious-communications answers are withheld, not B's 35 shown.
   expect(matrixA.rows.find((r) => r.expected === "malicious-communications")).toMatchObject({ suppressed: true, total: null });
 
-  const matrixB = await confusionMatrix({ organizationId: b.org.id });
+  const matrixB = await confusionMatrix({ organisationId: b.org.id });
   expect(rowTotal(matrixB, "stalking-s2a")).toBe(11);
   expect(rowTotal(matrixB, "malicious-communications")).toBe(35);
   expect(shownCount(matrixB, "stalking-s2a", "harassment-s2")).toBeUndefined();
 
   const other = await createOrganisation();
-  expect((await confusionMatrix({ organizationId: other.org.id })).rows).toEqual([]);
-  await expect(confusionMatrix({ organizationId: "" })).rejects.toThrow(/empty/);
+  expect((await confusionMatrix({ organisationId: other.org.id })).rows).toEqual([]);
+  await expect(confusionMatrix({ organisationId: "" })).rejects.toThrow(/empty/);
 });
 
 test("the platform matrix counts every answer, learners in no organisation included; filters by module and date", async () => {

@@ -69,7 +69,7 @@ async function rowsOf(organizationId: string) {
 async function figures(organizationId: string) {
   const context = await reportContext(organizationId);
   const summary = await reportSummary(context, EVERYONE, null);
-  const matrix = await confusionMatrix({ organizationId });
+  const matrix = await confusionMatrix({ organisationId: organizationId });
   const attempts = await handle.db.execute(sql`
     select count(*)::int as n from quiz_attempts qa join enrolments e on e.id = qa.enrolment_id where e.organization_id = ${organizationId}`);
   const answers = await handle.db.select({ n: sql<number>`count(*)::int` }).from(classifyAnswers).where(eq(classifyAnswers.organizationId, organizationId));

@@ -85,7 +85,7 @@ const keyOf = (r: { personId: string; moduleSlug: string }) => `${r.personId}/${
  * `now` from the pure rules of assignment-status.ts.
  */
 async function expectedFromSource(orgId: string, now: Date) {
-  const source = await runStatusQuery(handle.db, personAssignmentsQuery({ organizationId: orgId }, { includeLeft: true }));
+  const source = await runStatusQuery(handle.db, personAssignmentsQuery({ organisationId: orgId }, { includeLeft: true }));
   const chosen = new Map<string, (typeof source)[number]>();
   const dueRank = (due: string | null) => due ?? "9999-99-99";
   for (const row of source) {

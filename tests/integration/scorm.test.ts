@@ -90,7 +90,7 @@ test("a launch binds the SCO's key to the signed-in member, and the result says 
   expect(await handle.db.select().from(scormLaunches).where(eq(scormLaunches.packageId, packageId))).toHaveLength(1);
 
   // When the organisation anonymises them (retention), its LMS id for them goes; the completion stays.
-  await handle.db.transaction((tx) => anonymisePersonIn(tx, { organizationId: org.id, personId, reason: "retention", actor: "system", now: new Date() }));
+  await handle.db.transaction((tx) => anonymisePersonIn(tx, { organisationId: org.id, personId, reason: "retention", actor: "system", now: new Date() }));
   const [after] = await handle.db.select({ lms: scormLaunches.lmsLearnerId }).from(scormLaunches).where(eq(scormLaunches.packageId, packageId));
   expect(after!.lms).toBeNull();
   expect(await launchResult(token, KEY)).toEqual({ state: "passed", scoreRaw: 100 });

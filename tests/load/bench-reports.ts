@@ -188,7 +188,7 @@ async function loaderPhase(handle: Awaited<ReturnType<typeof openBenchDatabase>>
     const [context, weeklyExport] = await Promise.all([reportContext(organizationId), weeklyExportEnabled(organizationId)]);
     const query = parse(search);
     const moduleId = query.module ? (context.modules.find((m) => m.slug === query.module)?.id ?? null) : null;
-    const [report, confusion] = await Promise.all([loadReport(context, query), confusionMatrix({ organizationId }, moduleId ? { moduleId } : {})]);
+    const [report, confusion] = await Promise.all([loadReport(context, query), confusionMatrix({ organisationId: organizationId }, moduleId ? { moduleId } : {})]);
     return { weeklyExport, report, confusion };
   };
 
@@ -235,8 +235,8 @@ async function loaderPhase(handle: Awaited<ReturnType<typeof openBenchDatabase>>
   const moduleId = context.modules.find((m) => m.slug === moduleSlug)?.id;
   const parts: [string, () => Promise<unknown>][] = [
     ["reportContext", () => reportContext(organizationId)],
-    ["confusionMatrix, all modules", () => confusionMatrix({ organizationId })],
-    ["confusionMatrix, one module", () => confusionMatrix({ organizationId }, moduleId ? { moduleId } : {})],
+    ["confusionMatrix, all modules", () => confusionMatrix({ organisationId: organizationId })],
+    ["confusionMatrix, one module", () => confusionMatrix({ organisationId: organizationId }, moduleId ? { moduleId } : {})],
   ];
   const partLines: BenchLine[] = [];
   for (const [name, fn] of parts) {

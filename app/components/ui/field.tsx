@@ -2,28 +2,17 @@ import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTML
 
 export type FieldErrors = string[] | undefined;
 
-/** Label, hint and error above the input, GOV.UK style; errors linked by aria-describedby. */
-function FieldShell({
-  id,
-  label,
-  hint,
-  errors,
-  children,
-}: {
-  id: string;
-  label: ReactNode;
-  hint?: ReactNode;
-  errors?: FieldErrors;
-  children: (describedBy: string | undefined, invalid: boolean) => ReactNode;
-}) {
+/** The ids of a field's hint and error, and what its control is described by (any extra ids first). */
+function describe(id: string, hint: ReactNode, errors: FieldErrors, extra?: string) {
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = errors?.length ? `${id}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
+  return { hintId, errorId, describedBy: [extra, hintId, errorId].filter(Boolean).join(" ") || undefined };
+}
+
+/** The hint and the error message under a label or legend. */
+function HintAndError({ hint, hintId, errors, errorId }: { hint?: ReactNode; hintId?: string; errors?: FieldErrors; errorId?: string }) {
   return (
-    <div className={`form-group${errors?.length ? " form-group--error" : ""}`}>
-      <label className="label" htmlFor={id}>
-        {label}
-      </label>
+    <>
       {hint ? (
         <div id={hintId} className="hint">
           {hint}
@@ -35,7 +24,46 @@ function FieldShell({
           {errors.join(". ")}
         </p>
       ) : null}
-      {children(describedBy, !!errors?.length)}
+    </>
+  );
+}
+
+/** What every single control of a field carries: its id, its class (marked when in error) and what describes it. */
+type ControlProps = { id: string; className: string; "aria-describedby": string | undefined; "aria-invalid": true | undefined };
+
+/** Label, hint and error above the control, GOV.UK style; errors linked by aria-describedby. */
+function FieldShell({
+  id,
+  label,
+  hint,
+  errors,
+  controlClass,
+  children,
+}: {
+  id: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  errors?: FieldErrors;
+  /** The control's own classes ("input" and any the caller adds). */
+  controlClass: (string | undefined)[];
+  children: (control: ControlProps) => ReactNode;
+}) {
+  const { hintId, errorId, describedBy } = describe(id, hint, errors);
+  const invalid = !!errors?.length;
+  const [base, ...more] = controlClass;
+  const control: ControlProps = {
+    id,
+    className: [base, invalid ? "input--error" : "", ...more].filter(Boolean).join(" "),
+    "aria-describedby": describedBy,
+    "aria-invalid": invalid || undefined,
+  };
+  return (
+    <div className={`form-group${invalid ? " form-group--error" : ""}`}>
+      <label className="label" htmlFor={id}>
+        {label}
+      </label>
+      <HintAndError hint={hint} hintId={hintId} errors={errors} errorId={errorId} />
+      {children(control)}
     </div>
   );
 }
@@ -44,32 +72,16 @@ type Common = { id: string; label: ReactNode; hint?: ReactNode; errors?: FieldEr
 
 export function TextField({ id, label, hint, errors, className, ...input }: Common & InputHTMLAttributes<HTMLInputElement>) {
   return (
-    <FieldShell id={id} label={label} hint={hint} errors={errors}>
-      {(describedBy, invalid) => (
-        <input
-          id={id}
-          className={["input", invalid ? "input--error" : "", className].filter(Boolean).join(" ")}
-          aria-describedby={describedBy}
-          aria-invalid={invalid || undefined}
-          {...input}
-        />
-      )}
+    <FieldShell id={id} label={label} hint={hint} errors={errors} controlClass={["input", className]}>
+      {(control) => <input {...control} {...input} />}
     </FieldShell>
   );
 }
 
 export function TextAreaField({ id, label, hint, errors, className, ...input }: Common & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   return (
-    <FieldShell id={id} label={label} hint={hint} errors={errors}>
-      {(describedBy, invalid) => (
-        <textarea
-          id={id}
-          className={["textarea", invalid ? "input--error" : "", className].filter(Boolean).join(" ")}
-          aria-describedby={describedBy}
-          aria-invalid={invalid || undefined}
-          {...input}
-        />
-      )}
+    <FieldShell id={id} label={label} hint={hint} errors={errors} controlClass={["textarea", className]}>
+      {(control) => <textarea {...control} {...input} />}
     </FieldShell>
   );
 }
@@ -84,15 +96,9 @@ export function SelectField({
   ...input
 }: Common & SelectHTMLAttributes<HTMLSelectElement> & { options: { value: string; label: string }[] }) {
   return (
-    <FieldShell id={id} label={label} hint={hint} errors={errors}>
-      {(describedBy, invalid) => (
-        <select
-          id={id}
-          className={["select", invalid ? "input--error" : "", className].filter(Boolean).join(" ")}
-          aria-describedby={describedBy}
-          aria-invalid={invalid || undefined}
-          {...input}
-        >
+    <FieldShell id={id} label={label} hint={hint} errors={errors} controlClass={["select", className]}>
+      {(control) => (
+        <select {...control} {...input}>
           {options.map((o) => (
             <option key={o.value} value={o.value}>
               {o.label}
@@ -131,25 +137,13 @@ export function ChoiceGroup({
   defaultValue?: string | string[];
   required?: boolean;
 }) {
-  const hintId = hint ? `${id}-hint` : undefined;
-  const errorId = errors?.length ? `${id}-error` : undefined;
-  const describedBy = [extraDescribedBy, hintId, errorId].filter(Boolean).join(" ") || undefined;
+  const { hintId, errorId, describedBy } = describe(id, hint, errors, extraDescribedBy);
   const selected = new Set(Array.isArray(defaultValue) ? defaultValue : defaultValue ? [defaultValue] : []);
   return (
     <div className={`form-group${errors?.length ? " form-group--error" : ""}`}>
       <fieldset className="fieldset" aria-describedby={describedBy} id={id}>
         <legend className={legendClassName ?? "fieldset__legend"}>{legend}</legend>
-        {hint ? (
-          <div id={hintId} className="hint">
-            {hint}
-          </div>
-        ) : null}
-        {errors?.length ? (
-          <p id={errorId} className="error-message">
-            <span className="visually-hidden">Error: </span>
-            {errors.join(". ")}
-          </p>
-        ) : null}
+        <HintAndError hint={hint} hintId={hintId} errors={errors} errorId={errorId} />
         <div className={type === "radio" ? "radios" : "checkboxes"}>
           {options.map((option, index) => {
             const optionId = `${id}-${index}`;

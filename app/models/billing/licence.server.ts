@@ -99,12 +99,12 @@ export async function seatContacts(): Promise<string[]> {
 }
 
 /** The organisation's seats now: how many, how many taken, and by what licence. */
-export async function seatSummary(organizationId: string, db: Executor = getDb()): Promise<SeatSummary> {
-  const rows = await db.select().from(licences).where(eq(licences.organizationId, organizationId));
+export async function seatSummary(organisationId: string, db: Executor = getDb()): Promise<SeatSummary> {
+  const rows = await db.select().from(licences).where(eq(licences.organizationId, organisationId));
   const counts = await db
     .select({ status: people.status, count: sql<number>`count(*)::int` })
     .from(people)
-    .where(and(eq(people.organizationId, organizationId), eq(people.role, "member"), inArray(people.status, ["active", "invited"])))
+    .where(and(eq(people.organizationId, organisationId), eq(people.role, "member"), inArray(people.status, ["active", "invited"])))
     .groupBy(people.status);
   const used = counts.find((c) => c.status === "active")?.count ?? 0;
   const reserved = counts.find((c) => c.status === "invited")?.count ?? 0;
@@ -151,11 +151,11 @@ function seatLimitMessage(s: SeatSummary, requested: number): string {
  * The lock is held until the caller commits, so insert the people in the same
  * transaction.
  */
-export async function assertSeatsAvailable(tx: Executor, organizationId: string, additional: number): Promise<void> {
-  const [org] = await tx.select({ id: organization.id }).from(organization).where(eq(organization.id, organizationId)).for("update");
-  if (!org) throw new Error(`There is no organisation ${organizationId}`);
+export async function assertSeatsAvailable(tx: Executor, organisationId: string, additional: number): Promise<void> {
+  const [org] = await tx.select({ id: organization.id }).from(organization).where(eq(organization.id, organisationId)).for("update");
+  if (!org) throw new Error(`There is no organisation ${organisationId}`);
   if (additional <= 0) return;
-  const summary = await seatSummary(organizationId, tx);
+  const summary = await seatSummary(organisationId, tx);
   if (additional > summary.free) throw new SeatLimitError(summary, additional);
 }
 
@@ -196,12 +196,12 @@ export type LicenceView = {
 };
 
 /** Every licence the organisation has had, newest first. */
-export async function listLicences(organizationId: string, db: Executor = getDb()): Promise<LicenceView[]> {
+export async function listLicences(organisationId: string, db: Executor = getDb()): Promise<LicenceView[]> {
   const rows = await db
     .select({ licence: licences, createdByName: user.name })
     .from(licences)
     .leftJoin(user, eq(user.id, licences.createdBy))
-    .where(eq(licences.organizationId, organizationId))
+    .where(eq(licences.organizationId, organisationId))
     .orderBy(desc(licences.createdAt), desc(licences.validFrom));
   const now = new Date();
   return rows.map(({ licence: r, createdByName }) => ({
@@ -242,18 +242,18 @@ export class LicenceNotFoundError extends Error {
 
 type Actor = Exclude<AuditActor, "system">;
 
-async function lockOrganisation(tx: Executor, organizationId: string) {
-  const [org] = await tx.select({ id: organization.id }).from(organization).where(eq(organization.id, organizationId)).for("update");
+async function lockOrganisation(tx: Executor, organisationId: string) {
+  const [org] = await tx.select({ id: organization.id }).from(organization).where(eq(organization.id, organisationId)).for("update");
   if (!org) throw new LicenceNotFoundError();
 }
 
 /** The manual licence to change, locked, still current; otherwise a clear reason. */
-async function lockChangeableLicence(tx: Executor, organizationId: string, licenceId: string): Promise<LicenceRow> {
-  await lockOrganisation(tx, organizationId);
+async function lockChangeableLicence(tx: Executor, organisationId: string, licenceId: string): Promise<LicenceRow> {
+  await lockOrganisation(tx, organisationId);
   const [row] = await tx
     .select()
     .from(licences)
-    .where(and(eq(licences.id, licenceId), eq(licences.organizationId, organizationId)))
+    .where(and(eq(licences.id, licenceId), eq(licences.organizationId, organisationId)))
     .for("update");
   if (!row) throw new LicenceNotFoundError();
   if (row.source !== "manual") {
@@ -280,7 +280,7 @@ function checkLength(validFrom: Date, validUntil: Date, field: string) {
 /** Grants seats against a purchase order (or none), audited. Returns the new licence's id. */
 export async function grantLicence(
   actor: Actor,
-  organizationId: string,
+  organisationId: string,
   input: { seats: number; validFrom: string; validUntil: string; purchaseOrder?: string; note?: string },
 ): Promise<string> {
   const validFrom = startOfLondonDay(input.validFrom);
@@ -289,11 +289,11 @@ export async function grantLicence(
   if (validUntil <= validFrom) throw new LicenceInputError("validUntil", "The end date must be the same as or after the start date");
   checkLength(validFrom, validUntil, "validUntil");
   return getDb().transaction(async (tx) => {
-    await lockOrganisation(tx, organizationId);
+    await lockOrganisation(tx, organisationId);
     const [row] = await tx
       .insert(licences)
       .values({
-        organizationId,
+        organizationId: organisationId,
         seats: input.seats,
         validFrom,
         validUntil,
@@ -307,7 +307,7 @@ export async function grantLicence(
     await audit(tx, {
       actor,
       action: "licence.granted",
-      organizationId,
+      organisationId,
       target: { type: "licence", id: row.id },
       details: {
         seats: input.seats,
@@ -352,13 +352,13 @@ async function replaceLicence(
 /** Moves a manual licence's end date later (a renewal), audited. Returns the new row's id. */
 export async function extendLicence(
   actor: Actor,
-  organizationId: string,
+  organisationId: string,
   licenceId: string,
   input: { validUntil: string; purchaseOrder?: string },
 ): Promise<string> {
   const validUntil = endOfLondonDay(input.validUntil);
   return getDb().transaction(async (tx) => {
-    const old = await lockChangeableLicence(tx, organizationId, licenceId);
+    const old = await lockChangeableLicence(tx, organisationId, licenceId);
     if (validUntil <= old.validUntil) {
       throw new LicenceInputError("validUntil", `The new end date must be after the current one, ${formatDate(old.validUntil)}`);
     }
@@ -374,7 +374,7 @@ export async function extendLicence(
     await audit(tx, {
       actor,
       action: "licence.extended",
-      organizationId,
+      organisationId,
       target: { type: "licence", id },
       details: { replaces: old.id, seats: old.seats, from: old.validUntil.toISOString(), to: validUntil.toISOString(), purchaseOrder },
     });
@@ -385,12 +385,12 @@ export async function extendLicence(
 /** Changes a manual licence's seats from now on, audited. Returns the new row's id. */
 export async function changeLicenceSeats(
   actor: Actor,
-  organizationId: string,
+  organisationId: string,
   licenceId: string,
   input: { seats: number; purchaseOrder?: string },
 ): Promise<string> {
   return getDb().transaction(async (tx) => {
-    const old = await lockChangeableLicence(tx, organizationId, licenceId);
+    const old = await lockChangeableLicence(tx, organisationId, licenceId);
     if (input.seats === old.seats) throw new LicenceInputError("seats", `This licence already has ${plural(old.seats, "seat")}`);
     if (old.validUntil <= new Date()) {
       throw new LicenceInputError("", `This licence expired on ${formatDate(old.validUntil)}: extend it, or grant a new one.`);
@@ -405,7 +405,7 @@ export async function changeLicenceSeats(
     await audit(tx, {
       actor,
       action: "licence.seats-changed",
-      organizationId,
+      organisationId,
       target: { type: "licence", id },
       details: { replaces: old.id, from: old.seats, to: input.seats, purchaseOrder },
     });
@@ -414,14 +414,14 @@ export async function changeLicenceSeats(
 }
 
 /** Ends a manual licence now (granted in error, contract ended), audited with the reason. */
-export async function endLicence(actor: Actor, organizationId: string, licenceId: string, input: { reason: string }): Promise<void> {
+export async function endLicence(actor: Actor, organisationId: string, licenceId: string, input: { reason: string }): Promise<void> {
   await getDb().transaction(async (tx) => {
-    const old = await lockChangeableLicence(tx, organizationId, licenceId);
+    const old = await lockChangeableLicence(tx, organisationId, licenceId);
     await tx.update(licences).set({ endedAt: new Date() }).where(eq(licences.id, old.id));
     await audit(tx, {
       actor,
       action: "licence.ended",
-      organizationId,
+      organisationId,
       target: { type: "licence", id: old.id },
       details: { seats: old.seats, validUntil: old.validUntil.toISOString(), reason: input.reason },
     });

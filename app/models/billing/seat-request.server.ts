@@ -91,7 +91,7 @@ export async function requestSeats(
       await audit(tx, {
         actor: lead,
         action: "seat-request.changed",
-        organizationId: organisation.id,
+        organisationId: organisation.id,
         target: { type: "seat-request", id: open.id },
         details: { seats: input.seats, previousSeats: open.seats, message },
       });
@@ -114,7 +114,7 @@ export async function requestSeats(
     await audit(tx, {
       actor: lead,
       action: "seat-request.created",
-      organizationId: organisation.id,
+      organisationId: organisation.id,
       target: { type: "seat-request", id: row!.id },
       details: { seats: input.seats, message, from: input.source },
     });
@@ -154,21 +154,21 @@ function requestMail(lead: Lead, organisation: Organisation, seats: number, mess
 }
 
 /** The organisation's open request, if any (billing page, staff-list preview). */
-export async function getOpenSeatRequest(organizationId: string): Promise<SeatRequestView | null> {
+export async function getOpenSeatRequest(organisationId: string): Promise<SeatRequestView | null> {
   const [row] = await getDb()
     .select(viewColumns)
     .from(seatRequests)
-    .where(and(eq(seatRequests.organizationId, organizationId), eq(seatRequests.status, "open")))
+    .where(and(eq(seatRequests.organizationId, organisationId), eq(seatRequests.status, "open")))
     .limit(1);
   return row ?? null;
 }
 
 /** The organisation's last handled request, so the lead sees the answer on the billing page too. */
-export async function getLastHandledSeatRequest(organizationId: string): Promise<SeatRequestView | null> {
+export async function getLastHandledSeatRequest(organisationId: string): Promise<SeatRequestView | null> {
   const [row] = await getDb()
     .select(viewColumns)
     .from(seatRequests)
-    .where(and(eq(seatRequests.organizationId, organizationId), eq(seatRequests.status, "handled")))
+    .where(and(eq(seatRequests.organizationId, organisationId), eq(seatRequests.status, "handled")))
     .orderBy(desc(seatRequests.handledAt))
     .limit(1);
   return row ?? null;
@@ -240,7 +240,7 @@ export async function handleSeatRequest(admin: Admin, requestId: string, note: s
     await audit(tx, {
       actor: admin,
       action: "seat-request.handled",
-      organizationId: found.organisation.id,
+      organisationId: found.organisation.id,
       target: { type: "seat-request", id: found.id },
       details: { seats: found.seats, note },
     });

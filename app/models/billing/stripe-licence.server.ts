@@ -58,9 +58,9 @@ export async function applyStripeSubscription(
   state: StripeSubscriptionState,
   event: { id: string; type: string },
 ): Promise<StripeApplyOutcome> {
-  const organizationId = await organisationForSubscription(tx, state);
-  if (!organizationId) return "no-organisation";
-  const [org] = await tx.select({ id: organization.id }).from(organization).where(eq(organization.id, organizationId)).for("update");
+  const organisationId = await organisationForSubscription(tx, state);
+  if (!organisationId) return "no-organisation";
+  const [org] = await tx.select({ id: organization.id }).from(organization).where(eq(organization.id, organisationId)).for("update");
   if (!org) return "no-organisation";
   const [existing] = await tx.select().from(licences).where(eq(licences.stripeSubscriptionId, state.subscriptionId)).for("update");
   if (existing) {
@@ -94,7 +94,7 @@ export async function applyStripeSubscription(
   } else {
     const [row] = await tx
       .insert(licences)
-      .values({ organizationId, source: "stripe", stripeSubscriptionId: state.subscriptionId, ...values })
+      .values({ organizationId: organisationId, source: "stripe", stripeSubscriptionId: state.subscriptionId, ...values })
       .returning({ id: licences.id });
     if (!row) throw new Error("The licence was not saved");
     licenceId = row.id;
@@ -103,7 +103,7 @@ export async function applyStripeSubscription(
   // Remember the customer, so "Manage billing" works even for a subscription made elsewhere.
   await tx
     .insert(organisationSettings)
-    .values({ organizationId, stripeCustomerId: state.customerId })
+    .values({ organizationId: organisationId, stripeCustomerId: state.customerId })
     .onConflictDoUpdate({
       target: organisationSettings.organizationId,
       set: { stripeCustomerId: sql`coalesce(${organisationSettings.stripeCustomerId}, excluded.stripe_customer_id)` },
@@ -113,7 +113,7 @@ export async function applyStripeSubscription(
       actor: "system",
       action:
         ended && !existing?.endedAt ? "licence.stripe-ended" : outcome === "created" ? "licence.stripe-created" : "licence.stripe-updated",
-      organizationId,
+      organisationId,
       target: { type: "licence", id: licenceId },
       details: {
         event: event.id,

@@ -97,11 +97,11 @@ async function call<T>(what: string, fn: (stripe: Stripe) => Promise<T>): Promis
 
 // ------------------------------------------------------------ customers
 
-export async function getStripeCustomerId(organizationId: string): Promise<string | null> {
+export async function getStripeCustomerId(organisationId: string): Promise<string | null> {
   const [row] = await getDb()
     .select({ stripeCustomerId: organisationSettings.stripeCustomerId })
     .from(organisationSettings)
-    .where(eq(organisationSettings.organizationId, organizationId));
+    .where(eq(organisationSettings.organizationId, organisationId));
   return row?.stripeCustomerId ?? null;
 }
 

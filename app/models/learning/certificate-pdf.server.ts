@@ -7,6 +7,7 @@ import {
   type LatinFace,
   type MixedText,
 } from "#app/models/learning/certificate-pdf/fonts.server.ts";
+import type { CertificateFacts } from "#app/models/learning/certificate.server.ts";
 import { qrCodePath } from "#app/models/learning/certificate-pdf/qr.server.ts";
 import { checkCertificateCode, formatCertificateCode, generateCertificateCode } from "#app/utils/certificate-code.ts";
 import { formatDate, formatMinutes } from "#app/utils/format.ts";
@@ -38,15 +39,7 @@ export async function warmCertificateRenderer(): Promise<void> {
   });
 }
 
-export type CertificatePdfData = {
-  learnerName: string;
-  moduleTitle: string;
-  moduleVersion: number;
-  organisationName: string | null;
-  issuedAt: Date;
-  expiresAt: Date | null;
-  cpdMinutes: number;
-  scorePercent: number | null;
+export type CertificatePdfData = CertificateFacts & {
   /** Canonical, without hyphens. */
   code: string;
   verifyUrl: string;

@@ -85,8 +85,8 @@ export async function issueCertificate(tx: Executor, enrolmentId: string): Promi
   throw new Error("Could not find a free certificate code");
 }
 
-const publicColumns = {
-  id: certificates.id,
+/** What a certificate says, without its id: the columns shown to anyone with the code, and in a learner's own data. */
+export const certificateColumns = {
   code: certificates.code,
   learnerName: certificates.learnerName,
   moduleTitle: certificates.moduleTitle,
@@ -99,9 +99,10 @@ const publicColumns = {
   revokedAt: certificates.revokedAt,
 };
 
-export type CertificateRow = {
-  id: string;
-  code: string;
+const publicColumns = { id: certificates.id, ...certificateColumns };
+
+/** What a certificate states about the learner and the module (also what its PDF prints). */
+export type CertificateFacts = {
   learnerName: string;
   moduleTitle: string;
   moduleVersion: number;
@@ -110,8 +111,9 @@ export type CertificateRow = {
   expiresAt: Date | null;
   cpdMinutes: number;
   scorePercent: number | null;
-  revokedAt: Date | null;
 };
+
+export type CertificateRow = CertificateFacts & { id: string; code: string; revokedAt: Date | null };
 
 export type LearnerCertificate = CertificateRow & {
   slug: string;
@@ -238,7 +240,7 @@ export async function revokeCertificate(admin: SessionUser, code: string, reason
     await audit(tx, {
       actor: admin,
       action: "certificate.revoked",
-      organizationId: row.organizationId,
+      organisationId: row.organizationId,
       target: { type: "certificate", id: checked.code },
       details: { reason },
     });
@@ -267,7 +269,7 @@ export async function reinstateCertificate(admin: SessionUser, code: string, rea
     await audit(tx, {
       actor: admin,
       action: "certificate.reinstated",
-      organizationId: before.organizationId,
+      organisationId: before.organizationId,
       target: { type: "certificate", id: checked.code },
       details: { reason, previousRevocationReason: before.revokedReason },
     });

@@ -1,6 +1,5 @@
-import { PDFDocument, rgb } from "pdf-lib";
-import { CertificateFonts } from "#app/models/learning/certificate-pdf/fonts.server.ts";
-import { Writer } from "#app/models/learning/training-records-pdf.server.ts";
+import { rgb } from "pdf-lib";
+import { startRecordPdf, type Writer } from "#app/models/learning/training-records-pdf.server.ts";
 import type { CpdRange } from "#app/utils/cpd-validation.ts";
 import { formatDate, formatMinutes } from "#app/utils/format.ts";
 import type { CpdEntry } from "./cpd.server.ts";
@@ -33,15 +32,8 @@ export async function renderCpdPdf(
   appUrl: string,
   now: Date = new Date(),
 ): Promise<Uint8Array> {
-  const pdf = await PDFDocument.create();
-  const fonts = new CertificateFonts(pdf);
   const title = `CPD record: ${holder.name}`;
-  pdf.setTitle(title, { showInWindowTitleBar: true });
-  pdf.setAuthor("Distinct");
-  pdf.setCreator("Distinct");
-  pdf.setProducer("Distinct (pdf-lib)");
-  pdf.setLanguage("en-GB");
-  const w = new Writer(pdf, fonts);
+  const { pdf, w } = await startRecordPdf(title);
 
   await w.text("CPD record", { face: "serifBold", size: 22, color: NAVY, gap: 0 });
   await w.text(holder.name, { face: "serif", size: 15, gap: 6 });

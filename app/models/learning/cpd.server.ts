@@ -2,21 +2,14 @@ import { and, asc, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { certificates, cpdReflections, enrolments, lessonProgress, moduleVersions, modules, organization, quizAttempts, user } from "#db/schema/index.ts";
 import { formatCertificateCode } from "#app/utils/certificate-code.ts";
 import type { CpdRange } from "#app/utils/cpd-validation.ts";
+import type { CpdCsvEntry } from "#app/utils/cpd-csv.ts";
 import { getDb } from "#app/models/platform/db.server.ts";
 import { measuredMinutes } from "#app/utils/time-spent.ts";
 
-export type CpdEntry = {
+/** minutesSpent is measured from the learner's recorded steps (app/utils/time-spent.ts), not the module's estimate. */
+export type CpdEntry = Omit<CpdCsvEntry, "reflection"> & {
   enrolmentId: string;
   slug: string;
-  title: string;
-  version: number;
-  organisation: string | null;
-  startedAt: string;
-  completedAt: string;
-  /** Measured from the learner's recorded steps (app/utils/time-spent.ts), not the module's estimate. */
-  minutesSpent: number;
-  outcomes: string[];
-  certificateCode: string | null;
   reflection: { learned: string; apply: string; updatedAt: string } | null;
 };
 

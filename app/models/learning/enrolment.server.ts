@@ -101,14 +101,14 @@ export async function startModule(input: { userId: string; slug: string; organiz
   if (existing && existing.completedAt === null) return existing;
   const version = await getCurrentVersion(input.slug);
   if (!version) throw new NotFoundError(`No module "${input.slug}"`);
-  const organizationId = input.organizationId !== undefined ? input.organizationId : await organisationForEnrolment(input.userId, version.moduleId);
+  const organisationId = input.organizationId !== undefined ? input.organizationId : await organisationForEnrolment(input.userId, version.moduleId);
   await db
     .insert(enrolments)
     .values({
       userId: input.userId,
       moduleId: version.moduleId,
       moduleVersionId: version.id,
-      organizationId,
+      organizationId: organisationId,
     })
     .onConflictDoNothing({ target: [enrolments.userId, enrolments.moduleId], where: sql`completed_at is null` });
   const open = await findEnrolment(input.userId, input.slug);

@@ -65,6 +65,11 @@ function toSummary(row: VersionRow): VersionSummary {
   };
 }
 
+/** What a module's card shows (the home page and the modules list). */
+export function moduleCard(m: VersionSummary) {
+  return { slug: m.slug, title: m.title, summary: m.meta.summary, durationMinutes: m.meta.durationMinutes, lessons: m.lessons.length, hasQuiz: m.hasQuiz };
+}
+
 /** The published modules new learners can start, in catalogue order. */
 export async function listCatalogue(): Promise<VersionSummary[]> {
   const rows = await getDb()

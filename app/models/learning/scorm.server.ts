@@ -31,12 +31,12 @@ function signingKey(): Buffer {
   return crypto.createHmac("sha256", getEnv().BETTER_AUTH_SECRET).update("distinct scorm launch token v1").digest();
 }
 
-function signature(packageId: string, organizationId: string): string {
-  return crypto.createHmac("sha256", signingKey()).update(`${packageId}:${organizationId}`).digest("base64url");
+function signature(packageId: string, organisationId: string): string {
+  return crypto.createHmac("sha256", signingKey()).update(`${packageId}:${organisationId}`).digest("base64url");
 }
 
-export function launchToken(packageId: string, organizationId: string): string {
-  return `${packageId}.${signature(packageId, organizationId)}`;
+export function launchToken(packageId: string, organisationId: string): string {
+  return `${packageId}.${signature(packageId, organisationId)}`;
 }
 
 const hashKey = (key: string) => crypto.createHash("sha256").update(key).digest("hex");
@@ -71,7 +71,7 @@ async function packageForToken(token: string | null): Promise<LivePackage> {
 }
 
 /** The module versions a lead can export (each module's published versions, newest first), and the organisation's packages. */
-export async function scormOverview(organizationId: string) {
+export async function scormOverview(organisationId: string) {
   const db = getDb();
   const versions = await db
     .select({ id: moduleVersions.id, title: moduleVersions.title, version: moduleVersions.version, current: eq(modules.currentVersionId, moduleVersions.id) })
@@ -83,38 +83,38 @@ export async function scormOverview(organizationId: string) {
     .from(scormPackages)
     .innerJoin(moduleVersions, eq(moduleVersions.id, scormPackages.moduleVersionId))
     .leftJoin(user, eq(user.id, scormPackages.createdBy))
-    .where(eq(scormPackages.organizationId, organizationId))
+    .where(eq(scormPackages.organizationId, organisationId))
     .orderBy(desc(scormPackages.createdAt));
   return { versions, packages };
 }
 
-export async function createScormPackage(actor: AuditActor & { id: string }, organizationId: string, moduleVersionId: string): Promise<string | null> {
+export async function createScormPackage(actor: AuditActor & { id: string }, organisationId: string, moduleVersionId: string): Promise<string | null> {
   if (!UUID.test(moduleVersionId)) return null;
   return getDb().transaction(async (tx) => {
     const [version] = await tx.select({ id: moduleVersions.id, title: moduleVersions.title, version: moduleVersions.version }).from(moduleVersions).where(eq(moduleVersions.id, moduleVersionId));
     if (!version) return null;
-    const [row] = await tx.insert(scormPackages).values({ organizationId, moduleVersionId, createdBy: actor.id }).returning({ id: scormPackages.id });
-    await audit(tx, { actor, action: "scorm.package-exported", organizationId, target: { type: "scorm-package", id: row!.id }, details: { module: version.title, version: version.version } });
+    const [row] = await tx.insert(scormPackages).values({ organizationId: organisationId, moduleVersionId, createdBy: actor.id }).returning({ id: scormPackages.id });
+    await audit(tx, { actor, action: "scorm.package-exported", organisationId, target: { type: "scorm-package", id: row!.id }, details: { module: version.title, version: version.version } });
     return row!.id;
   });
 }
 
-export async function revokeScormPackage(actor: AuditActor, organizationId: string, packageId: string): Promise<boolean> {
+export async function revokeScormPackage(actor: AuditActor, organisationId: string, packageId: string): Promise<boolean> {
   if (!UUID.test(packageId)) return false;
   return getDb().transaction(async (tx) => {
     const revoked = await tx
       .update(scormPackages)
       .set({ revokedAt: new Date() })
-      .where(and(eq(scormPackages.id, packageId), eq(scormPackages.organizationId, organizationId), isNull(scormPackages.revokedAt)))
+      .where(and(eq(scormPackages.id, packageId), eq(scormPackages.organizationId, organisationId), isNull(scormPackages.revokedAt)))
       .returning({ id: scormPackages.id });
     if (revoked.length === 0) return false;
-    await audit(tx, { actor, action: "scorm.package-revoked", organizationId, target: { type: "scorm-package", id: packageId } });
+    await audit(tx, { actor, action: "scorm.package-revoked", organisationId, target: { type: "scorm-package", id: packageId } });
     return true;
   });
 }
 
 /** The zip of one of the organisation's packages, or null (not theirs, or revoked). */
-export async function scormPackageZip(organizationId: string, packageId: string): Promise<{ filename: string; zip: Uint8Array } | null> {
+export async function scormPackageZip(organisationId: string, packageId: string): Promise<{ filename: string; zip: Uint8Array } | null> {
   if (!UUID.test(packageId)) return null;
   const [row] = await getDb()
     .select({ id: scormPackages.id, slug: modules.slug, title: moduleVersions.title, version: moduleVersions.version, quiz: moduleVersions.quiz, organisation: organization.name })
@@ -122,10 +122,10 @@ export async function scormPackageZip(organizationId: string, packageId: string)
     .innerJoin(moduleVersions, eq(moduleVersions.id, scormPackages.moduleVersionId))
     .innerJoin(modules, eq(modules.id, moduleVersions.moduleId))
     .innerJoin(organization, eq(organization.id, scormPackages.organizationId))
-    .where(and(eq(scormPackages.id, packageId), eq(scormPackages.organizationId, organizationId), isNull(scormPackages.revokedAt)));
+    .where(and(eq(scormPackages.id, packageId), eq(scormPackages.organizationId, organisationId), isNull(scormPackages.revokedAt)));
   if (!row) return null;
   const appUrl = getEnv().APP_URL.replace(/\/$/, "");
-  const token = launchToken(row.id, organizationId);
+  const token = launchToken(row.id, organisationId);
   // Only the pass mark leaves with the package (as the LMS's mastery score), never a question.
   const masteryScore = row.quiz ? row.quiz.passMark : null;
   const zip = zipSync(

@@ -94,16 +94,21 @@ export class Writer {
 const date = (value: string | null) => (value ? formatDate(value) : "");
 
 /** A learner's training records as a PDF: what they have done, as the JSON export holds it, for people to read. */
-export async function renderTrainingRecordsPdf(data: PersonalData, appUrl: string): Promise<Uint8Array> {
+/** A new record document (training record, CPD record): titled, in British English, by Distinct, with a writer on its first page. */
+export async function startRecordPdf(title: string): Promise<{ pdf: PDFDocument; w: Writer }> {
   const pdf = await PDFDocument.create();
   const fonts = new CertificateFonts(pdf);
-  const title = `Training record: ${data.account.name}`;
   pdf.setTitle(title, { showInWindowTitleBar: true });
   pdf.setAuthor("Distinct");
   pdf.setCreator("Distinct");
   pdf.setProducer("Distinct (pdf-lib)");
   pdf.setLanguage("en-GB");
-  const w = new Writer(pdf, fonts);
+  return { pdf, w: new Writer(pdf, fonts) };
+}
+
+export async function renderTrainingRecordsPdf(data: PersonalData, appUrl: string): Promise<Uint8Array> {
+  const title = `Training record: ${data.account.name}`;
+  const { pdf, w } = await startRecordPdf(title);
 
   await w.text("Training record", { face: "serifBold", size: 22, color: NAVY, gap: 0 });
   await w.text(data.account.name, { face: "serif", size: 15, gap: 6 });

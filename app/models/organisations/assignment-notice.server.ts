@@ -21,10 +21,10 @@ export const noticeKey = (assignmentId: string, personId: string) => `assignment
  * Only assignments still to do; each once per person (keyed), in the
  * caller's transaction so the mail goes only if the join does.
  */
-export async function sendAssignmentNoticesTo(tx: Executor, organizationId: string, personId: string, now: Date = new Date()): Promise<number> {
+export async function sendAssignmentNoticesTo(tx: Executor, organisationId: string, personId: string, now: Date = new Date()): Promise<number> {
   const open = await runStatusQuery(
     tx,
-    sql`select * from (${personAssignmentsQuery({ organizationId }, { now })}) s
+    sql`select * from (${personAssignmentsQuery({ organisationId: organisationId }, { now })}) s
         where s.person_id = ${personId} and s.person_status = 'active' and s.status in ('not-started', 'in-progress', 'overdue')`,
   );
   if (open.length === 0) return 0;
@@ -34,7 +34,7 @@ export async function sendAssignmentNoticesTo(tx: Executor, organizationId: stri
     .innerJoin(user, eq(user.id, people.userId))
     .where(eq(people.id, personId));
   if (!recipient) return 0;
-  const [org] = await tx.select({ name: organization.name }).from(organization).where(eq(organization.id, organizationId));
+  const [org] = await tx.select({ name: organization.name }).from(organization).where(eq(organization.id, organisationId));
   const titles = new Map(
     (await tx.select({ id: modules.id, title: modules.title }).from(modules).where(inArray(modules.id, [...new Set(open.map((r) => r.moduleId))]))).map((m) => [m.id, m.title]),
   );

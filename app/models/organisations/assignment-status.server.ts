@@ -9,7 +9,7 @@ import type { AssignmentStatus } from "#app/utils/assignment-status.ts";
  */
 export type PersonAssignmentRow = {
   assignmentId: string;
-  organizationId: string;
+  organisationId: string;
   moduleId: string;
   personId: string;
   userId: string | null;
@@ -28,7 +28,7 @@ export type PersonAssignmentRow = {
   startedAt: Date | null;
 };
 
-export type StatusScope = { organizationId: string } | { userId: string };
+export type StatusScope = { organisationId: string } | { userId: string };
 
 /**
  * The CTE body. `scope` limits it to one organisation (reports, training
@@ -40,7 +40,7 @@ export type StatusScope = { organizationId: string } | { userId: string };
 export function personAssignmentsQuery(scope: StatusScope, options: { includeLeft?: boolean; now?: Date } = {}): SQL {
   const now = (options.now ?? new Date()).toISOString();
   const scopeCondition =
-    "organizationId" in scope ? sql`a.organization_id = ${scope.organizationId}` : sql`p.user_id = ${scope.userId}`;
+    "organisationId" in scope ? sql`a.organization_id = ${scope.organisationId}` : sql`p.user_id = ${scope.userId}`;
   const leftCondition = options.includeLeft ? sql`true` : sql`p.status <> 'left'`;
   return sql`
     with targets as (
@@ -127,7 +127,7 @@ const toDate = (v: Date | string | null) => (v === null ? null : v instanceof Da
 export function mapRow(r: RawRow): PersonAssignmentRow {
   return {
     assignmentId: r.assignment_id,
-    organizationId: r.organization_id,
+    organisationId: r.organization_id,
     moduleId: r.module_id,
     personId: r.person_id,
     userId: r.user_id,

@@ -53,7 +53,7 @@ const describeDue = (a: { dueDate: string | null; dueDays: number | null }) =>
  * (assignment-notice.server.ts). The team and people are checked to belong to
  * this organisation.
  */
-export async function createAssignment(actor: AuditActor & { id: string; name: string }, organizationId: string, input: NewAssignment): Promise<string> {
+export async function createAssignment(actor: AuditActor & { id: string; name: string }, organisationId: string, input: NewAssignment): Promise<string> {
   const db = getDb();
   const id = await db.transaction(async (tx) => {
     const [mod] = await tx
@@ -62,7 +62,7 @@ export async function createAssignment(actor: AuditActor & { id: string; name: s
       .where(and(eq(modules.slug, input.moduleSlug), isNull(modules.retiredAt)));
     if (!mod) throw new AssignmentInputError("module", "Choose a module");
     if (input.target === "team") {
-      const [found] = await tx.select({ id: team.id }).from(team).where(and(eq(team.id, input.teamId ?? ""), eq(team.organizationId, organizationId)));
+      const [found] = await tx.select({ id: team.id }).from(team).where(and(eq(team.id, input.teamId ?? ""), eq(team.organizationId, organisationId)));
       if (!found) throw new AssignmentInputError("teamId", "Choose a team");
     }
     let personIds: string[] = [];
@@ -72,7 +72,7 @@ export async function createAssignment(actor: AuditActor & { id: string; name: s
         ? await tx
             .select({ id: people.id })
             .from(people)
-            .where(and(eq(people.organizationId, organizationId), inArray(people.id, unique), sql`${people.status} <> 'left'`))
+            .where(and(eq(people.organizationId, organisationId), inArray(people.id, unique), sql`${people.status} <> 'left'`))
         : [];
       if (found.length === 0) throw new AssignmentInputError("personIds", "Choose at least one person");
       if (found.length !== unique.length) throw new AssignmentInputError("personIds", "Some of the people chosen are not in this organisation");
@@ -81,7 +81,7 @@ export async function createAssignment(actor: AuditActor & { id: string; name: s
     const assignmentId = crypto.randomUUID();
     await tx.insert(assignments).values({
       id: assignmentId,
-      organizationId,
+      organizationId: organisationId,
       moduleId: mod.id,
       target: input.target,
       teamId: input.target === "team" ? input.teamId : null,
@@ -94,7 +94,7 @@ export async function createAssignment(actor: AuditActor & { id: string; name: s
     await audit(tx, {
       actor,
       action: "assignment.created",
-      organizationId,
+      organisationId,
       target: { type: "assignment", id: assignmentId },
       details: {
         module: input.moduleSlug,
@@ -108,7 +108,7 @@ export async function createAssignment(actor: AuditActor & { id: string; name: s
     });
 
     // One mail per active person assigned, written in one statement (an organisation may have tens of thousands).
-    const [org] = await tx.select({ name: organization.name }).from(organization).where(eq(organization.id, organizationId));
+    const [org] = await tx.select({ name: organization.name }).from(organization).where(eq(organization.id, organisationId));
     const mail = composeEmail({
       heading: input.requiredVersion ? `Updated training: ${mod.title}` : `New training: ${mod.title}`,
       paragraphs: [
@@ -126,7 +126,7 @@ export async function createAssignment(actor: AuditActor & { id: string; name: s
       { subject, text: mail.text, html: mail.html, kind: "assignment" },
       sql`select u.email
       from ${people} p join ${user} u on u.id = p.user_id
-      where p.organization_id = ${organizationId} and p.status = 'active'
+      where p.organization_id = ${organisationId} and p.status = 'active'
         and (${input.target} = 'organisation'
           or (${input.target} = 'team' and p.team_id = ${input.teamId})
           or (${input.target} = 'people' and p.id in (select person_id from ${assignmentPeople} where assignment_id = ${assignmentId})))`,
@@ -136,7 +136,7 @@ export async function createAssignment(actor: AuditActor & { id: string; name: s
       insert into ${sentNotifications} (key)
       select 'assignment-notice:' || ${assignmentId} || ':' || p.id
       from ${people} p join ${user} u on u.id = p.user_id
-      where p.organization_id = ${organizationId} and p.status = 'active'
+      where p.organization_id = ${organisationId} and p.status = 'active'
         and (${input.target} = 'organisation'
           or (${input.target} = 'team' and p.team_id = ${input.teamId})
           or (${input.target} = 'people' and p.id in (select person_id from ${assignmentPeople} where assignment_id = ${assignmentId})))
@@ -147,33 +147,33 @@ export async function createAssignment(actor: AuditActor & { id: string; name: s
   return id;
 }
 
-export async function withdrawAssignment(actor: AuditActor, organizationId: string, assignmentId: string) {
+export async function withdrawAssignment(actor: AuditActor, organisationId: string, assignmentId: string) {
   await getDb().transaction(async (tx) => {
     const changed = await tx
       .update(assignments)
       .set({ withdrawnAt: new Date() })
-      .where(and(eq(assignments.id, assignmentId), eq(assignments.organizationId, organizationId), isNull(assignments.withdrawnAt)))
+      .where(and(eq(assignments.id, assignmentId), eq(assignments.organizationId, organisationId), isNull(assignments.withdrawnAt)))
       .returning({ id: assignments.id });
     if (changed.length === 0) throw new AssignmentNotFoundError();
-    await audit(tx, { actor, action: "assignment.withdrawn", organizationId, target: { type: "assignment", id: assignmentId } });
+    await audit(tx, { actor, action: "assignment.withdrawn", organisationId, target: { type: "assignment", id: assignmentId } });
   });
 }
 
 /** A later due date for one person on one assignment, with the reason. Audited. */
-export async function extendDueDate(actor: AuditActor & { id: string }, organizationId: string, assignmentId: string, personId: string, dueDate: string, reason: string) {
+export async function extendDueDate(actor: AuditActor & { id: string }, organisationId: string, assignmentId: string, personId: string, dueDate: string, reason: string) {
   await getDb().transaction(async (tx) => {
     const [assignment] = await tx
       .select({ id: assignments.id })
       .from(assignments)
-      .where(and(eq(assignments.id, assignmentId), eq(assignments.organizationId, organizationId), isNull(assignments.withdrawnAt)));
-    const [person] = await tx.select({ id: people.id }).from(people).where(and(eq(people.id, personId), eq(people.organizationId, organizationId)));
+      .where(and(eq(assignments.id, assignmentId), eq(assignments.organizationId, organisationId), isNull(assignments.withdrawnAt)));
+    const [person] = await tx.select({ id: people.id }).from(people).where(and(eq(people.id, personId), eq(people.organizationId, organisationId)));
     if (!assignment || !person) throw new AssignmentNotFoundError();
     if (dueDate < londonDate(new Date())) throw new AssignmentInputError("dueDate", "The new due date must be today or later");
     await tx.insert(assignmentExtensions).values({ assignmentId, personId, dueDate, reason, grantedBy: actor.id });
     await audit(tx, {
       actor,
       action: "assignment.extended",
-      organizationId,
+      organisationId,
       target: { type: "assignment", id: assignmentId },
       details: { personId, dueDate, reason },
     });
@@ -182,8 +182,19 @@ export async function extendDueDate(actor: AuditActor & { id: string }, organiza
 
 const isUuid = (v: string) => /^[0-9a-f-]{36}$/i.test(v);
 
+/** An assignment as its list and its own page show it (with modules and team joined). */
+const assignmentColumns = {
+  id: assignments.id,
+  moduleTitle: modules.title,
+  moduleSlug: modules.slug,
+  target: assignments.target,
+  teamName: team.name,
+  dueDate: assignments.dueDate,
+  dueDays: assignments.dueDays,
+};
+
 /** The organisation's live assignments with how many people are assigned and done. */
-export async function listAssignments(organizationId: string) {
+export async function listAssignments(organisationId: string) {
   const db = getDb();
   // A grouped subquery joined on rather than a correlated one: drizzle drops
   // the table name from `${assignments.id}` in a select without joins, so a
@@ -192,18 +203,12 @@ export async function listAssignments(organizationId: string) {
     .select({ assignmentId: assignmentPeople.assignmentId, people: sql<number>`count(*)::int`.as("people") })
     .from(assignmentPeople)
     .innerJoin(assignments, eq(assignments.id, assignmentPeople.assignmentId))
-    .where(eq(assignments.organizationId, organizationId))
+    .where(eq(assignments.organizationId, organisationId))
     .groupBy(assignmentPeople.assignmentId)
     .as("named");
   const rows = await db
     .select({
-      id: assignments.id,
-      moduleTitle: modules.title,
-      moduleSlug: modules.slug,
-      target: assignments.target,
-      teamName: team.name,
-      dueDate: assignments.dueDate,
-      dueDays: assignments.dueDays,
+      ...assignmentColumns,
       createdAt: assignments.createdAt,
       people: sql<number>`coalesce(${named.people}, 0)`.mapWith(Number),
     })
@@ -211,11 +216,11 @@ export async function listAssignments(organizationId: string) {
     .innerJoin(modules, eq(modules.id, assignments.moduleId))
     .leftJoin(team, eq(team.id, assignments.teamId))
     .leftJoin(named, eq(named.assignmentId, assignments.id))
-    .where(and(eq(assignments.organizationId, organizationId), isNull(assignments.withdrawnAt)))
+    .where(and(eq(assignments.organizationId, organisationId), isNull(assignments.withdrawnAt)))
     .orderBy(desc(assignments.createdAt));
   const counts = (await db.execute(sql`
     select assignment_id, status, count(*)::int as n
-    from (${personAssignmentsQuery({ organizationId })}) s
+    from (${personAssignmentsQuery({ organisationId: organisationId })}) s
     group by assignment_id, status`)) as unknown as { rows: { assignment_id: string; status: AssignmentStatus; n: number }[] };
   return rows.map((r) => {
     const byStatus: Record<AssignmentStatus, number> = { "not-started": 0, "in-progress": 0, overdue: 0, completed: 0, expired: 0 };
@@ -226,33 +231,27 @@ export async function listAssignments(organizationId: string) {
 }
 
 /** One assignment and each person on it, with their due date and status. */
-export async function getAssignment(organizationId: string, assignmentId: string) {
+export async function getAssignment(organisationId: string, assignmentId: string) {
   if (!isUuid(assignmentId)) return null;
   const db = getDb();
   const [row] = await db
     .select({
-      id: assignments.id,
-      moduleTitle: modules.title,
-      moduleSlug: modules.slug,
-      target: assignments.target,
-      teamName: team.name,
-      dueDate: assignments.dueDate,
-      dueDays: assignments.dueDays,
+      ...assignmentColumns,
       requiredVersion: assignments.requiredVersion,
       createdAt: assignments.createdAt,
     })
     .from(assignments)
     .innerJoin(modules, eq(modules.id, assignments.moduleId))
     .leftJoin(team, eq(team.id, assignments.teamId))
-    .where(and(eq(assignments.id, assignmentId), eq(assignments.organizationId, organizationId), isNull(assignments.withdrawnAt)));
+    .where(and(eq(assignments.id, assignmentId), eq(assignments.organizationId, organisationId), isNull(assignments.withdrawnAt)));
   if (!row) return null;
-  const statuses = await runStatusQuery(db, sql`select * from (${personAssignmentsQuery({ organizationId })}) s where s.assignment_id = ${assignmentId}`);
+  const statuses = await runStatusQuery(db, sql`select * from (${personAssignmentsQuery({ organisationId: organisationId })}) s where s.assignment_id = ${assignmentId}`);
   const ids = statuses.map((s) => s.personId);
   const names = ids.length
     ? await db
         .select({ id: people.id, name: people.name, email: people.email, staffNumber: people.staffNumber })
         .from(people)
-        .where(and(eq(people.organizationId, organizationId), inArray(people.id, ids)))
+        .where(and(eq(people.organizationId, organisationId), inArray(people.id, ids)))
     : [];
   const byId = new Map(names.map((n) => [n.id, n]));
   const list = statuses
@@ -283,7 +282,7 @@ export async function learnerAssignments(userId: string): Promise<LearnerAssignm
   const orgRows = await db
     .select({ id: organization.id, name: organization.name })
     .from(organization)
-    .where(inArray(organization.id, [...new Set(rows.map((r) => r.organizationId))]));
+    .where(inArray(organization.id, [...new Set(rows.map((r) => r.organisationId))]));
   const moduleById = new Map(moduleRows.map((m) => [m.id, m]));
   const orgById = new Map(orgRows.map((o) => [o.id, o.name]));
   const rank: Record<AssignmentStatus, number> = { overdue: 0, expired: 1, "in-progress": 2, "not-started": 3, completed: 4 };
@@ -298,7 +297,7 @@ export async function learnerAssignments(userId: string): Promise<LearnerAssignm
   return [...byModule.values()]
     .map((r) => ({
       assignmentId: r.assignmentId,
-      organisation: orgById.get(r.organizationId) ?? "",
+      organisation: orgById.get(r.organisationId) ?? "",
       slug: moduleById.get(r.moduleId)?.slug ?? "",
       title: moduleById.get(r.moduleId)?.title ?? "",
       due: r.due,
@@ -312,7 +311,7 @@ export async function learnerAssignments(userId: string): Promise<LearnerAssignm
 export async function organisationForEnrolment(userId: string, moduleId: string): Promise<string | null> {
   const rows = await runStatusQuery(getDb(), personAssignmentsQuery({ userId }));
   const assigned = rows.find((r) => r.moduleId === moduleId);
-  if (assigned) return assigned.organizationId;
+  if (assigned) return assigned.organisationId;
   const memberships = await getDb()
     .select({ organizationId: people.organizationId })
     .from(people)
@@ -367,7 +366,7 @@ async function allOrganisationsDue(now: Date, today: string, soon: string) {
   for (const org of orgs) {
     const rows = await runStatusQuery(
       db,
-      sql`select * from (${personAssignmentsQuery({ organizationId: org.id }, { now })}) s
+      sql`select * from (${personAssignmentsQuery({ organisationId: org.id }, { now })}) s
           where s.person_status = 'active' and s.due is not null
             and (s.status = 'overdue' or (s.status in ('not-started', 'in-progress') and s.due::date between ${today}::date and ${soon}::date))`,
     );
@@ -415,7 +414,7 @@ export async function sendWeeklyOverdueDigest(now: Date = new Date()): Promise<{
   for (const org of orgs) {
     const counts = (await db.execute(sql`
       select m.title, count(*)::int as n
-      from (${personAssignmentsQuery({ organizationId: org.id }, { now })}) s
+      from (${personAssignmentsQuery({ organisationId: org.id }, { now })}) s
       join ${modules} m on m.id = s.module_id
       where s.status = 'overdue'
       group by m.title order by n desc, m.title`)) as unknown as { rows: { title: string; n: number }[] };
@@ -450,15 +449,15 @@ export async function sendWeeklyOverdueDigest(now: Date = new Date()): Promise<{
 }
 
 /** Teams and people for the assignment form, scoped to the organisation. */
-export async function assignmentFormOptions(organizationId: string) {
+export async function assignmentFormOptions(organisationId: string) {
   const db = getDb();
   const [mods, teams, persons] = await Promise.all([
     db.select({ slug: modules.slug, title: modules.title }).from(modules).where(isNull(modules.retiredAt)).orderBy(asc(modules.sortOrder)),
-    db.select({ id: team.id, name: team.name }).from(team).where(eq(team.organizationId, organizationId)).orderBy(asc(team.name)),
+    db.select({ id: team.id, name: team.name }).from(team).where(eq(team.organizationId, organisationId)).orderBy(asc(team.name)),
     db
       .select({ id: people.id, name: people.name, email: people.email })
       .from(people)
-      .where(and(eq(people.organizationId, organizationId), sql`${people.status} <> 'left'`))
+      .where(and(eq(people.organizationId, organisationId), sql`${people.status} <> 'left'`))
       .orderBy(asc(people.name))
       .limit(2000),
   ]);
@@ -470,7 +469,7 @@ export async function assignmentFormOptions(organizationId: string) {
  * one per line) to people of this organisation. Returns the ids and the lines
  * that match nobody.
  */
-export async function resolvePeopleList(organizationId: string, text: string): Promise<{ ids: string[]; unknown: string[] }> {
+export async function resolvePeopleList(organisationId: string, text: string): Promise<{ ids: string[]; unknown: string[] }> {
   const entries = [...new Set(text.split(/[\n,;]+/).map((e) => e.trim()).filter(Boolean))].slice(0, 5000);
   if (entries.length === 0) return { ids: [], unknown: [] };
   const emails = entries.filter((e) => e.includes("@")).map((e) => e.toLowerCase());
@@ -480,7 +479,7 @@ export async function resolvePeopleList(organizationId: string, text: string): P
     .from(people)
     .where(
       and(
-        eq(people.organizationId, organizationId),
+        eq(people.organizationId, organisationId),
         sql`${people.status} <> 'left'`,
         // Not `= any(${array})`: drizzle spreads a JS array into a parenthesised list of
         // parameters, which `any` cannot take (every such list answered 500). inArray
@@ -493,12 +492,12 @@ export async function resolvePeopleList(organizationId: string, text: string): P
   return { ids: rows.map((r) => r.id), unknown };
 }
 
-export async function assignmentExists(organizationId: string, assignmentId: string): Promise<boolean> {
+export async function assignmentExists(organisationId: string, assignmentId: string): Promise<boolean> {
   if (!isUuid(assignmentId)) return false;
   const [row] = await getDb()
     .select({ id: assignments.id })
     .from(assignments)
-    .where(and(eq(assignments.id, assignmentId), eq(assignments.organizationId, organizationId), isNull(assignments.withdrawnAt)));
+    .where(and(eq(assignments.id, assignmentId), eq(assignments.organizationId, organisationId), isNull(assignments.withdrawnAt)));
   return !!row;
 }
 
@@ -517,7 +516,7 @@ export type OlderVersionCompleters = {
  * the current version: those a training lead may assign the new version to
  * (docs/decisions/036). People who have left are not included.
  */
-export async function olderVersionCompleters(organizationId: string, moduleSlug: string, db: Executor = getDb()): Promise<OlderVersionCompleters | null> {
+export async function olderVersionCompleters(organisationId: string, moduleSlug: string, db: Executor = getDb()): Promise<OlderVersionCompleters | null> {
   const [mod] = await db
     .select({ id: modules.id, slug: modules.slug, title: modules.title, currentVersion: moduleVersions.version })
     .from(modules)
@@ -528,7 +527,7 @@ export async function olderVersionCompleters(organizationId: string, moduleSlug:
     select r.person_id as id, r.person_name as name, r.last_completed_version as completed_version, r.person_status as status
     from report_rows r
     join assignments a on a.id = r.assignment_id
-    where r.organization_id = ${organizationId} and r.module_id = ${mod.id} and r.person_status <> 'left'
+    where r.organization_id = ${organisationId} and r.module_id = ${mod.id} and r.person_status <> 'left'
       and r.last_completed_version < ${mod.currentVersion}
       and coalesce(a.required_version, 0) < ${mod.currentVersion}
     order by r.sort_name, r.person_id`)) as unknown as { rows: { id: string; name: string; completed_version: number; status: "invited" | "active" | "left" }[] };
@@ -551,16 +550,16 @@ export async function olderVersionCompleters(organizationId: string, moduleSlug:
  */
 export async function assignNewVersion(
   actor: AuditActor & { id: string; name: string },
-  organizationId: string,
+  organisationId: string,
   input: { moduleSlug: string; expectedVersion: number; dueDate: string | null },
 ): Promise<{ assignmentId: string; people: number }> {
-  const found = await olderVersionCompleters(organizationId, input.moduleSlug);
+  const found = await olderVersionCompleters(organisationId, input.moduleSlug);
   if (!found) throw new AssignmentInputError("module", "Choose a module");
   if (found.currentVersion !== input.expectedVersion) {
     throw new AssignmentInputError("version", `Version ${found.currentVersion} of “${found.moduleTitle}” has been published since you looked. Check who completed an older version, then assign again.`);
   }
   if (found.people.length === 0) throw new AssignmentInputError("people", `No one here still has only an older version of “${found.moduleTitle}” and no assignment of version ${found.currentVersion}.`);
-  const assignmentId = await createAssignment(actor, organizationId, {
+  const assignmentId = await createAssignment(actor, organisationId, {
     moduleSlug: input.moduleSlug,
     target: "people",
     teamId: null,
@@ -573,14 +572,14 @@ export async function assignNewVersion(
 }
 
 /** Per module, how many people olderVersionCompleters() would name: what the report offers to assign. */
-export async function olderVersionCounts(organizationId: string, db: Executor = getDb()): Promise<{ slug: string; title: string; currentVersion: number; people: number }[]> {
+export async function olderVersionCounts(organisationId: string, db: Executor = getDb()): Promise<{ slug: string; title: string; currentVersion: number; people: number }[]> {
   const result = (await db.execute(sql`
     select m.slug, m.title, cv.version as current_version, count(*)::int as people
     from report_rows r
     join modules m on m.id = r.module_id and m.retired_at is null
     join module_versions cv on cv.id = m.current_version_id
     join assignments a on a.id = r.assignment_id
-    where r.organization_id = ${organizationId} and r.person_status <> 'left'
+    where r.organization_id = ${organisationId} and r.person_status <> 'left'
       and r.last_completed_version < cv.version and coalesce(a.required_version, 0) < cv.version
     group by m.slug, m.title, cv.version, m.sort_order
     order by m.sort_order, m.title`)) as unknown as { rows: { slug: string; title: string; current_version: number; people: number }[] };

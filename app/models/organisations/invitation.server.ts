@@ -45,8 +45,8 @@ function invitationMail(input: { to: string; name: string; organisation: string;
   };
 }
 
-async function organisationName(tx: Executor, organizationId: string): Promise<string> {
-  const [row] = await tx.select({ name: organization.name }).from(organization).where(eq(organization.id, organizationId));
+async function organisationName(tx: Executor, organisationId: string): Promise<string> {
+  const [row] = await tx.select({ name: organization.name }).from(organization).where(eq(organization.id, organisationId));
   return row?.name ?? "Your organisation";
 }
 
@@ -56,24 +56,24 @@ async function organisationName(tx: Executor, organizationId: string): Promise<s
  * invitation holds a seat. Someone who already has an account on this
  * address still accepts by the link, so joining is always their choice.
  */
-export async function invitePerson(actor: AuditActor & { id: string; name: string }, organizationId: string, input: PersonInput) {
-  return getDb().transaction((tx) => invitePersonIn(tx, actor, organizationId, input));
+export async function invitePerson(actor: AuditActor & { id: string; name: string }, organisationId: string, input: PersonInput) {
+  return getDb().transaction((tx) => invitePersonIn(tx, actor, organisationId, input));
 }
 
 /** invitePerson inside the caller's transaction (creating an organisation invites its first training lead). */
-export async function invitePersonIn(tx: Executor, actor: AuditActor & { id: string; name: string }, organizationId: string, input: PersonInput) {
+export async function invitePersonIn(tx: Executor, actor: AuditActor & { id: string; name: string }, organisationId: string, input: PersonInput) {
   {
     const [existing] = await tx
       .select({ id: people.id, status: people.status })
       .from(people)
-      .where(and(eq(people.organizationId, organizationId), eq(people.email, input.email)))
+      .where(and(eq(people.organizationId, organisationId), eq(people.email, input.email)))
       .for("update");
     if (existing?.status === "active") throw new PersonInputError("email", `${input.email} is already a member of this organisation`);
     if (existing?.status === "invited") {
       throw new PersonInputError("email", `${input.email} has already been invited: resend the invitation from their page instead`);
     }
-    await checkPersonFields(tx, organizationId, input, existing?.id ?? null);
-    if (input.role === "member") await assertSeatsAvailable(tx, organizationId, 1);
+    await checkPersonFields(tx, organisationId, input, existing?.id ?? null);
+    if (input.role === "member") await assertSeatsAvailable(tx, organisationId, 1);
     const values = {
       name: input.name,
       staffNumber: input.staffNumber,
@@ -91,19 +91,19 @@ export async function invitePersonIn(tx: Executor, actor: AuditActor & { id: str
     } else {
       const [row] = await tx
         .insert(people)
-        .values({ organizationId, email: input.email, ...values })
+        .values({ organizationId: organisationId, email: input.email, ...values })
         .returning({ id: people.id });
       personId = row!.id;
     }
-    const { invitationId, token } = await createInvitation(tx, { organizationId, email: input.email, role: input.role, teamId: input.teamId, inviterId: actor.id });
+    const { invitationId, token } = await createInvitation(tx, { organisationId, email: input.email, role: input.role, teamId: input.teamId, inviterId: actor.id });
     await enqueueEmail(
       tx,
-      invitationMail({ to: input.email, name: input.name, organisation: await organisationName(tx, organizationId), inviter: actor.name, role: input.role, token }),
+      invitationMail({ to: input.email, name: input.name, organisation: await organisationName(tx, organisationId), inviter: actor.name, role: input.role, token }),
     );
     await audit(tx, {
       actor,
       action: "person.invited",
-      organizationId,
+      organisationId,
       target: { type: "person", id: personId },
       details: { email: input.email, role: input.role },
     });
@@ -113,20 +113,20 @@ export async function invitePersonIn(tx: Executor, actor: AuditActor & { id: str
 
 async function createInvitation(
   tx: Executor,
-  input: { organizationId: string; email: string; role: string; teamId: string | null; inviterId: string },
+  input: { organisationId: string; email: string; role: string; teamId: string | null; inviterId: string },
 ): Promise<{ invitationId: string; token: string }> {
   // Earlier pending invitations to this address stop working.
   await tx
     .update(invitation)
     .set({ status: "canceled" })
-    .where(and(eq(invitation.organizationId, input.organizationId), eq(invitation.email, input.email), eq(invitation.status, "pending")));
+    .where(and(eq(invitation.organizationId, input.organisationId), eq(invitation.email, input.email), eq(invitation.status, "pending")));
   const id = crypto.randomUUID();
   // The token goes only into the mail; the database keeps its hash.
   const { token, tokenHash } = newInvitationToken();
   await tx.insert(invitation).values({
     id,
     tokenHash,
-    organizationId: input.organizationId,
+    organizationId: input.organisationId,
     email: input.email,
     role: input.role,
     teamId: input.teamId,
@@ -138,33 +138,33 @@ async function createInvitation(
 }
 
 /** Sends a new invitation link (the old one stops working). */
-export async function resendInvitation(actor: AuditActor & { id: string; name: string }, organizationId: string, personId: string) {
+export async function resendInvitation(actor: AuditActor & { id: string; name: string }, organisationId: string, personId: string) {
   await getDb().transaction(async (tx) => {
-    const person = await findPerson(tx, organizationId, personId, true);
+    const person = await findPerson(tx, organisationId, personId, true);
     if (!person) throw new PersonNotFoundError();
     if (person.status !== "invited") throw new PersonInputError("form", `${person.name} is not waiting for an invitation`);
-    const { token } = await createInvitation(tx, { organizationId, email: person.email, role: person.role, teamId: person.teamId, inviterId: actor.id });
+    const { token } = await createInvitation(tx, { organisationId, email: person.email, role: person.role, teamId: person.teamId, inviterId: actor.id });
     await tx.update(people).set({ invitedAt: new Date(), updatedAt: new Date() }).where(eq(people.id, person.id));
     await enqueueEmail(
       tx,
-      invitationMail({ to: person.email, name: person.name, organisation: await organisationName(tx, organizationId), inviter: actor.name, role: person.role, token }),
+      invitationMail({ to: person.email, name: person.name, organisation: await organisationName(tx, organisationId), inviter: actor.name, role: person.role, token }),
     );
-    await audit(tx, { actor, action: "person.invitation-resent", organizationId, target: { type: "person", id: person.id } });
+    await audit(tx, { actor, action: "person.invitation-resent", organisationId, target: { type: "person", id: person.id } });
   });
 }
 
 /** Withdraws an invitation: the link stops working and the person leaves the roster (they never joined). */
-export async function revokeInvitation(actor: AuditActor, organizationId: string, personId: string) {
+export async function revokeInvitation(actor: AuditActor, organisationId: string, personId: string) {
   await getDb().transaction(async (tx) => {
-    const person = await findPerson(tx, organizationId, personId, true);
+    const person = await findPerson(tx, organisationId, personId, true);
     if (!person) throw new PersonNotFoundError();
     if (person.status !== "invited") throw new PersonInputError("form", `${person.name} has no invitation waiting`);
     await tx
       .update(invitation)
       .set({ status: "canceled" })
-      .where(and(eq(invitation.organizationId, organizationId), eq(invitation.email, person.email), eq(invitation.status, "pending")));
-    await tx.delete(people).where(and(eq(people.id, person.id), eq(people.organizationId, organizationId)));
-    await audit(tx, { actor, action: "person.invitation-revoked", organizationId, target: { type: "person", id: person.id }, details: { email: person.email } });
+      .where(and(eq(invitation.organizationId, organisationId), eq(invitation.email, person.email), eq(invitation.status, "pending")));
+    await tx.delete(people).where(and(eq(people.id, person.id), eq(people.organizationId, organisationId)));
+    await audit(tx, { actor, action: "person.invitation-revoked", organisationId, target: { type: "person", id: person.id }, details: { email: person.email } });
   });
 }
 
@@ -173,16 +173,16 @@ export async function revokeInvitation(actor: AuditActor, organizationId: string
  * in the caller's transaction. Assignments made before they joined are mailed
  * to them now, as they were to the people there at the time.
  */
-async function activate(tx: Executor, organizationId: string, personId: string, userId: string, role: "member" | "admin") {
+async function activate(tx: Executor, organisationId: string, personId: string, userId: string, role: "member" | "admin") {
   await tx
     .insert(member)
-    .values({ id: crypto.randomUUID(), organizationId, userId, role, createdAt: new Date() })
+    .values({ id: crypto.randomUUID(), organizationId: organisationId, userId, role, createdAt: new Date() })
     .onConflictDoUpdate({ target: [member.organizationId, member.userId], set: { role } });
   await tx
     .update(people)
     .set({ status: "active", userId, joinedAt: new Date(), leftAt: null, updatedAt: new Date() })
-    .where(and(eq(people.id, personId), eq(people.organizationId, organizationId)));
-  await sendAssignmentNoticesTo(tx, organizationId, personId);
+    .where(and(eq(people.id, personId), eq(people.organizationId, organisationId)));
+  await sendAssignmentNoticesTo(tx, organisationId, personId);
 }
 
 export type InvitationView = {
@@ -269,7 +269,7 @@ export async function acceptInvitation(token: string, account: { id: string; ema
     await audit(tx, {
       actor: { id: account.id, name: account.name, email: account.email },
       action: "person.joined",
-      organizationId: row.organizationId,
+      organisationId: row.organizationId,
       target: { type: "person", id: person.id },
       details: { via: "invitation" },
     });
@@ -284,36 +284,36 @@ export async function acceptInvitation(token: string, account: { id: string; ema
  */
 export async function joinByEmailDomain(account: { id: string; email: string; name: string }): Promise<"joined" | "no-organisation" | "already" | "no-seat"> {
   const email = account.email.toLowerCase();
-  const organizationId = await organisationForEmail(email);
-  if (!organizationId) return "no-organisation";
+  const organisationId = await organisationForEmail(email);
+  if (!organisationId) return "no-organisation";
   try {
     return await getDb().transaction(async (tx) => {
       const [person] = await tx
         .select()
         .from(people)
-        .where(and(eq(people.organizationId, organizationId), eq(people.email, email)))
+        .where(and(eq(people.organizationId, organisationId), eq(people.email, email)))
         .for("update");
       if (person?.status === "active") return "already";
       const role = person?.status === "invited" ? person.role : "member";
       // An invited learner already holds a seat; anyone else needs a free one.
-      if (role === "member" && person?.status !== "invited") await assertSeatsAvailable(tx, organizationId, 1);
+      if (role === "member" && person?.status !== "invited") await assertSeatsAvailable(tx, organisationId, 1);
       let personId = person?.id;
       if (!personId) {
         const [row] = await tx
           .insert(people)
-          .values({ organizationId, email, name: account.name, role: "member", status: "active" })
+          .values({ organizationId: organisationId, email, name: account.name, role: "member", status: "active" })
           .returning({ id: people.id });
         personId = row!.id;
       }
-      await activate(tx, organizationId, personId, account.id, role);
+      await activate(tx, organisationId, personId, account.id, role);
       await tx
         .update(invitation)
         .set({ status: "accepted" })
-        .where(and(eq(invitation.organizationId, organizationId), eq(invitation.email, email), eq(invitation.status, "pending")));
+        .where(and(eq(invitation.organizationId, organisationId), eq(invitation.email, email), eq(invitation.status, "pending")));
       await audit(tx, {
         actor: { id: account.id, name: account.name, email },
         action: "person.joined",
-        organizationId,
+        organisationId,
         target: { type: "person", id: personId },
         details: { via: "email domain" },
       });
@@ -321,16 +321,16 @@ export async function joinByEmailDomain(account: { id: string; email: string; na
     });
   } catch (error) {
     if (!(error instanceof SeatLimitError)) throw error;
-    await tellLeadsNoSeat(organizationId, account, error);
+    await tellLeadsNoSeat(organisationId, account, error);
     return "no-seat";
   }
 }
 
-async function tellLeadsNoSeat(organizationId: string, account: { email: string; name: string }, error: SeatLimitError) {
+async function tellLeadsNoSeat(organisationId: string, account: { email: string; name: string }, error: SeatLimitError) {
   const db = getDb();
-  const leads = await leadContacts(db, organizationId);
+  const leads = await leadContacts(db, organisationId);
   const appUrl = getEnv().APP_URL;
-  const [org] = await db.select({ name: organization.name, slug: organization.slug }).from(organization).where(eq(organization.id, organizationId));
+  const [org] = await db.select({ name: organization.name, slug: organization.slug }).from(organization).where(eq(organization.id, organisationId));
   await db.transaction(async (tx) => {
     for (const lead of leads) {
       await enqueueEmail(tx, {
@@ -349,7 +349,7 @@ async function tellLeadsNoSeat(organizationId: string, account: { email: string;
       });
     }
   });
-  log.info("auto-join refused: no seat", { organizationId });
+  log.info("auto-join refused: no seat", { organizationId: organisationId });
 }
 
 

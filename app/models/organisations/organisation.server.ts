@@ -19,11 +19,11 @@ export async function getOrganisationBySlug(slug: string): Promise<Organisation 
 }
 
 /** The organisation role of a user in an organisation (owner counts as a training lead), or null. */
-export async function getMembershipRole(organizationId: string, userId: string): Promise<OrgRole | null> {
+export async function getMembershipRole(organisationId: string, userId: string): Promise<OrgRole | null> {
   const [row] = await getDb()
     .select({ role: member.role })
     .from(member)
-    .where(and(eq(member.organizationId, organizationId), eq(member.userId, userId)))
+    .where(and(eq(member.organizationId, organisationId), eq(member.userId, userId)))
     .limit(1);
   if (!row) return null;
   return row.role === "owner" || row.role === "admin" ? "admin" : "member";
@@ -71,11 +71,11 @@ export async function listOrganisations() {
 }
 
 /** An organisation's email domains, alphabetically (the single sign-on page offers them). */
-export async function getOrganisationDomains(organizationId: string): Promise<string[]> {
+export async function getOrganisationDomains(organisationId: string): Promise<string[]> {
   const rows = await getDb()
     .select({ domain: organisationDomains.domain })
     .from(organisationDomains)
-    .where(eq(organisationDomains.organizationId, organizationId))
+    .where(eq(organisationDomains.organizationId, organisationId))
     .orderBy(asc(organisationDomains.domain));
   return rows.map((r) => r.domain);
 }
@@ -115,7 +115,7 @@ export async function createOrganisation(
     await tx.insert(organisationDomains).values(input.domains.map((domain) => ({ organizationId: id, domain })));
   }
   await tx.insert(organisationSettings).values({ organizationId: id });
-  await audit(tx, { actor, action: "organisation.created", organizationId: id, target: { type: "organisation", id }, details: input });
+  await audit(tx, { actor, action: "organisation.created", organisationId: id, target: { type: "organisation", id }, details: input });
   return { id, name: input.name, slug: input.slug };
 }
 
@@ -142,11 +142,11 @@ export async function createOrganisationWithLead(
 }
 
 /** The organisation a licences page is about, by id (the admin pages address organisations by id). */
-export async function getOrganisationById(organizationId: string, db: Executor = getDb()) {
+export async function getOrganisationById(organisationId: string, db: Executor = getDb()) {
   const [row] = await db
     .select({ id: organization.id, name: organization.name, slug: organization.slug })
     .from(organization)
-    .where(eq(organization.id, organizationId))
+    .where(eq(organization.id, organisationId))
     .limit(1);
   return row ?? null;
 }

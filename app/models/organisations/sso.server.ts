@@ -135,11 +135,11 @@ function parseSaml(json: string | null): SamlSettings | null {
 
 const splitDomains = (list: string) => list.split(",").map((d) => d.trim().toLowerCase()).filter(Boolean);
 
-export async function getSsoSettings(organizationId: string): Promise<SsoSettings | null> {
+export async function getSsoSettings(organisationId: string): Promise<SsoSettings | null> {
   const [row] = await getDb()
     .select({ providerId: ssoProvider.providerId, oidcConfig: ssoProvider.oidcConfig, samlConfig: ssoProvider.samlConfig, domain: ssoProvider.domain, requireSso: ssoProvider.requireSso })
     .from(ssoProvider)
-    .where(eq(ssoProvider.organizationId, organizationId));
+    .where(eq(ssoProvider.organizationId, organisationId));
   if (!row) return null;
   const oidc = parseOidc(row.oidcConfig);
   const saml = parseSaml(row.samlConfig);
@@ -160,11 +160,11 @@ export async function getSsoSettings(organizationId: string): Promise<SsoSetting
  * must be the organisation's own (a platform admin assigns those), so a
  * training lead can only route their own organisation's addresses to it.
  */
-async function assertOwnDomains<F extends string>(organizationId: string, domains: string[], error: (message: string) => Error & { field: F }): Promise<void> {
+async function assertOwnDomains<F extends string>(organisationId: string, domains: string[], error: (message: string) => Error & { field: F }): Promise<void> {
   const owned = await getDb()
     .select({ domain: organisationDomains.domain })
     .from(organisationDomains)
-    .where(eq(organisationDomains.organizationId, organizationId));
+    .where(eq(organisationDomains.organizationId, organisationId));
   const ownDomains = owned.map((d) => d.domain.toLowerCase());
   const foreign = domains.find((d) => !ownDomains.includes(d));
   if (foreign) throw error(`${foreign} is not one of your organisation's email domains`);
@@ -177,7 +177,7 @@ type ProviderValues = Pick<typeof ssoProvider.$inferInsert, "issuer" | "oidcConf
 async function writeProvider(
   tx: Executor,
   actor: AuditActor,
-  organization: { id: string; slug: string },
+  organisation: { id: string; slug: string },
   existingId: string | null,
   values: ProviderValues,
   details: Record<string, unknown>,
@@ -186,23 +186,23 @@ async function writeProvider(
   else {
     await tx.insert(ssoProvider).values({
       id: crypto.randomUUID(),
-      providerId: organization.slug,
-      organizationId: organization.id,
+      providerId: organisation.slug,
+      organizationId: organisation.id,
       userId: actor === "system" ? null : actor.id,
       ...values,
     });
   }
-  await audit(tx, { actor, action: "sso.configured", organizationId: organization.id, target: { type: "organisation", id: organization.id }, details });
+  await audit(tx, { actor, action: "sso.configured", organisationId: organisation.id, target: { type: "organisation", id: organisation.id }, details });
 }
 
-export async function saveOidcSettings(actor: AuditActor, organization: { id: string; slug: string }, input: SsoInput): Promise<SsoSettings> {
-  await assertOwnDomains(organization.id, input.domains, (message) => new SsoInputError("domains", message));
+export async function saveOidcSettings(actor: AuditActor, organisation: { id: string; slug: string }, input: SsoInput): Promise<SsoSettings> {
+  await assertOwnDomains(organisation.id, input.domains, (message) => new SsoInputError("domains", message));
   const issuer = input.issuer.replace(/\/+$/, "");
   await getDb().transaction(async (tx) => {
     const [existing] = await tx
       .select({ id: ssoProvider.id, oidcConfig: ssoProvider.oidcConfig })
       .from(ssoProvider)
-      .where(eq(ssoProvider.organizationId, organization.id))
+      .where(eq(ssoProvider.organizationId, organisation.id))
       .for("update");
     const secret = input.clientSecret || parseOidc(existing?.oidcConfig ?? null)?.clientSecret;
     if (!secret) throw new SsoInputError("clientSecret", "Enter the client secret from your identity provider");
@@ -218,9 +218,9 @@ export async function saveOidcSettings(actor: AuditActor, organization: { id: st
     const values = { issuer, oidcConfig: JSON.stringify(oidc), samlConfig: null, domain: input.domains.join(","), requireSso: input.requireSso, updatedAt: new Date() };
     // Never the secret; whether it changed is enough.
     const details = { protocol: "oidc", issuer, clientId: input.clientId, domains: input.domains, requireSso: input.requireSso, secretChanged: !!input.clientSecret };
-    await writeProvider(tx, actor, organization, existing?.id ?? null, values, details);
+    await writeProvider(tx, actor, organisation, existing?.id ?? null, values, details);
   });
-  return (await getSsoSettings(organization.id))!;
+  return (await getSsoSettings(organisation.id))!;
 }
 
 /** Whether a URL is https (http only on loopback, for tests and a developer's IdP). */
@@ -295,7 +295,7 @@ function readIdpMetadata(xml: string): Pick<SamlInput, "idpEntityId" | "ssoUrl">
  * are given. Only public values are stored. Assertions must be signed with
  * the certificate given here (ADR 037).
  */
-export async function saveSamlSettings(actor: AuditActor, organization: { id: string; slug: string }, input: SamlInput): Promise<SsoSettings> {
+export async function saveSamlSettings(actor: AuditActor, organisation: { id: string; slug: string }, input: SamlInput): Promise<SsoSettings> {
   let idp: { idpEntityId: string; ssoUrl: string; pem: string };
   if (input.metadataXml.trim()) idp = readIdpMetadata(input.metadataXml.trim());
   else {
@@ -306,8 +306,8 @@ export async function saveSamlSettings(actor: AuditActor, organization: { id: st
     if (!input.certificate.trim()) throw new SsoInputError("certificate", "Paste the identity provider's signing certificate, or its metadata XML");
     idp = { idpEntityId: input.idpEntityId, ssoUrl: input.ssoUrl, pem: readSigningCertificate(input.certificate) };
   }
-  await assertOwnDomains(organization.id, input.domains, (message) => new SsoInputError("domains", message));
-  const sp = samlServiceProvider(organization.slug);
+  await assertOwnDomains(organisation.id, input.domains, (message) => new SsoInputError("domains", message));
+  const sp = samlServiceProvider(organisation.slug);
   const saml: StoredSaml = {
     issuer: sp.entityId,
     entryPoint: idp.ssoUrl,
@@ -325,13 +325,13 @@ export async function saveSamlSettings(actor: AuditActor, organization: { id: st
     mapping: { email: "email", emailVerified: "email_verified", name: "displayName", firstName: "givenName", lastName: "surname" },
   };
   await getDb().transaction(async (tx) => {
-    const [existing] = await tx.select({ id: ssoProvider.id }).from(ssoProvider).where(eq(ssoProvider.organizationId, organization.id)).for("update");
+    const [existing] = await tx.select({ id: ssoProvider.id }).from(ssoProvider).where(eq(ssoProvider.organizationId, organisation.id)).for("update");
     // One provider per organisation: saving SAML replaces any OpenID Connect settings (and their secret).
     const values = { issuer: idp.idpEntityId, oidcConfig: null, samlConfig: JSON.stringify(saml), domain: input.domains.join(","), requireSso: input.requireSso, updatedAt: new Date() };
     const details = { protocol: "saml", idpEntityId: idp.idpEntityId, ssoUrl: idp.ssoUrl, domains: input.domains, requireSso: input.requireSso, fromMetadata: !!input.metadataXml.trim() };
-    await writeProvider(tx, actor, organization, existing?.id ?? null, values, details);
+    await writeProvider(tx, actor, organisation, existing?.id ?? null, values, details);
   });
-  return (await getSsoSettings(organization.id))!;
+  return (await getSsoSettings(organisation.id))!;
 }
 
 /** How many people have signed in through the organisation's provider (their accounts are linked to it). */
@@ -340,14 +340,14 @@ export async function countSsoAccounts(providerId: string): Promise<number> {
   return new Set(rows.map((r) => r.userId)).size;
 }
 
-export async function removeSso(actor: AuditActor, organizationId: string): Promise<void> {
+export async function removeSso(actor: AuditActor, organisationId: string): Promise<void> {
   await getDb().transaction(async (tx) => {
-    const removed = await tx.delete(ssoProvider).where(eq(ssoProvider.organizationId, organizationId)).returning({ id: ssoProvider.id });
-    if (removed.length > 0) await audit(tx, { actor, action: "sso.removed", organizationId, target: { type: "organisation", id: organizationId } });
+    const removed = await tx.delete(ssoProvider).where(eq(ssoProvider.organizationId, organisationId)).returning({ id: ssoProvider.id });
+    if (removed.length > 0) await audit(tx, { actor, action: "sso.removed", organisationId, target: { type: "organisation", id: organisationId } });
   });
 }
 
-export type SsoRoute = { providerId: string; organizationId: string; required: boolean };
+export type SsoRoute = { providerId: string; organisationId: string; required: boolean };
 
 /** The provider that serves this address's domain, if any: /login sends the person there. */
 export async function ssoRouteForEmail(email: string): Promise<SsoRoute | null> {
@@ -358,7 +358,7 @@ export async function ssoRouteForEmail(email: string): Promise<SsoRoute | null> 
     .select({ providerId: ssoProvider.providerId, organizationId: ssoProvider.organizationId, domain: ssoProvider.domain, required: ssoProvider.requireSso })
     .from(ssoProvider);
   const row = rows.find((r) => splitDomains(r.domain).includes(domain));
-  return row ? { providerId: row.providerId, organizationId: row.organizationId, required: row.required } : null;
+  return row ? { providerId: row.providerId, organisationId: row.organizationId, required: row.required } : null;
 }
 
 /** Whether password (and magic-link) sign-in is refused for this address. */

@@ -8,6 +8,7 @@ import { getDb } from "#app/models/platform/db.server.ts";
 import { enqueueBulkEmails } from "#app/models/platform/email.server.ts";
 import { composeEmail } from "#app/utils/email-templates.ts";
 import { newInvitationToken } from "#app/utils/invitation-token.server.ts";
+import { getEnv } from "#app/services/env.server.ts";
 import { createLogger } from "#app/services/logger.server.ts";
 import { parseStaffCsv, type StaffCsvRow, type StaffCsvRowError } from "#app/utils/staff-csv.ts";
 import { assertSeatsAvailable, seatSummary, SeatLimitError, type SeatSummary } from "#app/models/billing/licence.server.ts";
@@ -41,7 +42,7 @@ export type ImportPlan = {
  * there (a staff number in use by someone else). Idempotent by email: the
  * same file again plans no change.
  */
-async function planImport(db: Executor, organizationId: string, parsed: StoredImportFile): Promise<ImportPlan> {
+async function planImport(db: Executor, organisationId: string, parsed: StoredImportFile): Promise<ImportPlan> {
   const emails = parsed.rows.map((r) => r.email);
   const rosterRows = emails.length
     ? await db
@@ -56,11 +57,11 @@ async function planImport(db: Executor, organizationId: string, parsed: StoredIm
           status: people.status,
         })
         .from(people)
-        .where(eq(people.organizationId, organizationId))
+        .where(eq(people.organizationId, organisationId))
     : [];
   const roster: Roster = new Map(rosterRows.map((r) => [r.email, r]));
   const staffOwner = new Map(rosterRows.filter((r) => r.staffNumber).map((r) => [r.staffNumber!, r]));
-  const teams = await db.select({ id: team.id, name: team.name }).from(team).where(eq(team.organizationId, organizationId));
+  const teams = await db.select({ id: team.id, name: team.name }).from(team).where(eq(team.organizationId, organisationId));
   const teamByKey = new Map(teams.map((t) => [teamKey(t.name), t]));
 
   const plan: ImportPlan = { invite: [], update: [], unchanged: [], rejected: [...parsed.rowErrors], newTeams: [], seatsNeeded: 0 };
@@ -174,14 +175,14 @@ export type ImportPreview = {
  * the parsed rows on the upload (status "checked") for the confirm step;
  * preview and apply read them from there. Nothing touches the roster.
  */
-export async function checkUpload(actor: { id: string }, organizationId: string, fileName: string, bytes: Uint8Array): Promise<string> {
+export async function checkUpload(actor: { id: string }, organisationId: string, fileName: string, bytes: Uint8Array): Promise<string> {
   const db = getDb();
-  const teams = await db.select({ name: team.name }).from(team).where(eq(team.organizationId, organizationId));
+  const teams = await db.select({ name: team.name }).from(team).where(eq(team.organizationId, organisationId));
   const parsed = parseStaffCsv(bytes, { existingTeams: teams.map((t) => t.name) });
   const [row] = await db
     .insert(staffImports)
     .values({
-      organizationId,
+      organizationId: organisationId,
       createdBy: actor.id,
       fileName: fileName.slice(0, 200) || "upload.csv",
       status: parsed.ok ? "checked" : "failed",
@@ -193,23 +194,23 @@ export async function checkUpload(actor: { id: string }, organizationId: string,
   return row!.id;
 }
 
-async function loadImport(db: Executor, organizationId: string, importId: string, lock = false) {
+async function loadImport(db: Executor, organisationId: string, importId: string, lock = false) {
   if (!/^[0-9a-f-]{36}$/i.test(importId)) return null;
   const query = db
     .select()
     .from(staffImports)
-    .where(and(eq(staffImports.id, importId), eq(staffImports.organizationId, organizationId)))
+    .where(and(eq(staffImports.id, importId), eq(staffImports.organizationId, organisationId)))
     .limit(1);
   const [row] = lock ? await query.for("update") : await query;
   return row ?? null;
 }
 
 /** The "check your answers" view of an upload, compared with the roster as it is now. */
-export async function getImportPreview(organizationId: string, importId: string): Promise<ImportPreview | null> {
+export async function getImportPreview(organisationId: string, importId: string): Promise<ImportPreview | null> {
   const db = getDb();
-  const row = await loadImport(db, organizationId, importId);
+  const row = await loadImport(db, organisationId, importId);
   if (!row) return null;
-  const seats = await seatSummary(organizationId);
+  const seats = await seatSummary(organisationId);
   const base = {
     id: row.id,
     fileName: row.fileName,
@@ -236,7 +237,7 @@ export async function getImportPreview(organizationId: string, importId: string)
       fit: null,
     };
   }
-  const plan = await planImport(db, organizationId, row.parsed);
+  const plan = await planImport(db, organisationId, row.parsed);
   const fits = plan.seatsNeeded <= seats.free;
   const fitted = fits ? null : fitPlanToSeats(plan, seats.free);
   return {
@@ -279,10 +280,10 @@ type ImportActor = { id: string; name: string; email?: string };
  * the rows left out are kept on the upload to show and re-apply later.
  * Returns how many rows were left out.
  */
-export async function requestApply(actor: ImportActor, organizationId: string, importId: string, options: { fit?: boolean } = {}): Promise<{ leftOut: number }> {
+export async function requestApply(actor: ImportActor, organisationId: string, importId: string, options: { fit?: boolean } = {}): Promise<{ leftOut: number }> {
   let leftOutCount = 0;
   await getDb().transaction(async (tx) => {
-    const row = await loadImport(tx, organizationId, importId, true);
+    const row = await loadImport(tx, organisationId, importId, true);
     if (!row || row.status !== "checked" || !row.parsed) {
       throw new ImportStateError("This upload has already been applied or cancelled. Upload the file again to check it.");
     }
@@ -290,20 +291,20 @@ export async function requestApply(actor: ImportActor, organizationId: string, i
     let leftOut: StaffCsvRow[] = [];
     if (options.fit) {
       // Lock first (a zero-seat check takes the organisation's lock), then count what is free.
-      await assertSeatsAvailable(tx, organizationId, 0);
-      const full = await planImport(tx, organizationId, row.parsed);
-      ({ plan, leftOut } = fitPlanToSeats(full, (await seatSummary(organizationId, tx)).free));
+      await assertSeatsAvailable(tx, organisationId, 0);
+      const full = await planImport(tx, organisationId, row.parsed);
+      ({ plan, leftOut } = fitPlanToSeats(full, (await seatSummary(organisationId, tx)).free));
       if (plan.invite.length + plan.update.length === 0) {
         throw new ImportStateError("No seats are free, so none of these rows can be applied. Ask for more seats, then apply the upload.");
       }
     } else {
-      plan = await planImport(tx, organizationId, row.parsed);
-      if (plan.seatsNeeded > 0) await assertSeatsAvailable(tx, organizationId, plan.seatsNeeded);
+      plan = await planImport(tx, organisationId, row.parsed);
+      if (plan.seatsNeeded > 0) await assertSeatsAvailable(tx, organisationId, plan.seatsNeeded);
     }
     leftOutCount = leftOut.length;
     // Teams first, so every batch's rows can point at them.
     for (const name of plan.newTeams) {
-      await tx.insert(team).values({ id: crypto.randomUUID(), name, organizationId, createdAt: new Date(), updatedAt: new Date() });
+      await tx.insert(team).values({ id: crypto.randomUUID(), name, organizationId: organisationId, createdAt: new Date(), updatedAt: new Date() });
     }
     const stored: StoredImportPlan = {
       invite: plan.invite,
@@ -338,24 +339,24 @@ export async function requestApply(actor: ImportActor, organizationId: string, i
  * against the roster as it is now (status "checked"): the lead sees its
  * preview and applies it as any other. Returns the new upload's id.
  */
-export async function reapplyLeftOut(actor: { id: string }, organizationId: string, importId: string): Promise<string> {
+export async function reapplyLeftOut(actor: { id: string }, organisationId: string, importId: string): Promise<string> {
   return getDb().transaction(async (tx) => {
-    const row = await loadImport(tx, organizationId, importId, true);
+    const row = await loadImport(tx, organisationId, importId, true);
     if (!row || row.status !== "applied" || !row.leftOut?.length) {
       throw new ImportStateError("The rows left out of this upload have already been checked again: see Recent uploads.");
     }
     // The rows move to the new upload (whose copy is dropped once applied), so
     // names and addresses are not kept twice, and not after they are applied.
-    await tx.update(staffImports).set({ leftOut: null }).where(and(eq(staffImports.id, row.id), eq(staffImports.organizationId, organizationId)));
-    return insertLeftOutUpload(tx, actor, organizationId, row.fileName, row.leftOut);
+    await tx.update(staffImports).set({ leftOut: null }).where(and(eq(staffImports.id, row.id), eq(staffImports.organizationId, organisationId)));
+    return insertLeftOutUpload(tx, actor, organisationId, row.fileName, row.leftOut);
   });
 }
 
-async function insertLeftOutUpload(db: Executor, actor: { id: string }, organizationId: string, fileName: string, rows: StaffCsvRow[]): Promise<string> {
+async function insertLeftOutUpload(db: Executor, actor: { id: string }, organisationId: string, fileName: string, rows: StaffCsvRow[]): Promise<string> {
   const [created] = await db
     .insert(staffImports)
     .values({
-      organizationId,
+      organizationId: organisationId,
       createdBy: actor.id,
       fileName: `${fileName.slice(0, 160)} (rows left out)`,
       status: "checked",
@@ -375,8 +376,11 @@ async function insertLeftOutUpload(db: Executor, actor: { id: string }, organiza
  * it: 250 made a lesson wait about a second on a busy machine (npm run bench import).
  */
 export const IMPORT_BATCH = 100;
-/** How long a claim lasts without a batch renewing it; after that another instance takes the import over. */
-export const IMPORT_LEASE_MS = 60_000;
+/**
+ * How long a claim lasts without a batch renewing it; after that another instance takes the import over.
+ * IMPORT_LEASE_SECONDS, 60 s unless set (the two-instance test shortens it).
+ */
+const importLeaseMs = () => getEnv().IMPORT_LEASE_SECONDS * 1000;
 /** After this many failed batches (database errors) the import stops as failed. */
 const MAX_BATCH_FAILURES = 5;
 const RETRY_AFTER_FAILURE_MS = 30_000;
@@ -404,7 +408,7 @@ export async function claimImport(owner: string = INSTANCE, options: { now?: Dat
   // may run that as a join and claim every waiting import at once.
   const [claimed] = await db
     .update(staffImports)
-    .set({ leaseOwner: owner, leaseExpiresAt: new Date(now.getTime() + (options.leaseMs ?? IMPORT_LEASE_MS)) })
+    .set({ leaseOwner: owner, leaseExpiresAt: new Date(now.getTime() + (options.leaseMs ?? importLeaseMs())) })
     .where(and(eq(staffImports.id, sql`(${candidate})`), eq(staffImports.status, "applying")))
     .returning({ id: staffImports.id });
   return claimed?.id ?? null;
@@ -424,11 +428,11 @@ export async function applyImportBatch(importId: string, owner: string = INSTANC
   return getDb().transaction(async (tx) => {
     const [job] = await tx
       .update(staffImports)
-      .set({ leaseExpiresAt: new Date(now.getTime() + (options.leaseMs ?? IMPORT_LEASE_MS)) })
+      .set({ leaseExpiresAt: new Date(now.getTime() + (options.leaseMs ?? importLeaseMs())) })
       .where(and(eq(staffImports.id, importId), eq(staffImports.status, "applying"), eq(staffImports.leaseOwner, owner)))
       .returning();
     if (!job?.plan) return { state: "lease-lost" } as const;
-    const { plan, organizationId } = job;
+    const { plan, organizationId: organisationId } = job;
     const actor: ImportActor = job.appliedBy ?? { id: job.createdBy, name: "A training lead" };
     const start = job.progressDone;
     const end = Math.min(job.progressTotal, start + IMPORT_BATCH);
@@ -438,19 +442,19 @@ export async function applyImportBatch(importId: string, owner: string = INSTANC
     // Seats were checked when Apply was pressed; check each batch again, as
     // someone may have taken seats since (invitations hold theirs once written).
     const learners = invites.filter((r) => r.role === "member").length + updates.filter((u) => u.accessChanged && u.row.role === "member").length;
-    if (learners > 0) await assertSeatsAvailable(tx, organizationId, learners);
+    if (learners > 0) await assertSeatsAvailable(tx, organisationId, learners);
 
-    const teams = await tx.select({ id: team.id, name: team.name }).from(team).where(eq(team.organizationId, organizationId));
+    const teams = await tx.select({ id: team.id, name: team.name }).from(team).where(eq(team.organizationId, organisationId));
     const teamIds = new Map(teams.map((t) => [teamKey(t.name), t.id]));
     const teamFor = (row: StaffCsvRow) => (row.team ? (teamIds.get(teamKey(row.team)) ?? null) : null);
-    await writeInvites(tx, organizationId, actor, invites, teamFor);
+    await writeInvites(tx, organisationId, actor, invites, teamFor);
     for (const { row, personId } of updates) {
       await tx
         .update(people)
         .set({ name: row.name, staffNumber: row.staffNumber, rank: row.rank, ...(row.team ? { teamId: teamFor(row) } : {}), role: row.role, updatedAt: new Date() })
-        .where(and(eq(people.id, personId), eq(people.organizationId, organizationId)));
+        .where(and(eq(people.id, personId), eq(people.organizationId, organisationId)));
     }
-    await syncMembershipRoles(tx, organizationId, updates.filter((u) => u.accessChanged).map((u) => u.personId));
+    await syncMembershipRoles(tx, organisationId, updates.filter((u) => u.accessChanged).map((u) => u.personId));
 
     if (end < job.progressTotal) {
       await tx.update(staffImports).set({ progressDone: end }).where(eq(staffImports.id, importId));
@@ -468,7 +472,7 @@ export async function applyImportBatch(importId: string, owner: string = INSTANC
       .update(staffImports)
       .set({ status: "applied", progressDone: end, summary, plan: null, leaseOwner: null, leaseExpiresAt: null, error: null, finishedAt: new Date() })
       .where(eq(staffImports.id, importId));
-    await audit(tx, { actor, action: "people.imported", organizationId, target: { type: "staff-import", id: importId }, details: summary });
+    await audit(tx, { actor, action: "people.imported", organisationId, target: { type: "staff-import", id: importId }, details: summary });
     return { state: "applied", done: end, total: job.progressTotal } as const;
   });
 }
@@ -476,13 +480,13 @@ export async function applyImportBatch(importId: string, owner: string = INSTANC
 /** Invites one batch: the roster rows, better-auth invitations and their mails (bulk priority). */
 async function writeInvites(
   tx: Executor,
-  organizationId: string,
+  organisationId: string,
   actor: ImportActor,
   batch: StaffCsvRow[],
   teamFor: (row: StaffCsvRow) => string | null,
 ): Promise<void> {
   if (batch.length === 0) return;
-  const [org] = await tx.select({ name: organization.name }).from(organization).where(eq(organization.id, organizationId));
+  const [org] = await tx.select({ name: organization.name }).from(organization).where(eq(organization.id, organisationId));
   const now = new Date();
   const expiresAt = new Date(now.getTime() + INVITATION_DAYS * 24 * 3600_000);
   const emails = batch.map((r) => r.email);
@@ -490,12 +494,12 @@ async function writeInvites(
   await tx
     .update(invitation)
     .set({ status: "canceled" })
-    .where(and(eq(invitation.organizationId, organizationId), inArray(invitation.email, emails), eq(invitation.status, "pending")));
+    .where(and(eq(invitation.organizationId, organisationId), inArray(invitation.email, emails), eq(invitation.status, "pending")));
   await tx
     .insert(people)
     .values(
       batch.map((r) => ({
-        organizationId,
+        organizationId: organisationId,
         email: r.email,
         name: r.name,
         staffNumber: r.staffNumber,
@@ -525,7 +529,7 @@ async function writeInvites(
   const invitations = batch.map((r, index) => ({
     id: crypto.randomUUID(),
     tokenHash: tokens[index]!.tokenHash,
-    organizationId,
+    organizationId: organisationId,
     email: r.email,
     role: r.role,
     teamId: teamFor(r),
@@ -634,24 +638,24 @@ function requestImportWork() {
  * the job in one call, for command-line tools and benchmarks. The server
  * itself calls requestApply and lets the job run.
  */
-export async function applyImport(actor: ImportActor, organizationId: string, importId: string): Promise<Record<string, number>> {
-  await requestApply(actor, organizationId, importId);
+export async function applyImport(actor: ImportActor, organisationId: string, importId: string): Promise<Record<string, number>> {
+  await requestApply(actor, organisationId, importId);
   await runImportJobs();
-  const row = await loadImport(getDb(), organizationId, importId);
+  const row = await loadImport(getDb(), organisationId, importId);
   if (row?.status !== "applied" || !row.summary) throw new Error(row?.error ?? "The import was not applied");
   return row.summary;
 }
 
 /** Keeps better-auth's membership role in step with the roster for people whose access changed. */
-async function syncMembershipRoles(tx: Executor, organizationId: string, personIds: string[]) {
+async function syncMembershipRoles(tx: Executor, organisationId: string, personIds: string[]) {
   if (personIds.length === 0) return;
   const rows = await tx
     .select({ userId: people.userId, role: people.role })
     .from(people)
-    .where(and(eq(people.organizationId, organizationId), inArray(people.id, personIds)));
+    .where(and(eq(people.organizationId, organisationId), inArray(people.id, personIds)));
   for (const r of rows) {
     if (!r.userId) continue;
-    await tx.update(member).set({ role: r.role }).where(and(eq(member.organizationId, organizationId), eq(member.userId, r.userId)));
+    await tx.update(member).set({ role: r.role }).where(and(eq(member.organizationId, organisationId), eq(member.userId, r.userId)));
   }
 }
 
@@ -659,7 +663,7 @@ async function syncMembershipRoles(tx: Executor, organizationId: string, personI
 const sqlExcluded = (column: string) => sql.raw(`excluded.${column}`);
 
 /** Recent uploads for the People page. */
-export async function listImports(organizationId: string) {
+export async function listImports(organisationId: string) {
   return getDb()
     .select({
       id: staffImports.id,
@@ -670,15 +674,15 @@ export async function listImports(organizationId: string) {
       createdAt: staffImports.createdAt,
     })
     .from(staffImports)
-    .where(eq(staffImports.organizationId, organizationId))
+    .where(eq(staffImports.organizationId, organisationId))
     .orderBy(desc(staffImports.createdAt))
     .limit(10);
 }
 
-export async function cancelImport(organizationId: string, importId: string): Promise<void> {
+export async function cancelImport(organisationId: string, importId: string): Promise<void> {
   await getDb()
     .delete(staffImports)
-    .where(and(eq(staffImports.id, importId), eq(staffImports.organizationId, organizationId), eq(staffImports.status, "checked")));
+    .where(and(eq(staffImports.id, importId), eq(staffImports.organizationId, organisationId), eq(staffImports.status, "checked")));
 }
 
 /**

@@ -125,7 +125,7 @@ export async function deleteAccount(userId: string, password: string, now: Date 
       .from(people)
       .where(or(eq(people.userId, userId), and(eq(people.email, email), isNull(people.anonymisedAt))));
     for (const person of roster) {
-      await anonymisePersonIn(tx, { organizationId: person.organizationId, personId: person.id, reason: "account deleted", actor: "system", now });
+      await anonymisePersonIn(tx, { organisationId: person.organizationId, personId: person.id, reason: "account deleted", actor: "system", now });
     }
     await tx.delete(member).where(eq(member.userId, userId));
     await tx.delete(teamMember).where(eq(teamMember.userId, userId));

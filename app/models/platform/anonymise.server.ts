@@ -26,33 +26,33 @@ export const anonymisedEmail = (personId: string) => `anonymised-${personId}@ano
  */
 export async function anonymisePersonIn(
   tx: Executor,
-  input: { organizationId: string; personId: string; reason: "account deleted" | "retention"; actor: AuditActor; now: Date; details?: Record<string, unknown> },
+  input: { organisationId: string; personId: string; reason: "account deleted" | "retention"; actor: AuditActor; now: Date; details?: Record<string, unknown> },
 ): Promise<boolean> {
-  const { organizationId, personId, now } = input;
+  const { organisationId: organisationId, personId, now } = input;
   const [person] = await tx
     .select({ id: people.id, email: people.email, userId: people.userId, anonymisedAt: people.anonymisedAt })
     .from(people)
-    .where(and(eq(people.id, personId), eq(people.organizationId, organizationId)))
+    .where(and(eq(people.id, personId), eq(people.organizationId, organisationId)))
     .for("update");
   if (!person || person.anonymisedAt) return false;
   if (person.userId) {
-    await tx.delete(member).where(and(eq(member.organizationId, organizationId), eq(member.userId, person.userId)));
+    await tx.delete(member).where(and(eq(member.organizationId, organisationId), eq(member.userId, person.userId)));
     // The organisation's LMS id for them goes too. Their CPD reflections do not: those are the
     // learner's own (their account keeps them), never the organisation's record.
     await tx
       .update(scormLaunches)
       .set({ lmsLearnerId: null })
-      .where(and(eq(scormLaunches.organizationId, organizationId), eq(scormLaunches.userId, person.userId)));
+      .where(and(eq(scormLaunches.organizationId, organisationId), eq(scormLaunches.userId, person.userId)));
   }
   const placeholder = anonymisedEmail(person.id);
   await tx
     .update(invitation)
     .set({ status: "canceled" })
-    .where(and(eq(invitation.organizationId, organizationId), eq(invitation.email, person.email), eq(invitation.status, "pending")));
+    .where(and(eq(invitation.organizationId, organisationId), eq(invitation.email, person.email), eq(invitation.status, "pending")));
   await tx
     .update(invitation)
     .set({ email: placeholder })
-    .where(and(eq(invitation.organizationId, organizationId), eq(invitation.email, person.email)));
+    .where(and(eq(invitation.organizationId, organisationId), eq(invitation.email, person.email)));
   // One update, so the people trigger refreshes the report once with the new name and link.
   await tx
     .update(people)
@@ -69,7 +69,7 @@ export async function anonymisePersonIn(
       anonymisedAt: now,
       updatedAt: now,
     })
-    .where(and(eq(people.id, person.id), eq(people.organizationId, organizationId)));
+    .where(and(eq(people.id, person.id), eq(people.organizationId, organisationId)));
   await tx
     .update(assignmentExtensions)
     .set({ reason: ERASED_TEXT })
@@ -80,7 +80,7 @@ export async function anonymisePersonIn(
     .set({ details: sql`${auditEvents.details} - 'email' - 'name' - 'reason'` })
     .where(
       and(
-        eq(auditEvents.organizationId, organizationId),
+        eq(auditEvents.organizationId, organisationId),
         or(
           and(eq(auditEvents.targetType, "person"), eq(auditEvents.targetId, person.id)),
           sql`${auditEvents.details}->>'personId' = ${person.id}`,
@@ -91,12 +91,12 @@ export async function anonymisePersonIn(
     await tx
       .update(auditEvents)
       .set({ actorLabel: ANONYMISED_NAME })
-      .where(and(eq(auditEvents.organizationId, organizationId), eq(auditEvents.actorId, person.userId)));
+      .where(and(eq(auditEvents.organizationId, organisationId), eq(auditEvents.actorId, person.userId)));
   }
   await audit(tx, {
     actor: input.actor,
     action: "person.anonymised",
-    organizationId,
+    organisationId,
     target: { type: "person", id: person.id },
     details: { reason: input.reason, ...input.details },
   });

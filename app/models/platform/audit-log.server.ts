@@ -5,9 +5,9 @@ import { getDb } from "#app/models/platform/db.server.ts";
 export const AUDIT_PAGE_SIZE = 50;
 
 /** An organisation's audit log, newest first. */
-export async function listOrganisationAudit(organizationId: string, page: number) {
+export async function listOrganisationAudit(organisationId: string, page: number) {
   const db = getDb();
-  const where = and(eq(auditEvents.organizationId, organizationId));
+  const where = and(eq(auditEvents.organizationId, organisationId));
   const [rows, totals] = await Promise.all([
     db
       .select({

@@ -12,7 +12,7 @@ export async function audit(
   event: {
     actor: AuditActor;
     action: string;
-    organizationId?: string | null;
+    organisationId?: string | null;
     target?: { type: string; id: string };
     details?: Record<string, unknown>;
   },
@@ -20,7 +20,7 @@ export async function audit(
   await db.insert(auditEvents).values({
     actorId: event.actor === "system" ? null : event.actor.id,
     actorLabel: event.actor === "system" ? "system" : event.actor.email ? `${event.actor.name} <${event.actor.email}>` : event.actor.name,
-    organizationId: event.organizationId ?? null,
+    organizationId: event.organisationId ?? null,
     action: event.action,
     targetType: event.target?.type ?? null,
     targetId: event.target?.id ?? null,

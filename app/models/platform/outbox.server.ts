@@ -4,6 +4,19 @@ import { getDb } from "#app/models/platform/db.server.ts";
 
 export const OUTBOX_PAGE_SIZE = 25;
 
+/** What the outbox list shows of each mail, and the message page too. */
+const mailColumns = {
+  id: emailOutbox.id,
+  recipient: emailOutbox.recipient,
+  subject: emailOutbox.subject,
+  kind: emailOutbox.kind,
+  status: emailOutbox.status,
+  attempts: emailOutbox.attempts,
+  lastError: emailOutbox.lastError,
+  createdAt: emailOutbox.createdAt,
+  sentAt: emailOutbox.sentAt,
+};
+
 /** The outbox for platform admins: newest first, optionally filtered by recipient or subject. */
 export async function listOutbox(options: { page: number; search?: string }) {
   const db = getDb();
@@ -12,17 +25,7 @@ export async function listOutbox(options: { page: number; search?: string }) {
     : undefined;
   const [rows, totals] = await Promise.all([
     db
-      .select({
-        id: emailOutbox.id,
-        recipient: emailOutbox.recipient,
-        subject: emailOutbox.subject,
-        kind: emailOutbox.kind,
-        status: emailOutbox.status,
-        attempts: emailOutbox.attempts,
-        lastError: emailOutbox.lastError,
-        createdAt: emailOutbox.createdAt,
-        sentAt: emailOutbox.sentAt,
-      })
+      .select(mailColumns)
       .from(emailOutbox)
       .where(where)
       .orderBy(desc(emailOutbox.createdAt))
@@ -36,16 +39,8 @@ export async function listOutbox(options: { page: number; search?: string }) {
 export async function getOutboxMessage(id: string) {
   const [row] = await getDb()
     .select({
-      id: emailOutbox.id,
-      recipient: emailOutbox.recipient,
-      subject: emailOutbox.subject,
+      ...mailColumns,
       text: emailOutbox.text,
-      kind: emailOutbox.kind,
-      status: emailOutbox.status,
-      attempts: emailOutbox.attempts,
-      lastError: emailOutbox.lastError,
-      createdAt: emailOutbox.createdAt,
-      sentAt: emailOutbox.sentAt,
       // Names and sizes only: an attachment (a report) holds personal data.
       attachments: sql<{ filename: string; bytes: number }[]>`coalesce((select jsonb_agg(jsonb_build_object('filename', a->>'filename', 'bytes', length(a->>'content') * 3 / 4)) from jsonb_array_elements(${emailOutbox.attachments}) a), '[]'::jsonb)`,
     })

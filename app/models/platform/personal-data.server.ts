@@ -20,6 +20,7 @@ import type { Question } from "#app/content/schema.ts";
 import { certificateStatus } from "#app/utils/certificate-status.ts";
 import { formatCertificateCode } from "#app/utils/certificate-code.ts";
 import { getDb } from "#app/models/platform/db.server.ts";
+import { certificateColumns } from "#app/models/learning/certificate.server.ts";
 import { FOUR_LABELS, isOffence, OFFENCE_LABELS, type FourElement } from "#app/utils/offences.ts";
 import { personAssignmentsQuery, runStatusQuery } from "#app/models/organisations/assignment-status.server.ts";
 
@@ -81,7 +82,7 @@ export async function personalData(userId: string, now: Date = new Date()) {
     })),
     certificates: certificateRows.map((c) => exportCertificate(c, now)),
     assignments: assignmentRows.map((a) => ({
-      organisation: orgNames.get(a.organizationId) ?? null,
+      organisation: orgNames.get(a.organisationId) ?? null,
       module: moduleTitles.get(a.moduleId) ?? null,
       assignedAt: iso(a.assignedAt),
       due: a.due,
@@ -222,18 +223,7 @@ function launchRowsOf(db: Database, userId: string) {
 
 function certificateRowsOf(db: Database, userId: string) {
   return db
-    .select({
-      code: certificates.code,
-      learnerName: certificates.learnerName,
-      moduleTitle: certificates.moduleTitle,
-      moduleVersion: certificates.moduleVersion,
-      organisationName: certificates.organisationName,
-      issuedAt: certificates.issuedAt,
-      expiresAt: certificates.expiresAt,
-      cpdMinutes: certificates.cpdMinutes,
-      scorePercent: certificates.scorePercent,
-      revokedAt: certificates.revokedAt,
-    })
+    .select(certificateColumns)
     .from(certificates)
     .where(eq(certificates.userId, userId))
     .orderBy(asc(certificates.issuedAt));

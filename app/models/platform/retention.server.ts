@@ -6,29 +6,29 @@ import { RETENTION_DEFAULT_MONTHS } from "#app/utils/privacy-validation.ts";
 import { anonymisePersonIn } from "./anonymise.server.ts";
 
 /** The organisation's retention period in months (the default until a lead sets one). */
-export async function retentionMonths(organizationId: string): Promise<number> {
+export async function retentionMonths(organisationId: string): Promise<number> {
   const [row] = await getDb()
     .select({ months: organisationSettings.retentionMonths })
     .from(organisationSettings)
-    .where(eq(organisationSettings.organizationId, organizationId));
+    .where(eq(organisationSettings.organizationId, organisationId));
   return row?.months ?? RETENTION_DEFAULT_MONTHS;
 }
 
 /** Sets it (bounds checked by RetentionSchema, and by the database). Audited with the old and new value. */
-export async function setRetentionMonths(actor: AuditActor, organizationId: string, months: number): Promise<void> {
+export async function setRetentionMonths(actor: AuditActor, organisationId: string, months: number): Promise<void> {
   await getDb().transaction(async (tx) => {
     const [before] = await tx
       .select({ months: organisationSettings.retentionMonths })
       .from(organisationSettings)
-      .where(eq(organisationSettings.organizationId, organizationId))
+      .where(eq(organisationSettings.organizationId, organisationId))
       .for("update");
     const from = before?.months ?? RETENTION_DEFAULT_MONTHS;
     if (from === months) return;
     await tx
       .insert(organisationSettings)
-      .values({ organizationId, retentionMonths: months })
+      .values({ organizationId: organisationId, retentionMonths: months })
       .onConflictDoUpdate({ target: organisationSettings.organizationId, set: { retentionMonths: months } });
-    await audit(tx, { actor, action: "organisation.retention-changed", organizationId, target: { type: "organisation", id: organizationId }, details: { from, to: months } });
+    await audit(tx, { actor, action: "organisation.retention-changed", organisationId, target: { type: "organisation", id: organisationId }, details: { from, to: months } });
   });
 }
 
@@ -58,7 +58,7 @@ export async function anonymiseLeaversPastRetention(now: Date = new Date()): Pro
         for update of p skip locked`)) as unknown as { rows: { id: string; organization_id: string; left_at: Date | string; months: number }[] };
       for (const row of due.rows) {
         await anonymisePersonIn(tx, {
-          organizationId: row.organization_id,
+          organisationId: row.organization_id,
           personId: row.id,
           reason: "retention",
           actor: "system",
@@ -74,13 +74,13 @@ export async function anonymiseLeaversPastRetention(now: Date = new Date()): Pro
 }
 
 /** For the retention page: the period, and how many people who left are still named or already anonymised. */
-export async function retentionOverview(organizationId: string) {
-  const months = await retentionMonths(organizationId);
+export async function retentionOverview(organisationId: string) {
+  const months = await retentionMonths(organisationId);
   const result = (await getDb().execute(sql`
     select count(*) filter (where anonymised_at is null)::int as named,
            count(*) filter (where anonymised_at is not null)::int as anonymised,
            min(left_at) filter (where anonymised_at is null) as earliest
-    from people where organization_id = ${organizationId} and status = 'left'`)) as unknown as {
+    from people where organization_id = ${organisationId} and status = 'left'`)) as unknown as {
     rows: { named: number; anonymised: number; earliest: Date | string | null }[];
   };
   const row = result.rows[0];

@@ -15,7 +15,7 @@ import { londonDate, monthStart, nextMonth } from "#app/utils/assignment-status.
  */
 
 /** One organisation's answers, or every answer on the platform (learners in no organisation included). */
-export type ConfusionScope = { organizationId: string } | { all: true };
+export type ConfusionScope = { organisationId: string } | { all: true };
 export type ConfusionOptions = { moduleId?: string; from?: Date };
 
 type AnswerCount = { moduleId: string; questionId: string; expected: string; chosen: string; n: number };
@@ -30,11 +30,11 @@ type AnswerCount = { moduleId: string; questionId: string; expected: string; cho
 async function answerCounts(scope: ConfusionScope, options: ConfusionOptions, db: Executor): Promise<AnswerCount[]> {
   const counted: SQL[] = [];
   const raw: SQL[] = [];
-  if ("organizationId" in scope) {
+  if ("organisationId" in scope) {
     // An empty id would be a caller's bug; never let it widen the scope.
-    if (!scope.organizationId) throw new Error("confusionMatrix: organizationId is empty");
-    counted.push(sql`c.organization_id = ${scope.organizationId}`);
-    raw.push(sql`a.organization_id = ${scope.organizationId}`);
+    if (!scope.organisationId) throw new Error("confusionMatrix: organisationId is empty");
+    counted.push(sql`c.organization_id = ${scope.organisationId}`);
+    raw.push(sql`a.organization_id = ${scope.organisationId}`);
   }
   if (options.moduleId) {
     counted.push(sql`c.module_id = ${options.moduleId}`);

@@ -24,15 +24,15 @@ import { reportContext, reportRowsInBatches, reportSummary } from "./report.serv
  */
 export const WEEKLY_ATTACHMENT_LIMIT = 5 * 1024 * 1024;
 
-export async function weeklyExportEnabled(organizationId: string): Promise<boolean> {
-  const [row] = await getDb().select({ on: organisationSettings.weeklyExport }).from(organisationSettings).where(eq(organisationSettings.organizationId, organizationId));
+export async function weeklyExportEnabled(organisationId: string): Promise<boolean> {
+  const [row] = await getDb().select({ on: organisationSettings.weeklyExport }).from(organisationSettings).where(eq(organisationSettings.organizationId, organisationId));
   return row?.on ?? false;
 }
 
-export async function setWeeklyExport(actor: AuditActor, organizationId: string, enabled: boolean): Promise<void> {
+export async function setWeeklyExport(actor: AuditActor, organisationId: string, enabled: boolean): Promise<void> {
   await getDb().transaction(async (tx) => {
-    await tx.insert(organisationSettings).values({ organizationId, weeklyExport: enabled }).onConflictDoUpdate({ target: organisationSettings.organizationId, set: { weeklyExport: enabled } });
-    await audit(tx, { actor, organizationId, action: enabled ? "reports.weekly-export-on" : "reports.weekly-export-off" });
+    await tx.insert(organisationSettings).values({ organizationId: organisationId, weeklyExport: enabled }).onConflictDoUpdate({ target: organisationSettings.organizationId, set: { weeklyExport: enabled } });
+    await audit(tx, { actor, organisationId, action: enabled ? "reports.weekly-export-on" : "reports.weekly-export-off" });
   });
 }
 
@@ -42,10 +42,10 @@ export async function setWeeklyExport(actor: AuditActor, organizationId: string,
  * as soon as the limit is passed, so a large force costs one batch too many,
  * not the whole table in memory.
  */
-async function csvUnderLimit(organizationId: string, limit: number, now: Date): Promise<{ csv: Buffer; rows: number } | null> {
+async function csvUnderLimit(organisationId: string, limit: number, now: Date): Promise<{ csv: Buffer; rows: number } | null> {
   const parsed = parseReportQuery(new URLSearchParams());
   if (!parsed.ok) throw new Error(parsed.message);
-  const context = await reportContext(organizationId);
+  const context = await reportContext(organisationId);
   const chunks: Buffer[] = [Buffer.from(CSV_BOM + reportCsvHeaderLine(), "utf8")];
   let size = chunks[0]!.length;
   let rows = 0;
