@@ -58,7 +58,14 @@ class CountingLogger implements Logger {
 }
 
 export type OpenOptions =
-  | { kind: "pglite"; dataDir: string | null; loadDataDir?: Blob | File }
+  | {
+      kind: "pglite";
+      dataDir: string | null;
+      loadDataDir?: Blob | File;
+      /** PGlite's compiled WebAssembly and file bundle, when the caller opens many databases (tests) and keeps them. */
+      wasmModule?: WebAssembly.Module;
+      fsBundle?: Blob;
+    }
   | { kind: "postgres"; url: string; poolSize?: number };
 
 /**
@@ -73,9 +80,10 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
       // PGlite creates its own directory non-recursively: make the parent.
       fs.mkdirSync(path.dirname(path.resolve(options.dataDir)), { recursive: true });
     }
+    const prebuilt = { pgliteWasmModule: options.wasmModule, fsBundle: options.fsBundle };
     const client = options.dataDir
-      ? new PGlite(options.dataDir, { loadDataDir: options.loadDataDir })
-      : new PGlite({ loadDataDir: options.loadDataDir });
+      ? new PGlite(options.dataDir, { loadDataDir: options.loadDataDir, ...prebuilt })
+      : new PGlite({ loadDataDir: options.loadDataDir, ...prebuilt });
     await client.waitReady;
     const db = drizzlePglite(client, { schema, logger }) as unknown as Database;
     return {

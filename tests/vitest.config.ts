@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +14,28 @@ const env: Record<string, string> = {
   DATA_DIR: path.join(os.tmpdir(), "distinct-vitest-data"),
   LOG_LEVEL: "error",
   AUTH_RATE_LIMIT: "1000",
+};
+
+// *.postgres.test.ts prove things only PostgreSQL can show (concurrent transactions): run where TEST_DATABASE_URL
+// is set, and named so a run without it plainly has not tried them.
+const postgresOnly = process.env.TEST_DATABASE_URL ? [] : ["tests/integration/**/*.postgres.test.ts"];
+
+// Integration files that mock modules, reset them, or change process.env for their own run get a fresh module
+// graph each (vitest's default isolation); every other integration file shares one per worker (ADR 042). Found
+// by reading the files, so a new test that mocks or sets the environment is isolated without being listed.
+const integrationDir = path.join(root, "tests", "integration");
+const needsOwnModules = /\bvi\.(mock|doMock|unmock|stubEnv|stubGlobal|resetModules)\b|process\.env(\.\w+|\[[^\]]+\])\s*=(?!=)|delete process\.env|Object\.assign\(process\.env/;
+const ownModules = fs
+  .readdirSync(integrationDir)
+  .filter((f) => /\.test\.tsx?$/.test(f) && needsOwnModules.test(fs.readFileSync(path.join(integrationDir, f), "utf8")))
+  .map((f) => `tests/integration/${f}`);
+
+const integration = {
+  globalSetup: ["tests/integration/global-setup.ts"],
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+  // Each file gets its own database; two at a time keeps memory sane.
+  maxWorkers: 2,
 };
 
 export default defineConfig({
@@ -36,16 +59,25 @@ export default defineConfig({
           name: "integration",
           sequence: { groupOrder: 1 },
           include: ["tests/integration/**/*.test.{ts,tsx}"],
-          // *.postgres.test.ts prove things only PostgreSQL can show (concurrent
-          // transactions): run where TEST_DATABASE_URL is set, and named so a
-          // run without it plainly has not tried them.
-          exclude: process.env.TEST_DATABASE_URL ? [] : ["tests/integration/**/*.postgres.test.ts"],
-          globalSetup: ["tests/integration/global-setup.ts"],
+          exclude: [...postgresOnly, ...ownModules],
+          ...integration,
+          // The files share one module graph per worker (ADR 042): the app, better-auth, React and the route
+          // table load once per worker instead of once per file, which was half of this project's time. Each
+          // file still gets its own database; the setup file fails a file that leaves process.env or fake
+          // timers changed for the next one.
+          isolate: false,
+          setupFiles: ["tests/unit/setup.ts", "tests/integration/shared-modules-setup.ts"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration-isolated",
+          sequence: { groupOrder: 1 },
+          include: ownModules.length ? ownModules : ["tests/integration/(none)"],
+          exclude: postgresOnly,
+          ...integration,
           setupFiles: ["tests/unit/setup.ts"],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
-          // Each file gets its own database; two at a time keeps memory sane.
-          maxWorkers: 2,
         },
       },
     ],

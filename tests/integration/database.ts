@@ -1,5 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
 import pg from "pg";
 import { afterAll, inject } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/client.ts";
@@ -28,8 +30,7 @@ export async function openTestDatabase(): Promise<DatabaseHandle> {
       await admin.end();
     };
   } else {
-    const snapshot = fs.readFileSync(inject("pgliteSnapshot"));
-    handle = await openDatabase({ kind: "pglite", dataDir: null, loadDataDir: new Blob([snapshot]) });
+    handle = await openDatabase({ kind: "pglite", dataDir: null, ...(await pgliteParts(inject("pgliteSnapshot"))) });
   }
   setDatabase(handle);
   afterAll(async () => {
@@ -38,4 +39,25 @@ export async function openTestDatabase(): Promise<DatabaseHandle> {
     await drop?.();
   });
   return handle;
+}
+
+type PgliteParts = { loadDataDir: Blob; wasmModule: WebAssembly.Module; fsBundle: Blob };
+const cache = globalThis as typeof globalThis & { __distinctPgliteParts?: { snapshot: string; parts: Promise<PgliteParts> } };
+
+/**
+ * The migrated snapshot, PGlite's compiled WebAssembly and its file bundle, read and compiled once per worker
+ * and kept on globalThis: the integration files that share modules (tests/vitest.config.ts) then each open
+ * their database without compiling PGlite again. Each file's database is still its own copy of the snapshot.
+ */
+function pgliteParts(snapshot: string): Promise<PgliteParts> {
+  if (cache.__distinctPgliteParts?.snapshot !== snapshot) {
+    const dist = path.dirname(createRequire(import.meta.url).resolve("@electric-sql/pglite"));
+    const parts = (async () => ({
+      loadDataDir: new Blob([fs.readFileSync(snapshot)]),
+      wasmModule: await WebAssembly.compile(fs.readFileSync(path.join(dist, "pglite.wasm"))),
+      fsBundle: new Blob([fs.readFileSync(path.join(dist, "pglite.data"))]),
+    }))();
+    cache.__distinctPgliteParts = { snapshot, parts };
+  }
+  return cache.__distinctPgliteParts!.parts;
 }
