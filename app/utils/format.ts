@@ -1,12 +1,15 @@
 /** Dates and durations the way UK public-sector services write them. */
 const dateFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/London" });
+// hourCycle "h12", never hour12: true: V8 in Node 20 reads hour12: true for en-GB (a 24-hour locale) as h11 and writes
+// 12:18pm as "0:18 pm", while Chromium writes "12:18 pm", so a page showing a time in the hours 12 and 00 failed to
+// hydrate (React error 418). The time zone is explicit for the same reason: the server and the browser share no other.
 const dateTimeFormat = new Intl.DateTimeFormat("en-GB", {
   day: "numeric",
   month: "long",
   year: "numeric",
   hour: "numeric",
   minute: "2-digit",
-  hour12: true,
+  hourCycle: "h12",
   timeZone: "Europe/London",
 });
 
@@ -25,7 +28,8 @@ export function formatShortDate(value: Date | string | null | undefined): string
 
 export function formatDateTime(value: Date | string | null | undefined): string {
   if (!value) return "";
-  return dateTimeFormat.format(typeof value === "string" ? new Date(value) : value).replace(" am", "am").replace(" pm", "pm");
+  // ICU writes a space, or a narrow no-break space (U+202F) in newer versions, before am/pm: "12:18pm" either way.
+  return dateTimeFormat.format(typeof value === "string" ? new Date(value) : value).replace(/[\s\u202f](am|pm)$/u, "$1");
 }
 
 export function formatMinutes(minutes: number): string {

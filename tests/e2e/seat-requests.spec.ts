@@ -18,7 +18,9 @@ import { adminCredentials, expectAccessible, linkFromLatestMail, markNoJavaScrip
 test.describe.configure({ timeout: 120_000 });
 
 async function newPage(browser: Browser, javaScript: boolean): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ javaScriptEnabled: javaScript });
+  // The browser is in another time zone than the server (Europe/London formatting, UTC or London machines): the times on
+  // the seat requests page must hydrate to the same text all the same (React error 418 otherwise, caught as a console error).
+  const context = await browser.newContext({ javaScriptEnabled: javaScript, timezoneId: "America/New_York" });
   const page = await context.newPage();
   if (!javaScript) markNoJavaScript(page);
   const errors: string[] = [];
