@@ -6,7 +6,9 @@ const dateTimeFormat = new Intl.DateTimeFormat("en-GB", {
   year: "numeric",
   hour: "numeric",
   minute: "2-digit",
-  hour12: true,
+  // hourCycle, not hour12: with hour12 Node's en-GB gives "0:20pm" at noon where browsers give "12:20pm", so a page
+  // rendered between 12 and 1 failed to hydrate (React then rebuilt the document without its CSP nonce).
+  hourCycle: "h12",
   timeZone: "Europe/London",
 });
 
