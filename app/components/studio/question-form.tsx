@@ -1,5 +1,6 @@
 import { Form } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
+import { Breadcrumbs } from "#app/components/ui/breadcrumbs.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { ChoiceGroup, SelectField, TextAreaField, TextField } from "#app/components/ui/field.tsx";
@@ -16,6 +17,36 @@ const YES_NO_FACTS = [
   { key: "couldBeReasonable", label: "The conduct could be lawful or reasonable (PHA s.1(3))" },
   { key: "controllingOrCoercive", label: "Repeated or continuous controlling or coercive behaviour (SCA 2015 s.76)" },
 ] as const;
+
+/**
+ * The add and the edit page of a question: breadcrumbs through the bank, the heading, what the page
+ * says before the form (children), and the form with the refused post's values and errors when there are.
+ */
+export function QuestionFormPage({
+  page,
+  result,
+  current,
+  heading,
+  submitLabel,
+  children,
+}: {
+  page: { slug: string; moduleTitle: string; draftId: string; revision: number; editing: boolean; values: QuestionFormValues };
+  result: { errors: Record<string, string>; values: QuestionFormValues } | undefined;
+  current: ReactNode;
+  heading: string;
+  submitLabel: string;
+  children?: ReactNode;
+}) {
+  const bank = `/studio/${page.slug}`;
+  return (
+    <>
+      <Breadcrumbs trail={[{ to: bank, label: page.moduleTitle }, { to: `${bank}/questions`, label: "Questions" }]} current={current} />
+      <h1>{heading}</h1>
+      {children}
+      <QuestionForm values={result?.values ?? page.values} errors={result?.errors ?? {}} draftId={page.draftId} revision={page.revision} editing={page.editing} submitLabel={submitLabel} />
+    </>
+  );
+}
 
 const errorsOf = (errors: Record<string, string>, field: string) => (errors[field] ? [errors[field]] : undefined);
 
