@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { Breadcrumbs } from "#app/components/ui/breadcrumbs.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { TextAreaField, TextField } from "#app/components/ui/field.tsx";
@@ -47,14 +48,7 @@ export default function DetailsPage() {
   const summary = Object.entries(errors).map(([field, message]) => ({ href: `#details-${field}`, message: `${LABELS[field] ?? field}: ${message}` }));
   return (
     <>
-      <nav className="breadcrumbs" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <Link to={`/studio/${page.slug}`}>{page.moduleTitle}</Link>
-          </li>
-          <li aria-current="page">Details</li>
-        </ol>
-      </nav>
+      <Breadcrumbs trail={[{ to: `/studio/${page.slug}`, label: page.moduleTitle }]} current="Details" />
       <ErrorSummary errors={summary} />
       {page.saved ? <Notification tone="success" title="Saved. Learners see nothing until a review approves the draft." /> : null}
       <h1>Module details</h1>

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { Breadcrumbs } from "#app/components/ui/breadcrumbs.tsx";
 import { LessonEditor } from "#app/components/studio/lesson-editor.tsx";
 import { ProblemList } from "#app/components/studio/problem-list.tsx";
 import { Button } from "#app/components/ui/button.tsx";
@@ -38,14 +39,7 @@ export default function FileEditorPage() {
 
   return (
     <>
-      <nav className="breadcrumbs" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <Link to={`/studio/${page.slug}`}>{page.moduleTitle}</Link>
-          </li>
-          <li aria-current="page">{page.file}</li>
-        </ol>
-      </nav>
+      <Breadcrumbs trail={[{ to: `/studio/${page.slug}`, label: page.moduleTitle }]} current={page.file} />
       <ErrorSummary errors={summary} />
       {page.saved ? <Notification tone="success" title="Saved. Learners see nothing until a review approves the draft." /> : null}
       <h1>Edit {page.label}</h1>

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { Breadcrumbs } from "#app/components/ui/breadcrumbs.tsx";
 import { DiffView } from "#app/components/studio/diff-view.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { SelectField } from "#app/components/ui/field.tsx";
@@ -27,14 +28,7 @@ export default function HistoryPage() {
   const options = page.versions.map((v) => ({ value: String(v.version), label: `Version ${v.version}` }));
   return (
     <>
-      <nav className="breadcrumbs" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <Link to={`/studio/${page.slug}`}>{page.title}</Link>
-          </li>
-          <li aria-current="page">History</li>
-        </ol>
-      </nav>
+      <Breadcrumbs trail={[{ to: `/studio/${page.slug}`, label: page.title }]} current="History" />
       {page.published ? <Notification tone="success" title={`Published version ${page.published}. New learners start on it; learners mid-way stay on theirs.`} /> : null}
       <h1>History: {page.title}</h1>
       <div className="table-scroll">

@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
-import { QuestionForm } from "#app/components/studio/question-form.tsx";
+import { QuestionFormPage } from "#app/components/studio/question-form.tsx";
 import { Tag } from "#app/components/ui/tag.tsx";
 import { questionFormPage, saveQuestion } from "#app/models/authoring/question-bank.server.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
@@ -28,26 +28,13 @@ export default function EditQuestionPage() {
   const page = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
-    <>
-      <nav className="breadcrumbs" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <Link to={`/studio/${page.slug}`}>{page.moduleTitle}</Link>
-          </li>
-          <li>
-            <Link to={`/studio/${page.slug}/questions`}>Questions</Link>
-          </li>
-          <li aria-current="page">{page.id}</li>
-        </ol>
-      </nav>
-      <h1>Edit question {page.id}</h1>
+    <QuestionFormPage page={page} result={result} current={page.id} heading={`Edit question ${page.id}`} submitLabel="Save the question">
       {page.retired ? (
         <p>
           <Tag tone="neutral">Retired</Tag> Not drawn for learners; saving keeps it retired. Restore it from the bank.
         </p>
       ) : null}
-      <QuestionForm values={result?.values ?? page.values} errors={result?.errors ?? {}} draftId={page.draftId} revision={page.revision} editing={page.editing} submitLabel="Save the question" />
-    </>
+    </QuestionFormPage>
   );
 }
 

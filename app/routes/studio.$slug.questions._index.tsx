@@ -1,7 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect, unstable_createMemoryUploadHandler as createMemoryUploadHandler, unstable_parseMultipartFormData as parseMultipartFormData } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { Breadcrumbs } from "#app/components/ui/breadcrumbs.tsx";
 import { ProblemList } from "#app/components/studio/problem-list.tsx";
 import { Button, ButtonLink } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
@@ -46,14 +48,7 @@ export default function QuestionBankPage() {
   const live = page.questions.filter((q) => !q.retired).length;
   return (
     <>
-      <nav className="breadcrumbs" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <Link to={`/studio/${page.slug}`}>{page.moduleTitle}</Link>
-          </li>
-          <li aria-current="page">Questions</li>
-        </ol>
-      </nav>
+      <Breadcrumbs trail={[{ to: `/studio/${page.slug}`, label: page.moduleTitle }]} current="Questions" />
       <ErrorSummary errors={summary} />
       {page.notice ? <Notification tone="success" title={`${page.notice} Learners see nothing until a review approves the draft.`} /> : null}
       <h1>Question bank</h1>
@@ -99,31 +94,9 @@ export default function QuestionBankPage() {
                 </Link>
                 {page.editing ? (
                   <div className="button-group">
-                    {i > 0 ? (
-                      <Form method="post">
-                        {hidden}
-                        <input type="hidden" name="id" value={q.id} />
-                        <Button name="intent" value="move-up" variant="secondary" aria-label={`Move ${q.id} up`}>
-                          Move up
-                        </Button>
-                      </Form>
-                    ) : null}
-                    {i < page.questions.length - 1 ? (
-                      <Form method="post">
-                        {hidden}
-                        <input type="hidden" name="id" value={q.id} />
-                        <Button name="intent" value="move-down" variant="secondary" aria-label={`Move ${q.id} down`}>
-                          Move down
-                        </Button>
-                      </Form>
-                    ) : null}
-                    <Form method="post">
-                      {hidden}
-                      <input type="hidden" name="id" value={q.id} />
-                      <Button name="intent" value={q.retired ? "restore" : "retire"} variant={q.retired ? "secondary" : "warning"} aria-label={`${q.retired ? "Restore" : "Retire"} ${q.id}`}>
-                        {q.retired ? "Restore" : "Retire"}
-                      </Button>
-                    </Form>
+                    {i > 0 ? <RowButton hidden={hidden} id={q.id} intent="move-up" label="Move up" ariaLabel={`Move ${q.id} up`} /> : null}
+                    {i < page.questions.length - 1 ? <RowButton hidden={hidden} id={q.id} intent="move-down" label="Move down" ariaLabel={`Move ${q.id} down`} /> : null}
+                    <RowButton hidden={hidden} id={q.id} intent={q.retired ? "restore" : "retire"} warning={!q.retired} label={q.retired ? "Restore" : "Retire"} ariaLabel={`${q.retired ? "Restore" : "Retire"} ${q.id}`} />
                   </div>
                 ) : null}
               </td>
@@ -172,6 +145,19 @@ export default function QuestionBankPage() {
         {page.editing ? <Button variant="secondary">Import</Button> : null}
       </Form>
     </>
+  );
+}
+
+/** A row's button: a form of its own posting the intent for one question, with the draft's revision (hidden). */
+function RowButton({ hidden, id, intent, label, ariaLabel, warning = false }: { hidden: ReactNode; id: string; intent: string; label: string; ariaLabel: string; warning?: boolean }) {
+  return (
+    <Form method="post">
+      {hidden}
+      <input type="hidden" name="id" value={id} />
+      <Button name="intent" value={intent} variant={warning ? "warning" : "secondary"} aria-label={ariaLabel}>
+        {label}
+      </Button>
+    </Form>
   );
 }
 

@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
-import { QuestionForm } from "#app/components/studio/question-form.tsx";
+import { QuestionFormPage } from "#app/components/studio/question-form.tsx";
 import { questionFormPage, saveQuestion } from "#app/models/authoring/question-bank.server.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 import { requirePlatformRole } from "#app/services/session.server.ts";
@@ -26,23 +26,7 @@ export const meta: MetaFunction<typeof loader> = ({ data: page }) => [{ title: p
 export default function NewQuestionPage() {
   const page = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  return (
-    <>
-      <nav className="breadcrumbs" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <Link to={`/studio/${page.slug}`}>{page.moduleTitle}</Link>
-          </li>
-          <li>
-            <Link to={`/studio/${page.slug}/questions`}>Questions</Link>
-          </li>
-          <li aria-current="page">Add a question</li>
-        </ol>
-      </nav>
-      <h1>Add a question</h1>
-      <QuestionForm values={result?.values ?? page.values} errors={result?.errors ?? {}} draftId={page.draftId} revision={page.revision} editing={page.editing} submitLabel="Add the question" />
-    </>
-  );
+  return <QuestionFormPage page={page} result={result} current="Add a question" heading="Add a question" submitLabel="Add the question" />;
 }
 
 export function ErrorBoundary() {

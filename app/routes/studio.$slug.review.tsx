@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { Breadcrumbs } from "#app/components/ui/breadcrumbs.tsx";
 import { DiffView } from "#app/components/studio/diff-view.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
@@ -48,14 +49,7 @@ export default function ReviewPage() {
   const inReview = draft.status === "in_review";
   return (
     <>
-      <nav className="breadcrumbs" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <Link to={`/studio/${page.module.slug}`}>{page.module.title}</Link>
-          </li>
-          <li aria-current="page">Review</li>
-        </ol>
-      </nav>
+      <Breadcrumbs trail={[{ to: `/studio/${page.module.slug}`, label: page.module.title }]} current="Review" />
       <ErrorSummary errors={summary} />
       <h1>Review: {page.module.title}</h1>
       <p>

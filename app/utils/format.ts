@@ -2,7 +2,8 @@
 const dateFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/London" });
 // hourCycle "h12", never hour12: true: V8 in Node 20 reads hour12: true for en-GB (a 24-hour locale) as h11 and writes
 // 12:18pm as "0:18 pm", while Chromium writes "12:18 pm", so a page showing a time in the hours 12 and 00 failed to
-// hydrate (React error 418). The time zone is explicit for the same reason: the server and the browser share no other.
+// hydrate (React error 418; React then rebuilt the document without its CSP nonce, and CodeMirror's styles were
+// refused). The time zone is explicit for the same reason: the server and the browser share no other.
 const dateTimeFormat = new Intl.DateTimeFormat("en-GB", {
   day: "numeric",
   month: "long",

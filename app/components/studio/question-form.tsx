@@ -1,5 +1,6 @@
 import { Form } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
+import { Breadcrumbs } from "#app/components/ui/breadcrumbs.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ErrorSummary } from "#app/components/ui/error-summary.tsx";
 import { ChoiceGroup, SelectField, TextAreaField, TextField } from "#app/components/ui/field.tsx";
@@ -16,6 +17,47 @@ const YES_NO_FACTS = [
   { key: "couldBeReasonable", label: "The conduct could be lawful or reasonable (PHA s.1(3))" },
   { key: "controllingOrCoercive", label: "Repeated or continuous controlling or coercive behaviour (SCA 2015 s.76)" },
 ] as const;
+
+/**
+ * The add and the edit page of a question: breadcrumbs through the bank, the heading, what the page
+ * says before the form (children), and the form with the refused post's values and errors when there are.
+ */
+export function QuestionFormPage({
+  page,
+  result,
+  current,
+  heading,
+  submitLabel,
+  children,
+}: {
+  page: { slug: string; moduleTitle: string; draftId: string; revision: number; editing: boolean; values: QuestionFormValues };
+  result: { errors: Record<string, string>; values: QuestionFormValues } | undefined;
+  current: ReactNode;
+  heading: string;
+  submitLabel: string;
+  children?: ReactNode;
+}) {
+  const bank = `/studio/${page.slug}`;
+  return (
+    <>
+      <Breadcrumbs trail={[{ to: bank, label: page.moduleTitle }, { to: `${bank}/questions`, label: "Questions" }]} current={current} />
+      <h1>{heading}</h1>
+      {children}
+      <QuestionForm values={result?.values ?? page.values} errors={result?.errors ?? {}} draftId={page.draftId} revision={page.revision} editing={page.editing} submitLabel={submitLabel} />
+    </>
+  );
+}
+
+/** A message for the whole form or a group of fields, when there is one. */
+function ErrorText({ id, message }: { id: string; message: string | undefined }) {
+  if (!message) return null;
+  return (
+    <p className="error-message" id={id}>
+      <span className="visually-hidden">Error: </span>
+      {message}
+    </p>
+  );
+}
 
 const errorsOf = (errors: Record<string, string>, field: string) => (errors[field] ? [errors[field]] : undefined);
 
@@ -51,12 +93,7 @@ export function QuestionForm({
   return (
     <>
       <ErrorSummary errors={summary} />
-      {errors.form ? (
-        <p className="error-message" id="form-error">
-          <span className="visually-hidden">Error: </span>
-          {errors.form}
-        </p>
-      ) : null}
+      <ErrorText id="form-error" message={errors.form} />
       <Form method="post" noValidate id="question-form" className="question-form">
         <input type="hidden" name="draftId" value={draftId} />
         <input type="hidden" name="revision" value={revision} />
@@ -126,12 +163,7 @@ export function QuestionForm({
             <p className="hint" id="facts-hint">
               The checker runs them through the decision aid on /tools/is-it-stalking and refuses the question unless the aid reaches the correct answer.
             </p>
-            {errors.facts ? (
-              <p className="error-message" id="facts-error">
-                <span className="visually-hidden">Error: </span>
-                {errors.facts}
-              </p>
-            ) : null}
+            <ErrorText id="facts-error" message={errors.facts} />
             <SelectField id="facts-occasions" name="facts-occasions" label="Occasions" defaultValue={facts.occasions ?? ""} errors={errorsOf(errors, "facts-occasions")} options={[{ value: "", label: "Choose" }, ...OCCASIONS.map((o) => ({ value: o, label: o }))]} />
             <SelectField id="facts-relationship" name="facts-relationship" label="Relationship" defaultValue={facts.relationship ?? ""} errors={errorsOf(errors, "facts-relationship")} options={[NOT_STATED, ...RELATIONSHIPS.map((r) => ({ value: r, label: RELATIONSHIP_LABELS[r] }))]} />
             <ChoiceGroup id="behaviours" name="behaviours" type="checkbox" legend="Behaviours" defaultValue={values.behaviours} errors={errorsOf(errors, "behaviours")} options={BEHAVIOURS.map((b) => ({ value: b, label: BEHAVIOUR_LABELS[b] }))} />
@@ -155,12 +187,7 @@ export function QuestionForm({
             Left out when the type is classify. Blank rows are ignored; an option without an id gets the next free letter.
           </p>
           <TextAreaField id="prompt" name="prompt" label="Prompt" rows={3} defaultValue={values.prompt} errors={errorsOf(errors, "prompt")} />
-          {errors.options ? (
-            <p className="error-message" id="options">
-              <span className="visually-hidden">Error: </span>
-              {errors.options}
-            </p>
-          ) : null}
+          <ErrorText id="options" message={errors.options} />
           {values.options.map((option, i) => {
             const row = i + 1;
             return (
