@@ -1,23 +1,13 @@
-import fs from "node:fs";
-import path from "node:path";
-import { expect, type Browser, type Page } from "@playwright/test";
+import { expect } from "@playwright/test";
 // test from ./nu.ts records every page for the W3C Nu HTML check at the end of the run.
 import { test } from "./nu.ts";
-import { expectAccessible, markNoJavaScript, signIn, STATE_DIR } from "./helpers.ts";
+import { expectAccessible } from "./helpers.ts";
+import { pageAs, studioSeed } from "./studio-helpers.ts";
 
-/** The studio's question editor (issue 17 item 5), on the-law's draft: JavaScript off, then on. Written by tests/e2e/seed-reports.ts. */
-type Account = { email: string; password: string; name: string };
-const authors = (): Account[] => (JSON.parse(fs.readFileSync(path.join(STATE_DIR, "studio-seed.json"), "utf8")) as { authors: Account[] }).authors;
+/** The studio's question editor (issue 17 item 5), on the-law's draft: JavaScript off, then on. */
+const authors = () => studioSeed().authors;
 
 test.describe.configure({ timeout: 120_000 });
-
-async function pageAs(browser: Browser, account: Account, javaScript: boolean): Promise<Page> {
-  const context = await browser.newContext({ javaScriptEnabled: javaScript });
-  const page = await context.newPage();
-  if (!javaScript) markNoJavaScript(page);
-  await signIn(page, account);
-  return page;
-}
 
 const BANK = "/studio/the-law/questions";
 

@@ -1,24 +1,10 @@
-import fs from "node:fs";
-import path from "node:path";
-import { expect, type Browser, type Page } from "@playwright/test";
+import { expect } from "@playwright/test";
 // test from ./nu.ts records every page for the W3C Nu HTML check at the end of the run.
 import { test } from "./nu.ts";
-import { adminSession, expectAccessible, markNoJavaScript, signIn, STATE_DIR } from "./helpers.ts";
-
-/** Written by tests/e2e/seed-reports.ts before the server started. */
-type Account = { email: string; password: string };
-type Seed = { org: { slug: string }; lead: Account; midway: Account; completed: Account; authors: (Account & { name: string })[] };
-const seed = (): Seed => JSON.parse(fs.readFileSync(path.join(STATE_DIR, "studio-seed.json"), "utf8")) as Seed;
+import { adminSession, expectAccessible, signIn } from "./helpers.ts";
+import { pageAs, studioSeed as seed } from "./studio-helpers.ts";
 
 test.describe.configure({ timeout: 120_000 });
-
-async function pageAs(browser: Browser, account: Account, javaScript: boolean): Promise<Page> {
-  const context = await browser.newContext({ javaScriptEnabled: javaScript });
-  const page = await context.newPage();
-  if (!javaScript) markNoJavaScript(page);
-  await signIn(page, account);
-  return page;
-}
 
 const LESSON = "01-safeguarding-first.mdx";
 
