@@ -24,7 +24,7 @@ const ROUNDS = 5;
 import { BENCH_PASSWORD as PASSWORD, BENCH_SLUG } from "./seed-http-bench-shared.ts";
 const SLUG = BENCH_SLUG;
 
-type Prepared = { learners: { email: string; attemptId: string; form: string }[]; lessonKey: string };
+export type Prepared = { learners: { email: string; attemptId: string; form: string }[]; lessonKey: string };
 
 /**
  * Seeds learners with progress and open attempts before the server starts (it
@@ -56,7 +56,7 @@ export async function signIn(email: string): Promise<string> {
     .join("; ");
 }
 
-async function counters(): Promise<{ queries: number; mdxCompiles: number }> {
+export async function counters(): Promise<{ queries: number; mdxCompiles: number }> {
   const health = (await (await fetch(`${BASE}/healthz`)).json()) as { counters: { queries: number; mdxCompiles: number } };
   return health.counters;
 }
