@@ -190,7 +190,8 @@ export async function httpBench(databaseUrl: string | null = null, figures?: (f:
       value: `${fmt(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${r.non2xx} non-2xx of ${r.requests.total}`,
     });
     // (d) is a fixed amount (one submit per learner), over 2-4 s: autocannon's requests.average is the mean of whole
-    // one-second buckets, so it could only read 300/n (75, 100, 150, 300). Requests over elapsed time is the rate.
+    // one-second buckets, so it could only read 300/n (75, 100, 150, 300). Its duration also ends on a one-second tick
+    // (300 in 4.01 s, 300 in 2 s), so this is still coarse: compare the p50 latencies too.
     const submitRate = d.requests.total / d.duration;
     figures?.({ a: a.requests.average, b: b.requests.average, c: c.requests.average, submit: submitRate });
     return [
