@@ -8,16 +8,20 @@
  * out), and the same time summed by package. Prints figures; asserts nothing.
  *
  * Options: --seconds S (8), --top N (25), --db pglite|postgres (pglite),
- * --keep DIR (keep the .cpuprofile files there, for Chrome DevTools).
+ * --keep DIR (keep the .cpuprofile files there, for Chrome DevTools),
+ * --pages b,a,d (b,a): which to profile; d is the quiz submit (every seeded
+ * learner submits their one open attempt once, as in the HTTP bench's (d)),
+ * printed with the database statements per submit.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import type autocannon from "autocannon";
 import pg from "pg";
 import { printSection, ROOT, waitForHealthy, type BenchLine } from "./common.ts";
-import { BASE, prepare, run, serverEnv, signIn } from "./http-bench.ts";
+import { BASE, counters, prepare, run, serverEnv, signIn, type Prepared } from "./http-bench.ts";
 import { postgresForBench } from "./postgres.ts";
 import { BENCH_SLUG } from "./seed-http-bench-shared.ts";
 
@@ -27,6 +31,7 @@ const { values: opts } = parseArgs({
     top: { type: "string", default: "25" },
     db: { type: "string", default: "pglite" },
     keep: { type: "string" },
+    pages: { type: "string", default: "b,a" },
   },
   strict: true,
 });
@@ -96,7 +101,49 @@ export function summarise(profile: CpuProfile, from: number, to: number) {
   };
 }
 
-async function profilePage(label: string, url: string, email: string, env: Record<string, string>, profileDir: string) {
+type Load = { url: string; warm: () => Promise<unknown>; measure: () => Promise<autocannon.Result> };
+
+/** One page under load for SECONDS (after 3 s of warm-up). */
+async function pageLoad(url: string, email: string): Promise<Load> {
+  const cookie = await signIn(email);
+  const options = { url: `${BASE}${url}`, connections: 10, headers: { Cookie: cookie } };
+  return { url, warm: () => run({ ...options, duration: 3 }), measure: () => run({ ...options, duration: SECONDS }) };
+}
+
+/**
+ * (d): every seeded learner signs in (before the window); the first 40 submit
+ * as warm-up, the rest inside the window, each once, 10 at a time.
+ */
+async function submitLoad(prepared: Prepared): Promise<Load> {
+  const sessions: string[] = [];
+  for (const learner of prepared.learners) sessions.push(await signIn(learner.email));
+  const WARM = 40;
+  let next = 0;
+  const submit = (amount: number) =>
+    run({
+      url: BASE,
+      connections: 10,
+      amount,
+      requests: [
+        {
+          setupRequest: (request) => {
+            const i = next++;
+            const learner = prepared.learners[i]!;
+            return {
+              ...request,
+              method: "POST",
+              path: `/modules/${BENCH_SLUG}/quiz/${learner.attemptId}`,
+              headers: { Cookie: sessions[i]!, "Content-Type": "application/x-www-form-urlencoded" },
+              body: learner.form,
+            };
+          },
+        },
+      ],
+    });
+  return { url: `POST /modules/${BENCH_SLUG}/quiz/:attempt`, warm: () => submit(WARM), measure: () => submit(prepared.learners.length - WARM) };
+}
+
+async function profilePage(label: string, load: (() => Promise<Load>), env: Record<string, string>, profileDir: string) {
   const name = `${label.replace(/[^a-z]+/gi, "-")}.cpuprofile`;
   const server = spawn(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}`, path.join(ROOT, "build", "index.js")], {
     cwd: ROOT,
@@ -106,14 +153,19 @@ async function profilePage(label: string, url: string, email: string, env: Recor
   let from = 0;
   let to = 0;
   let result;
+  let url = "";
+  let statements = 0;
   try {
     await waitForHealthy(`${BASE}/healthz`);
-    const cookie = await signIn(email);
-    const options = { url: `${BASE}${url}`, connections: 10, headers: { Cookie: cookie } };
-    await run({ ...options, duration: 3 }); // JIT warm-up, outside the window
+    const l = await load();
+    url = l.url;
+    await l.warm(); // JIT warm-up, outside the window
+    const before = await counters();
     from = nowMicros();
-    result = await run({ ...options, duration: SECONDS });
+    result = await l.measure();
     to = nowMicros();
+    const after = await counters();
+    statements = (after.queries - before.queries - 1) / result.requests.total; // one /healthz query in between
   } finally {
     server.kill("SIGTERM");
     await new Promise((resolve) => server.once("exit", resolve));
@@ -127,13 +179,14 @@ async function profilePage(label: string, url: string, email: string, env: Recor
   const perRequest = (micros: number) => `${(micros / requests / 1000).toFixed(3)} ms/req`;
   const lines: BenchLine[] = [
     { name: "requests in the window", value: `${requests.toLocaleString("en-GB")} (${result.requests.average.toFixed(1)} req/s, ${result.non2xx} non-2xx); profiled ${(summary.total / 1e6).toFixed(1)} s${inWindow ? "" : " (whole run: the load window did not match the profile's clock)"}` },
+    { name: "database statements per request", value: statements.toFixed(2) },
     { name: "CPU per request (excluding idle)", value: perRequest(summary.total - (summary.packages.find(([p]) => p === "(idle)")?.[1] ?? 0)) },
     { name: "— by package —", value: "" },
     ...summary.packages.slice(0, 14).map(([pkg, micros]) => ({ name: `  ${pkg}`, value: `${pct(micros)}  ${perRequest(micros)}` })),
     { name: `— top ${TOP} functions by self time —`, value: "" },
     ...summary.functions.slice(0, TOP).map((f, i) => ({ name: `  ${String(i + 1).padStart(2)}. ${f.name.slice(0, 48)}`, value: `${pct(f.micros)}  ${f.where}` })),
   ];
-  printSection(`CPU profile, ${label}: ${url} under load (10 connections, ${SECONDS} s, node --cpu-prof; self time)`, lines);
+  printSection(`CPU profile, ${label}: ${url} under load (10 connections, node --cpu-prof; self time)`, lines);
 }
 
 async function main() {
@@ -162,8 +215,10 @@ async function main() {
     console.log(`Profiles on ${opts.db === "postgres" ? "PostgreSQL" : "the embedded database"}: seeding the HTTP bench's learners…`);
     const prepared = prepare(env);
     const email = prepared.learners[0]!.email;
-    await profilePage("(b) page with no loader", "/accessibility", email, env, profileDir);
-    await profilePage("(a) signed-in lesson page", `/modules/${BENCH_SLUG}/${prepared.lessonKey}`, email, env, profileDir);
+    const pages = new Set(opts.pages.split(","));
+    if (pages.has("b")) await profilePage("(b) page with no loader", () => pageLoad("/accessibility", email), env, profileDir);
+    if (pages.has("a")) await profilePage("(a) signed-in lesson page", () => pageLoad(`/modules/${BENCH_SLUG}/${prepared.lessonKey}`, email), env, profileDir);
+    if (pages.has("d")) await profilePage("(d) quiz submit", () => submitLoad(prepared), env, profileDir);
     if (opts.keep) console.log(`\nProfiles kept in ${profileDir} (open them in Chrome DevTools, Performance tab).`);
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -138,10 +138,32 @@ export async function getOverviewCode(versionId: string): Promise<string | null>
  * result to a page: pages get questions through the quiz model's view types.
  */
 export async function getQuizBankWithAnswers(versionId: string, db: Executor = getDb()): Promise<Quiz | null> {
+  if (quizCache.has(versionId)) return quizCache.get(versionId) ?? null;
   const [row] = await db
     .select({ quiz: moduleVersions.quiz })
     .from(moduleVersions)
     .where(eq(moduleVersions.id, versionId))
     .limit(1);
-  return row?.quiz ?? null;
+  if (!row) return null;
+  // Kept like the version cache above (the row can never change), read through the caller's executor so a
+  // transaction on PGlite's one connection never waits on itself. Frozen: every caller shares the object.
+  const quiz = row.quiz ? deepFreeze(row.quiz) : null;
+  if (quizCache.size >= VERSION_CACHE_MAX) {
+    const oldest = quizCache.keys().next().value;
+    if (oldest !== undefined) quizCache.delete(oldest);
+  }
+  quizCache.set(versionId, quiz);
+  return quiz;
+}
+
+// A submit and the attempt page re-read the whole bank (every question with its keys and feedback) per request
+// without this: one statement and the bank's JSON parse each time (ADR 040, quiz submit).
+const quizCache = new Map<string, Quiz | null>();
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
