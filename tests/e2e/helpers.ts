@@ -107,6 +107,16 @@ export async function opened(page: Page, heading: string | RegExp) {
   });
 }
 
+/** From any page, a platform admin follows the header's Admin link, the Organisations menu and its button to add one. */
+export async function openAddOrganisation(page: Page) {
+  await page.getByRole("link", { name: "Admin", exact: true }).click();
+  await opened(page, "Administration");
+  await page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Organisations" }).click();
+  await opened(page, "Organisations");
+  await page.getByRole("link", { name: "Add an organisation" }).click();
+  await opened(page, "Add an organisation");
+}
+
 /** The one-time /setup link the server printed in its log, as an operator would find it. */
 export function readSetupUrl(): string | null {
   const log = fs.readFileSync(path.join(STATE_DIR, "server.log"), "utf8");

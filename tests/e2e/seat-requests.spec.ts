@@ -4,7 +4,7 @@ import path from "node:path";
 import { expect, type Browser, type Page } from "@playwright/test";
 // test from ./nu.ts records every page for the W3C Nu HTML check at the end of the run.
 import { test } from "./nu.ts";
-import { adminCredentials, expectAccessible, linkFromLatestMail, markNoJavaScript, signIn, uid } from "./helpers.ts";
+import { adminCredentials, expectAccessible, linkFromLatestMail, markNoJavaScript, openAddOrganisation, opened, signIn, uid } from "./helpers.ts";
 
 /**
  * Issue 15, item 3: a force on the free trial (5 seats) uploads a staff list
@@ -31,6 +31,12 @@ async function newPage(browser: Browser, javaScript: boolean): Promise<{ page: P
   return { page, errors };
 }
 
+/** Follows the organisation's menu to one of its pages, as a lead does. */
+async function fromMenu(page: Page, organisation: string, item: string, heading = item) {
+  await page.getByRole("navigation", { name: `${organisation} training` }).getByRole("link", { name: item, exact: true }).click();
+  await opened(page, heading);
+}
+
 function staffList(run: string): string {
   const lines = ["email,name,staff number,team,role,access"];
   for (let i = 1; i <= 8; i++) lines.push(`officer.${i}.${run}@force.example.org,Officer ${i} ${run},,Response,PC,learner`);
@@ -50,7 +56,7 @@ for (const javaScript of [true, false]) {
     // A platform admin adds the force, with no licence: the free trial.
     const { page: admin, errors: adminErrors } = await newPage(browser, javaScript);
     await signIn(admin, adminUser);
-    await admin.goto("/admin/organisations/new");
+    await openAddOrganisation(admin);
     await admin.getByLabel("Name", { exact: true }).fill(name);
     await admin.getByLabel("Short address").fill(slug);
     await admin.getByLabel("Full name").fill("Terry Lead");
@@ -65,8 +71,9 @@ for (const javaScript of [true, false]) {
     await lead.getByRole("button", { name: "Create account and join" }).click();
     await expect(lead.getByRole("heading", { name, level: 1, exact: true })).toBeVisible();
 
-    // Seats are shown before the upload.
-    await lead.goto(`/org/${slug}/people/import`);
+    // Seats are shown before the upload, reached from the organisation's overview.
+    await lead.getByRole("link", { name: "Upload a staff list" }).click();
+    await opened(lead, "Upload a staff list");
     await expect(lead.getByRole("region", { name: "Seats" })).toContainText("5 seats free of 5 (the free trial)");
     await lead.getByLabel("Staff list (CSV, up to 20,000 rows)").setInputFiles(staffList(run));
     await lead.getByRole("button", { name: "Check the file" }).click();
@@ -101,7 +108,7 @@ for (const javaScript of [true, false]) {
     await expect(lead.getByText(`reply to you at ${leadEmail}`)).toBeVisible();
     await expectAccessible(lead, "ask for seats (sent)");
 
-    await lead.goto(`/org/${slug}/billing`);
+    await fromMenu(lead, name, "Seats and billing");
     const pending = lead.getByRole("region", { name: "Your open seat request" });
     await expect(pending).toContainText("Waiting: a request for 10 more seats, asked by Terry Lead");
     await expect(pending).toContainText(`Message: Purchase order PO-${run} follows`);
@@ -130,19 +137,20 @@ for (const javaScript of [true, false]) {
     await expect(admin.getByText("Licence granted")).toBeVisible();
 
     // The lead is mailed the note, and sees the answer on the billing page.
-    expect(await linkFromLatestMail(browser, leadEmail, /Your request for 10 more seats for/)).toBe(`/org/${slug}/billing`);
-    await lead.goto(`/org/${slug}/billing`);
+    const answer = await linkFromLatestMail(browser, leadEmail, /Your request for 10 more seats for/);
+    expect(answer).toBe(`/org/${slug}/billing`);
+    await lead.goto(answer);
     await expect(lead.getByText(`Your last request, for 10 seats, was handled by`)).toContainText(`Granted 10 seats for a year against PO-${run}`);
 
     // The rows left out, checked again now that there are seats, and applied.
-    await lead.goto(`/org/${slug}/people`);
+    await fromMenu(lead, name, "People");
     await lead.getByRole("link", { name: "Upload a staff list (CSV)" }).click();
     await lead.getByRole("link", { name: "staff.csv", exact: true }).click();
     await lead.getByRole("button", { name: "Check the 3 rows left out again" }).click();
     await expect(lead.getByText("staff.csv (rows left out)")).toBeVisible();
     await lead.getByRole("button", { name: "Apply: invite 3, update 0" }).click();
     await expect(lead.getByRole("heading", { name: "Staff list applied" })).toBeVisible({ timeout: 30_000 });
-    await lead.goto(`/org/${slug}/billing`);
+    await fromMenu(lead, name, "Seats and billing");
     await expect(lead.locator("dl.summary-list").first()).toContainText("Free seats2");
 
     expect(adminErrors).toEqual([]);

@@ -3,7 +3,7 @@ import { listenLoopback, startOidcProvider } from "../oidc-idp.ts";
 import { makeSigningKey, startSamlIdpServer } from "../saml-idp.ts";
 // test from ./nu.ts records every page of ours for the W3C Nu HTML check at the end of the run.
 import { skipNuForOrigin, test } from "./nu.ts";
-import { adminCredentials, expectAccessible, linkFromLatestMail, markNoJavaScript, signIn, uid } from "./helpers.ts";
+import { adminCredentials, expectAccessible, linkFromLatestMail, markNoJavaScript, openAddOrganisation, opened, signIn, uid } from "./helpers.ts";
 
 // The limit catches a hang, it does not time the journey.
 test.describe.configure({ timeout: 120_000 });
@@ -31,7 +31,7 @@ async function forceWithLead(browser: Browser, javaScript: boolean, run: string)
   const domain = `${run}.police.example`;
   const admin = await newPage(browser, javaScript);
   await signIn(admin, await adminCredentials(browser));
-  await admin.goto("/admin/organisations/new");
+  await openAddOrganisation(admin);
   await admin.getByLabel("Name", { exact: true }).fill(`SSO Constabulary ${run}`);
   await admin.getByLabel("Short address").fill(slug);
   await admin.getByLabel("Email domains (optional)").fill(domain);
@@ -69,7 +69,7 @@ async function flow(browser: Browser, javaScript: boolean) {
   try {
     const admin = await newPage(browser, javaScript);
     await signIn(admin, await adminCredentials(browser));
-    await admin.goto("/admin/organisations/new");
+    await openAddOrganisation(admin);
     await admin.getByLabel("Name", { exact: true }).fill(`SSO Constabulary ${run}`);
     await admin.getByLabel("Short address").fill(slug);
     await admin.getByLabel("Email domains (optional)").fill(domain);
@@ -119,7 +119,8 @@ async function flow(browser: Browser, javaScript: boolean) {
     }
 
     // The officer is on the force's people list (joined through the first sign-in).
-    await lead.goto(`/org/${slug}/people`);
+    await lead.getByRole("navigation", { name: /training$/ }).getByRole("link", { name: "People", exact: true }).click();
+    await opened(lead, "People");
     await expect(lead.getByRole("link", { name: "Olu Officer" })).toBeVisible();
   } finally {
     await idp.close();
@@ -184,7 +185,8 @@ async function samlFlow(browser: Browser, javaScript: boolean) {
       expect(new URL(officer.url()).pathname).toBe("/learning");
       await officer.context().close();
     }
-    await lead.goto(`/org/${slug}/people`);
+    await lead.getByRole("navigation", { name: /training$/ }).getByRole("link", { name: "People", exact: true }).click();
+    await opened(lead, "People");
     await expect(lead.getByRole("link", { name: "Sade Officer" })).toBeVisible();
 
     // Removing asks first; "No, go back" changes nothing.
