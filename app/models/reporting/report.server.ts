@@ -435,10 +435,10 @@ function rowsQuery(organizationId: string, query: ReportQuery, moduleId: string 
   // columns, not the page's whole rows), then only the page's rows joined and worked out.
   const keysFirst = page.within?.keysFirst === true;
   const source = keysFirst
-    ? sql`(select r.organization_id, r.person_id, r.module_id from report_rows r where ${where}
+    ? sql`(select r.person_id, r.module_id from report_rows r where ${where}
             order by r.sort_name ${order}, r.person_id ${order}, r.module_id ${order}
             limit ${page.limit}${page.offset ? sql` offset ${page.offset}` : sql``}) page_keys
-          join report_rows r on r.organization_id = page_keys.organization_id and r.person_id = page_keys.person_id and r.module_id = page_keys.module_id`
+          join report_rows r on r.organization_id = ${organizationId} and r.person_id = page_keys.person_id and r.module_id = page_keys.module_id`
     : sql`report_rows r`;
   return sql`
     select * from (
