@@ -429,14 +429,17 @@ function rowsQuery(organizationId: string, query: ReportQuery, moduleId: string 
     : query.sort === "name"
       ? sql`where (sort_name, person_id, module_id) ${cmp} (${page.after.sortName}, ${page.after.personId}, ${page.after.moduleId})`
       : sql`where (k, sort_name, person_id, module_id) ${cmp} (${page.after.k}::${keyCast}, ${page.after.sortName}, ${page.after.personId}, ${page.after.moduleId})`;
-  const statusFilter = query.status ? sql`${statusSql(clock)} = ${query.status}` : null;
+  const statusFilter = !query.status ? null : query.status === "expired" ? expiredSql(clock) : sql`${statusSql(clock)} = ${query.status}`;
   const where = sql`${whereSql(organizationId, query, moduleId, { status: statusFilter })}${page.within ? sql` and ${page.within.filter}` : sql``}`;
   // A group read keys first: the page's keys off one narrow index (sorted there if need be: a few
   // columns, not the page's whole rows), then only the page's rows joined and worked out.
-  const keysFirst = page.within?.keysFirst === true;
+  // A status filter's page too (not the export's keyset batches): "expired" by name at page 20 read ~20,000
+  // rows off the name index for 1,000 it kept (163 ms at 50,000 learners). Only keys kept on the row.
+  const keysFirst = page.within ? page.within.keysFirst === true : query.status !== null && !page.after && sortExpression(query.sort, clock).indexed;
+  const keyOrder = page.within ? sql`` : sql`(${expr})::${keyCast} ${order}, `;
   const source = keysFirst
     ? sql`(select r.person_id, r.module_id from report_rows r where ${where}
-            order by r.sort_name ${order}, r.person_id ${order}, r.module_id ${order}
+            order by ${keyOrder}r.sort_name ${order}, r.person_id ${order}, r.module_id ${order}
             limit ${page.limit}${page.offset ? sql` offset ${page.offset}` : sql``}) page_keys
           join report_rows r on r.organization_id = ${organizationId} and r.person_id = page_keys.person_id and r.module_id = page_keys.module_id`
     : sql`report_rows r`;
