@@ -89,8 +89,8 @@ export function statusSql(clock: Clock, alias = "r"): SQL {
  * certificate has expired and no retake open. The same rows: statusSql says "completed" for a valid
  * completion whose certificate has not expired (or never does), so reaching "expired" needs an expiry at
  * or before now. report_rows_org_expires_idx holds these rows (its predicate) in expiry order with every
- * column a page's filters read, its name and person (issue 18): the rows of "expired" are read from it
- * alone, however rare among the organisation's rows, where the name index would read twenty per row.
+ * column a page's filters read, its name and person (issue 18, ADR 045): the rows of "expired" are read
+ * from it alone, however rare among the organisation's rows, where the name index would read twenty per row.
  */
 function expiredSql(clock: Clock): SQL {
   return sql`(r.completed_at is not null and not r.certificate_revoked and r.open_started_at is null
@@ -490,9 +490,10 @@ type SortGroup = { filter: SQL; n: number; leading?: "team_id"; keysFirst?: bool
  * matching rows each value has. So the groups, going up, and their sizes:
  * a page then reads only the groups it falls in, each in name order off an
  * index (team: report_rows_org_team_name_idx; module:
- * report_rows_org_module_name_idx; status: report_rows_org_name_idx,
- * filtered). Null where the counts name a team or module the context does
- * not hold (the page then sorts, as before).
+ * report_rows_org_module_name_idx; status: keys first, off
+ * report_rows_org_name_idx filtered, or for "expired" off
+ * report_rows_org_expires_idx, ADR 045). Null where the counts name a team
+ * or module the context does not hold (the page then sorts, as before).
  */
 function sortGroups(context: ReportContext, query: ReportQuery, counts: CountRow[], clock: Clock): SortGroup[] | null {
   const matching = counts.filter((c) => !query.status || c.status === query.status);
