@@ -99,8 +99,10 @@ export const reportRows = pgTable(
       t.certificateExpiresAt,
       t.openStartedAt,
     ),
+    // Also the rows of "expired" (a page sorted by status, keys first; expiredSql in the reports model): in expiry
+    // order, with the name and person to sort a page's keys by, so it needs no heap either (issue 18).
     index("report_rows_org_expires_idx")
-      .on(t.organizationId, t.certificateExpiresAt, t.moduleId, t.teamId, t.personStatus, t.due, t.completedAt, t.certificateRevoked, t.openStartedAt)
+      .on(t.organizationId, t.certificateExpiresAt, t.moduleId, t.teamId, t.personStatus, t.due, t.completedAt, t.certificateRevoked, t.openStartedAt, t.sortName, t.personId)
       .where(sql`completed_at is not null and not certificate_revoked`),
     index("report_rows_user_idx").on(t.userId, t.moduleId),
     index("report_rows_assignment_idx").on(t.assignmentId),

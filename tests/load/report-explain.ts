@@ -32,7 +32,7 @@ try {
     // Runs each statement twice: once under EXPLAIN ANALYZE (kept), once for the rows the caller reads.
     const explaining = {
       execute: async (query: SQL) => {
-        const plan = (await handle.db.execute(sql`explain (analyze, costs off) ${query}`)) as unknown as { rows: Record<string, string>[] };
+        const plan = (await handle.db.execute(sql`explain (analyze, buffers, costs off) ${query}`)) as unknown as { rows: Record<string, string>[] };
         plans.push(plan.rows.map((r) => Object.values(r)[0]!));
         return handle.db.execute(query);
       },
@@ -42,7 +42,9 @@ try {
     await reportPage(context, parsed.query, moduleId, undefined, explaining, counts);
     console.log(`\n=== ${label} (${search || "no parameters"}): ${plans.length} page statement(s)`);
     for (const plan of plans) {
-      const shown = values.full ? plan : plan.filter((line) => /Scan|Sort|Limit|Execution Time|Nested Loop|Hash|Merge|Index Cond|Filter/.test(line));
+      // The statement's pages read (the first Buffers line, its top node's): what load does not change, unlike its time.
+      const buffers = plan.find((line) => /Buffers:/.test(line));
+      const shown = values.full ? plan : [...plan.filter((line) => /Scan|Sort|Limit|Execution Time|Nested Loop|Hash|Merge|Index Cond|Filter/.test(line)), `pages: ${buffers?.trim() ?? "none"}`];
       console.log(shown.join("\n"));
     }
   }

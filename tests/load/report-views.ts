@@ -37,6 +37,9 @@ export function reportViews(context: ReportContext): [label: string, search: str
     ["by team, page 150", "sort=team&page=150"],
     ["by status, latest page", "sort=status&dir=desc&page=150"],
     ["one team by completed", `team=${team}&sort=completed&dir=desc`],
+    ["overdue only", "status=overdue"],
+    ["expired only, page 20", "status=expired&page=20"],
+    ["expired by completed, page 20", "status=expired&sort=completed&dir=desc&page=20"],
   ];
 }
 

@@ -1,0 +1,3 @@
+-- Issue 18, docs/decisions/045: the expiry index also holds the name and person, so the rows of "expired" (rare) are paged in name order from it alone (keys first), not from the name index with the status as a filter.
+DROP INDEX "report_rows_org_expires_idx";--> statement-breakpoint
+CREATE INDEX "report_rows_org_expires_idx" ON "report_rows" USING btree ("organization_id","certificate_expires_at","module_id","team_id","person_status","due","completed_at","certificate_revoked","open_started_at","sort_name","person_id") WHERE completed_at is not null and not certificate_revoked;
