@@ -15,8 +15,10 @@ import { createRequire } from "node:module";
  * gets fresh match objects holding the routes of the table it passed.
  *
  * Three of the four calls go through the package's exports object, which is
- * where `installRouteMatchCache` puts the cached function; the static
- * handler's own call is internal to the package and stays as it is.
+ * where `installRouteMatchCache` puts the cached function. The static
+ * handler's own call is internal to the package: its handler is wrapped
+ * instead (`branchStaticHandlers`), and @remix-run/react's server route table,
+ * built anew for every render, is built once (`rememberServerRoutes`; ADR 044).
  */
 
 export type RouteLike = { id?: string; path?: string; index?: boolean; caseSensitive?: boolean; children?: RouteLike[] };
@@ -101,13 +103,121 @@ export function cachedMatchRoutes(original: MatchRoutes): MatchRoutes {
   };
 }
 
+/** A route as the static handler takes it: the shape above, and whatever else (loader, action, handle) it carries. */
+export type HandlerRoute = RouteLike & { children?: HandlerRoute[] } & Record<string, unknown>;
+export type StaticHandlerLike = {
+  dataRoutes: RouteLike[];
+  query: (request: Request, options?: unknown) => Promise<unknown>;
+  queryRoute: (request: Request, options?: unknown) => Promise<unknown>;
+};
+export type CreateStaticHandler = (routes: HandlerRoute[], options?: { basename?: string } & Record<string, unknown>) => StaticHandlerLike;
+
+/** The methods the static handler serves; anything else (its 405) goes to the whole table's handler. */
+const HANDLED_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
+/**
+ * `create` (@remix-run/router's `createStaticHandler`) whose `query` and
+ * `queryRoute` match through `match` (the cached `matchRoutes`) instead of
+ * the package's internal `matchRoutes`, which flattened and ranked the whole
+ * table on every request (13.5% of the CPU of a page with no loader).
+ *
+ * What a query does with the table, beyond matching the address, is read
+ * the matched routes (their loaders, actions, boundaries) and, for an
+ * address nothing matches or a method it does not serve, the root. So a
+ * request whose address matches is answered by a handler of the matched
+ * branch alone: the table cut down to the matched routes, each with only
+ * the next matched route as its child (the last keeps none). Matching that
+ * table gives the same branch (it is the only one that reaches the end of
+ * the address), and it is built once per branch: a branch is named by its
+ * last route, so there are at most as many as routes. Unmatched addresses and
+ * other methods go to the whole table's handler, as before. `dataRoutes`
+ * stays the whole table's (Remix reads it for an error's second render).
+ */
+export function branchStaticHandlers(create: CreateStaticHandler, match: MatchRoutes): CreateStaticHandler {
+  return (routes, options) => {
+    const whole = create(routes, options);
+    const basename = options?.basename || "/";
+    const branches = new Map<string, StaticHandlerLike>();
+    const handlerFor = (request: Request): StaticHandlerLike => {
+      if (!HANDLED_METHODS.has(request.method.toUpperCase())) return whole;
+      const matches = match(whole.dataRoutes, new URL(request.url).pathname, basename);
+      if (!matches || matches.length === 0) return whole;
+      const last = matches[matches.length - 1]!.route.id!;
+      let branch = branches.get(last);
+      if (!branch) {
+        const cut = cutToBranch(routes, matches.map((m) => m.route.id!));
+        if (!cut) return whole;
+        branch = create(cut, options);
+        branches.set(last, branch);
+      }
+      return branch;
+    };
+    return {
+      ...whole,
+      query: (request, queryOptions) => handlerFor(request).query(request, queryOptions),
+      queryRoute: (request, queryOptions) => handlerFor(request).queryRoute(request, queryOptions),
+    };
+  };
+}
+
+/** The routes of `ids`, each the parent of the next, copied from `routes` with only that child; null if the chain is not in it. */
+export function cutToBranch(routes: HandlerRoute[], ids: string[]): HandlerRoute[] | null {
+  const cut = (level: HandlerRoute[] | undefined, at: number): HandlerRoute | null => {
+    const route = level?.find((r) => r.id === ids[at]);
+    if (!route) return null;
+    const { children: _children, ...rest } = route;
+    if (at === ids.length - 1) return rest;
+    const child = cut(route.children, at + 1);
+    return child && { ...rest, children: [child] };
+  };
+  const top = cut(routes, 0);
+  return top && [top];
+}
+
+type ServerRoutesArgs = [manifest: Record<string, unknown>, routeModules: Record<string, unknown>, future: unknown, isSpaMode: unknown];
+
+/**
+ * `create` (@remix-run/react's `createServerRoutes`, called by `RemixServer`
+ * on every render: a route object per route of the app, with its
+ * components, 7% of a page's CPU) answered once per manifest: the answer
+ * depends only on the manifest, the route modules and two flags, all fixed
+ * per build. The route modules object is new per request, so its entries
+ * are compared one by one. Callers only read the table (React Router copies
+ * it into its own route objects), so one table serves every render.
+ */
+export function rememberServerRoutes<T>(create: (...args: ServerRoutesArgs) => T): (...args: ServerRoutesArgs) => T {
+  let kept: { args: ServerRoutesArgs; modules: [string, unknown][]; routes: T } | null = null;
+  const same = (args: ServerRoutesArgs) =>
+    kept !== null &&
+    kept.args[0] === args[0] &&
+    kept.args[2] === args[2] &&
+    kept.args[3] === args[3] &&
+    Object.keys(args[1]).length === kept.modules.length &&
+    kept.modules.every(([id, module]) => args[1][id] === module);
+  return (...args) => {
+    if (args.length !== 4) return create(...args);
+    if (!same(args)) kept = { args, modules: Object.entries(args[1]), routes: create(...args) };
+    return kept!.routes;
+  };
+}
+
 /**
  * Puts the cached `matchRoutes` on @remix-run/router's exports, where Remix's
- * server runtime, @remix-run/react and React Router look it up on each call.
- * Once per process, before the first request.
+ * server runtime, @remix-run/react and React Router look it up on each call,
+ * the branch-wise `createStaticHandler` beside it (Remix's server runtime
+ * looks it up when it handles its first request) and the remembered
+ * `createServerRoutes` on @remix-run/react's routes module (RemixServer looks
+ * it up on each render). Once per process, before the first request.
  */
 export function installRouteMatchCache(): void {
-  const router = createRequire(import.meta.url)("@remix-run/router") as { matchRoutes: MatchRoutes & { cached?: true } };
+  const require = createRequire(import.meta.url);
+  const router = require("@remix-run/router") as {
+    matchRoutes: MatchRoutes & { cached?: true };
+    createStaticHandler: CreateStaticHandler & { cached?: true };
+  };
   if (router.matchRoutes.cached) return;
   router.matchRoutes = Object.assign(cachedMatchRoutes(router.matchRoutes), { cached: true as const });
+  router.createStaticHandler = Object.assign(branchStaticHandlers(router.createStaticHandler, router.matchRoutes), { cached: true as const });
+  const serverRoutes = require("@remix-run/react/dist/routes.js") as { createServerRoutes: (...args: ServerRoutesArgs) => unknown };
+  serverRoutes.createServerRoutes = rememberServerRoutes(serverRoutes.createServerRoutes);
 }
