@@ -25,34 +25,48 @@ export type RouteLike = { id?: string; path?: string; index?: boolean; caseSensi
 export type RouteMatchLike = { params: Record<string, string | undefined>; pathname: string; pathnameBase: string; route: RouteLike };
 export type MatchRoutes = (routes: RouteLike[], location: string | { pathname?: string }, basename?: string) => RouteMatchLike[] | null;
 
-/** What is kept of one answer: the matched routes by id, and the rest as plain values. */
-type Kept = { ids: string[]; params: Record<string, string | undefined>; pathnames: string[]; bases: string[] } | null;
-type Shape = { key: string; byId: Map<string, RouteLike> };
+/** What is kept of one answer: the matched routes by their place in the table, and the rest as plain values. */
+type Kept = { places: number[]; params: Record<string, string | undefined>; pathnames: string[]; bases: string[] } | null;
+/** A table shape: its key, and the first table seen of it (another table is compared with it route by route). */
+type Shape = { key: string; table: RouteLike[] };
 
 /** Addresses kept per table shape; past it the oldest goes (addresses carry ids, so they are unbounded). */
 export const ADDRESSES_PER_SHAPE = 2_000;
 /** Table shapes kept (one per build in practice; more only while tests build tables of their own). */
 const SHAPES = 16;
 
-/**
- * The route table's shape as a string, and its routes by id; null where a
- * route has no id or two share one (then nothing is cached for that table).
- */
-function describe(routes: RouteLike[]): Shape | null {
+/** The table's shape as a string; null where a route has no id or two share one (then nothing is cached for that table). */
+function describe(routes: RouteLike[]): string | null {
   const parts: string[] = [];
-  const byId = new Map<string, RouteLike>();
+  const ids = new Set<string>();
   const walk = (list: RouteLike[]): boolean => {
     parts.push("[");
     for (const route of list) {
-      if (typeof route.id !== "string" || byId.has(route.id)) return false;
-      byId.set(route.id, route);
+      if (typeof route.id !== "string" || ids.has(route.id)) return false;
+      ids.add(route.id);
       parts.push(JSON.stringify([route.id, route.path ?? null, route.index === true, route.caseSensitive === true]));
       if (route.children && !walk(route.children)) return false;
     }
     parts.push("]");
     return true;
   };
-  return walk(routes) ? { key: parts.join(""), byId } : null;
+  return walk(routes) ? parts.join("") : null;
+}
+
+/**
+ * Whether two tables have one shape, compared in place: React Router builds a
+ * new table for every render, and describing each as a string cost 3% of a
+ * page (ADR 044).
+ */
+function sameShape(a: RouteLike[] | undefined, b: RouteLike[] | undefined): boolean {
+  if ((a?.length ?? 0) !== (b?.length ?? 0)) return false;
+  for (let i = 0; i < (a?.length ?? 0); i++) {
+    const x = a![i]!;
+    const y = b![i]!;
+    if (x.id !== y.id || x.path !== y.path || (x.index === true) !== (y.index === true) || (x.caseSensitive === true) !== (y.caseSensitive === true)) return false;
+    if (!sameShape(x.children, y.children)) return false;
+  }
+  return true;
 }
 
 /** The pathname of a location, as `matchRoutes` reads it (a string's search and hash cut off). */
@@ -64,14 +78,38 @@ function pathnameOf(location: string | { pathname?: string }): string {
   return (search >= 0 ? withoutHash.slice(0, search) : withoutHash) || "/";
 }
 
+/** Each match's place among its parent's children (the first's among the table's); null if a match is not in the table so. */
+function placesOf(routes: RouteLike[], matches: RouteMatchLike[]): number[] | null {
+  const places: number[] = [];
+  let level: RouteLike[] | undefined = routes;
+  for (const match of matches) {
+    const place: number = level?.indexOf(match.route) ?? -1;
+    if (place < 0) return null;
+    places.push(place);
+    level = match.route.children;
+  }
+  return places;
+}
+
 /** `original` with its answers remembered by table shape and address. */
 export function cachedMatchRoutes(original: MatchRoutes): MatchRoutes {
   const shapes = new WeakMap<object, Shape | null>();
+  const known: Shape[] = [];
   const answers = new Map<string, Map<string, Kept>>();
+  const shapeOf = (routes: RouteLike[]): Shape | null => {
+    const same = known.find((shape) => sameShape(shape.table, routes));
+    if (same) return same;
+    const key = describe(routes);
+    if (key === null) return null;
+    const shape = { key, table: routes };
+    if (known.length >= SHAPES) known.shift();
+    known.push(shape);
+    return shape;
+  };
   return (routes, location, basename = "/") => {
     let shape = shapes.get(routes);
     if (shape === undefined) {
-      shape = describe(routes);
+      shape = shapeOf(routes);
       shapes.set(routes, shape);
     }
     if (!shape) return original(routes, location, basename);
@@ -85,8 +123,10 @@ export function cachedMatchRoutes(original: MatchRoutes): MatchRoutes {
     let kept = byAddress.get(address);
     if (kept === undefined) {
       const matches = original(routes, location, basename);
+      const places = matches && placesOf(routes, matches);
+      if (matches && !places) return matches;
       kept = matches && {
-        ids: matches.map((m) => m.route.id!),
+        places: places!,
         params: { ...matches[0]?.params },
         pathnames: matches.map((m) => m.pathname),
         bases: matches.map((m) => m.pathnameBase),
@@ -98,8 +138,12 @@ export function cachedMatchRoutes(original: MatchRoutes): MatchRoutes {
     if (!kept) return null;
     // As matchRoutes answers: one params object shared by every match of the answer.
     const params = { ...kept.params };
-    const byId = shape.byId;
-    return kept.ids.map((id, i) => ({ params, pathname: kept.pathnames[i]!, pathnameBase: kept.bases[i]!, route: byId.get(id)! }));
+    let level: RouteLike[] | undefined = routes;
+    return kept.places.map((place, i) => {
+      const route = level![place]!;
+      level = route.children;
+      return { params, pathname: kept.pathnames[i]!, pathnameBase: kept.bases[i]!, route };
+    });
   };
 }
 
