@@ -98,7 +98,8 @@ export async function httpBench(databaseUrl: string | null = null, figures?: (f:
   let dropDatabase: (() => Promise<void>) | null = null;
   let benchUrl = "";
   if (databaseUrl) {
-    const name = `distinct_bench_${process.pid}`;
+    // Named after the database the bench connects through (distinct_perf_bench_…), so each owner's stay apart.
+    const name = `${new URL(databaseUrl).pathname.slice(1) || "distinct"}_bench_${process.pid}`;
     const admin = new pg.Client({ connectionString: databaseUrl });
     await admin.connect();
     await admin.query(`drop database if exists ${name}`);
