@@ -1,13 +1,11 @@
 import crypto from "node:crypto";
-import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
-import { createReadableStreamFromReadable } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { contentSecurityPolicyFor } from "#app/services/csp.server.ts";
 import { databaseUnavailable, noteRequestError } from "#app/models/platform/db-availability.server.ts";
-import { closeBodyAtEnd } from "#app/services/html-stream.server.ts";
+import { htmlBody } from "#app/services/html-stream.server.ts";
 import { getEnv } from "#app/services/env.server.ts";
 import { createLogger } from "#app/services/logger.server.ts";
 import { DocumentHtmlProvider } from "./components/document-html.tsx";
@@ -52,12 +50,12 @@ export default function handleRequest(
     const abortLater = setTimeout(() => abort(), ABORT_DELAY);
     const send = () => {
       shellRendered = true;
-      const body = new PassThrough();
-      // Single fetch's closing script is written after the shell: keep it inside <body>.
-      const stream = createReadableStreamFromReadable(body.pipe(closeBodyAtEnd()));
+      // Single fetch's closing script is written after the shell: htmlBody keeps it inside <body>.
+      const { destination, stream } = htmlBody();
       responseHeaders.set("Content-Type", "text/html; charset=utf-8");
       resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
-      pipe(body);
+      // The part of a Node writable React uses (write, flush, end, destroy, events); see htmlBody.
+      pipe(destination as unknown as NodeJS.WritableStream);
     };
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>

@@ -30,6 +30,12 @@ export type DatabaseHandle = {
   /** The PGlite instance, when embedded (tests snapshot it). */
   pglite?: PGlite;
   /**
+   * Embedded only (this process is the database's only client, STACK-NOTES): moves on with every statement that
+   * may write and at each transaction's start and end. A cache of what a read answered is good while it has not moved
+   * since before that read began (ADR 044). Absent on PostgreSQL, where other processes write.
+   */
+  writes?: { generation: number };
+  /**
    * Runs `fn` holding the cluster-wide startup lock. On PostgreSQL that is a
    * session advisory lock on one dedicated connection (a pool could unlock on
    * another connection); on PGlite the process already holds DATA_DIR's lock file.
@@ -50,10 +56,18 @@ export function projectRoot(): string {
 
 export const migrationsFolder = () => path.join(projectRoot(), "db", "migrations");
 
+/** A statement that cannot write enrolments or lesson progress: a SELECT (no function a SELECT may call writes either; ADR 044). */
+const READS_ONLY = /^\s*select\s/i;
+
 class CountingLogger implements Logger {
-  constructor(private stats: { queries: number }) {}
-  logQuery(): void {
+  constructor(
+    private stats: { queries: number },
+    private writes?: { generation: number },
+  ) {}
+  logQuery(query: string): void {
     this.stats.queries++;
+    // Counted before the statement runs: a read that began before it cannot be kept (ADR 044).
+    if (this.writes && !READS_ONLY.test(query)) this.writes.generation++;
   }
 }
 
@@ -74,8 +88,9 @@ export type OpenOptions =
  */
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   const stats = { queries: 0 };
-  const logger = new CountingLogger(stats);
   if (options.kind === "pglite") {
+    const writes = { generation: 0 };
+    const logger = new CountingLogger(stats, writes);
     if (options.dataDir) {
       // PGlite creates its own directory non-recursively: make the parent.
       fs.mkdirSync(path.dirname(path.resolve(options.dataDir)), { recursive: true });
@@ -85,6 +100,17 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
       ? new PGlite(options.dataDir, { loadDataDir: options.loadDataDir, ...prebuilt })
       : new PGlite({ loadDataDir: options.loadDataDir, ...prebuilt });
     await client.waitReady;
+    // A transaction moves the write generation as it starts and as it ends (committed or rolled back): what was read
+    // while it was open may have seen its writes.
+    const transaction = client.transaction.bind(client);
+    client.transaction = (async (fn: Parameters<PGlite["transaction"]>[0]) => {
+      writes.generation++;
+      try {
+        return await transaction(fn);
+      } finally {
+        writes.generation++;
+      }
+    }) as PGlite["transaction"];
     const db = drizzlePglite(client, { schema, logger }) as unknown as Database;
     return {
       db,
@@ -93,6 +119,7 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
       close: () => client.close(),
       stats,
       pglite: client,
+      writes,
       withStartupLock: (fn) => fn(db),
     };
   }
@@ -103,6 +130,7 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
   const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, connectionTimeoutMillis: 30_000 });
   // An idle client that errors (server restart) must not crash the process.
   pool.on("error", (error) => console.error("[db] idle PostgreSQL client error:", error.message));
+  const logger = new CountingLogger(stats);
   const db = drizzleNodePg(pool, { schema, logger }) as unknown as Database;
   const url = new URL(options.url);
   return {

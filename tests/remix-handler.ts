@@ -2,6 +2,7 @@ import path from "node:path";
 import { UNSAFE_flatRoutes } from "@remix-run/dev";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { runWithRequestContext } from "#app/services/request-context.server.ts";
+import { installRouteMatchCache } from "#app/services/route-matching.server.ts";
 
 /**
  * The app's real Remix request handler, assembled in the test process from
@@ -33,6 +34,8 @@ export function fullPattern(route: DiscoveredRoute, all: DiscoveredRoute[]): str
 }
 
 export async function createAppHandler(): Promise<(request: Request) => Promise<Response>> {
+  // As app/server.ts does first: the tests exercise route matching as the server runs it (ADR 040, 044).
+  installRouteMatchCache();
   const discovered = discoverRoutes();
   const routes: ServerBuild["routes"] = {
     root: { id: "root", path: "", module: await import(path.join(appDirectory, "root.tsx")) },

@@ -15,42 +15,58 @@ import { createRequire } from "node:module";
  * gets fresh match objects holding the routes of the table it passed.
  *
  * Three of the four calls go through the package's exports object, which is
- * where `installRouteMatchCache` puts the cached function; the static
- * handler's own call is internal to the package and stays as it is.
+ * where `installRouteMatchCache` puts the cached function. The static
+ * handler's own call is internal to the package: its handler is wrapped
+ * instead (`branchStaticHandlers`), and @remix-run/react's server route table,
+ * built anew for every render, is built once (`rememberServerRoutes`; ADR 044).
  */
 
 export type RouteLike = { id?: string; path?: string; index?: boolean; caseSensitive?: boolean; children?: RouteLike[] };
 export type RouteMatchLike = { params: Record<string, string | undefined>; pathname: string; pathnameBase: string; route: RouteLike };
 export type MatchRoutes = (routes: RouteLike[], location: string | { pathname?: string }, basename?: string) => RouteMatchLike[] | null;
 
-/** What is kept of one answer: the matched routes by id, and the rest as plain values. */
-type Kept = { ids: string[]; params: Record<string, string | undefined>; pathnames: string[]; bases: string[] } | null;
-type Shape = { key: string; byId: Map<string, RouteLike> };
+/** What is kept of one answer: the matched routes by their place in the table, and the rest as plain values. */
+type Kept = { places: number[]; params: Record<string, string | undefined>; pathnames: string[]; bases: string[] } | null;
+/** A table shape: its key, and the first table seen of it (another table is compared with it route by route). */
+type Shape = { key: string; table: RouteLike[] };
 
 /** Addresses kept per table shape; past it the oldest goes (addresses carry ids, so they are unbounded). */
 export const ADDRESSES_PER_SHAPE = 2_000;
 /** Table shapes kept (one per build in practice; more only while tests build tables of their own). */
 const SHAPES = 16;
 
-/**
- * The route table's shape as a string, and its routes by id; null where a
- * route has no id or two share one (then nothing is cached for that table).
- */
-function describe(routes: RouteLike[]): Shape | null {
+/** The table's shape as a string; null where a route has no id or two share one (then nothing is cached for that table). */
+function describe(routes: RouteLike[]): string | null {
   const parts: string[] = [];
-  const byId = new Map<string, RouteLike>();
+  const ids = new Set<string>();
   const walk = (list: RouteLike[]): boolean => {
     parts.push("[");
     for (const route of list) {
-      if (typeof route.id !== "string" || byId.has(route.id)) return false;
-      byId.set(route.id, route);
+      if (typeof route.id !== "string" || ids.has(route.id)) return false;
+      ids.add(route.id);
       parts.push(JSON.stringify([route.id, route.path ?? null, route.index === true, route.caseSensitive === true]));
       if (route.children && !walk(route.children)) return false;
     }
     parts.push("]");
     return true;
   };
-  return walk(routes) ? { key: parts.join(""), byId } : null;
+  return walk(routes) ? parts.join("") : null;
+}
+
+/**
+ * Whether two tables have one shape, compared in place: React Router builds a
+ * new table for every render, and describing each as a string cost 3% of a
+ * page (ADR 044).
+ */
+function sameShape(a: RouteLike[] | undefined, b: RouteLike[] | undefined): boolean {
+  if ((a?.length ?? 0) !== (b?.length ?? 0)) return false;
+  for (let i = 0; i < (a?.length ?? 0); i++) {
+    const x = a![i]!;
+    const y = b![i]!;
+    if (x.id !== y.id || x.path !== y.path || (x.index === true) !== (y.index === true) || (x.caseSensitive === true) !== (y.caseSensitive === true)) return false;
+    if (!sameShape(x.children, y.children)) return false;
+  }
+  return true;
 }
 
 /** The pathname of a location, as `matchRoutes` reads it (a string's search and hash cut off). */
@@ -62,14 +78,38 @@ function pathnameOf(location: string | { pathname?: string }): string {
   return (search >= 0 ? withoutHash.slice(0, search) : withoutHash) || "/";
 }
 
+/** Each match's place among its parent's children (the first's among the table's); null if a match is not in the table so. */
+function placesOf(routes: RouteLike[], matches: RouteMatchLike[]): number[] | null {
+  const places: number[] = [];
+  let level: RouteLike[] | undefined = routes;
+  for (const match of matches) {
+    const place: number = level?.indexOf(match.route) ?? -1;
+    if (place < 0) return null;
+    places.push(place);
+    level = match.route.children;
+  }
+  return places;
+}
+
 /** `original` with its answers remembered by table shape and address. */
 export function cachedMatchRoutes(original: MatchRoutes): MatchRoutes {
   const shapes = new WeakMap<object, Shape | null>();
+  const known: Shape[] = [];
   const answers = new Map<string, Map<string, Kept>>();
+  const shapeOf = (routes: RouteLike[]): Shape | null => {
+    const same = known.find((shape) => sameShape(shape.table, routes));
+    if (same) return same;
+    const key = describe(routes);
+    if (key === null) return null;
+    const shape = { key, table: routes };
+    if (known.length >= SHAPES) known.shift();
+    known.push(shape);
+    return shape;
+  };
   return (routes, location, basename = "/") => {
     let shape = shapes.get(routes);
     if (shape === undefined) {
-      shape = describe(routes);
+      shape = shapeOf(routes);
       shapes.set(routes, shape);
     }
     if (!shape) return original(routes, location, basename);
@@ -83,8 +123,10 @@ export function cachedMatchRoutes(original: MatchRoutes): MatchRoutes {
     let kept = byAddress.get(address);
     if (kept === undefined) {
       const matches = original(routes, location, basename);
+      const places = matches && placesOf(routes, matches);
+      if (matches && !places) return matches;
       kept = matches && {
-        ids: matches.map((m) => m.route.id!),
+        places: places!,
         params: { ...matches[0]?.params },
         pathnames: matches.map((m) => m.pathname),
         bases: matches.map((m) => m.pathnameBase),
@@ -96,18 +138,130 @@ export function cachedMatchRoutes(original: MatchRoutes): MatchRoutes {
     if (!kept) return null;
     // As matchRoutes answers: one params object shared by every match of the answer.
     const params = { ...kept.params };
-    const byId = shape.byId;
-    return kept.ids.map((id, i) => ({ params, pathname: kept.pathnames[i]!, pathnameBase: kept.bases[i]!, route: byId.get(id)! }));
+    let level: RouteLike[] | undefined = routes;
+    return kept.places.map((place, i) => {
+      const route = level![place]!;
+      level = route.children;
+      return { params, pathname: kept.pathnames[i]!, pathnameBase: kept.bases[i]!, route };
+    });
+  };
+}
+
+/** A route as the static handler takes it: the shape above, and whatever else (loader, action, handle) it carries. */
+export type HandlerRoute = RouteLike & { children?: HandlerRoute[] } & Record<string, unknown>;
+export type StaticHandlerLike = {
+  dataRoutes: RouteLike[];
+  query: (request: Request, options?: unknown) => Promise<unknown>;
+  queryRoute: (request: Request, options?: unknown) => Promise<unknown>;
+};
+export type CreateStaticHandler = (routes: HandlerRoute[], options?: { basename?: string } & Record<string, unknown>) => StaticHandlerLike;
+
+/** The methods the static handler serves; anything else (its 405) goes to the whole table's handler. */
+const HANDLED_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
+/**
+ * `create` (@remix-run/router's `createStaticHandler`) whose `query` and
+ * `queryRoute` match through `match` (the cached `matchRoutes`) instead of
+ * the package's internal `matchRoutes`, which flattened and ranked the whole
+ * table on every request (13.5% of the CPU of a page with no loader).
+ *
+ * What a query does with the table, beyond matching the address, is read
+ * the matched routes (their loaders, actions, boundaries) and, for an
+ * address nothing matches or a method it does not serve, the root. So a
+ * request whose address matches is answered by a handler of the matched
+ * branch alone: the table cut down to the matched routes, each with only
+ * the next matched route as its child (the last keeps none). Matching that
+ * table gives the same branch (it is the only one that reaches the end of
+ * the address), and it is built once per branch: a branch is named by its
+ * last route, so there are at most as many as routes. Unmatched addresses and
+ * other methods go to the whole table's handler, as before. `dataRoutes`
+ * stays the whole table's (Remix reads it for an error's second render).
+ */
+export function branchStaticHandlers(create: CreateStaticHandler, match: MatchRoutes): CreateStaticHandler {
+  return (routes, options) => {
+    const whole = create(routes, options);
+    const basename = options?.basename || "/";
+    const branches = new Map<string, StaticHandlerLike>();
+    const handlerFor = (request: Request): StaticHandlerLike => {
+      if (!HANDLED_METHODS.has(request.method.toUpperCase())) return whole;
+      const matches = match(whole.dataRoutes, new URL(request.url).pathname, basename);
+      if (!matches || matches.length === 0) return whole;
+      const last = matches[matches.length - 1]!.route.id!;
+      let branch = branches.get(last);
+      if (!branch) {
+        const cut = cutToBranch(routes, matches.map((m) => m.route.id!));
+        if (!cut) return whole;
+        branch = create(cut, options);
+        branches.set(last, branch);
+      }
+      return branch;
+    };
+    return {
+      ...whole,
+      query: (request, queryOptions) => handlerFor(request).query(request, queryOptions),
+      queryRoute: (request, queryOptions) => handlerFor(request).queryRoute(request, queryOptions),
+    };
+  };
+}
+
+/** The routes of `ids`, each the parent of the next, copied from `routes` with only that child; null if the chain is not in it. */
+export function cutToBranch(routes: HandlerRoute[], ids: string[]): HandlerRoute[] | null {
+  const cut = (level: HandlerRoute[] | undefined, at: number): HandlerRoute | null => {
+    const route = level?.find((r) => r.id === ids[at]);
+    if (!route) return null;
+    const { children: _children, ...rest } = route;
+    if (at === ids.length - 1) return rest;
+    const child = cut(route.children, at + 1);
+    return child && { ...rest, children: [child] };
+  };
+  const top = cut(routes, 0);
+  return top && [top];
+}
+
+type ServerRoutesArgs = [manifest: Record<string, unknown>, routeModules: Record<string, unknown>, future: unknown, isSpaMode: unknown];
+
+/**
+ * `create` (@remix-run/react's `createServerRoutes`, called by `RemixServer`
+ * on every render: a route object per route of the app, with its
+ * components, 7% of a page's CPU) answered once per manifest: the answer
+ * depends only on the manifest, the route modules and two flags, all fixed
+ * per build. The route modules object is new per request, so its entries
+ * are compared one by one. Callers only read the table (React Router copies
+ * it into its own route objects), so one table serves every render.
+ */
+export function rememberServerRoutes<T>(create: (...args: ServerRoutesArgs) => T): (...args: ServerRoutesArgs) => T {
+  let kept: { args: ServerRoutesArgs; modules: [string, unknown][]; routes: T } | null = null;
+  const same = (args: ServerRoutesArgs) =>
+    kept !== null &&
+    kept.args[0] === args[0] &&
+    kept.args[2] === args[2] &&
+    kept.args[3] === args[3] &&
+    Object.keys(args[1]).length === kept.modules.length &&
+    kept.modules.every(([id, module]) => args[1][id] === module);
+  return (...args) => {
+    if (args.length !== 4) return create(...args);
+    if (!same(args)) kept = { args, modules: Object.entries(args[1]), routes: create(...args) };
+    return kept!.routes;
   };
 }
 
 /**
  * Puts the cached `matchRoutes` on @remix-run/router's exports, where Remix's
- * server runtime, @remix-run/react and React Router look it up on each call.
- * Once per process, before the first request.
+ * server runtime, @remix-run/react and React Router look it up on each call,
+ * the branch-wise `createStaticHandler` beside it (Remix's server runtime
+ * looks it up when it handles its first request) and the remembered
+ * `createServerRoutes` on @remix-run/react's routes module (RemixServer looks
+ * it up on each render). Once per process, before the first request.
  */
 export function installRouteMatchCache(): void {
-  const router = createRequire(import.meta.url)("@remix-run/router") as { matchRoutes: MatchRoutes & { cached?: true } };
+  const require = createRequire(import.meta.url);
+  const router = require("@remix-run/router") as {
+    matchRoutes: MatchRoutes & { cached?: true };
+    createStaticHandler: CreateStaticHandler & { cached?: true };
+  };
   if (router.matchRoutes.cached) return;
   router.matchRoutes = Object.assign(cachedMatchRoutes(router.matchRoutes), { cached: true as const });
+  router.createStaticHandler = Object.assign(branchStaticHandlers(router.createStaticHandler, router.matchRoutes), { cached: true as const });
+  const serverRoutes = require("@remix-run/react/dist/routes.js") as { createServerRoutes: (...args: ServerRoutesArgs) => unknown };
+  serverRoutes.createServerRoutes = rememberServerRoutes(serverRoutes.createServerRoutes);
 }

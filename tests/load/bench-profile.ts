@@ -198,7 +198,7 @@ async function main() {
   if (opts.db === "postgres") {
     const admin = await postgresForBench();
     if (!admin) throw new Error("No PostgreSQL server (set BENCH_DATABASE_URL, or run one on 127.0.0.1:5432)");
-    const name = `distinct_profile_${process.pid}`;
+    const name = `${new URL(admin).pathname.slice(1) || "distinct"}_profile_${process.pid}`;
     const client = new pg.Client({ connectionString: admin });
     await client.connect();
     await client.query(`create database ${name}`);

@@ -46,6 +46,7 @@ function printGoals(pglite: HttpFigures | null, pg: HttpFigures | null) {
 // Standalone benches, each its own process so their timings do not share a warm heap.
 for (const [name, file] of [
   ["profile", "bench-profile.ts"],
+  ["cpu", "bench-cpu.ts"],
   ["pdf", "bench-pdf.ts"],
   ["csv", "bench-csv.ts"],
   ["import", "import-bench.ts"],

@@ -14,7 +14,7 @@ afterEach(() => {
  * A server answering with `parts`, each enqueued after its delay (0: at once, same turn), written by
  * writeBody behind the compression middleware, as app/server.ts has it (bodies under 1 KB are not compressed).
  */
-async function serve(parts: { text: string; afterMs?: number }[]): Promise<{ url: string; writes: number[] }> {
+async function serve(parts: { text: string; afterMs?: number; afterTurns?: number }[]): Promise<{ url: string; writes: number[] }> {
   const writes: number[] = [];
   const compress = compression({ level: 1 });
   const server = http.createServer((req, res) => compress(req as Request, res as Response, () => answer(res)));
@@ -25,6 +25,7 @@ async function serve(parts: { text: string; afterMs?: number }[]): Promise<{ url
       async start(controller) {
         for (const part of parts) {
           if (part.afterMs) await new Promise((resolve) => setTimeout(resolve, part.afterMs));
+          for (let turn = 0; turn < (part.afterTurns ?? 0); turn++) await new Promise((resolve) => setImmediate(resolve));
           controller.enqueue(new TextEncoder().encode(part.text));
         }
         controller.close();
@@ -60,6 +61,25 @@ test("parts arriving later are sent as they come: the first is read before the l
   let rest = "";
   for (let part = await reader.read(); !part.done; part = await reader.read()) rest += new TextDecoder().decode(part.value);
   expect(rest).toBe("<p>deferred</p>");
+});
+
+test("parts that follow each within a turn (a browser's page: shell, then single fetch's scripts) go in one piece", async () => {
+  const { url, writes } = await serve([{ text: "<p>shell</p>" }, { text: "<script>1</script>", afterTurns: 1 }, { text: "<script>2</script>", afterTurns: 1 }]);
+  const response = await fetch(url);
+  expect(await response.text()).toBe("<p>shell</p><script>1</script><script>2</script>");
+  expect(response.headers.get("content-length")).toBe("48");
+  expect(writes).toEqual([]);
+});
+
+test("a part still coming after the turns a write may wait goes on its own: the ones before are not held for it", async () => {
+  const parts = [{ text: "<p>shell</p>" }, ...Array.from({ length: 12 }, (_, i) => ({ text: `<i>${i % 10}</i>`, afterTurns: 1 }))];
+  const { url, writes } = await serve(parts);
+  const response = await fetch(url);
+  expect(await response.text()).toBe(parts.map((p) => p.text).join(""));
+  expect(response.headers.get("transfer-encoding")).toBe("chunked");
+  // The shell was held while parts kept coming, HOLD_TURNS (4) times at most: it went with a few of them, not all twelve.
+  expect(writes[0]).toBeGreaterThanOrEqual(12 + 4 * 8);
+  expect(writes[0]).toBeLessThan(12 + 12 * 8);
 });
 
 test("an empty body is an empty answer of length 0", async () => {

@@ -64,27 +64,53 @@ function enrolmentQuery(db: Executor) {
 // rebuilding the SQL each time (measured: 0.83 ms down to 0.54 ms on PGlite).
 const preparedEnrolmentQuery = new WeakMap<object, ReturnType<ReturnType<typeof enrolmentQuery>["prepare"]>>();
 
+type EnrolmentRow = Enrolment & { completedLessonKeys: string[] };
+
+/** Answers kept per embedded database (ADR 044): all of them as of one write generation. */
+const keptEnrolments = new WeakMap<object, { generation: number; rows: Map<string, EnrolmentRow | null> }>();
+/** Learners × modules kept; past it, all go (the next write empties it anyway). */
+export const KEPT_ENROLMENTS = 20_000;
+
 /**
  * The enrolment a learner works on for a module: the open one, else the most
  * recently completed. With its completed lessons, in one query.
+ *
+ * On the embedded database the answer is kept until the next statement that
+ * may write (any, by anyone) or transaction: this process is the database's
+ * only client, so nothing else can change it (ADR 044). A read during which
+ * a write began is not kept. On PostgreSQL every call reads.
  */
 export async function findEnrolment(userId: string, slug: string, db?: Executor): Promise<EnrolmentWithProgress | null> {
   const executor = db ?? getDb();
   const moduleId = await moduleIdBySlug(slug, executor);
   if (!moduleId) return null;
-  let rows;
+  let row: EnrolmentRow | null | undefined;
   if (db) {
     // Inside a transaction: run it on the transaction's connection.
-    rows = await enrolmentQuery(db).execute({ userId, moduleId });
+    row = (await enrolmentQuery(db).execute({ userId, moduleId }))[0] ?? null;
   } else {
-    let prepared = preparedEnrolmentQuery.get(executor);
-    if (!prepared) {
-      prepared = enrolmentQuery(executor).prepare("find_enrolment");
-      preparedEnrolmentQuery.set(executor, prepared);
+    const handle = getDatabaseHandle();
+    const writes = handle.db === executor ? handle.writes : undefined;
+    let kept = writes && keptEnrolments.get(handle);
+    if (kept && writes && kept.generation !== writes.generation) kept = undefined;
+    const key = `${userId}\u0000${moduleId}`;
+    row = kept?.rows.get(key);
+    if (row === undefined) {
+      const generation = writes?.generation;
+      let prepared = preparedEnrolmentQuery.get(executor);
+      if (!prepared) {
+        prepared = enrolmentQuery(executor).prepare("find_enrolment");
+        preparedEnrolmentQuery.set(executor, prepared);
+      }
+      row = (await prepared.execute({ userId, moduleId }))[0] ?? null;
+      if (writes && writes.generation === generation) {
+        kept = keptEnrolments.get(handle);
+        if (!kept || kept.generation !== generation || kept.rows.size >= KEPT_ENROLMENTS) keptEnrolments.set(handle, (kept = { generation, rows: new Map() }));
+        kept.rows.set(key, row);
+      }
     }
-    rows = await prepared.execute({ userId, moduleId });
   }
-  const row = rows[0];
+  // A copy: callers may change what they get (completeLesson adds to the set).
   return row ? { ...row, completedLessonKeys: new Set(row.completedLessonKeys) } : null;
 }
 
