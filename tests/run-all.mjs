@@ -34,18 +34,38 @@ const prepared = path.join(root, ".cache", "e2e-prepared");
 const preparedLog = path.join(root, ".cache", "e2e-prepared.log");
 const preparing = prepareE2eData();
 
+// TEST_STAGES=overlap: the unit and integration tests run beside the end-to-end tests (after the build, which
+// tests/integration/import-two-instances.postgres.test.ts starts), their output kept in a file and shown after
+// the end-to-end tests' (ADR 043). Otherwise one stage after another.
+const overlap = process.env.TEST_STAGES === "overlap";
+const VITEST = "unit and integration tests";
+const E2E = "end-to-end tests";
+const order = overlap ? [0, 2, 3, 1, 4] : [0, 1, 2, 3, 4];
 const results = [];
-for (const [name, command, args] of stages) {
-  const previousFailed = results.some((r) => !r.ok);
+let background = null;
+for (const index of order) {
+  const [name, command, args] = stages[index];
+  const previousFailed = results.some((r) => r && !r.ok);
   // Without a browser or a build there is nothing to run the e2e tests in.
-  if (name === "end-to-end tests" && (!results[0]?.ok || !results[2]?.ok)) {
-    results.push({ name, ok: false, skipped: true });
+  if (name === E2E && (!results[0]?.ok || !results[2]?.ok)) {
+    results[index] = { name, ok: false, skipped: true };
+    continue;
+  }
+  if (overlap && name === VITEST) {
+    console.log(`\n▶ ${name}: started beside the end-to-end tests; its output follows theirs\n`);
+    background = startInBackground(command, args, path.join(reports, "vitest.log"));
     continue;
   }
   console.log(`\n▶ ${name}${previousFailed ? " (an earlier stage failed; running anyway)" : ""}\n`);
-  const stageEnv = name === "end-to-end tests" ? { ...env, ...(await e2eDataReady()) } : env;
+  const stageEnv = name === E2E ? { ...env, ...(await e2eDataReady()) } : env;
   const run = spawnSync(command, args, { cwd: root, stdio: "inherit", env: stageEnv });
-  results.push({ name, ok: run.status === 0 });
+  results[index] = { name, ok: run.status === 0 };
+}
+if (background) {
+  const status = await background.exited;
+  console.log(`\n▶ ${VITEST} (ran beside the end-to-end tests)\n`);
+  process.stdout.write(fs.readFileSync(background.output, "utf8"));
+  results[1] = { name: VITEST, ok: status === 0 };
 }
 // Not taken by a server (the e2e stage did not run, or failed to start): nothing to keep.
 await preparing;
@@ -61,6 +81,18 @@ if (failures.length) {
 console.log("\nSummary:");
 for (const r of results) console.log(`  ${r.ok ? "passed " : r.skipped ? "not run" : "FAILED "} ${r.name}`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);
+
+/** Runs a stage with its output to a file; `exited` resolves to its exit status. */
+function startInBackground(command, args, output) {
+  const out = fs.openSync(output, "w");
+  const child = spawn(command, args, { cwd: root, env, stdio: ["ignore", out, out] });
+  fs.closeSync(out);
+  const exited = new Promise((resolve) => {
+    child.on("error", () => resolve(null));
+    child.on("exit", (code) => resolve(code));
+  });
+  return { output, exited };
+}
 
 /** Seeds the e2e database into .cache/e2e-prepared (tests/e2e/start-server.mjs --prepare); resolves to its exit status. */
 function prepareE2eData() {
