@@ -9,8 +9,10 @@ const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export default defineConfig({
   testDir: path.join(root, "tests", "e2e"),
   outputDir: path.join(root, "test-results"),
+  // Files run side by side in two workers; a file's tests stay in order in one (ADR 043: each spec has data of its
+  // own, so none depends on another's having run or not). E2E_WORKERS=1 runs them one at a time.
   fullyParallel: false,
-  workers: 1,
+  workers: Number(process.env.E2E_WORKERS ?? "2"),
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },

@@ -5,7 +5,7 @@
  * against a fresh production build. Each stage runs even if an earlier one
  * failed, so one run shows everything that is wrong.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { stripVTControlCharacters } from "node:util";
@@ -28,18 +28,48 @@ const stages = [
 // Where Playwright's json reporter writes (its documented variable).
 const env = { ...process.env, PLAYWRIGHT_JSON_OUTPUT_FILE: path.join(reports, "e2e.json") };
 
+// The e2e server's database is seeded now, beside the unit and integration tests, rather than when
+// Playwright starts the server (ADR 043): its output goes to a file, shown when the e2e stage begins.
+const prepared = path.join(root, ".cache", "e2e-prepared");
+const preparedLog = path.join(root, ".cache", "e2e-prepared.log");
+const preparing = prepareE2eData();
+
+// TEST_STAGES=overlap: the unit and integration tests run beside the end-to-end tests (after the build, which
+// tests/integration/import-two-instances.postgres.test.ts starts), their output kept in a file and shown after
+// the end-to-end tests' (ADR 043). Otherwise one stage after another.
+const overlap = process.env.TEST_STAGES === "overlap";
+const VITEST = "unit and integration tests";
+const E2E = "end-to-end tests";
+const order = overlap ? [0, 2, 3, 1, 4] : [0, 1, 2, 3, 4];
 const results = [];
-for (const [name, command, args] of stages) {
-  const previousFailed = results.some((r) => !r.ok);
+let background = null;
+for (const index of order) {
+  const [name, command, args] = stages[index];
+  const previousFailed = results.some((r) => r && !r.ok);
   // Without a browser or a build there is nothing to run the e2e tests in.
-  if (name === "end-to-end tests" && (!results[0]?.ok || !results[2]?.ok)) {
-    results.push({ name, ok: false, skipped: true });
+  if (name === E2E && (!results[0]?.ok || !results[2]?.ok)) {
+    results[index] = { name, ok: false, skipped: true };
+    continue;
+  }
+  if (overlap && name === VITEST) {
+    console.log(`\n▶ ${name}: started beside the end-to-end tests; its output follows theirs\n`);
+    background = startInBackground(command, args, path.join(reports, "vitest.log"));
     continue;
   }
   console.log(`\n▶ ${name}${previousFailed ? " (an earlier stage failed; running anyway)" : ""}\n`);
-  const run = spawnSync(command, args, { cwd: root, stdio: "inherit", env });
-  results.push({ name, ok: run.status === 0 });
+  const stageEnv = name === E2E ? { ...env, ...(await e2eDataReady()) } : env;
+  const run = spawnSync(command, args, { cwd: root, stdio: "inherit", env: stageEnv });
+  results[index] = { name, ok: run.status === 0 };
 }
+if (background) {
+  const status = await background.exited;
+  console.log(`\n▶ ${VITEST} (ran beside the end-to-end tests)\n`);
+  process.stdout.write(fs.readFileSync(background.output, "utf8"));
+  results[1] = { name: VITEST, ok: status === 0 };
+}
+// Not taken by a server (the e2e stage did not run, or failed to start): nothing to keep.
+await preparing;
+fs.rmSync(prepared, { recursive: true, force: true });
 
 const failures = [...vitestFailures(), ...playwrightFailures()];
 if (failures.length) {
@@ -51,6 +81,42 @@ if (failures.length) {
 console.log("\nSummary:");
 for (const r of results) console.log(`  ${r.ok ? "passed " : r.skipped ? "not run" : "FAILED "} ${r.name}`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);
+
+/** Runs a stage with its output to a file; `exited` resolves to its exit status. */
+function startInBackground(command, args, output) {
+  const out = fs.openSync(output, "w");
+  const child = spawn(command, args, { cwd: root, env, stdio: ["ignore", out, out] });
+  fs.closeSync(out);
+  const exited = new Promise((resolve) => {
+    child.on("error", () => resolve(null));
+    child.on("exit", (code) => resolve(code));
+  });
+  return { output, exited };
+}
+
+/** Seeds the e2e database into .cache/e2e-prepared (tests/e2e/start-server.mjs --prepare); resolves to its exit status. */
+function prepareE2eData() {
+  fs.mkdirSync(path.dirname(preparedLog), { recursive: true });
+  const out = fs.openSync(preparedLog, "w");
+  const child = spawn(process.execPath, [path.join(root, "tests", "e2e", "start-server.mjs"), "--prepare", prepared], { cwd: root, env, stdio: ["ignore", out, out] });
+  fs.closeSync(out);
+  return new Promise((resolve) => {
+    child.on("error", () => resolve(null));
+    child.on("exit", (code) => resolve(code));
+  });
+}
+
+/** Waits for the seed started at the beginning; its directory for the e2e server, or nothing (the server then seeds). */
+async function e2eDataReady() {
+  const status = await preparing;
+  const output = fs.readFileSync(preparedLog, "utf8").trimEnd();
+  if (status === 0) {
+    console.log(`(The e2e database was seeded while the stages above ran: ${output.split("\n").at(-1)})\n`);
+    return { E2E_PREPARED: prepared };
+  }
+  console.log(`(Seeding the e2e database ahead failed, status ${status}; the e2e server seeds it again as it starts:)\n${output}\n`);
+  return {};
+}
 
 function readJson(file) {
   try {

@@ -3,7 +3,7 @@ import path from "node:path";
 import { expect, type Browser, type Page } from "@playwright/test";
 // test from ./nu.ts records every page for the W3C Nu HTML check at the end of the run.
 import { test } from "./nu.ts";
-import { expectAccessible, linkFromLatestMail, markNoJavaScript, signIn, STATE_DIR, uid, type Credentials } from "./helpers.ts";
+import { expectAccessible, linkFromLatestMail, markNoJavaScript, opened, signIn, STATE_DIR, uid, type Credentials } from "./helpers.ts";
 
 /**
  * Issue 15, items 2 and 4: a training lead assigns a module to named people
@@ -12,8 +12,9 @@ import { expectAccessible, linkFromLatestMail, markNoJavaScript, signIn, STATE_D
  * invited person, accepting, gets a mail listing the assignment.
  */
 
+/** A force of its own (tests/e2e/seed-reports.ts), so the people and assignments added here change no other spec's counts. */
 type Seed = { org: { slug: string; name: string }; lead: Credentials };
-const seed = (): Seed => JSON.parse(fs.readFileSync(path.join(STATE_DIR, "reports-seed.json"), "utf8")) as Seed;
+const seed = (): Seed => (JSON.parse(fs.readFileSync(path.join(STATE_DIR, "reports-seed.json"), "utf8")) as { assign: Seed }).assign;
 
 async function leadPage(browser: Browser, javaScript: boolean): Promise<Page> {
   const context = await browser.newContext({ javaScriptEnabled: javaScript });
@@ -36,18 +37,24 @@ for (const javaScript of [true, false]) {
     const page = await leadPage(browser, javaScript);
     const newcomer = { name: `Nia Newcomer ${uid()}`, email: `nia-${uid()}@force.example.org` };
 
-    // Invite someone by the form, who stays invited.
+    // Invite someone by the form, who stays invited. Each page is opened before the next click, as a person
+    // would: a click on a page still loading interrupts its navigation (an AbortError in the console).
     await page.getByRole("link", { name: "manage training as a training lead" }).click();
+    await opened(page, org.name);
     await page.getByRole("navigation", { name: `${org.name} training` }).getByRole("link", { name: "People" }).click();
+    await opened(page, "People");
     await page.getByRole("link", { name: "Invite someone" }).click();
+    await opened(page, "Invite someone");
     await page.getByLabel("Full name").fill(newcomer.name);
     await page.getByLabel("Email address").fill(newcomer.email);
     await page.getByRole("button", { name: "Send invitation" }).click();
     await expect(page.getByRole("heading", { name: newcomer.name, level: 1 })).toBeVisible();
 
-    // Assign to them by email (in capitals) and to a seeded learner by staff number (K1001 is 李雷, who has joined).
+    // Assign to them by email (in capitals) and to a seeded learner by staff number (K1001 is 李雷, who has joined the seed's force).
     await page.getByRole("navigation", { name: `${org.name} training` }).getByRole("link", { name: "Assignments" }).click();
+    await opened(page, "Assignments");
     await page.getByRole("link", { name: "Assign a module" }).click();
+    await opened(page, "Assign a module");
     await page.getByLabel("Module").selectOption({ label: "The law" });
     await page.getByRole("radio", { name: "Named people" }).check();
     await page.getByLabel("People (if for named people)").fill(`${newcomer.email.toUpperCase()}\nk1001`);

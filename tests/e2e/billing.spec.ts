@@ -1,15 +1,12 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, type Browser, type Page } from "@playwright/test";
 // test from ./nu.ts records every page for the W3C Nu HTML check at the end of the run.
 import { test as base } from "./nu.ts";
 import { hashPassword } from "better-auth/crypto";
-import { migrateDatabase, openDatabase } from "#db/client.ts";
-import { acquireDataDirLock } from "#db/lock.ts";
+import type { Database } from "#db/client.ts";
 import { account, member, organisationSettings, organization, people, user } from "#db/schema/index.ts";
 import {
   completedCheckoutSession,
@@ -26,11 +23,11 @@ import {
   linkFromLatestMail,
   markNoJavaScript,
   opened,
-  ROOT,
   signIn,
   uid,
   type Credentials,
 } from "./helpers.ts";
+import { curriculumDataDir, startOwnServer } from "./own-server.ts";
 
 /**
  * Seats and billing, end to end.
@@ -40,9 +37,10 @@ import {
  *   keys: billing by card is off there, as on most installations;
  * - a second production server started by this file, with Stripe keys and
  *   STRIPE_API_BASE pointing at a local Stripe stub (tests/stripe-stub.ts)
- *   running in this worker. Its embedded database is created and seeded by
- *   this file *before* the server opens it (an organisation, its training
- *   lead and a platform admin), under DATA_DIR's lock like any other tool.
+ *   running in this worker (tests/e2e/own-server.ts). Its embedded database,
+ *   a copy of the suite's with the curriculum, is seeded by this file
+ *   *before* the server opens it (an organisation, its training lead and a
+ *   platform admin), under DATA_DIR's lock like any other tool.
  *   That is what lets the card journey run without the organisation UI.
  *
  * The first test creates its organisation through the admin pages, as a
@@ -61,17 +59,8 @@ type StripeWorld = {
   admin: Credentials;
 };
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
-
 /** A verified user with a password, stored the way better-auth stores one. */
-async function seedUser(db: Awaited<ReturnType<typeof openDatabase>>["db"], who: Credentials & { role: "admin" | "user" }) {
+async function seedUser(db: Database, who: Credentials & { role: "admin" | "user" }) {
   const id = crypto.randomUUID();
   await db.insert(user).values({ id, name: who.name, email: who.email, emailVerified: true, role: who.role });
   await db.insert(account).values({
@@ -85,12 +74,9 @@ async function seedUser(db: Awaited<ReturnType<typeof openDatabase>>["db"], who:
   return id;
 }
 
-/** Migrates and seeds a fresh embedded database before any server opens it. */
-async function seedDatabase(dataDir: string, world: Omit<StripeWorld, "url" | "stub" | "webhookSecret" | "priceId">) {
-  const lock = acquireDataDirLock(dataDir, "the billing end-to-end seed");
-  const handle = await openDatabase({ kind: "pglite", dataDir: path.join(dataDir, "pglite") });
-  try {
-    await migrateDatabase(handle);
+/** Seeds a copy of the e2e database (migrated, the curriculum imported, nobody in it) before any server opens it. */
+async function seedDatabase(world: Omit<StripeWorld, "url" | "stub" | "webhookSecret" | "priceId">): Promise<string> {
+  return curriculumDataDir("billing", async (handle) => {
     const db = handle.db;
     await seedUser(db, { ...world.admin, role: "admin" });
     const leadId = await seedUser(db, { ...world.lead, role: "user" });
@@ -109,72 +95,36 @@ async function seedDatabase(dataDir: string, world: Omit<StripeWorld, "url" | "s
         status: i < 30 ? ("active" as const) : i < 32 ? ("invited" as const) : ("left" as const),
       })),
     ]);
-  } finally {
-    await handle.close();
-    lock.release();
-  }
+  });
 }
 
 async function startStripeServer(): Promise<{ world: StripeWorld; stop: () => Promise<void> }> {
   const stub = await startStripeStub();
-  const port = await freePort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "distinct-e2e-billing-"));
   const seeded = {
     org: { id: crypto.randomUUID(), name: "Westshire Police", slug: `westshire-${uid()}`, customerId: "" },
     lead: { name: "Lena Lead", email: `lead-${uid()}@westshire.police.example`, password: "lead pass phrase here" },
     admin: { name: "Abe Admin", email: `admin-${uid()}@trust.example.org`, password: "trust admin pass phrase" },
   };
-  await seedDatabase(dataDir, seeded);
-  const world: StripeWorld = {
-    ...seeded,
-    url: `http://localhost:${port}`,
-    stub,
-    webhookSecret: `whsec_${crypto.randomBytes(16).toString("hex")}`,
-    priceId: "price_e2e_seat",
-  };
-  fs.mkdirSync(path.join(ROOT, "test-results"), { recursive: true });
-  const log = fs.createWriteStream(path.join(ROOT, "test-results", "billing-stripe-server.log"));
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "build", "index.js")], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      APP_URL: world.url,
-      DATA_DIR: dataDir,
-      DATABASE_URL: "",
-      SMTP_URL: "",
-      BETTER_AUTH_SECRET: crypto.randomBytes(32).toString("hex"),
-      AUTH_RATE_LIMIT: "500",
+  const webhookSecret = `whsec_${crypto.randomBytes(16).toString("hex")}`;
+  const priceId = "price_e2e_seat";
+  let server;
+  try {
+    server = await startOwnServer("billing-stripe", await seedDatabase(seeded), {
       STRIPE_SECRET_KEY: "sk_test_e2e",
-      STRIPE_WEBHOOK_SECRET: world.webhookSecret,
-      STRIPE_PRICE_ID: world.priceId,
+      STRIPE_WEBHOOK_SECRET: webhookSecret,
+      STRIPE_PRICE_ID: priceId,
       STRIPE_API_BASE: stub.url,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error("The Stripe-enabled server exited: see test-results/billing-stripe-server.log");
-    try {
-      if ((await fetch(`${world.url}/healthz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error("The Stripe-enabled server did not start in 90 s");
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    });
+  } catch (error) {
+    await stub.close();
+    throw error;
   }
+  const stop = server.stop;
   return {
-    world,
+    world: { ...seeded, url: server.url, stub, webhookSecret, priceId },
     stop: async () => {
-      child.kill("SIGTERM");
-      await exited;
+      await stop();
       await stub.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -127,12 +127,47 @@ export function readSetupUrl(): string | null {
 export type Credentials = { name: string; email: string; password: string };
 
 /**
+ * Runs `make` in one worker at a time (Playwright's workers are processes): a lock directory in .state,
+ * made atomically. A worker that finds it taken waits for the one holding it to finish.
+ */
+async function oneWorkerAtATime<T>(name: string, make: () => Promise<T>): Promise<T> {
+  const lock = path.join(STATE_DIR, `${name}.lock`);
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  try {
+    return await make();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** Written whole or not at all: another worker may read the file as soon as it exists. */
+function writeWhole(file: string, text: string) {
+  fs.writeFileSync(`${file}.${process.pid}.tmp`, text);
+  fs.renameSync(`${file}.${process.pid}.tmp`, file);
+}
+
+/**
  * The platform admin for this run: created through /setup the first time
- * (the real first-run path), remembered in .state for later tests.
+ * (the real first-run path), remembered in .state for later tests. The
+ * one-time link works once, so one worker makes the admin and the others
+ * wait for it.
  */
 export async function adminCredentials(browser: Browser): Promise<Credentials> {
   const file = path.join(STATE_DIR, "admin.json");
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as Credentials;
+  const read = () => JSON.parse(fs.readFileSync(file, "utf8")) as Credentials;
+  if (fs.existsSync(file)) return read();
+  return oneWorkerAtATime("admin", async () => (fs.existsSync(file) ? read() : createAdmin(browser, file)));
+}
+
+async function createAdmin(browser: Browser, file: string): Promise<Credentials> {
   const setupUrl = readSetupUrl();
   if (!setupUrl) throw new Error("The server log has no /setup link");
   const admin = { name: "Ada Admin", email: `admin-${uid()}@trust.example.org`, password: "trust admin pass phrase" };
@@ -146,7 +181,7 @@ export async function adminCredentials(browser: Browser): Promise<Credentials> {
   await page.getByRole("button", { name: "Create administrator" }).click();
   await expect(page.getByRole("heading", { name: "Administration", level: 1 })).toBeVisible();
   await context.close();
-  fs.writeFileSync(file, JSON.stringify(admin));
+  writeWhole(file, JSON.stringify(admin));
   return admin;
 }
 
@@ -192,12 +227,15 @@ export async function linkFromLatestMail(browser: Browser, to: string, subject: 
 export async function adminSession(browser: Browser): Promise<string> {
   const file = path.join(STATE_DIR, "admin-session.json");
   if (fs.existsSync(file)) return file;
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signIn(page, await adminCredentials(browser));
-  await context.storageState({ path: file });
-  await context.close();
-  return file;
+  return oneWorkerAtATime("admin-session", async () => {
+    if (fs.existsSync(file)) return file;
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, await adminCredentials(browser));
+    writeWhole(file, JSON.stringify(await context.storageState()));
+    await context.close();
+    return file;
+  });
 }
 
 /** Signs up through the form and confirms the address from the mail, which signs them in. */

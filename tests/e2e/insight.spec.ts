@@ -1,19 +1,14 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
-import fs from "node:fs";
-import net from "node:net";
-import os from "node:os";
-import path from "node:path";
 import { expect, type Page } from "@playwright/test";
 // test from ./nu.ts records every page for the W3C Nu HTML check at the end of the run.
 import { test } from "./nu.ts";
 import { hashPassword } from "better-auth/crypto";
 import { eq, sql } from "drizzle-orm";
-import { migrateDatabase, openDatabase, type Database } from "#db/client.ts";
-import { acquireDataDirLock } from "#db/lock.ts";
+import type { Database } from "#db/client.ts";
 import { account, assignments, classifyAnswers, enrolments, member, modules, organisationSettings, organization, people, quizAttempts, user } from "#db/schema/index.ts";
 import { OFFENCES } from "#app/utils/offences.ts";
-import { expectAccessible, markNoJavaScript, ROOT, STATE_DIR, uid, type Credentials } from "./helpers.ts";
+import { expectAccessible, markNoJavaScript, uid, type Credentials } from "./helpers.ts";
+import { curriculumDataDir, startOwnServer, type OwnServer } from "./own-server.ts";
 import { readBank } from "./quiz-helpers.ts";
 
 /**
@@ -22,7 +17,7 @@ import { readBank } from "./quiz-helpers.ts";
  * per figure), so this file starts its own production server on an embedded
  * database it has seeded first (a copy of the e2e database with the curriculum
  * and nobody in it), under DATA_DIR's lock like any other tool
- * (the pattern of billing.spec.ts): a platform admin, an author, a learner
+ * (tests/e2e/own-server.ts, as billing.spec.ts does): a platform admin, an author, a learner
  * with no trust role, one organisation with an assignment, and answers.
  */
 
@@ -31,15 +26,6 @@ const SLUG = "the-law";
 
 type World = { url: string; admin: Credentials; author: Credentials; learner: Credentials; moduleTitle: string };
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
-
 async function seedUser(db: Database, who: Credentials, role: "admin" | "author" | "user") {
   const id = crypto.randomUUID();
   await db.insert(user).values({ id, name: who.name, email: who.email, emailVerified: true, role });
@@ -47,16 +33,9 @@ async function seedUser(db: Database, who: Credentials, role: "admin" | "author"
   return id;
 }
 
-async function seed(dataDir: string, world: Omit<World, "url" | "moduleTitle">): Promise<string> {
-  const lock = acquireDataDirLock(dataDir, "the insight end-to-end seed");
-  // A copy of the e2e server's database as the global seed left it after importing the curriculum
-  // (tests/e2e/seed-reports.ts): creating, migrating and importing a database of its own took a minute.
-  const snapshot = path.join(STATE_DIR, "curriculum-db.tar.gz");
-  if (!fs.existsSync(snapshot)) throw new Error(`${snapshot} is missing: the e2e server's seed (tests/e2e/seed-reports.ts) writes it`);
-  const handle = await openDatabase({ kind: "pglite", dataDir: path.join(dataDir, "pglite"), loadDataDir: new Blob([fs.readFileSync(snapshot)]) });
-  try {
-    // Nothing to apply unless the snapshot is older than the migrations.
-    await migrateDatabase(handle);
+async function seed(world: Omit<World, "url" | "moduleTitle">): Promise<{ dataDir: string; moduleTitle: string }> {
+  let moduleTitle = "";
+  const dataDir = await curriculumDataDir("insight", async (handle) => {
     const db = handle.db;
     const adminId = await seedUser(db, world.admin, "admin");
     await seedUser(db, world.author, "author");
@@ -122,69 +101,29 @@ async function seed(dataDir: string, world: Omit<World, "url" | "moduleTitle">):
     );
     const [{ rows } = { rows: 0 }] = await db.select({ rows: sql<number>`count(*)::int` }).from(sql`report_rows`);
     if (rows < 2) throw new Error("the report rows were not built");
-    return mod.title;
-  } finally {
-    await handle.close();
-    lock.release();
-  }
+    moduleTitle = mod.title;
+  });
+  return { dataDir, moduleTitle };
 }
 
 let world: World;
-let child: ChildProcess | undefined;
-let dataDir = "";
+let server: OwnServer | undefined;
 
 test.describe.configure({ mode: "serial", timeout: 120_000 });
 
 test.beforeAll(async () => {
-  const port = await freePort();
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "distinct-e2e-insight-"));
   const people = {
     admin: { name: "Ada Admin", email: `admin-${uid()}@trust.example.org`, password: "trust admin pass phrase" },
     author: { name: "Arthur Author", email: `author-${uid()}@trust.example.org`, password: "trust author pass phrase" },
     learner: { name: "Lou Learner", email: `learner-${uid()}@northshire.police.example`, password: "learner pass phrase" },
   };
-  const moduleTitle = await seed(dataDir, people);
-  world = { ...people, url: `http://localhost:${port}`, moduleTitle };
-  fs.mkdirSync(path.join(ROOT, "test-results"), { recursive: true });
-  const log = fs.createWriteStream(path.join(ROOT, "test-results", "insight-server.log"));
-  child = spawn(process.execPath, [path.join(ROOT, "build", "index.js")], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      APP_URL: world.url,
-      DATA_DIR: dataDir,
-      DATABASE_URL: "",
-      SMTP_URL: "",
-      BETTER_AUTH_SECRET: crypto.randomBytes(32).toString("hex"),
-      AUTH_RATE_LIMIT: "500",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error("The insight server exited: see test-results/insight-server.log");
-    try {
-      if ((await fetch(`${world.url}/healthz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error("The insight server did not start in 90 s");
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  const { dataDir, moduleTitle } = await seed(people);
+  server = await startOwnServer("insight", dataDir);
+  world = { ...people, url: server.url, moduleTitle };
 });
 
 test.afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise<void>((resolve) => child!.once("exit", () => resolve()));
-    child.kill("SIGTERM");
-    await exited;
-  }
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  await server?.stop();
 });
 
 async function signInAt(page: Page, who: Credentials) {

@@ -53,8 +53,11 @@ async function saveDocument(response: Response) {
   if (foreignOrigins.has(url.origin)) return;
   const name = `${url.pathname.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "") || "home"}-${hash}.html`;
   fs.mkdirSync(NU_DIR, { recursive: true });
-  // The first line says where the page came from, for the checker's report.
-  fs.writeFileSync(path.join(NU_DIR, name), html.replace(/^(<!DOCTYPE html>)?/i, `$1<!-- ${url.pathname}${url.search} -->`));
+  // The first line says where the page came from, for the checker's report. Written aside and renamed into
+  // place: another worker may be saving the same document under the same name.
+  const file = path.join(NU_DIR, name);
+  fs.writeFileSync(`${file}.${process.pid}.tmp`, html.replace(/^(<!DOCTYPE html>)?/i, `$1<!-- ${url.pathname}${url.search} -->`));
+  fs.renameSync(`${file}.${process.pid}.tmp`, file);
 }
 
 export const test = base.extend<{ nuContext: void }, { nuBrowser: void }>({

@@ -29,7 +29,8 @@ import { completeModule } from "#tests/journeys.ts";
 import { invitationToken } from "#tests/org-factories.ts";
 import { answerFields } from "#tests/quiz-answers.ts";
 
-const stateDir = path.join(projectRoot(), "tests", "e2e", ".state");
+/** Where the specs read what was seeded: tests/e2e/.state, or where tests/e2e/start-server.mjs --prepare asks. */
+const stateDir = process.env.E2E_STATE_DIR ?? path.join(projectRoot(), "tests", "e2e", ".state");
 /** In stateDir: the embedded database, migrated with the curriculum imported, as a PGlite dump (read by insight.spec.ts). */
 const CURRICULUM_SNAPSHOT = "curriculum-db.tar.gz";
 const password = crypto.randomBytes(12).toString("base64url");
@@ -130,6 +131,29 @@ try {
   const other = await createOrganisationWithLead(actor, { name: `Other Force ${run}`, slug: `other-${run}`, domains: [], leadName: "Olly Other", leadEmail: `olly.${run}@agency.example.org` });
   const olly = await lead(other.id, `olly.${run}@agency.example.org`, "Olly Other");
 
+  // Forces of their own for the specs that change people and assignments, so that with several Playwright
+  // workers none of them changes what another counts at the same time (ADR 043): the bad-input corpus
+  // compares the other force's audit log before and after each post, and the reports spec compares its table
+  // with an export made a moment later.
+  const confirmOrg = await createOrganisationWithLead(actor, { name: `Confirm Force ${run}`, slug: `confirm-${run}`, domains: [], leadName: "Cora Confirm", leadEmail: `cora.${run}@agency.example.org` });
+  const cora = await lead(confirmOrg.id, `cora.${run}@agency.example.org`, "Cora Confirm");
+  const assignOrg = await createOrganisationWithLead(actor, { name: `Assign Force ${run}`, slug: `assign-${run}`, domains: [], leadName: "Asha Assign", leadEmail: `asha.${run}@force.example.org` });
+  await handle.db.insert(licences).values({
+    organizationId: assignOrg.id,
+    seats: 10,
+    validFrom: new Date(Date.now() - 86_400_000),
+    validUntil: new Date(Date.now() + 365 * 86_400_000),
+    source: "manual",
+    purchaseOrder: `PO-A-${run}`,
+    createdBy: actor.id,
+  });
+  const asha = await lead(assignOrg.id, `asha.${run}@force.example.org`, "Asha Assign");
+  // Someone who has joined, found by staff number; and the whole force assigned a module, as the reports force is.
+  const joined = await createUser({ name: "李雷", email: `li.${run}@force.example.org`, password });
+  await invitePerson(asha, assignOrg.id, { email: joined.email, name: joined.name, staffNumber: "K1001", rank: "PC", teamId: null, role: "member" });
+  await acceptInvitation(await invitationToken(joined.email), joined);
+  await createAssignment(asha, assignOrg.id, { moduleSlug: "recognising-stalking", target: "organisation", teamId: null, personIds: [], dueDate: addDays(today, 30), dueDays: null });
+
   // A force of its own for the SCORM spec (issue 19), so its learner's launch changes nothing the reports spec counts.
   const scormOrg = await createOrganisationWithLead(actor, { name: `Scorm Force ${run}`, slug: `scorm-${run}`, domains: [], leadName: "Sam Scorm", leadEmail: `sam.${run}@scorm.example.org` });
   await handle.db.insert(licences).values({
@@ -194,6 +218,10 @@ try {
       org: { slug: org.slug, name: org.name },
       lead: { email: rita.email, password },
       otherLead: { email: olly.email, password },
+      // The other force's id: the bad-input crawl keeps the platform admin's posts to its licences page.
+      otherOrgId: other.id,
+      confirm: { lead: { email: cora.email, password } },
+      assign: { org: { slug: assignOrg.slug, name: assignOrg.name }, lead: { email: asha.email, password } },
       // A learner who completed a module (so has a certificate): the click-walk signs in as them.
       learner: { email: people[0]!.email, password },
       leaver: leaver.name,
