@@ -4,7 +4,7 @@ import path from "node:path";
 import { expect, type Browser, type Locator, type Page, type Request } from "@playwright/test";
 // test from ./nu.ts records every page for the W3C Nu HTML check at the end of the run.
 import { test } from "./nu.ts";
-import { adminCredentials, expectAccessible, linkFromLatestMail, markNoJavaScript, opened, signIn, uid } from "./helpers.ts";
+import { adminCredentials, expectAccessible, linkFromLatestMail, markNoJavaScript, openAddOrganisation, opened, signIn, uid } from "./helpers.ts";
 import { passQuiz } from "./quiz-helpers.ts";
 
 // The limit catches a hang, it does not time the journey.
@@ -61,12 +61,7 @@ async function flow(browser: Browser, javaScript: boolean) {
   const admin = await newPage(browser, javaScript);
   await signIn(admin, await adminCredentials(browser));
   // From the header to the list of organisations, and its button to add one.
-  await admin.getByRole("link", { name: "Admin", exact: true }).click();
-  await opened(admin, "Administration");
-  await admin.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Organisations" }).click();
-  await opened(admin, "Organisations");
-  await admin.getByRole("link", { name: "Add an organisation" }).click();
-  await opened(admin, "Add an organisation");
+  await openAddOrganisation(admin);
   await expectAccessible(admin, "new organisation");
   await admin.getByRole("button", { name: "Add organisation" }).click();
   await expect(admin.getByRole("heading", { name: "There is a problem" })).toBeVisible();

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import { expect, type Browser, type Page } from "@playwright/test";
 // test from ./nu.ts records every page for the W3C Nu HTML check at the end of the run.
 import { test } from "./nu.ts";
-import { adminCredentials, expectAccessible, markNoJavaScript, opened, signIn, signUpVerifiedLearner, uid } from "./helpers.ts";
+import { adminCredentials, expectAccessible, markNoJavaScript, openAddOrganisation, signIn, signUpVerifiedLearner, uid } from "./helpers.ts";
 
 // Signing up goes through the outbox as an admin would read it; with JavaScript off the whole journey took 35 s
 // on a 2-core machine under a load of 20 (December 2026): the limit catches a hang.
@@ -109,12 +109,7 @@ for (const javaScript of [true, false]) {
     const run = uid();
     // A platform admin adds a force, then sets its retention as its training lead could.
     await signIn(page, await adminCredentials(browser));
-    await page.getByRole("link", { name: "Admin", exact: true }).click();
-    await opened(page, "Administration");
-    await page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Organisations" }).click();
-    await opened(page, "Organisations");
-    await page.getByRole("link", { name: "Add an organisation" }).click();
-    await opened(page, "Add an organisation");
+    await openAddOrganisation(page);
     await page.getByLabel("Name", { exact: true }).fill(`Retention Constabulary ${run}`);
     await page.getByLabel("Short address").fill(`retention-${run}`);
     await page.getByLabel("Full name").fill("Rita Lead");
