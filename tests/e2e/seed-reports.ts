@@ -76,16 +76,20 @@ try {
   // Organisations are set up by trust staff; an author (not an admin, so /setup still makes the first admin).
   const actor = await createUser({ name: "Seed Author", email: `seed.author.${run}@trust.example.org`, role: "author", password });
 
+  /** A year's licence, granted yesterday, as a platform admin's manual grant is recorded. */
+  const seats = (organizationId: string, count: number, purchaseOrder: string) =>
+    handle.db.insert(licences).values({
+      organizationId,
+      seats: count,
+      validFrom: new Date(Date.now() - 86_400_000),
+      validUntil: new Date(Date.now() + 365 * 86_400_000),
+      source: "manual",
+      purchaseOrder,
+      createdBy: actor.id,
+    });
+
   const org = await createOrganisationWithLead(actor, { name: `Reports Constabulary ${run}`, slug: `reports-${run}`, domains: [], leadName: "Rita Lead", leadEmail: `rita.${run}@force.example.org` });
-  await handle.db.insert(licences).values({
-    organizationId: org.id,
-    seats: 50,
-    validFrom: new Date(Date.now() - 86_400_000),
-    validUntil: new Date(Date.now() + 365 * 86_400_000),
-    source: "manual",
-    purchaseOrder: `PO-${run}`,
-    createdBy: actor.id,
-  });
+  await seats(org.id, 50, `PO-${run}`);
   const rita = await lead(org.id, `rita.${run}@force.example.org`, "Rita Lead");
   const teams = {
     response: await createTeam(rita, org.id, "Response, Team A"),
@@ -138,15 +142,7 @@ try {
   const confirmOrg = await createOrganisationWithLead(actor, { name: `Confirm Force ${run}`, slug: `confirm-${run}`, domains: [], leadName: "Cora Confirm", leadEmail: `cora.${run}@agency.example.org` });
   const cora = await lead(confirmOrg.id, `cora.${run}@agency.example.org`, "Cora Confirm");
   const assignOrg = await createOrganisationWithLead(actor, { name: `Assign Force ${run}`, slug: `assign-${run}`, domains: [], leadName: "Asha Assign", leadEmail: `asha.${run}@force.example.org` });
-  await handle.db.insert(licences).values({
-    organizationId: assignOrg.id,
-    seats: 10,
-    validFrom: new Date(Date.now() - 86_400_000),
-    validUntil: new Date(Date.now() + 365 * 86_400_000),
-    source: "manual",
-    purchaseOrder: `PO-A-${run}`,
-    createdBy: actor.id,
-  });
+  await seats(assignOrg.id, 10, `PO-A-${run}`);
   const asha = await lead(assignOrg.id, `asha.${run}@force.example.org`, "Asha Assign");
   // Someone who has joined, found by staff number; and the whole force assigned a module, as the reports force is.
   const joined = await createUser({ name: "李雷", email: `li.${run}@force.example.org`, password });
@@ -156,15 +152,7 @@ try {
 
   // A force of its own for the SCORM spec (issue 19), so its learner's launch changes nothing the reports spec counts.
   const scormOrg = await createOrganisationWithLead(actor, { name: `Scorm Force ${run}`, slug: `scorm-${run}`, domains: [], leadName: "Sam Scorm", leadEmail: `sam.${run}@scorm.example.org` });
-  await handle.db.insert(licences).values({
-    organizationId: scormOrg.id,
-    seats: 5,
-    validFrom: new Date(Date.now() - 86_400_000),
-    validUntil: new Date(Date.now() + 365 * 86_400_000),
-    source: "manual",
-    purchaseOrder: `PO-S-${run}`,
-    createdBy: actor.id,
-  });
+  await seats(scormOrg.id, 5, `PO-S-${run}`);
   const sam = await lead(scormOrg.id, `sam.${run}@scorm.example.org`, "Sam Scorm");
   const lowri = await createUser({ name: "Lowri Ŵyn", email: `lowri.${run}@scorm.example.org`, password });
   await invitePerson(sam, scormOrg.id, { email: lowri.email, name: lowri.name, staffNumber: null, rank: null, teamId: null, role: "member" });
@@ -172,15 +160,7 @@ try {
   // The studio spec (issue 17): two authors, and a force of its own whose learners took
   // risk-and-response before the studio publishes a material change to it: one mid-way, one completed.
   const studioOrg = await createOrganisationWithLead(actor, { name: `Studio Force ${run}`, slug: `studio-${run}`, domains: [], leadName: "Sam Lead", leadEmail: `sam.${run}@force.example.org` });
-  await handle.db.insert(licences).values({
-    organizationId: studioOrg.id,
-    seats: 10,
-    validFrom: new Date(Date.now() - 86_400_000),
-    validUntil: new Date(Date.now() + 365 * 86_400_000),
-    source: "manual",
-    purchaseOrder: `PO-studio-${run}`,
-    createdBy: actor.id,
-  });
+  await seats(studioOrg.id, 10, `PO-studio-${run}`);
   const studioLead = await lead(studioOrg.id, `sam.${run}@force.example.org`, "Sam Lead");
   const studioPeople: Record<string, { email: string; userId: string }> = {};
   for (const [key, name] of [["midway", "Mia Midway"], ["completed", "Cal Completed"]] as const) {

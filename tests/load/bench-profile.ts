@@ -21,7 +21,7 @@ import { parseArgs } from "node:util";
 import type autocannon from "autocannon";
 import pg from "pg";
 import { printSection, ROOT, waitForHealthy, type BenchLine } from "./common.ts";
-import { BASE, counters, prepare, run, serverEnv, signIn, type Prepared } from "./http-bench.ts";
+import { BASE, counters, prepare, quizSubmit, run, serverEnv, signIn, type Prepared } from "./http-bench.ts";
 import { postgresForBench } from "./postgres.ts";
 import { BENCH_SLUG } from "./seed-http-bench-shared.ts";
 
@@ -129,13 +129,7 @@ async function submitLoad(prepared: Prepared): Promise<Load> {
           setupRequest: (request) => {
             const i = next++;
             const learner = prepared.learners[i]!;
-            return {
-              ...request,
-              method: "POST",
-              path: `/modules/${BENCH_SLUG}/quiz/${learner.attemptId}`,
-              headers: { Cookie: sessions[i]!, "Content-Type": "application/x-www-form-urlencoded" },
-              body: learner.form,
-            };
+            return quizSubmit(request, learner, sessions[i]!);
           },
         },
       ],

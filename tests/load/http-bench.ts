@@ -27,6 +27,17 @@ const SLUG = BENCH_SLUG;
 
 export type Prepared = { learners: { email: string; attemptId: string; form: string }[]; lessonKey: string };
 
+/** One learner's quiz submit (figure d): their attempt's answers posted as the form does, with their session. */
+export function quizSubmit<R extends object>(request: R, learner: Prepared["learners"][number], cookie: string) {
+  return {
+    ...request,
+    method: "POST" as const,
+    path: `/modules/${SLUG}/quiz/${learner.attemptId}`,
+    headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
+    body: learner.form,
+  };
+}
+
 /**
  * Seeds learners with progress and open attempts before the server starts (it
  * holds the database after), in a child process so each run's configuration
@@ -179,13 +190,7 @@ export async function httpBench(databaseUrl: string | null = null, figures?: (f:
             if (next === 0) firstSent = performance.now();
             const i = next++ % prepared.learners.length;
             const learner = prepared.learners[i]!;
-            return {
-              ...request,
-              method: "POST",
-              path: `/modules/${SLUG}/quiz/${learner.attemptId}`,
-              headers: { Cookie: sessions[i]!, "Content-Type": "application/x-www-form-urlencoded" },
-              body: learner.form,
-            };
+            return quizSubmit(request, learner, sessions[i]!);
           },
           onResponse: () => {
             answered++;
