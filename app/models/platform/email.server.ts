@@ -160,6 +160,11 @@ export async function drainOutbox(options: { limit?: number; now?: Date } = {}):
   const transport = getTransporter();
   if (transport && now.getTime() < serverDown.until) return { ...result, deferred: true };
   const from = getEnv().MAIL_FROM;
+  // A mail is due by the clock that stamped it: the database's (now(), to the
+  // microsecond), not this process's (to the millisecond, and perhaps behind
+  // on another instance), or a mail queued just before a drain waits for the
+  // next one. A drain given its own clock (the tests' outage replay) uses it.
+  const dueBy = options.now ?? sql`now()`;
   await getDb().transaction(async (tx) => {
     // Attachments are read one mail at a time, when sent, not for the whole batch.
     const due = await tx
@@ -174,7 +179,7 @@ export async function drainOutbox(options: { limit?: number; now?: Date } = {}):
         hasAttachments: sql<boolean>`${emailOutbox.attachments} is not null`,
       })
       .from(emailOutbox)
-      .where(and(eq(emailOutbox.status, "pending"), lte(emailOutbox.nextAttemptAt, now)))
+      .where(and(eq(emailOutbox.status, "pending"), lte(emailOutbox.nextAttemptAt, dueBy)))
       .orderBy(asc(emailOutbox.priority), asc(emailOutbox.createdAt))
       .limit(limit)
       .for("update", { skipLocked: true });
