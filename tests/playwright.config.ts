@@ -22,7 +22,9 @@ export default defineConfig({
   globalSetup: path.join(root, "tests", "e2e", "nu-global.ts"),
   use: {
     baseURL: `http://localhost:${port}`,
-    trace: "retain-on-failure",
+    // A failed test keeps its trace: each action's DOM snapshot, the network and the console. Not a screencast
+    // (a frame every few milliseconds of every page, for every test, passed or not): ADR 048.
+    trace: { mode: "retain-on-failure", screenshots: false },
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath: chromium,

@@ -1,9 +1,9 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import AxeBuilder from "@axe-core/playwright";
-import { expect, type Browser, type Page } from "@playwright/test";
+import { expect, type Browser, type Frame, type Page } from "@playwright/test";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const STATE_DIR = path.join(here, ".state");
@@ -60,17 +60,41 @@ export async function expectAccessible(page: Page, label?: string) {
     }
   }
   try {
-    // Only violations are read: axe then skips listing every passing and inapplicable node (the same rules run).
-    // options() replaces the whole options object, so it comes before withTags(), which adds runOnly to it.
-    const results = await new AxeBuilder({ page: target })
-      .options({ resultTypes: ["violations"] })
-      .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
-      .analyze();
-    const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+    const violations = await axeViolations(target);
+    const summary = violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
     expect(summary, `axe violations on ${label ?? page.url()}`).toEqual([]);
   } finally {
     release?.();
   }
+}
+
+/**
+ * axe-core as @axe-core/playwright runs it (its own copy, so the same version and rules), but put into a
+ * document once: a page that goes on to another check after a client-side navigation keeps it. AxeBuilder
+ * sent all 0.5 MB of axe to the page two or three times a check and finished each run in a new tab (its
+ * "partial" mode, for cross-origin frames: the app has none); that was most of the browser's CPU in the
+ * suite (ADR 048).
+ */
+const AXE_SOURCE = (createRequire(createRequire(import.meta.url).resolve("@axe-core/playwright"))("axe-core") as { source: string }).source;
+const WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+type AxeViolation = { id: string; help: string; nodes: { target: string[] }[] };
+
+async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  // Every frame of the page gets axe (axe.run asks each same-origin frame's copy for its part); as with
+  // AxeBuilder, a child frame that cannot take it (gone, or another origin's) is left out, the page itself never.
+  const inject = async (frame: Frame) => {
+    if (await frame.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe === "object")) return;
+    await frame.evaluate(`${AXE_SOURCE};axe.configure({ allowedOrigins: ["<same_origin>"], branding: { application: "playwright" } });`);
+  };
+  await Promise.all(page.frames().map((frame) => (frame === page.mainFrame() ? inject(frame) : inject(frame).catch(() => undefined))));
+  // Only violations are read: axe then skips listing every passing and inapplicable node (the same rules run).
+  return page.evaluate(
+    (tags) =>
+      (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> } }).axe
+        .run(document, { resultTypes: ["violations"], runOnly: { type: "tag", values: tags } })
+        .then((results) => results.violations),
+    WCAG_AA,
+  );
 }
 
 /**
