@@ -23,12 +23,16 @@ const postgresOnly = process.env.TEST_DATABASE_URL ? [] : ["tests/integration/**
 // Integration files that mock modules, reset them, or change process.env for their own run get a fresh module
 // graph each (vitest's default isolation); every other integration file shares one per worker (ADR 042). Found
 // by reading the files, so a new test that mocks or sets the environment is isolated without being listed.
-const integrationDir = path.join(root, "tests", "integration");
 const needsOwnModules = /\bvi\.(mock|doMock|unmock|stubEnv|stubGlobal|resetModules)\b|process\.env(\.\w+|\[[^\]]+\])\s*=(?!=)|delete process\.env|Object\.assign\(process\.env/;
-const ownModules = fs
-  .readdirSync(integrationDir)
-  .filter((f) => /\.test\.tsx?$/.test(f) && needsOwnModules.test(fs.readFileSync(path.join(integrationDir, f), "utf8")))
-  .map((f) => `tests/integration/${f}`);
+const testFilesNeedingOwnModules = (dir: string) =>
+  fs
+    .readdirSync(path.join(root, dir), { recursive: true, encoding: "utf8" })
+    .filter((f) => /\.test\.tsx?$/.test(f) && needsOwnModules.test(fs.readFileSync(path.join(root, dir, f), "utf8")))
+    .map((f) => `${dir}/${f}`);
+const ownModules = testFilesNeedingOwnModules("tests/integration");
+// The unit files share modules the same way (ADR 048): each was a fresh process and module graph, for files
+// that mock nothing. One that mocks or sets the environment runs isolated, in the unit-isolated project.
+const unitOwnModules = [...testFilesNeedingOwnModules("tests/unit"), ...testFilesNeedingOwnModules("app")];
 
 const integration = {
   globalSetup: ["tests/integration/global-setup.ts"],
@@ -50,6 +54,17 @@ export default defineConfig({
           name: "unit",
           sequence: { groupOrder: 0 },
           include: ["tests/unit/**/*.test.{ts,tsx}", "app/**/*.test.{ts,tsx}"],
+          exclude: unitOwnModules,
+          isolate: false,
+          setupFiles: ["tests/unit/setup.ts", "tests/integration/shared-modules-setup.ts"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "unit-isolated",
+          sequence: { groupOrder: 0 },
+          include: unitOwnModules.length ? unitOwnModules : ["tests/unit/(none)"],
           setupFiles: ["tests/unit/setup.ts"],
         },
       },
