@@ -4,6 +4,7 @@ import { certificates, enrolments, lessonProgress, modules } from "#db/schema/in
 import { formatCertificateCode } from "#app/utils/certificate-code.ts";
 import { certificateStatus, type CertificateStatus } from "#app/utils/certificate-status.ts";
 import { getDatabaseHandle, getDb } from "#app/models/platform/db.server.ts";
+import { getRequestContext } from "#app/services/request-context.server.ts";
 import { nextStep } from "#app/utils/progress.ts";
 import { organisationForEnrolment } from "#app/models/organisations/assignment.server.ts";
 import { getCurrentVersion, getVersionById } from "./module.server.ts";
@@ -66,7 +67,7 @@ const preparedEnrolmentQuery = new WeakMap<object, ReturnType<ReturnType<typeof 
 
 type EnrolmentRow = Enrolment & { completedLessonKeys: string[] };
 
-/** Answers kept per embedded database (ADR 044): all of them as of one write generation. */
+/** Answers kept per database handle (ADR 044, 047): all of them as of one write generation. */
 const keptEnrolments = new WeakMap<object, { generation: number; rows: Map<string, EnrolmentRow | null> }>();
 /** Learners × modules kept; past it, all go (the next write empties it anyway). */
 export const KEPT_ENROLMENTS = 20_000;
@@ -78,7 +79,10 @@ export const KEPT_ENROLMENTS = 20_000;
  * On the embedded database the answer is kept until the next statement that
  * may write (any, by anyone) or transaction: this process is the database's
  * only client, so nothing else can change it (ADR 044). A read during which
- * a write began is not kept. On PostgreSQL every call reads.
+ * a write began is not kept. On PostgreSQL (the server's handle) the same,
+ * and until any instance commits a change to enrolments or lesson progress,
+ * while this process hears of those; a request from a browser that has just
+ * sent a form reads afresh (ADR 047). Elsewhere every call reads.
  */
 export async function findEnrolment(userId: string, slug: string, db?: Executor): Promise<EnrolmentWithProgress | null> {
   const executor = db ?? getDb();
@@ -90,8 +94,8 @@ export async function findEnrolment(userId: string, slug: string, db?: Executor)
     row = (await enrolmentQuery(db).execute({ userId, moduleId }))[0] ?? null;
   } else {
     const handle = getDatabaseHandle();
-    const writes = handle.db === executor ? handle.writes : undefined;
-    let kept = writes && keptEnrolments.get(handle);
+    const writes = handle.db === executor && handle.writes?.keeping ? handle.writes : undefined;
+    let kept = writes && !getRequestContext()?.readsOwnWrites ? keptEnrolments.get(handle) : undefined;
     if (kept && writes && kept.generation !== writes.generation) kept = undefined;
     const key = `${userId}\u0000${moduleId}`;
     row = kept?.rows.get(key);
@@ -103,7 +107,7 @@ export async function findEnrolment(userId: string, slug: string, db?: Executor)
         preparedEnrolmentQuery.set(executor, prepared);
       }
       row = (await prepared.execute({ userId, moduleId }))[0] ?? null;
-      if (writes && writes.generation === generation) {
+      if (writes?.keeping && writes.generation === generation) {
         kept = keptEnrolments.get(handle);
         if (!kept || kept.generation !== generation || kept.rows.size >= KEPT_ENROLMENTS) keptEnrolments.set(handle, (kept = { generation, rows: new Map() }));
         kept.rows.set(key, row);
