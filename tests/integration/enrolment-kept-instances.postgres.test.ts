@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, expect, test, vi } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/client.ts";
 import { enrolments, lessonProgress, user } from "#db/schema/index.ts";
-import { completeLesson, findEnrolment, startModule } from "#app/models/learning/enrolment.server.ts";
+import { completeLesson, findEnrolment, KEPT_MS_POSTGRES, startModule } from "#app/models/learning/enrolment.server.ts";
 import { setDatabase } from "#app/models/platform/db.server.ts";
 import { runWithRequestContext } from "#app/services/request-context.server.ts";
 import { createUser, importFixtures } from "#tests/factories.ts";
@@ -130,4 +130,25 @@ test("while A cannot hear of changes it keeps nothing, and what it kept before i
   await b.db.delete(enrolments).where(eq(enrolments.id, enrolment.id));
   await aHasHeard();
   expect((await readOnA(learner.id)).enrolment).toBeNull();
+});
+
+test("a change A never hears of (the triggers off for that session) shows once the kept answer is KEPT_MS_POSTGRES old", async () => {
+  const { learner, enrolment } = await learnerWithProgress();
+  vi.useFakeTimers({ toFake: ["performance"] });
+  try {
+    await aHasHeard();
+    await readOnA(learner.id);
+    await b.db.transaction(async (tx) => {
+      await tx.execute(sql`set local session_replication_role = replica`);
+      await tx.insert(lessonProgress).values({ enrolmentId: enrolment.id, lessonKey: "third" });
+    });
+    await aHasHeard();
+    // Not heard of: A still answers from what it kept, until that is old enough.
+    vi.advanceTimersByTime(KEPT_MS_POSTGRES - 1_000);
+    expect(await readOnA(learner.id)).toMatchObject({ keys: ["first"], statements: 0 });
+    vi.advanceTimersByTime(1_001);
+    expect(await readOnA(learner.id)).toMatchObject({ keys: ["first", "third"], statements: 1 });
+  } finally {
+    vi.useRealTimers();
+  }
 });

@@ -68,9 +68,14 @@ const preparedEnrolmentQuery = new WeakMap<object, ReturnType<ReturnType<typeof 
 type EnrolmentRow = Enrolment & { completedLessonKeys: string[] };
 
 /** Answers kept per database handle (ADR 044, 047): all of them as of one write generation. */
-const keptEnrolments = new WeakMap<object, { generation: number; rows: Map<string, EnrolmentRow | null> }>();
+const keptEnrolments = new WeakMap<object, { generation: number; rows: Map<string, { row: EnrolmentRow | null; readAt: number }> }>();
 /** Learners × modules kept; past it, all go (the next write empties it anyway). */
 export const KEPT_ENROLMENTS = 20_000;
+/**
+ * On PostgreSQL an answer is also read afresh once it is this old (ms), heard of a change or not: the bound on a
+ * stale answer should notifications stop arriving unnoticed (a pooler in transaction mode, say; ADR 047).
+ */
+export const KEPT_MS_POSTGRES = 30_000;
 
 /**
  * The enrolment a learner works on for a module: the open one, else the most
@@ -81,8 +86,9 @@ export const KEPT_ENROLMENTS = 20_000;
  * only client, so nothing else can change it (ADR 044). A read during which
  * a write began is not kept. On PostgreSQL (the server's handle) the same,
  * and until any instance commits a change to enrolments or lesson progress,
- * while this process hears of those; a request from a browser that has just
- * sent a form reads afresh (ADR 047). Elsewhere every call reads.
+ * while this process hears of those, for at most KEPT_MS_POSTGRES; a request
+ * from a browser that has just sent a form reads afresh (ADR 047). Elsewhere
+ * every call reads.
  */
 export async function findEnrolment(userId: string, slug: string, db?: Executor): Promise<EnrolmentWithProgress | null> {
   const executor = db ?? getDb();
@@ -98,9 +104,12 @@ export async function findEnrolment(userId: string, slug: string, db?: Executor)
     let kept = writes && !getRequestContext()?.readsOwnWrites ? keptEnrolments.get(handle) : undefined;
     if (kept && writes && kept.generation !== writes.generation) kept = undefined;
     const key = `${userId}\u0000${moduleId}`;
-    row = kept?.rows.get(key);
+    const oldest = handle.kind === "postgres" ? performance.now() - KEPT_MS_POSTGRES : -Infinity;
+    const found = kept?.rows.get(key);
+    row = found && found.readAt > oldest ? found.row : undefined;
     if (row === undefined) {
       const generation = writes?.generation;
+      const readAt = performance.now();
       let prepared = preparedEnrolmentQuery.get(executor);
       if (!prepared) {
         prepared = enrolmentQuery(executor).prepare("find_enrolment");
@@ -110,7 +119,7 @@ export async function findEnrolment(userId: string, slug: string, db?: Executor)
       if (writes?.keeping && writes.generation === generation) {
         kept = keptEnrolments.get(handle);
         if (!kept || kept.generation !== generation || kept.rows.size >= KEPT_ENROLMENTS) keptEnrolments.set(handle, (kept = { generation, rows: new Map() }));
-        kept.rows.set(key, row);
+        kept.rows.set(key, { row, readAt });
       }
     }
   }
