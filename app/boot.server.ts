@@ -27,7 +27,7 @@ export type Booted = {
  */
 export async function boot(options: { owner: string; contentDir?: string }): Promise<Booted> {
   const started = Date.now();
-  const { env, handle, lock } = await openConfiguredDatabase(options.owner);
+  const { env, handle, lock } = await openConfiguredDatabase(options.owner, { keepProgress: true });
   let scheduler: Scheduler | undefined;
   const shutdown = async () => {
     scheduler?.stop();

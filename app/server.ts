@@ -29,7 +29,7 @@ import {
 } from "#app/services/request-guard.server.ts";
 import { DATABASE_UNAVAILABLE_PAGE, databaseUnavailable } from "#app/models/platform/db-availability.server.ts";
 import { precompressedAssets } from "#app/services/precompressed.server.ts";
-import { runWithRequestContext } from "#app/services/request-context.server.ts";
+import { mayWriteOwnProgress, OWN_WRITE_COOKIE, OWN_WRITE_SECONDS, runWithRequestContext } from "#app/services/request-context.server.ts";
 import { writeBody } from "#app/services/write-body.server.ts";
 import { installRouteMatchCache } from "#app/services/route-matching.server.ts";
 import { EnvError } from "#app/services/env.server.ts";
@@ -41,7 +41,7 @@ const log = createLogger("server");
 async function main() {
   installRouteMatchCache();
   const booted = await bootOrExit();
-  const server = listen(createApp(booted.env), booted);
+  const server = listen(createApp(booted), booted);
   stopOnSignals(server, booted);
 }
 
@@ -62,7 +62,7 @@ async function bootOrExit(): Promise<Booted> {
 type Env = Booted["env"];
 
 /** The middleware, in the order a request meets it: compression, headers, files, the front door, then Remix. */
-function createApp(env: Env): express.Express {
+function createApp({ env, handle }: Booted): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", env.TRUST_PROXY);
@@ -75,7 +75,7 @@ function createApp(env: Env): express.Express {
   app.use(frontDoor(new URL(env.APP_URL).origin));
   app.use(certificatePdfAddress);
   app.use(answerWhileDatabaseAway);
-  app.all("*", remixHandler());
+  app.all("*", remixHandler(handle.kind === "postgres" && handle.writes !== undefined));
   return app;
 }
 
@@ -140,8 +140,13 @@ const answerWhileDatabaseAway: express.RequestHandler = (req, res, next) => {
   res.status(503).set({ "Retry-After": "10", "Cache-Control": "no-store" }).type("html").send(DATABASE_UNAVAILABLE_PAGE);
 };
 
-/** Every request that got this far: its body read within its limit and checked, then handed to Remix. */
-function remixHandler(): express.RequestHandler {
+/**
+ * Every request that got this far: its body read within its limit and checked, then handed to Remix.
+ * `ownWrites`: this instance keeps learners' progress on PostgreSQL, which other instances write (ADR 047): a
+ * request that may write its learner's progress marks the browser for a few seconds, and its requests then read
+ * progress afresh, here or on any instance.
+ */
+function remixHandler(ownWrites: boolean): express.RequestHandler {
   const handleRequest = createRequestHandler(build, build.mode);
   return async (req, res, next) => {
     const clientAddress = req.ip ?? req.socket.remoteAddress ?? "unknown";
@@ -166,8 +171,14 @@ function remixHandler(): express.RequestHandler {
       // The whole answer, streaming included, runs inside the request's context.
       // `.data`: single fetch's loader data for a client-side navigation; anything else may render a page.
       const document = !req.path.endsWith(".data");
-      await runWithRequestContext({ clientAddress, document, appendSetCookie: (cookie) => res.append("Set-Cookie", cookie) }, async () =>
-        sendRemixResponse(res, await handleRequest(request)),
+      const readsOwnWrites = ownWrites && (req.headers.cookie?.includes(`${OWN_WRITE_COOKIE}=`) ?? false);
+      if (ownWrites && mayWriteOwnProgress(req.method, req.path)) {
+        // Before the action runs: the answer (a redirect, a page) goes out with it, whatever it is.
+        res.append("Set-Cookie", `${OWN_WRITE_COOKIE}=1; Max-Age=${OWN_WRITE_SECONDS}; Path=/; HttpOnly; SameSite=Lax`);
+      }
+      await runWithRequestContext(
+        { clientAddress, document, readsOwnWrites, appendSetCookie: (cookie) => res.append("Set-Cookie", cookie) },
+        async () => sendRemixResponse(res, await handleRequest(request)),
       );
     } catch (error) {
       next(error);

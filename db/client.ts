@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
+import { watchProgressChanges, type WriteGeneration } from "./progress-changes.ts";
 import * as schema from "./schema/index.ts";
 
 export { schema };
@@ -30,17 +31,21 @@ export type DatabaseHandle = {
   /** The PGlite instance, when embedded (tests snapshot it). */
   pglite?: PGlite;
   /**
-   * Embedded only (this process is the database's only client, STACK-NOTES): moves on with every statement that
-   * may write and at each transaction's start and end. A cache of what a read answered is good while it has not moved
-   * since before that read began (ADR 044). Absent on PostgreSQL, where other processes write.
+   * Moves on with every statement that may write and at each transaction's start and end. A cache of what a read
+   * answered is good while `keeping` and the generation has not moved since before that read began (ADR 044).
+   * Embedded: this process is the database's only client (STACK-NOTES), always keeping. PostgreSQL, opened with
+   * `keepProgress`: also moved by other instances' commits that change enrolments or lesson progress, and keeping only
+   * while it hears them (ADR 047, db/progress-changes.ts). Absent otherwise: every read reads.
    */
-  writes?: { generation: number };
+  writes?: WriteGeneration;
   /**
    * Runs `fn` holding the cluster-wide startup lock. On PostgreSQL that is a
    * session advisory lock on one dedicated connection (a pool could unlock on
    * another connection); on PGlite the process already holds DATA_DIR's lock file.
    */
   withStartupLock: <T>(fn: (db: Database) => Promise<T>) => Promise<T>;
+  /** PostgreSQL with `keepProgress`: the server process id of the connection listening for changes (tests end it). */
+  listenerPid?: () => number | null;
 };
 
 /** The repository root, found from this file (works from build/, db/ and tests). */
@@ -62,7 +67,7 @@ const READS_ONLY = /^\s*select\s/i;
 class CountingLogger implements Logger {
   constructor(
     private stats: { queries: number },
-    private writes?: { generation: number },
+    private writes?: WriteGeneration,
   ) {}
   logQuery(query: string): void {
     this.stats.queries++;
@@ -80,7 +85,13 @@ export type OpenOptions =
       wasmModule?: WebAssembly.Module;
       fsBundle?: Blob;
     }
-  | { kind: "postgres"; url: string; poolSize?: number };
+  | {
+      kind: "postgres";
+      url: string;
+      poolSize?: number;
+      /** Give the handle a write generation fed by PostgreSQL's notifications (the server does; ADR 047). */
+      keepProgress?: boolean;
+    };
 
 /**
  * Opens a database. PGlite has no lock of its own: callers that open a
@@ -89,7 +100,7 @@ export type OpenOptions =
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   const stats = { queries: 0 };
   if (options.kind === "pglite") {
-    const writes = { generation: 0 };
+    const writes: WriteGeneration = { generation: 0, keeping: true };
     const logger = new CountingLogger(stats, writes);
     if (options.dataDir) {
       // PGlite creates its own directory non-recursively: make the parent.
@@ -130,15 +141,30 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
   const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, connectionTimeoutMillis: 30_000 });
   // An idle client that errors (server restart) must not crash the process.
   pool.on("error", (error) => console.error("[db] idle PostgreSQL client error:", error.message));
-  const logger = new CountingLogger(stats);
+  const writes: WriteGeneration | undefined = options.keepProgress ? { generation: 0, keeping: false } : undefined;
+  let watcher: ReturnType<typeof watchProgressChanges> | null = null;
+  if (writes) {
+    // The logger moves the generation as a statement that may write is sent; here it moves again as that statement
+    // (a commit included) is answered, so a read that overlapped any part of it is not kept. Other processes' commits
+    // move it through the notifications.
+    pool.on("connect", (client) => moveGenerationWhenWritten(client, writes));
+    watcher = watchProgressChanges(options.url, writes, (message) => console.error(message));
+    await watcher.started;
+  }
+  const logger = new CountingLogger(stats, writes);
   const db = drizzleNodePg(pool, { schema, logger }) as unknown as Database;
   const url = new URL(options.url);
   return {
     db,
     kind: "postgres",
     description: `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`,
-    close: () => pool.end(),
+    close: async () => {
+      await watcher?.close();
+      await pool.end();
+    },
     stats,
+    writes,
+    listenerPid: watcher ? () => watcher.backendPid() : undefined,
     withStartupLock: async (fn) => {
       const client = await pool.connect();
       try {
@@ -152,6 +178,34 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
         client.release();
       }
     },
+  };
+}
+
+/** Wraps a pooled client's `query` so the generation moves when a statement that may write has been answered. */
+function moveGenerationWhenWritten(client: pg.PoolClient, writes: WriteGeneration): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const after = () => {
+    writes.generation++;
+  };
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const first = args[0];
+    const text = typeof first === "string" ? first : typeof first === "object" && first !== null && "text" in first ? String(first.text) : "";
+    if (READS_ONLY.test(text)) return query(...args);
+    // pg-pool's own `query` passes a callback; a client of a transaction is asked for a promise.
+    const last = args.length - 1;
+    const callback = args[last];
+    if (typeof callback === "function") {
+      args[last] = (...answer: unknown[]) => {
+        after();
+        return (callback as (...a: unknown[]) => unknown)(...answer);
+      };
+      return query(...args);
+    }
+    const result = query(...args);
+    if (result instanceof Promise) return result.finally(after);
+    // A submittable (not what drizzle sends): moved now; the logger already moved it as it was sent.
+    after();
+    return result;
   };
 }
 

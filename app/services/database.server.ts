@@ -10,14 +10,19 @@ const pgliteDir = (env: Env) => path.join(path.resolve(env.DATA_DIR), "pglite");
 /**
  * Opens the configured database for this process. With the embedded
  * database it first takes DATA_DIR's lock, so a CLI cannot open it while the
- * server runs (PGlite would silently lose one side's writes).
+ * server runs (PGlite would silently lose one side's writes). `keepProgress`:
+ * the server's handle on PostgreSQL keeps learners' progress between changes
+ * it hears of (ADR 047); a CLI's reads every time.
  */
-export async function openConfiguredDatabase(owner: string): Promise<{ env: Env; handle: DatabaseHandle; lock: DataDirLock | null }> {
+export async function openConfiguredDatabase(
+  owner: string,
+  options: { keepProgress?: boolean } = {},
+): Promise<{ env: Env; handle: DatabaseHandle; lock: DataDirLock | null }> {
   const env = getEnv();
   let lock: DataDirLock | null = null;
   let handle: DatabaseHandle;
   if (env.DATABASE_URL) {
-    handle = await openDatabase({ kind: "postgres", url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
+    handle = await openDatabase({ kind: "postgres", url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, keepProgress: options.keepProgress });
   } else {
     lock = acquireDataDirLock(env.DATA_DIR, owner);
     try {

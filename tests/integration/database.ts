@@ -13,6 +13,10 @@ import { setDatabase } from "#app/models/platform/db.server.ts";
  * (copied from the migrated template) when TEST_DATABASE_URL is set.
  * Call once at the top of a test file.
  */
+/** The address of a PostgreSQL test database openTestDatabase made, to open a second handle on it (a second instance). */
+const urls = new WeakMap<DatabaseHandle, string>();
+export const testDatabaseUrl = (handle: DatabaseHandle) => urls.get(handle);
+
 export async function openTestDatabase(): Promise<DatabaseHandle> {
   const url = process.env.TEST_DATABASE_URL;
   let handle: DatabaseHandle;
@@ -25,6 +29,7 @@ export async function openTestDatabase(): Promise<DatabaseHandle> {
     const dbUrl = new URL(url);
     dbUrl.pathname = `/${name}`;
     handle = await openDatabase({ kind: "postgres", url: dbUrl.toString(), poolSize: 5 });
+    urls.set(handle, dbUrl.toString());
     drop = async () => {
       await admin.query(`drop database if exists ${name} with (force)`);
       await admin.end();

@@ -3,19 +3,24 @@
  * the lesson page, read from /proc (user + system time of the server's process, not wall time), for one or more
  * checkouts built with `npx remix build`, interleaved round by round on one seeded embedded database. Meant for A/B
  * comparisons on a shared machine: CPU per request moves far less with the machine's load than requests per second.
- * Options: --rounds N (3), --seconds S (6). Prints figures; asserts nothing.
+ * Options: --rounds N (3), --seconds S (6), --db pglite|postgres (pglite). With PostgreSQL the database server's
+ * own CPU per request is printed beside the node process's: the summed user + system time of the server backends
+ * connected to the bench's database (from /proc, read on this machine), since both share its cores.
+ * Prints figures; asserts nothing.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import pg from "pg";
 import { ROOT, waitForHealthy } from "./common.ts";
 import { BASE, prepare, run, serverEnv, signIn } from "./http-bench.ts";
+import { postgresForBench } from "./postgres.ts";
 import { BENCH_SLUG } from "./seed-http-bench-shared.ts";
 
 const { values: opts, positionals } = parseArgs({
-  options: { rounds: { type: "string", default: "3" }, seconds: { type: "string", default: "6" } },
+  options: { rounds: { type: "string", default: "3" }, seconds: { type: "string", default: "6" }, db: { type: "string", default: "pglite" } },
   allowPositionals: true,
   strict: true,
 });
@@ -28,9 +33,27 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICK;
 }
 
-async function measure(root: string, env: Record<string, string>, email: string, pages: Record<string, string>) {
+/**
+ * The PostgreSQL backends serving one database (other than the one asking): their pids, for their CPU time.
+ * Backends that end between two readings drop out; the server's pool keeps its connections open.
+ */
+async function backendCpuMs(admin: pg.Client | null, database: string): Promise<number> {
+  if (!admin) return 0;
+  const { rows } = await admin.query<{ pid: number }>("select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()", [database]);
+  let total = 0;
+  for (const { pid } of rows) {
+    try {
+      total += cpuMs(pid);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return total;
+}
+
+async function measure(root: string, env: Record<string, string>, email: string, pages: Record<string, string>, admin: pg.Client | null, database: string) {
   const server = spawn(process.execPath, [path.join(root, "build", "index.js")], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
-  const out: Record<string, { cpu: number; rate: number }> = {};
+  const out: Record<string, { cpu: number; rate: number; db: number }> = {};
   try {
     await waitForHealthy(`${BASE}/healthz`);
     const cookie = await signIn(email);
@@ -39,8 +62,14 @@ async function measure(root: string, env: Record<string, string>, email: string,
       // Warm-up; the first also lets start-up work (build assets compressed once, ADR 027) finish outside the window.
       await run({ ...options, duration: name === "b" ? 10 : 3 });
       const before = cpuMs(server.pid!);
+      const dbBefore = await backendCpuMs(admin, database);
       const result = await run({ ...options, duration: Number(opts.seconds) });
-      out[name] = { cpu: (cpuMs(server.pid!) - before) / result.requests.total, rate: result.requests.total / Number(opts.seconds) };
+      const dbAfter = await backendCpuMs(admin, database);
+      out[name] = {
+        cpu: (cpuMs(server.pid!) - before) / result.requests.total,
+        rate: result.requests.total / Number(opts.seconds),
+        db: (dbAfter - dbBefore) / result.requests.total,
+      };
     }
   } finally {
     server.kill("SIGTERM");
@@ -50,18 +79,38 @@ async function measure(root: string, env: Record<string, string>, email: string,
 }
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "distinct-cpu-"));
+let admin: pg.Client | null = null;
+let database = "";
+let databaseUrl = "";
+if (opts.db === "postgres") {
+  const url = await postgresForBench();
+  if (!url) throw new Error("No PostgreSQL server (set BENCH_DATABASE_URL, or run one on 127.0.0.1:5432)");
+  database = `${new URL(url).pathname.slice(1) || "distinct"}_cpu_${process.pid}`;
+  admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create database ${database}`);
+  const bench = new URL(url);
+  bench.pathname = `/${database}`;
+  databaseUrl = bench.toString();
+}
 try {
-  const env = serverEnv(dataDir, "");
+  const env = serverEnv(dataDir, databaseUrl);
   const prepared = prepare(env);
   const pages = { b: "/accessibility", a: `/modules/${BENCH_SLUG}/${prepared.lessonKey}` };
   for (let round = 0; round < Number(opts.rounds); round++) {
     for (const root of roots) {
-      const figures = await measure(root, env, prepared.learners[0]!.email, pages);
+      const figures = await measure(root, env, prepared.learners[0]!.email, pages, admin, database);
       const load = fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
-      const cells = Object.entries(figures).map(([name, f]) => `(${name}) ${f.cpu.toFixed(3)} ms CPU/req, ${f.rate.toFixed(0)} req/s`);
+      const cells = Object.entries(figures).map(
+        ([name, f]) => `(${name}) ${f.cpu.toFixed(3)} ms CPU/req${admin ? ` + PostgreSQL ${f.db.toFixed(3)}` : ""}, ${f.rate.toFixed(0)} req/s`,
+      );
       console.log(`round ${round + 1}  ${path.relative(path.dirname(ROOT), root) || root}  ${cells.join("   ")}   load ${load}`);
     }
   }
 } finally {
   fs.rmSync(dataDir, { recursive: true, force: true });
+  if (admin) {
+    await admin.query(`drop database if exists ${database} with (force)`);
+    await admin.end();
+  }
 }

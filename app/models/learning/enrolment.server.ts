@@ -4,6 +4,7 @@ import { certificates, enrolments, lessonProgress, modules } from "#db/schema/in
 import { formatCertificateCode } from "#app/utils/certificate-code.ts";
 import { certificateStatus, type CertificateStatus } from "#app/utils/certificate-status.ts";
 import { getDatabaseHandle, getDb } from "#app/models/platform/db.server.ts";
+import { getRequestContext } from "#app/services/request-context.server.ts";
 import { nextStep } from "#app/utils/progress.ts";
 import { organisationForEnrolment } from "#app/models/organisations/assignment.server.ts";
 import { getCurrentVersion, getVersionById } from "./module.server.ts";
@@ -66,10 +67,15 @@ const preparedEnrolmentQuery = new WeakMap<object, ReturnType<ReturnType<typeof 
 
 type EnrolmentRow = Enrolment & { completedLessonKeys: string[] };
 
-/** Answers kept per embedded database (ADR 044): all of them as of one write generation. */
-const keptEnrolments = new WeakMap<object, { generation: number; rows: Map<string, EnrolmentRow | null> }>();
+/** Answers kept per database handle (ADR 044, 047): all of them as of one write generation. */
+const keptEnrolments = new WeakMap<object, { generation: number; rows: Map<string, { row: EnrolmentRow | null; readAt: number }> }>();
 /** Learners × modules kept; past it, all go (the next write empties it anyway). */
 export const KEPT_ENROLMENTS = 20_000;
+/**
+ * On PostgreSQL an answer is also read afresh once it is this old (ms), heard of a change or not: the bound on a
+ * stale answer should notifications stop arriving unnoticed (a pooler in transaction mode, say; ADR 047).
+ */
+export const KEPT_MS_POSTGRES = 30_000;
 
 /**
  * The enrolment a learner works on for a module: the open one, else the most
@@ -78,7 +84,11 @@ export const KEPT_ENROLMENTS = 20_000;
  * On the embedded database the answer is kept until the next statement that
  * may write (any, by anyone) or transaction: this process is the database's
  * only client, so nothing else can change it (ADR 044). A read during which
- * a write began is not kept. On PostgreSQL every call reads.
+ * a write began is not kept. On PostgreSQL (the server's handle) the same,
+ * and until any instance commits a change to enrolments or lesson progress,
+ * while this process hears of those, for at most KEPT_MS_POSTGRES; a request
+ * from a browser that has just sent a form reads afresh (ADR 047). Elsewhere
+ * every call reads.
  */
 export async function findEnrolment(userId: string, slug: string, db?: Executor): Promise<EnrolmentWithProgress | null> {
   const executor = db ?? getDb();
@@ -90,23 +100,26 @@ export async function findEnrolment(userId: string, slug: string, db?: Executor)
     row = (await enrolmentQuery(db).execute({ userId, moduleId }))[0] ?? null;
   } else {
     const handle = getDatabaseHandle();
-    const writes = handle.db === executor ? handle.writes : undefined;
-    let kept = writes && keptEnrolments.get(handle);
+    const writes = handle.db === executor && handle.writes?.keeping ? handle.writes : undefined;
+    let kept = writes && !getRequestContext()?.readsOwnWrites ? keptEnrolments.get(handle) : undefined;
     if (kept && writes && kept.generation !== writes.generation) kept = undefined;
     const key = `${userId}\u0000${moduleId}`;
-    row = kept?.rows.get(key);
+    const oldest = handle.kind === "postgres" ? performance.now() - KEPT_MS_POSTGRES : -Infinity;
+    const found = kept?.rows.get(key);
+    row = found && found.readAt > oldest ? found.row : undefined;
     if (row === undefined) {
       const generation = writes?.generation;
+      const readAt = performance.now();
       let prepared = preparedEnrolmentQuery.get(executor);
       if (!prepared) {
         prepared = enrolmentQuery(executor).prepare("find_enrolment");
         preparedEnrolmentQuery.set(executor, prepared);
       }
       row = (await prepared.execute({ userId, moduleId }))[0] ?? null;
-      if (writes && writes.generation === generation) {
+      if (writes?.keeping && writes.generation === generation) {
         kept = keptEnrolments.get(handle);
         if (!kept || kept.generation !== generation || kept.rows.size >= KEPT_ENROLMENTS) keptEnrolments.set(handle, (kept = { generation, rows: new Map() }));
-        kept.rows.set(key, row);
+        kept.rows.set(key, { row, readAt });
       }
     }
   }
