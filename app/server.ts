@@ -75,7 +75,7 @@ function createApp({ env, handle }: Booted): express.Express {
   app.use(frontDoor(new URL(env.APP_URL).origin));
   app.use(certificatePdfAddress);
   app.use(answerWhileDatabaseAway);
-  app.all("*", remixHandler(handle.kind === "postgres" && handle.writes !== undefined));
+  app.all("*", remixHandler(new URL(env.APP_URL), handle.kind === "postgres" && handle.writes !== undefined));
   return app;
 }
 
@@ -146,7 +146,7 @@ const answerWhileDatabaseAway: express.RequestHandler = (req, res, next) => {
  * request that may write its learner's progress marks the browser for a few seconds, and its requests then read
  * progress afresh, here or on any instance.
  */
-function remixHandler(ownWrites: boolean): express.RequestHandler {
+function remixHandler(appUrl: URL, ownWrites: boolean): express.RequestHandler {
   const handleRequest = createRequestHandler(build, build.mode);
   return async (req, res, next) => {
     const clientAddress = req.ip ?? req.socket.remoteAddress ?? "unknown";
@@ -167,7 +167,7 @@ function remixHandler(ownWrites: boolean): express.RequestHandler {
         if (refusal) return sendRefusal(req, res, refusal, false);
         body = read.body;
       }
-      const request = remixRequest(req, res, body);
+      const request = remixRequest(req, res, body, appUrl);
       // The whole answer, streaming included, runs inside the request's context.
       // `.data`: single fetch's loader data for a client-side navigation; anything else may render a page.
       const document = !req.path.endsWith(".data");
@@ -249,7 +249,7 @@ function bodyMayFollow(req: express.Request): boolean {
  * createRemixRequest builds it, except that the body is the one already
  * read (and limited) above instead of the live stream.
  */
-function remixRequest(req: express.Request, res: express.Response, body: Buffer | null): Request {
+function remixRequest(req: express.Request, res: express.Response, body: Buffer | null, appUrl: URL): Request {
   // req.hostname has no port: take it from X-Forwarded-Host or Host.
   const portOf = (header: string | undefined) => Number.parseInt(header?.split(":")[1] ?? "", 10);
   const forwardedPort = portOf(req.get("X-Forwarded-Host"));
@@ -261,9 +261,14 @@ function remixRequest(req: express.Request, res: express.Response, body: Buffer 
   let controller: AbortController | null = new AbortController();
   res.on("finish", () => (controller = null));
   res.on("close", () => controller?.abort());
+  const headers = remixHeaders(req.headers);
+  // The front door let this post through because its Origin is APP_URL's (checkOrigin). Remix checks it again, against
+  // X-Forwarded-Host or Host: a proxy that passes on its own Host (or a client's X-Forwarded-Host) made that throw, a
+  // 500 before the action. Tell Remix the host the front door checked against.
+  if (hasBody(req.method) && headers.get("origin") === appUrl.origin) headers.set("x-forwarded-host", appUrl.host);
   return new Request(url.href, {
     method: req.method,
-    headers: remixHeaders(req.headers),
+    headers,
     signal: controller.signal,
     // A copy typed as the Fetch API wants it (at most the body limit).
     ...(body !== null ? { body: Uint8Array.from(body) } : {}),

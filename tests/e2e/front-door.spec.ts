@@ -131,6 +131,15 @@ test("Origin: null on a form post is a 403 that says why; a body that is not a f
   expect(await json.text()).toContain("“application/json”");
 });
 
+test("a form post from the site's own origin is answered, whatever Host or X-Forwarded-Host a proxy in front passes on", async ({ request, baseURL }) => {
+  // The front door checks Origin against APP_URL. Remix's own check compares Origin with X-Forwarded-Host or Host,
+  // which a proxy that rewrites Host (or a client) sets to something else: that threw, a 500, before the action ran.
+  const origin = new URL(baseURL!).origin;
+  const forwarded = await request.post("/forgot-password", { form: { email: "someone@example.org" }, headers: { Origin: origin, "X-Forwarded-Host": "10.0.0.7:8080" } });
+  expect(forwarded.status()).toBe(200);
+  expect(await forwarded.text()).toContain("someone@example.org");
+});
+
 test("NUL in a form field, an address parameter or the auth API's JSON is a 400 naming it", async ({ request }) => {
   const field = await request.post("/forgot-password", { form: { email: "a\u0000@example.org" } });
   expect(field.status()).toBe(400);
