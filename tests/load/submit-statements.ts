@@ -6,7 +6,8 @@
  * WebAssembly and its result parsing) and the whole call. Prints the first submits (warm-up) apart
  * from the rest (steady state). Prints figures; asserts nothing.
  *
- * Options: --learners N (300), --first K (20): how many of the first submits count as warm-up.
+ * Options: --learners N (300), --first K (20): how many of the first submits count as warm-up; --sql S: run S
+ * after seeding, before the submits (for example disabling a trigger, to see its share).
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -22,7 +23,7 @@ import { answerFields } from "#tests/quiz-answers.ts";
 import { BENCH_SLUG } from "./seed-http-bench-shared.ts";
 
 const { values: opts } = parseArgs({
-  options: { learners: { type: "string", default: "300" }, first: { type: "string", default: "20" } },
+  options: { learners: { type: "string", default: "300" }, first: { type: "string", default: "20" }, sql: { type: "string" } },
   strict: true,
 });
 const LEARNERS = Number(opts.learners);
@@ -54,7 +55,7 @@ const cpuMs = () => {
   return (user + system) / 1000;
 };
 
-if (process.env.SUBMIT_NO_TRIGGERS) await pglite.exec(process.env.SUBMIT_NO_TRIGGERS);
+if (opts.sql) await pglite.exec(opts.sql);
 // Every statement PGlite runs, timed where drizzle hands it over (inside a transaction too).
 type Timing = { sql: string; ms: number };
 let log: Timing[] = [];
