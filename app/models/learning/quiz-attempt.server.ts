@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
-import type { Executor } from "#db/client.ts";
+import type { Database, Executor } from "#db/client.ts";
 import { classifyAnswers, enrolments, quizAttempts, type StoredResponse } from "#db/schema/index.ts";
 import type { Question, Quiz } from "#app/content/schema.ts";
 import { getDb } from "#app/models/platform/db.server.ts";
@@ -323,10 +323,11 @@ export async function saveAnswers(userId: string, attemptId: string, form: Itera
 /**
  * What grading needs of an attempt, in one statement: its draw (fixed when it started), whether it is submitted,
  * and its enrolment's completion. Read without a lock: the draw never changes, and the grade is written only by
- * a statement that finds the attempt still unsubmitted (`recordGrade`).
+ * a statement that finds the attempt still unsubmitted (`recordGrade`). Prepared once per database handle: the
+ * statement is built once, and PostgreSQL plans it once per connection (a named statement).
  */
-async function attemptToGrade(userId: string, attemptId: string, db: Executor) {
-  const [row] = await db
+function prepareAttemptToGrade(db: Database) {
+  return db
     .select({
       id: quizAttempts.id,
       enrolmentId: quizAttempts.enrolmentId,
@@ -339,8 +340,16 @@ async function attemptToGrade(userId: string, attemptId: string, db: Executor) {
     })
     .from(quizAttempts)
     .innerJoin(enrolments, eq(enrolments.id, quizAttempts.enrolmentId))
-    .where(and(eq(quizAttempts.id, attemptId), eq(quizAttempts.userId, userId)))
-    .limit(1);
+    .where(and(eq(quizAttempts.id, sql.placeholder("attemptId")), eq(quizAttempts.userId, sql.placeholder("userId"))))
+    .limit(1)
+    .prepare("quiz_attempt_to_grade");
+}
+const attemptToGradeByDb = new WeakMap<Database, ReturnType<typeof prepareAttemptToGrade>>();
+
+async function attemptToGrade(userId: string, attemptId: string, db: Database) {
+  let prepared = attemptToGradeByDb.get(db);
+  if (!prepared) attemptToGradeByDb.set(db, (prepared = prepareAttemptToGrade(db)));
+  const [row] = await prepared.execute({ attemptId, userId });
   return row ?? null;
 }
 
