@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Database, Executor } from "#db/client.ts";
-import { classifyAnswers, enrolments, quizAttempts, type StoredResponse } from "#db/schema/index.ts";
+import { enrolments, quizAttempts, type StoredResponse } from "#db/schema/index.ts";
 import type { Question, Quiz } from "#app/content/schema.ts";
 import { getDb } from "#app/models/platform/db.server.ts";
 import { OFFENCE_LABELS, isOffence } from "#app/utils/offences.ts";
