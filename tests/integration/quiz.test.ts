@@ -133,6 +133,22 @@ test("submitting twice or replaying leaves one graded attempt and one set of ans
   expect(answers[0]!.n).toBe(classifyCount);
 });
 
+test("a form missing an answer, sent while the full form is graded, changes nothing of the graded attempt", async () => {
+  // The submit reads the attempt, then writes only where it is still unsubmitted (ADR 046). On PGlite the two calls'
+  // statements interleave (read, read, write, write), so the second write finds the attempt already graded.
+  const learner = await learnerWithLessonsDone();
+  const attemptId = await startAttempt(learner.id, SLUG);
+  const questions = await drawnQuestions(learner.id, attemptId);
+  const full = answerFields(questions, (_q, i) => i !== 0);
+  const partial = full.filter(([name]) => name !== `q-${questions[1]!.id}`);
+  const [graded, late] = await Promise.all([submitAttempt(learner.id, attemptId, full), submitAttempt(learner.id, attemptId, partial)]);
+  expect(graded).toMatchObject({ kind: "graded", alreadySubmitted: false });
+  expect(late.kind === "incomplete" || (late.kind === "graded" && late.alreadySubmitted)).toBe(true);
+  const [row] = await handle.db.select().from(quizAttempts).where(eq(quizAttempts.id, attemptId));
+  expect(row!.score).toBe(75);
+  expect(Object.keys(row!.responses).sort()).toEqual(questions.map((q) => q.id).sort());
+});
+
 test("another learner's attempt is not found, and nothing of theirs changes", async () => {
   const owner = await learnerWithLessonsDone();
   const attemptId = await startAttempt(owner.id, SLUG);

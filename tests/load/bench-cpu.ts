@@ -1,9 +1,11 @@
 /**
- * `npm run bench cpu -- DIR...`: CPU time of the server process per request, for (b) the page with no loader and (a)
- * the lesson page, read from /proc (user + system time of the server's process, not wall time), for one or more
+ * `npm run bench cpu -- DIR...`: CPU time of the server process per request, for (b) the page with no loader, (a)
+ * the lesson page and, with `--pages b,a,d`, (d) the quiz submit (each learner submits their one open attempt once:
+ * every round and checkout gets learners of its own, 30 submits of warm-up then --submits measured), read from /proc
+ * (user + system time of the server's process, not wall time), for one or more
  * checkouts built with `npx remix build`, interleaved round by round on one seeded embedded database. Meant for A/B
  * comparisons on a shared machine: CPU per request moves far less with the machine's load than requests per second.
- * Options: --rounds N (3), --seconds S (6), --db pglite|postgres (pglite). With PostgreSQL the database server's
+ * Options: --rounds N (3), --seconds S (6), --pages (b,a), --submits N (200), --db pglite|postgres (pglite). With PostgreSQL the database server's
  * own CPU per request is printed beside the node process's: the summed user + system time of the server backends
  * connected to the bench's database (from /proc, read on this machine), since both share its cores.
  * Prints figures; asserts nothing.
@@ -15,12 +17,18 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { ROOT, waitForHealthy } from "./common.ts";
-import { BASE, prepare, run, serverEnv, signIn } from "./http-bench.ts";
+import { BASE, prepare, quizSubmit, run, serverEnv, signIn, type Prepared } from "./http-bench.ts";
 import { postgresForBench } from "./postgres.ts";
 import { BENCH_SLUG } from "./seed-http-bench-shared.ts";
 
 const { values: opts, positionals } = parseArgs({
-  options: { rounds: { type: "string", default: "3" }, seconds: { type: "string", default: "6" }, db: { type: "string", default: "pglite" } },
+  options: {
+    rounds: { type: "string", default: "3" },
+    seconds: { type: "string", default: "6" },
+    pages: { type: "string", default: "b,a" },
+    submits: { type: "string", default: "200" },
+    db: { type: "string", default: "pglite" },
+  },
   allowPositionals: true,
   strict: true,
 });
@@ -51,7 +59,18 @@ async function backendCpuMs(admin: pg.Client | null, database: string): Promise<
   return total;
 }
 
-async function measure(root: string, env: Record<string, string>, email: string, pages: Record<string, string>, admin: pg.Client | null, database: string) {
+const SUBMIT_WARM = 30;
+const SUBMITS = Number(opts.submits);
+
+async function measure(
+  root: string,
+  env: Record<string, string>,
+  email: string,
+  pages: Record<string, string>,
+  submitters: Prepared["learners"],
+  admin: pg.Client | null,
+  database: string,
+) {
   const server = spawn(process.execPath, [path.join(root, "build", "index.js")], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
   const out: Record<string, { cpu: number; rate: number; db: number }> = {};
   try {
@@ -69,6 +88,30 @@ async function measure(root: string, env: Record<string, string>, email: string,
         cpu: (cpuMs(server.pid!) - before) / result.requests.total,
         rate: result.requests.total / Number(opts.seconds),
         db: (dbAfter - dbBefore) / result.requests.total,
+      };
+    }
+    if (submitters.length) {
+      const sessions: string[] = [];
+      for (const learner of submitters) sessions.push(await signIn(learner.email));
+      let next = 0;
+      const submit = (amount: number) =>
+        run({
+          url: BASE,
+          connections: 10,
+          amount,
+          requests: [{ setupRequest: (request) => quizSubmit(request, submitters[next]!, sessions[next++]!) }],
+        });
+      await submit(SUBMIT_WARM);
+      const before = cpuMs(server.pid!);
+      const dbBefore = await backendCpuMs(admin, database);
+      const started = performance.now();
+      const result = await submit(submitters.length - SUBMIT_WARM);
+      const ok = result["3xx"];
+      if (ok !== result.requests.total) throw new Error(`(d): ${result.requests.total - ok} of ${result.requests.total} submits were not redirected`);
+      out.d = {
+        cpu: (cpuMs(server.pid!) - before) / result.requests.total,
+        rate: result.requests.total / ((performance.now() - started) / 1000),
+        db: ((await backendCpuMs(admin, database)) - dbBefore) / result.requests.total,
       };
     }
   } finally {
@@ -95,11 +138,17 @@ if (opts.db === "postgres") {
 }
 try {
   const env = serverEnv(dataDir, databaseUrl);
-  const prepared = prepare(env);
-  const pages = { b: "/accessibility", a: `/modules/${BENCH_SLUG}/${prepared.lessonKey}` };
+  const wanted = new Set(opts.pages.split(","));
+  const perRun = wanted.has("d") ? SUBMIT_WARM + SUBMITS : 0;
+  const prepared = prepare(env, Math.max(1, Number(opts.rounds) * roots.length * perRun));
+  const lesson = `/modules/${BENCH_SLUG}/${prepared.lessonKey}`;
+  const pages = Object.fromEntries(Object.entries({ b: "/accessibility", a: lesson }).filter(([name]) => wanted.has(name)));
+  let used = 0;
   for (let round = 0; round < Number(opts.rounds); round++) {
     for (const root of roots) {
-      const figures = await measure(root, env, prepared.learners[0]!.email, pages, admin, database);
+      const submitters = prepared.learners.slice(used, used + perRun);
+      used += perRun;
+      const figures = await measure(root, env, prepared.learners[0]!.email, pages, submitters, admin, database);
       const load = fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
       const cells = Object.entries(figures).map(
         ([name, f]) => `(${name}) ${f.cpu.toFixed(3)} ms CPU/req${admin ? ` + PostgreSQL ${f.db.toFixed(3)}` : ""}, ${f.rate.toFixed(0)} req/s`,

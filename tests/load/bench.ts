@@ -47,6 +47,7 @@ function printGoals(pglite: HttpFigures | null, pg: HttpFigures | null) {
 for (const [name, file] of [
   ["profile", "bench-profile.ts"],
   ["cpu", "bench-cpu.ts"],
+  ["submit", "submit-statements.ts"],
   ["pdf", "bench-pdf.ts"],
   ["csv", "bench-csv.ts"],
   ["import", "import-bench.ts"],

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
-import type { Executor } from "#db/client.ts";
-import { classifyAnswers, enrolments, quizAttempts, type StoredResponse } from "#db/schema/index.ts";
+import type { Database, Executor } from "#db/client.ts";
+import { enrolments, quizAttempts, type StoredResponse } from "#db/schema/index.ts";
 import type { Question, Quiz } from "#app/content/schema.ts";
 import { getDb } from "#app/models/platform/db.server.ts";
 import { OFFENCE_LABELS, isOffence } from "#app/utils/offences.ts";
@@ -320,15 +320,81 @@ export async function saveAnswers(userId: string, attemptId: string, form: Itera
   });
 }
 
+/**
+ * What grading needs of an attempt, in one statement: its draw (fixed when it started), whether it is submitted,
+ * and its enrolment's completion. Read without a lock: the draw never changes, and the grade is written only by
+ * a statement that finds the attempt still unsubmitted (`recordGrade`). Prepared once per database handle: the
+ * statement is built once, and PostgreSQL plans it once per connection (a named statement).
+ */
+function prepareAttemptToGrade(db: Database) {
+  return db
+    .select({
+      id: quizAttempts.id,
+      enrolmentId: quizAttempts.enrolmentId,
+      moduleVersionId: quizAttempts.moduleVersionId,
+      questionIds: quizAttempts.questionIds,
+      optionOrder: quizAttempts.optionOrder,
+      submitted: sql<boolean>`${quizAttempts.submittedAt} is not null`,
+      passed: quizAttempts.passed,
+      moduleCompleted: sql<boolean>`${enrolments.completedAt} is not null`,
+    })
+    .from(quizAttempts)
+    .innerJoin(enrolments, eq(enrolments.id, quizAttempts.enrolmentId))
+    .where(and(eq(quizAttempts.id, sql.placeholder("attemptId")), eq(quizAttempts.userId, sql.placeholder("userId"))))
+    .limit(1)
+    .prepare("quiz_attempt_to_grade");
+}
+const attemptToGradeByDb = new WeakMap<Database, ReturnType<typeof prepareAttemptToGrade>>();
+
+async function attemptToGrade(userId: string, attemptId: string, db: Database) {
+  let prepared = attemptToGradeByDb.get(db);
+  if (!prepared) attemptToGradeByDb.set(db, (prepared = prepareAttemptToGrade(db)));
+  const [row] = await prepared.execute({ attemptId, userId });
+  return row ?? null;
+}
+
+type Graded = ReturnType<typeof gradeAttempt>;
+
+/**
+ * Records the grade and the classify answers in one statement, only if the attempt is still unsubmitted: false when
+ * another request submitted it first (or it is gone), and then nothing is written. Each classify answer takes its
+ * organisation from the enrolment as the statement runs.
+ */
+async function recordGrade(
+  db: Executor,
+  attempt: { id: string; userId: string },
+  responses: Responses,
+  grade: Graded,
+  classify: { question_id: string; expected: string; chosen: string }[],
+): Promise<boolean> {
+  const result = (await db.execute(sql`
+    with graded as (
+      update quiz_attempts
+      set responses = ${JSON.stringify(responses)}::jsonb, submitted_at = now(), marks = ${grade.marks},
+        max_marks = ${grade.maxMarks}, score = ${grade.score}, passed = ${grade.passed}, results = ${JSON.stringify(grade.results)}::jsonb
+      where id = ${attempt.id} and user_id = ${attempt.userId} and submitted_at is null
+      returning id, user_id, module_version_id, enrolment_id
+    ), answers as (
+      insert into classify_answers (attempt_id, question_id, user_id, organization_id, module_version_id, expected, chosen)
+      select g.id, a.question_id, g.user_id, e.organization_id, g.module_version_id, a.expected, a.chosen
+      from graded g
+      join enrolments e on e.id = g.enrolment_id
+      cross join jsonb_to_recordset(${JSON.stringify(classify)}::jsonb) as a(question_id text, expected text, chosen text)
+      on conflict do nothing
+    )
+    select id from graded`)) as unknown as { rows: { id: string }[] };
+  return result.rows.length > 0;
+}
+
 export type SubmitOutcome =
   | { kind: "graded"; attemptId: string; passed: boolean; moduleCompleted: boolean; alreadySubmitted: boolean }
   | { kind: "incomplete"; missing: string[]; responses: Responses };
 
 /**
- * Grades an attempt, once. The attempt row is locked and checked unsubmitted
- * in the same transaction that records the grade, the classify answers and
- * (if passed, with every lesson done) the module's completion: a double
- * submit or a replay returns the first grade and writes nothing more.
+ * Grades an attempt, once. The grade and the classify answers are written by one statement that finds the attempt
+ * unsubmitted, so a double submit or a replay returns the first grade and writes nothing more. A pass writes the
+ * grade and (with every lesson done) the module's completion and certificate in one transaction holding the
+ * enrolment's row lock. A fail or an incomplete form needs no transaction: one read, one statement (ADR 046).
  */
 export async function submitAttempt(
   userId: string,
@@ -337,72 +403,57 @@ export async function submitAttempt(
 ): Promise<SubmitOutcome> {
   if (!isUuid(attemptId)) throw new QuizNotFoundError("No such attempt");
   const entries = [...form];
-  return getDb().transaction(async (tx) => {
-    const attempt = await findAttempt(userId, attemptId, tx, true);
+  const db = getDb();
+  // A second pass only when another request submitted the attempt between this one's read and its write.
+  for (let pass = 0; pass < 2; pass++) {
+    const attempt = await attemptToGrade(userId, attemptId, db);
     if (!attempt) throw new QuizNotFoundError("No such attempt");
-    if (attempt.submittedAt) {
-      const [row] = await tx.select({ completedAt: enrolments.completedAt }).from(enrolments).where(eq(enrolments.id, attempt.enrolmentId));
-      return { kind: "graded", attemptId, passed: !!attempt.passed, moduleCompleted: !!row?.completedAt, alreadySubmitted: true };
+    if (attempt.submitted) {
+      return { kind: "graded", attemptId, passed: !!attempt.passed, moduleCompleted: attempt.moduleCompleted, alreadySubmitted: true };
     }
-    const quiz = await getQuizBankWithAnswers(attempt.moduleVersionId, tx);
+    const quiz = await getQuizBankWithAnswers(attempt.moduleVersionId, db);
     if (!quiz) throw new QuizNotFoundError("No such assessment");
     const questions = questionsInOrder(quiz, attempt.questionIds);
     const responses = readResponses(entries, questions, attempt.optionOrder);
     const missing = missingAnswers(questions, responses);
     if (missing.length > 0) {
       // Keep what was answered; grade nothing.
-      await tx.update(quizAttempts).set({ responses }).where(eq(quizAttempts.id, attempt.id));
-      return { kind: "incomplete", missing, responses };
+      const kept = await db
+        .update(quizAttempts)
+        .set({ responses })
+        .where(and(eq(quizAttempts.id, attempt.id), isNull(quizAttempts.submittedAt)))
+        .returning({ id: quizAttempts.id });
+      if (kept.length > 0) return { kind: "incomplete", missing, responses };
+      continue;
     }
     const grade = gradeAttempt(questions, responses, quiz.passMark);
-    const submitted = await tx
-      .update(quizAttempts)
-      .set({
-        responses,
-        submittedAt: sql`now()`,
-        marks: grade.marks,
-        maxMarks: grade.maxMarks,
-        score: grade.score,
-        passed: grade.passed,
-        results: grade.results,
-      })
-      .where(and(eq(quizAttempts.id, attempt.id), isNull(quizAttempts.submittedAt)))
-      .returning({ id: quizAttempts.id });
-    if (submitted.length === 0) throw new Error("The attempt was submitted by another request");
-
-    const [enrolment] = await tx
-      .select({ id: enrolments.id, organizationId: enrolments.organizationId, completedAt: enrolments.completedAt })
-      .from(enrolments)
-      .where(eq(enrolments.id, attempt.enrolmentId))
-      .for("update");
-    const classify = questions.filter((q) => q.type === "classify");
-    if (classify.length > 0) {
-      await tx
-        .insert(classifyAnswers)
-        .values(
-          classify.map((q) => ({
-            attemptId: attempt.id,
-            questionId: q.id,
-            userId,
-            organizationId: enrolment?.organizationId ?? null,
-            moduleVersionId: attempt.moduleVersionId,
-            expected: q.answer,
-            chosen: responses[q.id]?.choice ?? "",
-          })),
-        )
-        .onConflictDoNothing();
+    const classify = questions.flatMap((q) => (q.type === "classify" ? [{ question_id: q.id, expected: q.answer, chosen: responses[q.id]?.choice ?? "" }] : []));
+    const record = (executor: Executor) => recordGrade(executor, { id: attempt.id, userId }, responses, grade, classify);
+    if (!grade.passed) {
+      if (await record(db)) return { kind: "graded", attemptId, passed: false, moduleCompleted: attempt.moduleCompleted, alreadySubmitted: false };
+      continue;
     }
-    let moduleCompleted = !!enrolment?.completedAt;
-    if (grade.passed && enrolment && !enrolment.completedAt) {
-      const version = await getVersionById(attempt.moduleVersionId);
-      if (version) {
-        // This attempt's pass is already written in the transaction, so the
-        // one rule sees it: complete once every lesson is.
-        ({ done: moduleCompleted } = await completeIfDone(tx, { id: enrolment.id, completedLessonKeys: await completedLessonKeys(tx, enrolment.id) }, version));
+    const outcome = await db.transaction(async (tx): Promise<SubmitOutcome | null> => {
+      if (!(await record(tx))) return null;
+      const [enrolment] = await tx
+        .select({ id: enrolments.id, completedAt: enrolments.completedAt })
+        .from(enrolments)
+        .where(eq(enrolments.id, attempt.enrolmentId))
+        .for("update");
+      let moduleCompleted = !!enrolment?.completedAt;
+      if (enrolment && !enrolment.completedAt) {
+        const version = await getVersionById(attempt.moduleVersionId);
+        if (version) {
+          // This attempt's pass is already written in the transaction, so the
+          // one rule sees it: complete once every lesson is.
+          ({ done: moduleCompleted } = await completeIfDone(tx, { id: enrolment.id, completedLessonKeys: await completedLessonKeys(tx, enrolment.id) }, version));
+        }
       }
-    }
-    return { kind: "graded", attemptId, passed: grade.passed, moduleCompleted, alreadySubmitted: false };
-  });
+      return { kind: "graded", attemptId, passed: true, moduleCompleted, alreadySubmitted: false };
+    });
+    if (outcome) return outcome;
+  }
+  throw new Error("The attempt was submitted by another request and could not be read back");
 }
 
 /** The submitted attempts of an enrolment, for the module page's history. */

@@ -1,4 +1,5 @@
-import { and, eq, gt, isNull, lt, or } from "drizzle-orm";
+import { and, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
+import type { Database } from "#db/client.ts";
 import { session, user } from "#db/schema/index.ts";
 import { getDb } from "#app/models/platform/db.server.ts";
 
@@ -41,19 +42,26 @@ export async function liveSessionRole(sessionId: string, userId: string): Promis
   return answer;
 }
 
-async function readLiveSessionRole(sessionId: string, now: Date): Promise<Live> {
-  const [row] = await getDb()
+// Asked on the first request of every session (a quiz submit is often one): prepared once per database handle, so
+// the statement is built once and PostgreSQL plans it once per connection (a named statement). Placeholders reach
+// the driver unencoded, so the time goes as the ISO string drizzle's timestamp column would send.
+function prepareLiveSessionRole(db: Database) {
+  const now = sql.placeholder("now");
+  return db
     .select({ role: user.role })
     .from(session)
     .innerJoin(user, eq(user.id, session.userId))
-    .where(
-      and(
-        eq(session.id, sessionId),
-        gt(session.expiresAt, now),
-        or(isNull(user.banned), eq(user.banned, false), lt(user.banExpires, now)),
-      ),
-    )
-    .limit(1);
+    .where(and(eq(session.id, sql.placeholder("sessionId")), gt(session.expiresAt, now), or(isNull(user.banned), eq(user.banned, false), lt(user.banExpires, now))))
+    .limit(1)
+    .prepare("live_session_role");
+}
+const liveSessionRoleByDb = new WeakMap<Database, ReturnType<typeof prepareLiveSessionRole>>();
+
+async function readLiveSessionRole(sessionId: string, now: Date): Promise<Live> {
+  const db = getDb();
+  let prepared = liveSessionRoleByDb.get(db);
+  if (!prepared) liveSessionRoleByDb.set(db, (prepared = prepareLiveSessionRole(db)));
+  const [row] = await prepared.execute({ sessionId, now: now.toISOString() });
   return row ?? null;
 }
 
