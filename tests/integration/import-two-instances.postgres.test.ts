@@ -14,90 +14,47 @@
  * the production build; .ci/run's `npm test` builds it before the PostgreSQL
  * pass, and alone: `npx remix build` first.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
-import fs from "node:fs";
-import net from "node:net";
-import os from "node:os";
-import path from "node:path";
 import { and, asc, count, countDistinct, eq, like, sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { projectRoot } from "#db/client.ts";
 import { auditEvents, emailOutbox, invitation, people, staffImports, team } from "#db/schema/index.ts";
 import { createOrganisation } from "#tests/org-factories.ts";
 import { openTestDatabase } from "./database.ts";
+import { databaseUrlOf, freePort, requireBuild, startProductionInstance, stopInstances, type ProductionInstance } from "./production-instances.ts";
 
 const ROWS = 4000;
 const LEASE_SECONDS = 10;
-const BUILD = path.join(projectRoot(), "build", "index.js");
 
 const handle = await openTestDatabase();
 
-type Instance = { name: "A" | "B"; child: ChildProcess; base: string; log: string[]; exited: Promise<NodeJS.Signals | number | null> };
+type Instance = ProductionInstance & { name: "A" | "B" };
 const instances: Instance[] = [];
 const secret = crypto.randomBytes(32).toString("hex");
 let appUrl = "";
 let databaseUrl = "";
 
-/** A port nobody is listening on now. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 async function startInstance(name: "A" | "B", port: number): Promise<Instance> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `distinct-two-${name}-`));
-  const child = spawn(process.execPath, [BUILD], {
-    cwd: projectRoot(),
-    env: {
-      PATH: process.env.PATH ?? "",
-      NODE_ENV: "production",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      // One public address for both, as behind a load balancer: the invitation links use it.
-      APP_URL: appUrl,
-      DATA_DIR: dataDir,
-      DATABASE_URL: databaseUrl,
-      DATABASE_POOL_SIZE: "4",
-      SMTP_URL: "",
-      BETTER_AUTH_SECRET: secret,
-      AUTH_RATE_LIMIT: "100",
-      JOBS_IN_SERVER: "on",
-      JOBS_INTERVAL_SECONDS: "5",
-      IMPORT_LEASE_SECONDS: String(LEASE_SECONDS),
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+  const instance = await startProductionInstance(`two-${name}`, port, {
+    // One public address for both, as behind a load balancer: the invitation links use it.
+    APP_URL: appUrl,
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: "4",
+    BETTER_AUTH_SECRET: secret,
+    AUTH_RATE_LIMIT: "100",
+    JOBS_IN_SERVER: "on",
+    JOBS_INTERVAL_SECONDS: "5",
+    IMPORT_LEASE_SECONDS: String(LEASE_SECONDS),
   });
-  const log: string[] = [];
-  child.stdout!.on("data", (chunk: Buffer) => log.push(chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => log.push(chunk.toString()));
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on("exit", (code, signal) => resolve(signal ?? code)));
-  void exited.then(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-  const instance: Instance = { name, child, base: `http://127.0.0.1:${port}`, log, exited };
-  instances.push(instance);
-  for (let started = Date.now(); Date.now() - started < 100_000; await pause(200)) {
-    if (child.exitCode !== null) break;
-    const healthy = await fetch(`${instance.base}/healthz`).then((r) => r.ok, () => false);
-    if (healthy) return instance;
-  }
-  throw new Error(`instance ${name} did not start:\n${log.join("")}`);
+  instances.push({ name, ...instance });
+  return instances.at(-1)!;
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
   expect(handle.kind).toBe("postgres");
-  if (!fs.existsSync(BUILD) || !fs.readFileSync(BUILD, "utf8").includes("IMPORT_LEASE_SECONDS")) {
-    throw new Error(`${BUILD} is missing or older than IMPORT_LEASE_SECONDS: run \`npx remix build\` first`);
-  }
-  const { rows } = (await handle.db.execute(sql`select current_database() as name`)) as unknown as { rows: { name: string }[] };
-  const url = new URL(process.env.TEST_DATABASE_URL!);
-  url.pathname = `/${rows[0]!.name}`;
-  databaseUrl = url.toString();
+  requireBuild("IMPORT_LEASE_SECONDS", "IMPORT_LEASE_SECONDS");
+  databaseUrl = await databaseUrlOf(handle);
   const [portA, portB] = [await freePort(), await freePort()];
   appUrl = `http://127.0.0.1:${portA}`;
   // One after the other: each imports the curriculum at start, and B finds it already there.
@@ -105,12 +62,7 @@ beforeAll(async () => {
   await startInstance("B", portB);
 }, 120_000);
 
-afterAll(async () => {
-  for (const instance of instances) {
-    if (instance.child.exitCode === null && instance.child.signalCode === null) instance.child.kill("SIGTERM");
-    await instance.exited;
-  }
-});
+afterAll(() => stopInstances(instances));
 
 /** A browser's cookie jar for one person, and same-origin form posts (the edge refuses other origins). */
 function browser() {

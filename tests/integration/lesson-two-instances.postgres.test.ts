@@ -7,90 +7,35 @@
  * PostgreSQL only (tests/vitest.config.ts includes *.postgres.test.ts when TEST_DATABASE_URL is set). Needs the
  * production build: `npx remix build` first.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
-import fs from "node:fs";
-import net from "node:net";
-import os from "node:os";
-import path from "node:path";
-import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { projectRoot } from "#db/client.ts";
 import { getCurrentVersion } from "#app/models/learning/module.server.ts";
 import { OWN_WRITE_COOKIE } from "#app/services/request-context.server.ts";
 import { createUser } from "#tests/factories.ts";
 import { BENCH_SLUG as SLUG } from "#tests/load/seed-http-bench-shared.ts";
 import { openTestDatabase } from "./database.ts";
+import { databaseUrlOf, freePort, requireBuild, startProductionInstance, stopInstances, type ProductionInstance } from "./production-instances.ts";
 
-const BUILD = path.join(projectRoot(), "build", "index.js");
 const handle = await openTestDatabase();
 const secret = crypto.randomBytes(32).toString("hex");
-const children: { child: ChildProcess; exited: Promise<unknown> }[] = [];
+const instances: ProductionInstance[] = [];
 let appUrl = "";
 let A = "";
 let B = "";
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startInstance(port: number, databaseUrl: string): Promise<string> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "distinct-lesson-two-"));
-  const child = spawn(process.execPath, [BUILD], {
-    cwd: projectRoot(),
-    env: {
-      PATH: process.env.PATH ?? "",
-      NODE_ENV: "production",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      APP_URL: appUrl,
-      DATA_DIR: dataDir,
-      DATABASE_URL: databaseUrl,
-      DATABASE_POOL_SIZE: "3",
-      SMTP_URL: "",
-      BETTER_AUTH_SECRET: secret,
-      JOBS_IN_SERVER: "off",
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const log: string[] = [];
-  child.stderr!.on("data", (chunk: Buffer) => log.push(chunk.toString()));
-  child.stdout!.on("data", () => undefined);
-  const exited = new Promise((resolve) => child.on("exit", resolve)).then(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-  children.push({ child, exited });
-  const base = `http://127.0.0.1:${port}`;
-  while (child.exitCode === null) {
-    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) return base;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`the instance did not start:\n${log.join("")}`);
-}
-
 beforeAll(async () => {
-  if (!fs.existsSync(BUILD) || !fs.readFileSync(BUILD, "utf8").includes(OWN_WRITE_COOKIE)) {
-    throw new Error(`${BUILD} is missing or older than ADR 047: run \`npx remix build\` first`);
-  }
-  const { rows } = (await handle.db.execute(sql`select current_database() as name`)) as unknown as { rows: { name: string }[] };
-  const url = new URL(process.env.TEST_DATABASE_URL!);
-  url.pathname = `/${rows[0]!.name}`;
+  requireBuild(OWN_WRITE_COOKIE, "ADR 047");
+  const databaseUrl = await databaseUrlOf(handle);
   const [portA, portB] = [await freePort(), await freePort()];
   appUrl = `http://127.0.0.1:${portA}`;
+  const env = { APP_URL: appUrl, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: "3", BETTER_AUTH_SECRET: secret, JOBS_IN_SERVER: "off" };
   // One after the other: each imports the curriculum at start, and B finds it already there.
-  A = await startInstance(portA, url.toString());
-  B = await startInstance(portB, url.toString());
+  instances.push(await startProductionInstance("lesson-two-A", portA, env));
+  instances.push(await startProductionInstance("lesson-two-B", portB, env));
+  [A, B] = instances.map((i) => i.base) as [string, string];
 }, 120_000);
 
-afterAll(async () => {
-  for (const { child, exited } of children) {
-    child.kill("SIGTERM");
-    await exited;
-  }
-});
+afterAll(() => stopInstances(instances));
 
 /** A browser's cookie jar that honours Max-Age=0 only as far as this test needs: `forget` drops a cookie by name. */
 function browser() {
