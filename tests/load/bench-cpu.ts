@@ -17,7 +17,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { ROOT, waitForHealthy } from "./common.ts";
-import { BASE, prepare, quizSubmit, run, serverEnv, signIn, type Prepared } from "./http-bench.ts";
+import { BASE, prepare, run, serverEnv, signIn, submitEach, type Prepared } from "./http-bench.ts";
 import { postgresForBench } from "./postgres.ts";
 import { BENCH_SLUG } from "./seed-http-bench-shared.ts";
 
@@ -91,16 +91,7 @@ async function measure(
       };
     }
     if (submitters.length) {
-      const sessions: string[] = [];
-      for (const learner of submitters) sessions.push(await signIn(learner.email));
-      let next = 0;
-      const submit = (amount: number) =>
-        run({
-          url: BASE,
-          connections: 10,
-          amount,
-          requests: [{ setupRequest: (request) => quizSubmit(request, submitters[next]!, sessions[next++]!) }],
-        });
+      const submit = await submitEach(submitters);
       await submit(SUBMIT_WARM);
       const before = cpuMs(server.pid!);
       const dbBefore = await backendCpuMs(admin, database);

@@ -21,7 +21,7 @@ import { parseArgs } from "node:util";
 import type autocannon from "autocannon";
 import pg from "pg";
 import { printSection, ROOT, waitForHealthy, type BenchLine } from "./common.ts";
-import { BASE, counters, prepare, quizSubmit, run, serverEnv, signIn, type Prepared } from "./http-bench.ts";
+import { BASE, counters, prepare, submitEach, run, serverEnv, signIn, type Prepared } from "./http-bench.ts";
 import { postgresForBench } from "./postgres.ts";
 import { BENCH_SLUG } from "./seed-http-bench-shared.ts";
 
@@ -115,25 +115,8 @@ async function pageLoad(url: string, email: string): Promise<Load> {
  * as warm-up, the rest inside the window, each once, 10 at a time.
  */
 async function submitLoad(prepared: Prepared): Promise<Load> {
-  const sessions: string[] = [];
-  for (const learner of prepared.learners) sessions.push(await signIn(learner.email));
   const WARM = 40;
-  let next = 0;
-  const submit = (amount: number) =>
-    run({
-      url: BASE,
-      connections: 10,
-      amount,
-      requests: [
-        {
-          setupRequest: (request) => {
-            const i = next++;
-            const learner = prepared.learners[i]!;
-            return quizSubmit(request, learner, sessions[i]!);
-          },
-        },
-      ],
-    });
+  const submit = await submitEach(prepared.learners);
   return { url: `POST /modules/${BENCH_SLUG}/quiz/:attempt`, warm: () => submit(WARM), measure: () => submit(prepared.learners.length - WARM) };
 }
 

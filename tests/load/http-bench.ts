@@ -73,6 +73,23 @@ export async function counters(): Promise<{ queries: number; mdxCompiles: number
   return health.counters;
 }
 
+/**
+ * Signs every learner in (before any window), then `submit(n)` has the next n of them each POST their open
+ * attempt once, 10 at a time: the quiz submit load of bench cpu and bench profile.
+ */
+export async function submitEach(learners: Prepared["learners"]): Promise<(amount: number) => Promise<autocannon.Result>> {
+  const sessions: string[] = [];
+  for (const learner of learners) sessions.push(await signIn(learner.email));
+  let next = 0;
+  return (amount) =>
+    run({
+      url: BASE,
+      connections: 10,
+      amount,
+      requests: [{ setupRequest: (request) => quizSubmit(request, learners[next]!, sessions[next++]!) }],
+    });
+}
+
 export function run(options: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
