@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type APIRequestContext, type Browser, type BrowserContext } from "@playwright/test";
+import { expect, type APIRequestContext, type Browser, type BrowserContext } from "@playwright/test";
+import { test } from "./nu.ts";
 import { adminCredentials, ROOT, signIn, STATE_DIR, uid } from "./helpers.ts";
 
 /**

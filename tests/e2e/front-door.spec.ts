@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import http from "node:http";
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
+import { test } from "./nu.ts";
 import { curriculumDataDir, startOwnServer } from "./own-server.ts";
 
 /**
