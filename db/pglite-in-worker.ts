@@ -95,8 +95,10 @@ export class PgliteWorkerClient implements PgliteClient {
     this.waitReady.catch(() => undefined);
     this.#worker.on("message", (message: Answer | Ready) => {
       if ("ready" in message) {
-        if (message.ready) ready.resolve(undefined);
-        else ready.reject(errorFrom(message.error!));
+        if (message.ready) return ready.resolve(undefined);
+        // PGlite could not open: nothing to close in the worker, only the worker to end.
+        this.#gone = errorFrom(message.error!);
+        ready.reject(this.#gone);
         return;
       }
       const pending = this.#pending.get(message.id);
