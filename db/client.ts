@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
+import { openPgliteInWorker, type PgliteClient } from "./pglite-in-worker.ts";
 import { watchProgressChanges, type WriteGeneration } from "./progress-changes.ts";
 import * as schema from "./schema/index.ts";
 
@@ -28,8 +29,8 @@ export type DatabaseHandle = {
   close: () => Promise<void>;
   /** Counts statements sent, for the benchmark's "queries per request". */
   stats: { queries: number };
-  /** The PGlite instance, when embedded (tests snapshot it). */
-  pglite?: PGlite;
+  /** The PGlite instance, or its proxy when it runs in a worker thread (ADR 049), when embedded (tests snapshot it). */
+  pglite?: PgliteClient;
   /**
    * Moves on with every statement that may write and at each transaction's start and end. A cache of what a read
    * answered is good while `keeping` and the generation has not moved since before that read began (ADR 044).
@@ -84,6 +85,13 @@ export type OpenOptions =
       /** PGlite's compiled WebAssembly and file bundle, when the caller opens many databases (tests) and keeps them. */
       wasmModule?: WebAssembly.Module;
       fsBundle?: Blob;
+      /**
+       * Run PGlite in a worker thread (db/pglite-worker.mjs), so its WebAssembly and result parsing use another core
+       * than the requests (ADR 049). `wasmModule` and `fsBundle` are not passed to it.
+       */
+      inWorker?: boolean;
+      /** With `inWorker`: called if the worker fails or stops unasked (its pending calls have been rejected). */
+      onWorkerFailure?: (error: Error) => void;
     }
   | {
       kind: "postgres";
@@ -106,27 +114,24 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
       // PGlite creates its own directory non-recursively: make the parent.
       fs.mkdirSync(path.dirname(path.resolve(options.dataDir)), { recursive: true });
     }
-    const prebuilt = { pgliteWasmModule: options.wasmModule, fsBundle: options.fsBundle };
-    const client = options.dataDir
-      ? new PGlite(options.dataDir, { loadDataDir: options.loadDataDir, ...prebuilt })
-      : new PGlite({ loadDataDir: options.loadDataDir, ...prebuilt });
-    await client.waitReady;
+    const client = options.inWorker ? await openPgliteInWorker({ ...options, entry: pgliteWorkerEntry() }) : await openPglite(options);
     // A transaction moves the write generation as it starts and as it ends (committed or rolled back): what was read
     // while it was open may have seen its writes.
     const transaction = client.transaction.bind(client);
-    client.transaction = (async (fn: Parameters<PGlite["transaction"]>[0]) => {
+    client.transaction = (async (fn: Parameters<PgliteClient["transaction"]>[0]) => {
       writes.generation++;
       try {
         return await transaction(fn);
       } finally {
         writes.generation++;
       }
-    }) as PGlite["transaction"];
-    const db = drizzlePglite(client, { schema, logger }) as unknown as Database;
+    }) as PgliteClient["transaction"];
+    // The worker's proxy offers what drizzle's pglite driver calls (query, transaction), not all of PGlite.
+    const db = drizzlePglite(client as PGlite, { schema, logger }) as unknown as Database;
     return {
       db,
       kind: "pglite",
-      description: options.dataDir ? `PGlite at ${path.resolve(options.dataDir)}` : "PGlite in memory",
+      description: `${options.dataDir ? `PGlite at ${path.resolve(options.dataDir)}` : "PGlite in memory"}${options.inWorker ? " (in a worker thread)" : ""}`,
       close: () => client.close(),
       stats,
       pglite: client,
@@ -180,6 +185,19 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
     },
   };
 }
+
+/** PGlite in this thread. */
+async function openPglite(options: Extract<OpenOptions, { kind: "pglite" }>): Promise<PGlite> {
+  const prebuilt = { pgliteWasmModule: options.wasmModule, fsBundle: options.fsBundle };
+  const client = options.dataDir
+    ? new PGlite(options.dataDir, { loadDataDir: options.loadDataDir, ...prebuilt })
+    : new PGlite({ loadDataDir: options.loadDataDir, ...prebuilt });
+  await client.waitReady;
+  return client;
+}
+
+/** The worker's entry: plain JavaScript the production build leaves where it is, loaded by Node at run time. */
+export const pgliteWorkerEntry = () => path.join(projectRoot(), "db", "pglite-worker.mjs");
 
 /** Wraps a pooled client's `query` so the generation moves when a statement that may write has been answered. */
 function moveGenerationWhenWritten(client: pg.PoolClient, writes: WriteGeneration): void {

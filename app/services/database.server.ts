@@ -26,7 +26,17 @@ export async function openConfiguredDatabase(
   } else {
     lock = acquireDataDirLock(env.DATA_DIR, owner);
     try {
-      handle = await openDatabase({ kind: "pglite", dataDir: pgliteDir(env) });
+      handle = await openDatabase({
+        kind: "pglite",
+        dataDir: pgliteDir(env),
+        inWorker: env.PGLITE_IN_WORKER === "on",
+        onWorkerFailure: (error) => {
+          // Every later statement would fail: exit, as a crash of PGlite in this thread would have, so a
+          // supervisor restarts the process (the lock file names a dead process and is taken over).
+          console.error(`[db] ${error.message}: exiting`);
+          process.exit(1);
+        },
+      });
     } catch (error) {
       lock.release();
       throw new Error(

@@ -49,6 +49,8 @@ const EnvSchema = z
     /** Run scheduled jobs (mail, reminders) inside this server: on, or off where cron runs `npm run jobs`. */
     JOBS_IN_SERVER: z.enum(["on", "off"]).default("on"),
     JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(5).default(60),
+    /** The embedded database in a worker thread, beside the requests' thread (ADR 049): on, or off to run it in the main thread. */
+    PGLITE_IN_WORKER: z.enum(["on", "off"]).default("on"),
     /**
      * How long an instance's claim on a staff import lasts without a batch renewing it: after that another
      * instance takes the import over from its progress (ADR 018). Shortened only by tests.

@@ -2,7 +2,7 @@
  * `npm run bench cpu -- DIR...`: CPU time of the server process per request, for (b) the page with no loader, (a)
  * the lesson page and, with `--pages b,a,d`, (d) the quiz submit (each learner submits their one open attempt once:
  * every round and checkout gets learners of its own, 30 submits of warm-up then --submits measured), read from /proc
- * (user + system time of the server's process, not wall time), for one or more
+ * (user + system time of the server's process, not wall time; its main thread's share beside), for one or more
  * checkouts built with `npx remix build`, interleaved round by round on one seeded embedded database. Meant for A/B
  * comparisons on a shared machine: CPU per request moves far less with the machine's load than requests per second.
  * Options: --rounds N (3), --seconds S (6), --pages (b,a), --submits N (200), --db pglite|postgres (pglite). With PostgreSQL the database server's
@@ -35,9 +35,45 @@ const { values: opts, positionals } = parseArgs({
 const roots = positionals.length ? positionals.map((p) => path.resolve(p)) : [ROOT];
 const TICK = 100; // USER_HZ on Linux
 
-/** The process's user + system CPU time in milliseconds. */
+/** The process's user + system CPU time in milliseconds, all its threads. */
 function cpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return statMs(`/proc/${pid}/stat`);
+}
+
+/**
+ * Its main thread's alone: the thread that handles every request. With PGlite in a worker thread (ADR 049) the
+ * database's work is in the rest, beside V8's and libuv's helper threads.
+ */
+function mainThreadMs(pid: number): number {
+  return statMs(`/proc/${pid}/task/${pid}/stat`);
+}
+
+/** Each thread's CPU time by thread id, with its name (comm), to find the busiest besides the main one. */
+function threadsMs(pid: number): Map<string, { name: string; ms: number }> {
+  const out = new Map<string, { name: string; ms: number }>();
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      out.set(tid, { name: fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim(), ms: statMs(`/proc/${pid}/task/${tid}/stat`) });
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return out;
+}
+
+/** The busiest thread other than the main one between two readings (with PGlite in a worker, the worker): ms and name. */
+function busiestOther(pid: number, before: Map<string, { name: string; ms: number }>): { ms: number; name: string } {
+  let best = { ms: 0, name: "none" };
+  for (const [tid, now] of threadsMs(pid)) {
+    if (tid === String(pid)) continue;
+    const ms = now.ms - (before.get(tid)?.ms ?? 0);
+    if (ms > best.ms) best = { ms, name: now.name };
+  }
+  return best;
+}
+
+function statMs(file: string): number {
+  const fields = fs.readFileSync(file, "utf8").split(") ")[1]!.split(" ");
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICK;
 }
 
@@ -72,7 +108,7 @@ async function measure(
   database: string,
 ) {
   const server = spawn(process.execPath, [path.join(root, "build", "index.js")], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
-  const out: Record<string, { cpu: number; rate: number; db: number }> = {};
+  const out: Record<string, { cpu: number; main: number; other: { ms: number; name: string }; rate: number; db: number }> = {};
   try {
     await waitForHealthy(`${BASE}/healthz`);
     const cookie = await signIn(email);
@@ -81,11 +117,16 @@ async function measure(
       // Warm-up; the first also lets start-up work (build assets compressed once, ADR 027) finish outside the window.
       await run({ ...options, duration: name === "b" ? 10 : 3 });
       const before = cpuMs(server.pid!);
+      const mainBefore = mainThreadMs(server.pid!);
+      const threadsBefore = threadsMs(server.pid!);
       const dbBefore = await backendCpuMs(admin, database);
       const result = await run({ ...options, duration: Number(opts.seconds) });
+      const other = busiestOther(server.pid!, threadsBefore);
       const dbAfter = await backendCpuMs(admin, database);
       out[name] = {
         cpu: (cpuMs(server.pid!) - before) / result.requests.total,
+        main: (mainThreadMs(server.pid!) - mainBefore) / result.requests.total,
+        other: { ms: other.ms / result.requests.total, name: other.name },
         rate: result.requests.total / Number(opts.seconds),
         db: (dbAfter - dbBefore) / result.requests.total,
       };
@@ -94,13 +135,18 @@ async function measure(
       const submit = await submitEach(submitters);
       await submit(SUBMIT_WARM);
       const before = cpuMs(server.pid!);
+      const mainBefore = mainThreadMs(server.pid!);
+      const threadsBefore = threadsMs(server.pid!);
       const dbBefore = await backendCpuMs(admin, database);
       const started = performance.now();
       const result = await submit(submitters.length - SUBMIT_WARM);
+      const other = busiestOther(server.pid!, threadsBefore);
       const ok = result["3xx"];
       if (ok !== result.requests.total) throw new Error(`(d): ${result.requests.total - ok} of ${result.requests.total} submits were not redirected`);
       out.d = {
         cpu: (cpuMs(server.pid!) - before) / result.requests.total,
+        main: (mainThreadMs(server.pid!) - mainBefore) / result.requests.total,
+        other: { ms: other.ms / result.requests.total, name: other.name },
         rate: result.requests.total / ((performance.now() - started) / 1000),
         db: ((await backendCpuMs(admin, database)) - dbBefore) / result.requests.total,
       };
@@ -142,7 +188,8 @@ try {
       const figures = await measure(root, env, prepared.learners[0]!.email, pages, submitters, admin, database);
       const load = fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
       const cells = Object.entries(figures).map(
-        ([name, f]) => `(${name}) ${f.cpu.toFixed(3)} ms CPU/req${admin ? ` + PostgreSQL ${f.db.toFixed(3)}` : ""}, ${f.rate.toFixed(0)} req/s`,
+        ([name, f]) =>
+          `(${name}) ${f.cpu.toFixed(3)} ms CPU/req (main thread ${f.main.toFixed(3)}, busiest other ${f.other.ms.toFixed(3)} "${f.other.name}")${admin ? ` + PostgreSQL ${f.db.toFixed(3)}` : ""}, ${f.rate.toFixed(0)} req/s`,
       );
       console.log(`round ${round + 1}  ${path.relative(path.dirname(ROOT), root) || root}  ${cells.join("   ")}   load ${load}`);
     }

@@ -115,7 +115,7 @@ export function serverEnv(dataDir: string, databaseUrl: string): Record<string, 
 
 /**
  * One run of the whole HTTP benchmark. `databaseUrl` null: the embedded
- * database (queries run on the server's own thread); otherwise a fresh
+ * database (in the server's process, on a worker thread unless PGLITE_IN_WORKER=off: ADR 049); otherwise a fresh
  * database created on that PostgreSQL server for the run and dropped after.
  */
 /** The figures the issue-18 table compares with its goals. */
