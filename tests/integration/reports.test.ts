@@ -688,7 +688,7 @@ test("sorted by status, the rows of expired (read keys first off the expiry inde
     }
   }
   expect(deep).toBeGreaterThanOrEqual(12);
-}, 180_000);
+}, 120_000);
 
 test("summary counts by module, team and status are the counts of the rows, within the filters", async () => {
   const { org } = await sharedBusyOrganisation();
