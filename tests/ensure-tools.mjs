@@ -54,7 +54,7 @@ if (missing.length > 0 && canInstall) {
   process.exit(1);
 }
 
-// The e2e tests run in Chromium's headless shell where it is installed (the same Blink and V8, about a third less
+// The e2e tests run in Chromium's headless shell where it is installed (the same Blink and V8, about a quarter less
 // CPU than the full browser: ADR 050), otherwise in the full browser. Installed where this can install; without
 // it the tests still run.
 if (!process.env.CHROMIUM_PATH && !fs.existsSync("/usr/bin/chromium-headless-shell")) {

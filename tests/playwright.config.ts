@@ -6,7 +6,7 @@ import { defineConfig } from "@playwright/test";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const port = process.env.E2E_PORT ?? "3100";
 // Debian's headless shell of the same Chromium (package chromium-headless-shell), as Playwright itself runs headless
-// tests: the same Blink and V8 without the full browser's UI layers, about a third less CPU a test (ADR 050).
+// tests: the same Blink and V8 without the full browser's UI layers, about a quarter less CPU a test (ADR 050).
 // tests/ensure-tools.mjs installs it beside chromium; without it, the full browser.
 const chromium = process.env.CHROMIUM_PATH ?? ["/usr/bin/chromium-headless-shell", "/usr/bin/chromium"].find((p) => fs.existsSync(p)) ?? "/usr/bin/chromium";
 
