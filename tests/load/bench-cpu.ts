@@ -98,6 +98,30 @@ async function backendCpuMs(admin: pg.Client | null, database: string): Promise<
 const SUBMIT_WARM = 30;
 const SUBMITS = Number(opts.submits);
 
+type Figures = { cpu: number; main: number; other: { ms: number; name: string }; rate: number; db: number };
+
+/**
+ * Takes the CPU readings now; the function returned turns what was spent since into figures per request (the rate
+ * over `seconds` when given, a timed run's length, otherwise over the time since).
+ */
+async function cpuSince(pid: number, admin: pg.Client | null, database: string) {
+  const before = cpuMs(pid);
+  const mainBefore = mainThreadMs(pid);
+  const threadsBefore = threadsMs(pid);
+  const dbBefore = await backendCpuMs(admin, database);
+  const started = performance.now();
+  return async (requests: number, seconds = (performance.now() - started) / 1000): Promise<Figures> => {
+    const other = busiestOther(pid, threadsBefore);
+    return {
+      cpu: (cpuMs(pid) - before) / requests,
+      main: (mainThreadMs(pid) - mainBefore) / requests,
+      other: { ms: other.ms / requests, name: other.name },
+      rate: requests / seconds,
+      db: ((await backendCpuMs(admin, database)) - dbBefore) / requests,
+    };
+  };
+}
+
 async function measure(
   root: string,
   env: Record<string, string>,
@@ -108,7 +132,7 @@ async function measure(
   database: string,
 ) {
   const server = spawn(process.execPath, [path.join(root, "build", "index.js")], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
-  const out: Record<string, { cpu: number; main: number; other: { ms: number; name: string }; rate: number; db: number }> = {};
+  const out: Record<string, Figures> = {};
   try {
     await waitForHealthy(`${BASE}/healthz`);
     const cookie = await signIn(email);
@@ -116,40 +140,18 @@ async function measure(
       const options = { url: `${BASE}${url}`, connections: 10, headers: { Cookie: cookie } };
       // Warm-up; the first also lets start-up work (build assets compressed once, ADR 027) finish outside the window.
       await run({ ...options, duration: name === "b" ? 10 : 3 });
-      const before = cpuMs(server.pid!);
-      const mainBefore = mainThreadMs(server.pid!);
-      const threadsBefore = threadsMs(server.pid!);
-      const dbBefore = await backendCpuMs(admin, database);
+      const spent = await cpuSince(server.pid!, admin, database);
       const result = await run({ ...options, duration: Number(opts.seconds) });
-      const other = busiestOther(server.pid!, threadsBefore);
-      const dbAfter = await backendCpuMs(admin, database);
-      out[name] = {
-        cpu: (cpuMs(server.pid!) - before) / result.requests.total,
-        main: (mainThreadMs(server.pid!) - mainBefore) / result.requests.total,
-        other: { ms: other.ms / result.requests.total, name: other.name },
-        rate: result.requests.total / Number(opts.seconds),
-        db: (dbAfter - dbBefore) / result.requests.total,
-      };
+      out[name] = await spent(result.requests.total, Number(opts.seconds));
     }
     if (submitters.length) {
       const submit = await submitEach(submitters);
       await submit(SUBMIT_WARM);
-      const before = cpuMs(server.pid!);
-      const mainBefore = mainThreadMs(server.pid!);
-      const threadsBefore = threadsMs(server.pid!);
-      const dbBefore = await backendCpuMs(admin, database);
-      const started = performance.now();
+      const spent = await cpuSince(server.pid!, admin, database);
       const result = await submit(submitters.length - SUBMIT_WARM);
-      const other = busiestOther(server.pid!, threadsBefore);
       const ok = result["3xx"];
       if (ok !== result.requests.total) throw new Error(`(d): ${result.requests.total - ok} of ${result.requests.total} submits were not redirected`);
-      out.d = {
-        cpu: (cpuMs(server.pid!) - before) / result.requests.total,
-        main: (mainThreadMs(server.pid!) - mainBefore) / result.requests.total,
-        other: { ms: other.ms / result.requests.total, name: other.name },
-        rate: result.requests.total / ((performance.now() - started) / 1000),
-        db: ((await backendCpuMs(admin, database)) - dbBefore) / result.requests.total,
-      };
+      out.d = await spent(result.requests.total);
     }
   } finally {
     server.kill("SIGTERM");
