@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type QueryOptions, type Results, type Transaction as PgliteTransaction } from "@electric-sql/pglite";
 import type { Logger } from "drizzle-orm/logger";
 import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
@@ -10,6 +10,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
 import { openPgliteInWorker, type PgliteClient } from "./pglite-in-worker.ts";
+import { NamedStatements } from "./pglite-statements.mjs";
 import { watchProgressChanges, type WriteGeneration } from "./progress-changes.ts";
 import * as schema from "./schema/index.ts";
 
@@ -92,6 +93,11 @@ export type OpenOptions =
       inWorker?: boolean;
       /** With `inWorker`: called if the worker fails or stops unasked (its pending calls have been rejected). */
       onWorkerFailure?: (error: Error) => void;
+      /**
+       * Send reads and writes that come again as named statements, parsed and planned once (ADR 051; the default).
+       * False: every statement through PGlite's own `query` (the bench compares the two).
+       */
+      namedStatements?: boolean;
     }
   | {
       kind: "postgres";
@@ -114,7 +120,9 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
       // PGlite creates its own directory non-recursively: make the parent.
       fs.mkdirSync(path.dirname(path.resolve(options.dataDir)), { recursive: true });
     }
-    const client = options.inWorker ? await openPgliteInWorker({ ...options, entry: pgliteWorkerEntry() }) : await openPglite(options);
+    const client = options.inWorker
+      ? await openPgliteInWorker({ ...options, entry: pgliteWorkerEntry(), namedStatements: options.namedStatements !== false })
+      : await openPglite(options);
     // A transaction moves the write generation as it starts and as it ends (committed or rolled back): what was read
     // while it was open may have seen its writes.
     const transaction = client.transaction.bind(client);
@@ -187,13 +195,56 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
 }
 
 /** PGlite in this thread. */
-async function openPglite(options: Extract<OpenOptions, { kind: "pglite" }>): Promise<PGlite> {
+async function openPglite(options: Extract<OpenOptions, { kind: "pglite" }>): Promise<PgliteClient> {
   const prebuilt = { pgliteWasmModule: options.wasmModule, fsBundle: options.fsBundle };
   const client = options.dataDir
     ? new PGlite(options.dataDir, { loadDataDir: options.loadDataDir, ...prebuilt })
     : new PGlite({ loadDataDir: options.loadDataDir, ...prebuilt });
   await client.waitReady;
-  return client;
+  return options.namedStatements === false ? client : new PgliteWithStatements(client);
+}
+
+/** PGlite in this thread, its reads and writes that come again sent as named statements (ADR 051). */
+class PgliteWithStatements implements PgliteClient {
+  readonly waitReady: Promise<void>;
+  readonly #statements: NamedStatements;
+
+  constructor(private pglite: PGlite) {
+    this.waitReady = pglite.waitReady;
+    this.#statements = new NamedStatements(pglite);
+  }
+
+  query<T>(query: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>> {
+    return this.#statements.query(query, params, options) as Promise<Results<T>>;
+  }
+
+  exec(query: string, options?: QueryOptions): Promise<Array<Results>> {
+    return this.#statements.exec(this.pglite, query, options) as Promise<Array<Results>>;
+  }
+
+  transaction<T>(fn: (tx: PgliteTransaction) => Promise<T>): Promise<T> {
+    const statements = this.#statements;
+    return this.pglite.transaction((tx) =>
+      fn({
+        query: <R>(query: string, params?: unknown[], options?: QueryOptions) => statements.txQuery(tx, query, params, options) as Promise<Results<R>>,
+        exec: (query: string, options?: QueryOptions) => statements.exec(tx, query, options) as Promise<Array<Results>>,
+        sql: tx.sql.bind(tx),
+        rollback: () => tx.rollback(),
+        listen: tx.listen.bind(tx),
+        get closed() {
+          return tx.closed;
+        },
+      }),
+    );
+  }
+
+  dumpDataDir(compression?: "none" | "gzip" | "auto"): Promise<File | Blob> {
+    return this.pglite.dumpDataDir(compression);
+  }
+
+  close(): Promise<void> {
+    return this.pglite.close();
+  }
 }
 
 /** The worker's entry: plain JavaScript the production build leaves where it is, loaded by Node at run time. */

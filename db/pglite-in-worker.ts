@@ -58,6 +58,8 @@ export type WorkerOptions = {
   entry: string | URL;
   dataDir: string | null;
   loadDataDir?: Blob | File;
+  /** Send reads and writes that come again as named statements (db/pglite-statements.mjs, ADR 051). */
+  namedStatements?: boolean;
   /** Called once if the worker fails or stops while not being closed (every pending call has been rejected). */
   onFailure?: (error: Error) => void;
 };
@@ -86,7 +88,7 @@ export class PgliteWorkerClient implements PgliteClient {
 
   constructor(options: WorkerOptions) {
     // A Blob crosses to a worker as it is (structured clone).
-    this.#worker = new Worker(options.entry, { workerData: { dataDir: options.dataDir, loadDataDir: options.loadDataDir } });
+    this.#worker = new Worker(options.entry, { workerData: { dataDir: options.dataDir, loadDataDir: options.loadDataDir, namedStatements: options.namedStatements ?? true } });
     let ready: Pending;
     this.waitReady = new Promise<void>((resolve, reject) => {
       ready = { resolve: () => resolve(), reject };

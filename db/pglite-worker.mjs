@@ -8,6 +8,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { messages, PGlite, TransactionAbortedError } from "@electric-sql/pglite";
+import { NamedStatements } from "./pglite-statements.mjs";
 
 if (!parentPort) throw new Error("db/pglite-worker.mjs runs as a worker thread (see db/pglite-in-worker.ts)");
 const port = parentPort;
@@ -51,8 +52,10 @@ function errorData(error) {
   return { kind, name: error.name, message: error.message, stack: error.stack, fields };
 }
 
-const { dataDir, loadDataDir } = workerData;
+const { dataDir, loadDataDir, namedStatements } = workerData;
 const db = dataDir ? new PGlite(dataDir, { loadDataDir }) : new PGlite({ loadDataDir });
+/** Reads and writes that come again go as named statements (ADR 051); otherwise PGlite's own query. */
+const statements = namedStatements ? new NamedStatements(db) : null;
 
 /** Open transactions by the id of the message that began them: their handle, and how to end them. */
 const transactions = new Map();
@@ -65,10 +68,13 @@ async function handle(message) {
   const target = tx === undefined ? db : transactions.get(tx)?.handle;
   if (!target) throw new Error(`The transaction this statement belongs to has ended`);
   switch (op) {
-    case "query":
-      return target.query(message.sql, message.params, queryOptions(message.options));
+    case "query": {
+      const options = queryOptions(message.options);
+      if (!statements) return target.query(message.sql, message.params, options);
+      return tx === undefined ? statements.query(message.sql, message.params, options) : statements.txQuery(target, message.sql, message.params, options);
+    }
     case "exec":
-      return target.exec(message.sql, queryOptions(message.options));
+      return statements ? statements.exec(target, message.sql, queryOptions(message.options)) : target.exec(message.sql, queryOptions(message.options));
     case "rollback":
       return target.rollback();
     case "dumpDataDir": {

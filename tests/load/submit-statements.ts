@@ -7,7 +7,8 @@
  * from the rest (steady state). Prints figures; asserts nothing.
  *
  * Options: --learners N (300), --first K (20): how many of the first submits count as warm-up; --sql S: run S
- * after seeding, before the submits (for example disabling a trigger, to see its share).
+ * after seeding, before the submits (for example disabling a trigger, to see its share); --plain: every statement
+ * through PGlite's own query, not as a named statement (ADR 051), to see what naming them saves.
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -23,13 +24,13 @@ import { answerFields } from "#tests/quiz-answers.ts";
 import { BENCH_SLUG } from "./seed-http-bench-shared.ts";
 
 const { values: opts } = parseArgs({
-  options: { learners: { type: "string", default: "300" }, first: { type: "string", default: "20" }, sql: { type: "string" } },
+  options: { learners: { type: "string", default: "300" }, first: { type: "string", default: "20" }, sql: { type: "string" }, plain: { type: "boolean", default: false } },
   strict: true,
 });
 const LEARNERS = Number(opts.learners);
 const FIRST = Number(opts.first);
 
-const handle = await openDatabase({ kind: "pglite", dataDir: null });
+const handle = await openDatabase({ kind: "pglite", dataDir: null, namedStatements: !opts.plain });
 const pglite = handle.pglite!;
 setDatabase(handle);
 await migrateDatabase(handle);
