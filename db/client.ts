@@ -93,6 +93,8 @@ export type OpenOptions =
       inWorker?: boolean;
       /** With `inWorker`: called if the worker fails or stops unasked (its pending calls have been rejected). */
       onWorkerFailure?: (error: Error) => void;
+      /** A PGlite already open, in place of opening one (the integration tests reuse one per worker, emptied between files). */
+      client?: PgliteClient;
       /**
        * Send reads and writes that come again as named statements, parsed and planned once (ADR 051; the default).
        * False: every statement through PGlite's own `query` (the bench compares the two).
@@ -120,22 +122,14 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
       // PGlite creates its own directory non-recursively: make the parent.
       fs.mkdirSync(path.dirname(path.resolve(options.dataDir)), { recursive: true });
     }
-    const client = options.inWorker
-      ? await openPgliteInWorker({ ...options, entry: pgliteWorkerEntry(), namedStatements: options.namedStatements !== false })
-      : await openPglite(options);
-    // A transaction moves the write generation as it starts and as it ends (committed or rolled back): what was read
-    // while it was open may have seen its writes.
-    const transaction = client.transaction.bind(client);
-    client.transaction = (async (fn: Parameters<PgliteClient["transaction"]>[0]) => {
-      writes.generation++;
-      try {
-        return await transaction(fn);
-      } finally {
-        writes.generation++;
-      }
-    }) as PgliteClient["transaction"];
+    const opened =
+      options.client ??
+      (options.inWorker
+        ? await openPgliteInWorker({ ...options, entry: pgliteWorkerEntry(), namedStatements: options.namedStatements !== false })
+        : await openPglite(options));
+    const client = new GenerationTracking(opened, writes);
     // The worker's proxy offers what drizzle's pglite driver calls (query, transaction), not all of PGlite.
-    const db = drizzlePglite(client as PGlite, { schema, logger }) as unknown as Database;
+    const db = drizzlePglite(client as unknown as PGlite, { schema, logger }) as unknown as Database;
     return {
       db,
       kind: "pglite",
@@ -194,8 +188,48 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
   };
 }
 
-/** PGlite in this thread. */
-async function openPglite(options: Extract<OpenOptions, { kind: "pglite" }>): Promise<PgliteClient> {
+/**
+ * A PGlite whose transactions move the write generation as they start and as they end (committed or rolled back):
+ * what was read while one was open may have seen its writes.
+ */
+class GenerationTracking implements PgliteClient {
+  readonly waitReady: Promise<void>;
+
+  constructor(
+    private client: PgliteClient,
+    private writes: WriteGeneration,
+  ) {
+    this.waitReady = client.waitReady;
+  }
+
+  query<T>(query: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>> {
+    return this.client.query<T>(query, params, options);
+  }
+
+  exec(query: string, options?: QueryOptions): Promise<Array<Results>> {
+    return this.client.exec(query, options);
+  }
+
+  async transaction<T>(fn: (tx: PgliteTransaction) => Promise<T>): Promise<T> {
+    this.writes.generation++;
+    try {
+      return await this.client.transaction(fn);
+    } finally {
+      this.writes.generation++;
+    }
+  }
+
+  dumpDataDir(compression?: "none" | "gzip" | "auto"): Promise<File | Blob> {
+    return this.client.dumpDataDir(compression);
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}
+
+/** PGlite in this thread (openDatabase's, without the handle around it). */
+export async function openPglite(options: Extract<OpenOptions, { kind: "pglite" }>): Promise<PgliteClient> {
   const prebuilt = { pgliteWasmModule: options.wasmModule, fsBundle: options.fsBundle };
   const client = options.dataDir
     ? new PGlite(options.dataDir, { loadDataDir: options.loadDataDir, ...prebuilt })

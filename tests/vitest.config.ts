@@ -81,6 +81,8 @@ export default defineConfig({
           // file still gets its own database; the setup file fails a file that leaves process.env or fake
           // timers changed for the next one.
           isolate: false,
+          // ...and one PGlite per worker, emptied between files (tests/integration/database.ts).
+          provide: { sharedModules: true },
           setupFiles: ["tests/unit/setup.ts", "tests/integration/shared-modules-setup.ts"],
         },
       },
@@ -88,6 +90,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "integration-isolated",
+          provide: { sharedModules: false },
           sequence: { groupOrder: 1 },
           include: ownModules.length ? ownModules : ["tests/integration/(none)"],
           exclude: postgresOnly,

@@ -4,7 +4,8 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, inject } from "vitest";
-import { openDatabase, type DatabaseHandle } from "#db/client.ts";
+import { openDatabase, openPglite, type DatabaseHandle } from "#db/client.ts";
+import type { PgliteClient } from "#db/pglite-in-worker.ts";
 import { setDatabase } from "#app/models/platform/db.server.ts";
 
 /**
@@ -21,6 +22,7 @@ export async function openTestDatabase(): Promise<DatabaseHandle> {
   const url = process.env.TEST_DATABASE_URL;
   let handle: DatabaseHandle;
   let drop: (() => Promise<void>) | undefined;
+  let close: (() => Promise<void>) | undefined;
   if (url) {
     const name = `distinct_test_${crypto.randomBytes(6).toString("hex")}`;
     const admin = new pg.Client({ connectionString: url });
@@ -34,16 +36,74 @@ export async function openTestDatabase(): Promise<DatabaseHandle> {
       await admin.query(`drop database if exists ${name} with (force)`);
       await admin.end();
     };
+  } else if (inject("sharedModules")) {
+    const client = (await spare) ?? (await openPglite({ kind: "pglite", dataDir: null, ...(await pgliteParts(inject("pgliteSnapshot"))) }));
+    spare = Promise.resolve(null);
+    handle = await openDatabase({ kind: "pglite", dataDir: null, client });
+    // Not closed: emptied for the next file in this worker (closed instead if it cannot be).
+    close = async () => {
+      spare = emptied(client).then(
+        () => client,
+        () => {
+          // Not waited for: closing waits for the transaction that kept it busy.
+          void client.close().catch(() => undefined);
+          return null;
+        },
+      );
+      await spare;
+    };
   } else {
     handle = await openDatabase({ kind: "pglite", dataDir: null, ...(await pgliteParts(inject("pgliteSnapshot"))) });
   }
   setDatabase(handle);
   afterAll(async () => {
     setDatabase(undefined);
-    await handle.close();
+    await (close ?? handle.close)();
     await drop?.();
   });
   return handle;
+}
+
+/**
+ * PGlite for the files that share modules (tests/vitest.config.ts): one per worker, kept from one file to the next,
+ * each file getting it emptied back to the migrated snapshot's state (every table truncated, every sequence at its
+ * start, the session's settings, locks and temporary tables gone). That takes milliseconds, where opening a copy
+ * of the snapshot cost about 0.8 s of CPU a file. One a file left unusable (a transaction never ended) is closed,
+ * and the next file opens a fresh copy.
+ */
+let spare: Promise<PgliteClient | null> = Promise.resolve(null);
+
+/** Empties the database back to the migrated snapshot's state; rejects if it cannot within `within` ms (a transaction left open). */
+export async function emptied(client: PgliteClient, within = 5_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the database did not answer within ${within} ms`)), within);
+  });
+  const empty = async () => {
+    const tables = await client.query<{ name: string }>(
+      "select format('%I.%I', schemaname, tablename) as name from pg_tables where schemaname not in ('pg_catalog', 'information_schema', 'drizzle')",
+    );
+    const sequences = await client.query<{ name: string; start: string }>(
+      "select format('%I.%I', schemaname, sequencename) as name, start_value::text as start from pg_sequences where schemaname <> 'drizzle'",
+    );
+    await client.exec(
+      [
+        tables.rows.length ? `truncate ${tables.rows.map((t) => t.name).join(", ")} cascade` : "",
+        ...sequences.rows.map((q) => `select setval('${q.name}', ${q.start}, false)`),
+        "reset all",
+        "unlisten *",
+        "select pg_advisory_unlock_all()",
+        "discard temp",
+      ]
+        .filter(Boolean)
+        .join(";\n"),
+    );
+  };
+  try {
+    await Promise.race([empty(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 type PgliteParts = { loadDataDir: Blob; wasmModule: WebAssembly.Module; fsBundle: Blob };

@@ -12,6 +12,8 @@ declare module "vitest" {
     pgliteSnapshot: string;
     /** PostgreSQL: a migrated database each test file copies (CREATE DATABASE ... TEMPLATE). */
     postgresTemplate: string;
+    /** The file shares its worker's modules with the files before and after it (tests/vitest.config.ts, ADR 042). */
+    sharedModules: boolean;
   }
 }
 
