@@ -14,6 +14,12 @@ const env: Record<string, string> = {
   DATA_DIR: path.join(os.tmpdir(), "distinct-vitest-data"),
   LOG_LEVEL: "error",
   AUTH_RATE_LIMIT: "1000",
+  // Billing by card off (an empty value is unset), whatever the shell running the tests has: a file that tests it
+  // sets its own keys (tests/integration/stripe.test.ts).
+  STRIPE_SECRET_KEY: "",
+  STRIPE_WEBHOOK_SECRET: "",
+  STRIPE_PRICE_ID: "",
+  STRIPE_API_BASE: "",
 };
 
 // *.postgres.test.ts prove things only PostgreSQL can show (concurrent transactions): run where TEST_DATABASE_URL

@@ -20,8 +20,7 @@ import { endOfLondonDay, isCalendarDay, londonDay, startOfLondonDay } from "#app
 import { createUser, sessionCookie, type TestUser } from "#tests/factories.ts";
 import { openTestDatabase } from "./database.ts";
 
-// Billing by card is off in this file: manual licences only.
-for (const name of ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PRICE_ID", "STRIPE_API_BASE"]) delete process.env[name];
+// Billing by card is off in this file (tests/vitest.config.ts leaves Stripe unconfigured): manual licences only.
 
 const handle = await openTestDatabase();
 
