@@ -1,11 +1,22 @@
-import { expect, test } from "vitest";
+import fs from "node:fs";
+import { afterAll, expect, inject, test } from "vitest";
+import { migrateDatabase, openDatabase } from "#db/client.ts";
+import { setDatabase } from "#app/models/platform/db.server.ts";
 import { importFixtures, createUser } from "#tests/factories.ts";
 import { createOrganisation } from "#tests/org-factories.ts";
-import { emptied, openTestDatabase } from "./database.ts";
+import { emptied } from "./database.ts";
 
 // The files that share modules share one PGlite per worker, emptied between files (tests/integration/database.ts):
 // what one file wrote, set or held must be gone when the next begins, as if it had its own copy of the snapshot.
-const handle = await openTestDatabase();
+// A PGlite of this file's own, also when the suite runs on PostgreSQL (then migrated here: there is no snapshot).
+const snapshot = inject("pgliteSnapshot");
+const handle = await openDatabase({ kind: "pglite", dataDir: null, loadDataDir: snapshot ? new Blob([fs.readFileSync(snapshot)]) : undefined });
+if (!snapshot) await migrateDatabase(handle);
+setDatabase(handle);
+afterAll(async () => {
+  setDatabase(undefined);
+  await handle.close();
+});
 const pglite = handle.pglite!;
 
 const TABLES = "select format('%I.%I', schemaname, tablename) as name from pg_tables where schemaname not in ('pg_catalog', 'information_schema')";
