@@ -1,4 +1,4 @@
-import { PGlite, types } from "@electric-sql/pglite";
+import { PGlite, types, type Results } from "@electric-sql/pglite";
 import { afterAll, expect, test } from "vitest";
 import { NamedStatements } from "#db/pglite-statements.mjs";
 
@@ -91,12 +91,12 @@ test("after DDL no named statement outlives the schema: a new column is in the n
   await statements.query(all, ["first"]);
   await statements.query(all, ["first"]);
   await statements.exec(named, "alter table kinds add column note text default 'added'");
-  const after = await statements.query<Record<string, unknown>>(all, ["first"]);
+  const after = (await statements.query(all, ["first"])) as Results<Record<string, unknown>>;
   expect(after.rows[0]).toMatchObject({ k: "first", note: "added" });
   // Through query too: a column's type changed under a statement that was named again since.
   await statements.query(all, ["first"]);
   await statements.query("alter table kinds alter column note type varchar(20)", []);
-  expect((await statements.query<Record<string, unknown>>(all, ["first"])).rows[0]).toMatchObject({ note: "added" });
+  expect(((await statements.query(all, ["first"])) as Results<Record<string, unknown>>).rows[0]).toMatchObject({ note: "added" });
 });
 
 test("beyond 256 texts the least recently used are closed, and a closed one still answers when sent again", async () => {
