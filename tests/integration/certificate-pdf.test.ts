@@ -7,6 +7,7 @@ import fontkit from "@pdf-lib/fontkit";
 import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream } from "pdf-lib";
 import { afterAll, expect, test } from "vitest";
 import { renderCertificatePdf, type CertificatePdfData } from "#app/models/learning/certificate-pdf.server.ts";
+import { sampleCertificate } from "#tests/certificate-sample.ts";
 
 // These tests read the PDF the way people and tools will: poppler extracts the text and renders
 // the page, zbar decodes the QR code from the pixels. Without them the test fails; it never skips.
@@ -31,26 +32,7 @@ function run(tool: keyof typeof TOOLS, args: string[]): string {
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "certificate-pdf-"));
 afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
-// A real code (its last character is its check), written out as the certificate prints it.
-const CODE = "8MFM57MR02T";
-const PRINTED_CODE = "8MFM-57MR-02T";
-
-function sample(overrides: Partial<CertificatePdfData> = {}): CertificatePdfData {
-  const code = CODE;
-  return {
-    learnerName: "Alex Example",
-    moduleTitle: "Recognising stalking and harassment",
-    moduleVersion: 3,
-    organisationName: "Thames Valley Police",
-    issuedAt: new Date("2026-11-28T10:00:00Z"),
-    expiresAt: new Date("2029-11-28T10:00:00Z"),
-    cpdMinutes: 65,
-    scorePercent: 92,
-    code,
-    verifyUrl: `https://distinct.example.org/verify/${PRINTED_CODE}`,
-    ...overrides,
-  };
-}
+const sample = sampleCertificate;
 
 async function writePdf(data: CertificatePdfData): Promise<{ file: string; bytes: Uint8Array }> {
   const bytes = await renderCertificatePdf(data);

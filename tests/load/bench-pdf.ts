@@ -5,6 +5,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { generateCertificateCode } from "#app/utils/certificate-code.ts";
+import { sampleCertificate } from "#tests/certificate-sample.ts";
 
 const importStart = performance.now();
 const { renderCertificatePdf } = await import("#app/models/learning/certificate-pdf.server.ts");
@@ -12,18 +13,7 @@ const importMs = performance.now() - importStart;
 
 function data(learnerName: string) {
   const code = generateCertificateCode();
-  return {
-    learnerName,
-    moduleTitle: "Recognising stalking and harassment",
-    moduleVersion: 3,
-    organisationName: "Thames Valley Police",
-    issuedAt: new Date("2026-11-28T10:00:00Z"),
-    expiresAt: new Date("2029-11-28T10:00:00Z"),
-    cpdMinutes: 65,
-    scorePercent: 92,
-    code,
-    verifyUrl: `https://distinct.example.org/verify/${code}`,
-  };
+  return sampleCertificate({ learnerName, code, verifyUrl: `https://distinct.example.org/verify/${code}` });
 }
 
 async function time(learnerName: string): Promise<{ ms: number; bytes: number }> {
