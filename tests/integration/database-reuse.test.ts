@@ -4,7 +4,7 @@ import { migrateDatabase, openDatabase } from "#db/client.ts";
 import { setDatabase } from "#app/models/platform/db.server.ts";
 import { importFixtures, createUser } from "#tests/factories.ts";
 import { createOrganisation } from "#tests/org-factories.ts";
-import { emptied } from "./database.ts";
+import { emptied, Lease } from "./database.ts";
 
 // The files that share modules share one PGlite per worker, emptied between files (tests/integration/database.ts):
 // what one file wrote, set or held must be gone when the next begins, as if it had its own copy of the snapshot.
@@ -63,4 +63,13 @@ test("a database a transaction still holds is given up within seconds, not waite
   await expect(emptied(pglite, 300)).rejects.toThrow(/did not answer within 300 ms/);
   end();
   await held;
+});
+
+test("a statement a file sends after it has ended is refused, not run on the next file's database", async () => {
+  const lease = new Lease(pglite);
+  expect((await lease.query<{ one: number }>("select 1 as one")).rows).toEqual([{ one: 1 }]);
+  lease.end();
+  await expect(lease.query("insert into audit_events (action) values ('late')")).rejects.toThrow(/file has ended/);
+  await expect(lease.transaction(async () => undefined)).rejects.toThrow(/file has ended/);
+  await expect(lease.exec("select 1")).rejects.toThrow(/file has ended/);
 });

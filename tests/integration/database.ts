@@ -5,6 +5,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, inject } from "vitest";
 import { openDatabase, openPglite, type DatabaseHandle } from "#db/client.ts";
+import type { QueryOptions, Results, Transaction } from "@electric-sql/pglite";
 import type { PgliteClient } from "#db/pglite-in-worker.ts";
 import { setDatabase } from "#app/models/platform/db.server.ts";
 
@@ -39,9 +40,13 @@ export async function openTestDatabase(): Promise<DatabaseHandle> {
   } else if (inject("sharedModules")) {
     const client = (await spare) ?? (await openPglite({ kind: "pglite", dataDir: null, ...(await pgliteParts(inject("pgliteSnapshot"))) }));
     spare = Promise.resolve(null);
-    handle = await openDatabase({ kind: "pglite", dataDir: null, client });
+    // The file's own way in, closed when the file ends: a statement sent after that (by something the file left
+    // running) fails as it would on a closed database, instead of writing into the next file's.
+    const lease = new Lease(client);
+    handle = await openDatabase({ kind: "pglite", dataDir: null, client: lease });
     // Not closed: emptied for the next file in this worker (closed instead if it cannot be).
     close = async () => {
+      lease.end();
       spare = emptied(client).then(
         () => client,
         () => {
@@ -72,6 +77,45 @@ export async function openTestDatabase(): Promise<DatabaseHandle> {
  * and the next file opens a fresh copy.
  */
 let spare: Promise<PgliteClient | null> = Promise.resolve(null);
+
+/** One file's use of the worker's PGlite: every call refused once the file has ended. */
+export class Lease implements PgliteClient {
+  readonly waitReady: Promise<void>;
+  #ended = false;
+
+  constructor(private client: PgliteClient) {
+    this.waitReady = client.waitReady;
+  }
+
+  end(): void {
+    this.#ended = true;
+  }
+
+  #open(): PgliteClient {
+    if (this.#ended) throw new Error("This test file's database is closed: the file has ended");
+    return this.client;
+  }
+
+  async query<T>(query: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>> {
+    return this.#open().query<T>(query, params, options);
+  }
+
+  async exec(query: string, options?: QueryOptions): Promise<Array<Results>> {
+    return this.#open().exec(query, options);
+  }
+
+  async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.#open().transaction(fn);
+  }
+
+  async dumpDataDir(compression?: "none" | "gzip" | "auto"): Promise<File | Blob> {
+    return this.#open().dumpDataDir(compression);
+  }
+
+  async close(): Promise<void> {
+    this.end();
+  }
+}
 
 /** Empties the database back to the migrated snapshot's state; rejects if it cannot within `within` ms (a transaction left open). */
 export async function emptied(client: PgliteClient, within = 5_000): Promise<void> {
