@@ -13,7 +13,7 @@ import { passQuiz } from "./quiz-helpers.ts";
 
 type Account = { email: string; password: string };
 /** Written by tests/e2e/seed-reports.ts before the server started. */
-type Seed = { learner: Account; scorm: { org: { slug: string }; lead: Account; learner: Account } };
+type Seed = { learner: Account & { completedOn: string }; scorm: { org: { slug: string }; lead: Account; learner: Account } };
 const seed = (): Seed => JSON.parse(fs.readFileSync(path.join(STATE_DIR, "reports-seed.json"), "utf8")) as Seed;
 
 test.describe.configure({ timeout: 120_000 });
@@ -52,10 +52,12 @@ for (const javaScript of [true, false]) {
     await expect(page.getByText("Your reflection on Recognising stalking is saved")).toBeVisible();
     await expect(page.getByText(learned)).toBeVisible();
 
-    await page.getByLabel("From").fill(today);
+    // From the day the seed completed the module (before midnight, if the run crossed it) to today.
+    const { completedOn } = seed().learner;
+    await page.getByLabel("From").fill(completedOn);
     await page.getByLabel("To").fill(today);
     await page.getByRole("button", { name: "Show" }).click();
-    await expect(page).toHaveURL(new RegExp(`from=${today}&to=${today}`));
+    await expect(page).toHaveURL(new RegExp(`from=${completedOn}&to=${today}`));
     await expect(page.getByText(learned)).toBeVisible();
 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "distinct-cpd-e2e-"));
@@ -65,7 +67,7 @@ for (const javaScript of [true, false]) {
     const rows: string[][] = parse(fs.readFileSync(csvFile, "utf8").replace(/^\uFEFF/, ""));
     expect(rows[0]).toEqual(["Module", "Version", "Organisation", "Started", "Completed", "Minutes spent (measured)", "Outcomes", "Certificate code", "Certificate link", "What I learned", "How I will apply it"]);
     const row = rows.find((r) => r[0] === "Recognising stalking");
-    expect(row?.[4]).toBe(today);
+    expect(row?.[4]).toBe(completedOn);
     expect(row?.[9]).toBe(learned);
     expect(row?.[10]).toBe("Ask about FOUR at the first call.");
 

@@ -117,9 +117,13 @@ try {
 
   const version = await getCurrentVersion("recognising-stalking");
   const bank = await getQuizBankWithAnswers(version!.id);
+  // The London day the first learner completed (the CPD spec's record shows it; a run may cross midnight).
+  let firstCompletedOn = "";
   for (const [i, person] of people.entries()) {
-    if (i % 4 === 0) await completeModule(person.userId, "recognising-stalking", { organizationId: org.id });
-    else if (i % 4 === 1) await startModule({ userId: person.userId, slug: "recognising-stalking", organizationId: org.id });
+    if (i % 4 === 0) {
+      await completeModule(person.userId, "recognising-stalking", { organizationId: org.id });
+      firstCompletedOn ||= new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London" }).format(new Date());
+    } else if (i % 4 === 1) await startModule({ userId: person.userId, slug: "recognising-stalking", organizationId: org.id });
     else if (i % 4 === 2) {
       // Started, and failed one attempt (wrong answers feed the confusion figures).
       await startModule({ userId: person.userId, slug: "recognising-stalking", organizationId: org.id });
@@ -203,7 +207,7 @@ try {
       confirm: { lead: { email: cora.email, password } },
       assign: { org: { slug: assignOrg.slug, name: assignOrg.name }, lead: { email: asha.email, password } },
       // A learner who completed a module (so has a certificate): the click-walk signs in as them.
-      learner: { email: people[0]!.email, password },
+      learner: { email: people[0]!.email, password, completedOn: firstCompletedOn },
       leaver: leaver.name,
       scorm: { org: { slug: scormOrg.slug }, lead: { email: sam.email, password }, learner: { email: lowri.email, password } },
       teams,
