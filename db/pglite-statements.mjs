@@ -19,8 +19,11 @@ const { serialize } = protocol;
 
 /** Statements that may be named: reads and writes, which is all that drizzle's queries are. */
 const NAMEABLE = /^\s*(select|insert|update|delete|with)\b/i;
-/** Statements that change the schema: a named statement's plan (or its result's shape) may no longer hold. */
-const SCHEMA_CHANGE = /^\s*(create|alter|drop|comment|grant|revoke)\b/i;
+/**
+ * Statements that change the schema, first or after a `;` in a list: a named statement's plan (or its result's
+ * shape) may no longer hold.
+ */
+const SCHEMA_CHANGE = /(^|;)\s*(create|alter|drop|comment|grant|revoke)\b/i;
 
 /** How many named statements are kept (the least recently used is closed beyond it), and how many texts are counted. */
 const KEPT = 256;
@@ -34,8 +37,8 @@ export class NamedStatements {
   /** Texts seen once: a text is named the second time it is sent, so one-off statements cost nothing extra. */
   #seen = new Set();
   #next = 1;
-  /** How many calls took each path, for the tests and the bench. */
-  counts = { named: 0, prepared: 0, plain: 0, closed: 0 };
+  /** How many calls went as named statements, how many texts were parsed under a name and how many closed (tests). */
+  counts = { named: 0, prepared: 0, closed: 0 };
 
   /** @param {import("@electric-sql/pglite").PGlite} db */
   constructor(db) {
@@ -63,25 +66,23 @@ export class NamedStatements {
 
   #nameable(sql, options) {
     if (!NAMEABLE.test(sql) || options?.blob || options?.paramTypes || options?.onNotice) return false;
-    if (this.#named.has(sql)) return true;
-    if (this.#seen.has(sql)) return true;
+    if (this.#named.has(sql) || this.#seen.has(sql)) return true;
     if (this.#seen.size >= COUNTED) this.#seen.clear();
     this.#seen.add(sql);
     return false;
   }
 
   async #plain(run, sql) {
-    this.counts.plain++;
     try {
       return await run();
     } finally {
       // Also when the DDL failed: part of a list of statements may have run.
-      if (SCHEMA_CHANGE.test(sql) || /;\s*(create|alter|drop)\b/i.test(sql)) await this.forget();
+      if (SCHEMA_CHANGE.test(sql)) await this.#forget();
     }
   }
 
   /** Closes every named statement (the next use of each parses it again). */
-  async forget() {
+  async #forget() {
     if (this.#named.size === 0) return;
     const names = [...this.#named.values()].map((s) => s.name);
     this.#named.clear();

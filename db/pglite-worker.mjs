@@ -73,8 +73,10 @@ async function handle(message) {
       if (!statements) return target.query(message.sql, message.params, options);
       return tx === undefined ? statements.query(message.sql, message.params, options) : statements.txQuery(target, message.sql, message.params, options);
     }
-    case "exec":
-      return statements ? statements.exec(target, message.sql, queryOptions(message.options)) : target.exec(message.sql, queryOptions(message.options));
+    case "exec": {
+      const options = queryOptions(message.options);
+      return statements ? statements.exec(target, message.sql, options) : target.exec(message.sql, options);
+    }
     case "rollback":
       return target.rollback();
     case "dumpDataDir": {

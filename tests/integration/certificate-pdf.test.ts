@@ -7,7 +7,7 @@ import fontkit from "@pdf-lib/fontkit";
 import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream } from "pdf-lib";
 import { afterAll, expect, test } from "vitest";
 import { renderCertificatePdf, type CertificatePdfData } from "#app/models/learning/certificate-pdf.server.ts";
-import { sampleCertificate } from "#tests/certificate-sample.ts";
+import { sampleCertificate as sample } from "#tests/certificate-sample.ts";
 
 // These tests read the PDF the way people and tools will: poppler extracts the text and renders
 // the page, zbar decodes the QR code from the pixels. Without them the test fails; it never skips.
@@ -31,8 +31,6 @@ function run(tool: keyof typeof TOOLS, args: string[]): string {
 
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "certificate-pdf-"));
 afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
-
-const sample = sampleCertificate;
 
 async function writePdf(data: CertificatePdfData): Promise<{ file: string; bytes: Uint8Array }> {
   const bytes = await renderCertificatePdf(data);
