@@ -245,10 +245,44 @@ export function rememberServerRoutes<T>(create: (...args: ServerRoutesArgs) => T
   };
 }
 
+type ConvertRoutes = (routes: RouteLike[], mapRouteProperties: unknown, parentPath?: string[], manifest?: Record<string, unknown>) => RouteLike[];
+
+/**
+ * `convert` (@remix-run/router's `UNSAFE_convertRoutesToDataRoutes`) answered
+ * once per route table and `mapRouteProperties`. React Router's
+ * `createStaticRouter` calls it on every render, on the table RemixServer
+ * passes (the remembered server routes above, the same object each time), to
+ * copy every route into a data route with its properties mapped (6% of the CPU
+ * of a page with no loader, ADR 054). The answer depends only on those two: a
+ * later call gets the same data routes and the caller's manifest filled with
+ * the same entries, as the first call filled its own. The static router only
+ * reads them (its route-changing methods throw on the server). A call with a
+ * parent path or a manifest that already holds routes is passed through.
+ */
+export function rememberDataRoutes(convert: ConvertRoutes): ConvertRoutes {
+  const kept = new WeakMap<RouteLike[], { map: unknown; routes: RouteLike[]; manifest: Record<string, unknown> }>();
+  const empty = (manifest: Record<string, unknown>) => {
+    for (const _ in manifest) return false;
+    return true;
+  };
+  return (routes, mapRouteProperties, parentPath, manifest = {}) => {
+    if (parentPath !== undefined || !empty(manifest)) return convert(routes, mapRouteProperties, parentPath, manifest);
+    const known = kept.get(routes);
+    if (known && known.map === mapRouteProperties) {
+      Object.assign(manifest, known.manifest);
+      return known.routes;
+    }
+    const converted = convert(routes, mapRouteProperties, undefined, manifest);
+    kept.set(routes, { map: mapRouteProperties, routes: converted, manifest: { ...manifest } });
+    return converted;
+  };
+}
+
 /**
  * Puts the cached `matchRoutes` on @remix-run/router's exports, where Remix's
  * server runtime, @remix-run/react and React Router look it up on each call,
- * the branch-wise `createStaticHandler` beside it (Remix's server runtime
+ * the remembered data-route conversion beside it (React Router's static router
+ * looks it up on each render), the branch-wise `createStaticHandler` (Remix's server runtime
  * looks it up when it handles its first request) and the remembered
  * `createServerRoutes` on @remix-run/react's routes module (RemixServer looks
  * it up on each render). Once per process, before the first request.
@@ -258,10 +292,12 @@ export function installRouteMatchCache(): void {
   const router = require("@remix-run/router") as {
     matchRoutes: MatchRoutes & { cached?: true };
     createStaticHandler: CreateStaticHandler & { cached?: true };
+    UNSAFE_convertRoutesToDataRoutes: ConvertRoutes;
   };
   if (router.matchRoutes.cached) return;
   router.matchRoutes = Object.assign(cachedMatchRoutes(router.matchRoutes), { cached: true as const });
   router.createStaticHandler = Object.assign(branchStaticHandlers(router.createStaticHandler, router.matchRoutes), { cached: true as const });
+  router.UNSAFE_convertRoutesToDataRoutes = rememberDataRoutes(router.UNSAFE_convertRoutesToDataRoutes);
   const serverRoutes = require("@remix-run/react/dist/routes.js") as { createServerRoutes: (...args: ServerRoutesArgs) => unknown };
   serverRoutes.createServerRoutes = rememberServerRoutes(serverRoutes.createServerRoutes);
 }

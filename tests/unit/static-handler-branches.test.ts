@@ -1,9 +1,10 @@
-import { createStaticHandler, matchRoutes } from "@remix-run/router";
+import { createStaticHandler, matchRoutes, UNSAFE_convertRoutesToDataRoutes as convertRoutesToDataRoutes } from "@remix-run/router";
 import { expect, test } from "vitest";
 import {
   branchStaticHandlers,
   cachedMatchRoutes,
   cutToBranch,
+  rememberDataRoutes,
   rememberServerRoutes,
   type CreateStaticHandler,
   type HandlerRoute,
@@ -171,4 +172,41 @@ test("server routes are built once per manifest and route modules, and again whe
     expect(built, `change ${i}`).toBe(i + 2);
     expect(remembered(...args)).toBe(table);
   }
+});
+
+test("data routes are converted once per table and route mapping; a later call gets the same routes and its manifest filled alike", () => {
+  let converted = 0;
+  const convert = (...args: Parameters<typeof convertRoutesToDataRoutes>) => (converted++, convertRoutesToDataRoutes(...args));
+  const remembered = rememberDataRoutes(convert as never);
+  const routes = [
+    { id: "root", path: "", children: [{ id: "home", index: true }, { id: "lesson", path: "modules/:slug/:lesson", children: [{ id: "part", path: "part" }] }] },
+  ];
+  const map = (route: { id?: string }) => ({ hasErrorBoundary: route.id === "root" });
+  const expectedManifest: Record<string, unknown> = {};
+  const expected = convertRoutesToDataRoutes(routes as never, map as never, undefined, expectedManifest as never);
+
+  const firstManifest: Record<string, unknown> = {};
+  const first = remembered(routes, map, undefined, firstManifest);
+  const laterManifest: Record<string, unknown> = {};
+  const later = remembered(routes, map, undefined, laterManifest);
+  expect(converted).toBe(1);
+  expect(later).toBe(first);
+  expect(first).toEqual(expected);
+  expect(Object.keys(laterManifest).sort()).toEqual(["home", "lesson", "part", "root"]);
+  expect(laterManifest).toEqual(expectedManifest);
+  // The manifest's entries are the returned routes themselves, as the first call's are.
+  expect(laterManifest.root).toBe(first[0]);
+  expect(laterManifest.part).toBe(first[0]!.children![1]!.children![0]);
+
+  // Another mapping, another table (even of the same shape), a parent path, or a manifest already holding routes: converted again.
+  remembered(routes, (route: { id?: string }) => ({ hasErrorBoundary: route.id === "home" }), undefined, {});
+  expect(converted).toBe(2);
+  remembered(structuredClone(routes), map, undefined, {});
+  expect(converted).toBe(3);
+  remembered(routes, map, ["0"], {});
+  expect(converted).toBe(4);
+  const holding: Record<string, unknown> = { other: {} };
+  remembered(routes, map, undefined, holding);
+  expect(converted).toBe(5);
+  expect(Object.keys(holding).sort()).toEqual(["home", "lesson", "other", "part", "root"]);
 });
