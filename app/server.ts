@@ -30,7 +30,7 @@ import {
 import { DATABASE_UNAVAILABLE_PAGE, databaseUnavailable } from "#app/models/platform/db-availability.server.ts";
 import { precompressedAssets } from "#app/services/precompressed.server.ts";
 import { mayWriteOwnProgress, OWN_WRITE_COOKIE, OWN_WRITE_SECONDS, runWithRequestContext } from "#app/services/request-context.server.ts";
-import { writeBody } from "#app/services/write-body.server.ts";
+import { remixRequest, sendRemixResponse } from "#app/services/remix-request.server.ts";
 import { installRouteMatchCache } from "#app/services/route-matching.server.ts";
 import { EnvError } from "#app/services/env.server.ts";
 import { createLogger } from "#app/services/logger.server.ts";
@@ -242,56 +242,6 @@ function stopOnSignals(server: Server, booted: Booted): void {
 /** Whether a body may still be arriving on this request (so a refusal closes the connection). */
 function bodyMayFollow(req: express.Request): boolean {
   return hasBody(req.method) && (req.headers["transfer-encoding"] !== undefined || (declaredLength(req.headers["content-length"]) ?? 0) > 0);
-}
-
-/**
- * The Fetch Request Remix handles, built as @remix-run/express's
- * createRemixRequest builds it, except that the body is the one already
- * read (and limited) above instead of the live stream.
- */
-function remixRequest(req: express.Request, res: express.Response, body: Buffer | null, appUrl: URL): Request {
-  // req.hostname has no port: take it from X-Forwarded-Host or Host.
-  const portOf = (header: string | undefined) => Number.parseInt(header?.split(":")[1] ?? "", 10);
-  const forwardedPort = portOf(req.get("X-Forwarded-Host"));
-  const hostPort = portOf(req.get("host"));
-  const port = Number.isSafeInteger(forwardedPort) ? forwardedPort : Number.isSafeInteger(hostPort) ? hostPort : null;
-  const url = new URL(`${req.protocol}://${req.hostname}${port !== null ? `:${port}` : ""}${req.originalUrl}`);
-  // Abort loaders and actions once the response can no longer be written
-  // (the client went away before it was sent).
-  let controller: AbortController | null = new AbortController();
-  res.on("finish", () => (controller = null));
-  res.on("close", () => controller?.abort());
-  const headers = remixHeaders(req.headers);
-  // The front door let this post through because its Origin is APP_URL's (checkOrigin). Remix checks it again, against
-  // X-Forwarded-Host or Host: a proxy that passes on its own Host (or a client's X-Forwarded-Host) made that throw, a
-  // 500 before the action. Tell Remix the host the front door checked against.
-  if (hasBody(req.method) && headers.get("origin") === appUrl.origin) headers.set("x-forwarded-host", appUrl.host);
-  return new Request(url.href, {
-    method: req.method,
-    headers,
-    signal: controller.signal,
-    // A copy typed as the Fetch API wants it (at most the body limit).
-    ...(body !== null ? { body: Uint8Array.from(body) } : {}),
-  });
-}
-
-function remixHeaders(incoming: express.Request["headers"]): Headers {
-  const headers = new Headers();
-  for (const [key, values] of Object.entries(incoming)) {
-    if (values === undefined) continue;
-    for (const value of Array.isArray(values) ? values : [values]) headers.append(key, value);
-  }
-  return headers;
-}
-
-/** As @remix-run/express sends Remix's answer. */
-async function sendRemixResponse(res: express.Response, response: Response) {
-  res.statusMessage = response.statusText;
-  res.status(response.status);
-  for (const [key, value] of response.headers.entries()) res.append(key, value);
-  if (response.headers.get("Content-Type")?.match(/text\/event-stream/i)) res.flushHeaders();
-  if (response.body) await writeBody(response.body, res);
-  else res.end();
 }
 
 void main();
