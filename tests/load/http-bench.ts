@@ -23,7 +23,21 @@ export const BASE = `http://127.0.0.1:${PORT}`;
 export const LEARNERS = 300;
 /** Learners whose submits warm the submit path before (d) is timed on the other LEARNERS. */
 const SUBMIT_WARMUP = 50;
-const ROUNDS = 5;
+/** Rounds of (a), (b) and (c), a slice of SLICE_SECONDS each (BENCH_ROUNDS, BENCH_SLICE: another count or length). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const SLICE_SECONDS = Number(process.env.BENCH_SLICE ?? 2);
+
+/** One slice's figures: its rate is the requests answered over the slice's measured length (autocannon's own average counts whole sample intervals). */
+type Slice = { rate: number; result: autocannon.Result };
+const slice = (result: autocannon.Result): Slice => ({ rate: result.requests.total / result.duration, result });
+
+/** The median of per-round ratios, and the middle half of them (quartiles). */
+type Spread = { median: number; low: number; high: number; all: number[] };
+function spread(values: number[]): Spread {
+  const sorted = [...values].sort((x, y) => x - y);
+  const at = (q: number) => sorted[Math.round(q * (sorted.length - 1))]!;
+  return { median: at(0.5), low: at(0.25), high: at(0.75), all: values };
+}
 import { BENCH_PASSWORD as PASSWORD, BENCH_SLUG } from "./seed-http-bench-shared.ts";
 const SLUG = BENCH_SLUG;
 
@@ -121,7 +135,7 @@ export function serverEnv(dataDir: string, databaseUrl: string): Record<string, 
  * database created on that PostgreSQL server for the run and dropped after.
  */
 /** The figures the issue-18 table compares with its goals. */
-export type HttpFigures = { a: number; b: number; c: number; submit: number };
+export type HttpFigures = { a: number; b: number; c: number; ab: number; bc: number; submitPerLesson: number };
 
 export async function httpBench(databaseUrl: string | null = null, figures?: (f: HttpFigures) => void): Promise<BenchLine[]> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "distinct-bench-"));
@@ -170,25 +184,28 @@ export async function httpBench(databaseUrl: string | null = null, figures?: (f:
     const queriesPerLesson = (after.queries - before.queries - 1) / N; // one /healthz query in between
     const compilesPerLesson = (after.mdxCompiles - before.mdxCompiles) / N;
 
-    const common = { connections: 10, duration: 5, headers: { Cookie: cookie } };
+    const common = { connections: 10, headers: { Cookie: cookie } };
+    const pages = { a: lessonPath, b: "/accessibility", c: "/build/bench-static.html" } as const;
     // Warm-up: JIT and caches, for every page measured.
-    for (const url of [lessonPath, "/accessibility", "/build/bench-static.html"]) await run({ url: `${BASE}${url}`, ...common, duration: 10 });
-    // Interleaved rounds, median of each: the machine's other load shifts all three alike.
-    const rounds: { a: autocannon.Result; b: autocannon.Result; c: autocannon.Result }[] = [];
+    for (const url of Object.values(pages)) await run({ url: `${BASE}${url}`, ...common, duration: 10 });
+    // Rounds of three short slices, one per page, in turn (a b c, then c b a, so a drift within a round falls on both
+    // sides of b alike). Each ratio is taken within a round, then the median over rounds: this machine's speed moves
+    // by up to half from one five-second window to the next (the same page cost 1.2 to 2.4 ms of server CPU per
+    // request), and a ratio of two windows apart measured that, not the pages (ADR 054).
+    const rounds: Record<"a" | "b" | "c", Slice>[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      rounds.push({
-        a: await run({ url: `${BASE}${lessonPath}`, ...common }),
-        b: await run({ url: `${BASE}/accessibility`, ...common }),
-        c: await run({ url: `${BASE}/build/bench-static.html`, ...common }),
-      });
+      const order = round % 2 === 0 ? (["a", "b", "c"] as const) : (["c", "b", "a"] as const);
+      const taken = {} as Record<"a" | "b" | "c", Slice>;
+      for (const key of order) taken[key] = slice(await run({ url: `${BASE}${pages[key]}`, ...common, duration: SLICE_SECONDS, sampleInt: 100 }));
+      rounds.push(taken);
     }
-    const median = (key: "a" | "b" | "c") => {
-      const sorted = rounds.map((r) => r[key]).sort((x, y) => x.requests.average - y.requests.average);
+    const middle = (key: "a" | "b" | "c") => {
+      const sorted = rounds.map((r) => r[key]).sort((x, y) => x.rate - y.rate);
       return sorted[Math.floor(sorted.length / 2)]!;
     };
-    const [a, b, c] = [median("a"), median("b"), median("c")];
-    const ratios = rounds.map((r) => r.a.requests.average / r.b.requests.average).sort();
-
+    const [a, b, c] = [middle("a"), middle("b"), middle("c")];
+    const ab = spread(rounds.map((r) => r.a.rate / r.b.rate));
+    const bc = spread(rounds.map((r) => r.b.rate / r.c.rate));
 
     console.log(`Signing in ${prepared.learners.length} learners for the quiz-submit run…`);
     const sessions: string[] = [];
@@ -214,6 +231,10 @@ export async function httpBench(databaseUrl: string | null = null, figures?: (f:
     let lastAnswered = 0;
     let answered = 0;
     const answeredAt: number[] = [];
+    // The lesson page just before and just after the burst: (d) is one burst, so it is set against the lesson page
+    // measured beside it rather than against (a)'s median over rounds a minute earlier.
+    const lessonSlice = async () => slice(await run({ url: `${BASE}${pages.a}`, ...common, duration: SLICE_SECONDS, sampleInt: 100 }));
+    const lessonBefore = await lessonSlice();
     const d = await run({
       url: BASE,
       connections: 10,
@@ -233,13 +254,17 @@ export async function httpBench(databaseUrl: string | null = null, figures?: (f:
         },
       ],
     });
+    const lessonAfter = await lessonSlice();
+    const lessonBeside = (lessonBefore.rate + lessonAfter.rate) / 2;
     const submitted = await fetch(`${BASE}/modules/${SLUG}/quiz/${learners[0]!.attemptId}`, { headers: { Cookie: learnerSessions[0]! } });
     const graded = (await submitted.text()).includes("You scored");
 
-    const line = (name: string, r: autocannon.Result): BenchLine => ({
+    const line = (name: string, { rate, result: r }: Slice): BenchLine => ({
       name,
-      value: `${fmt(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${r.non2xx} non-2xx of ${r.requests.total}`,
+      value: `${fmt(rate)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${r.non2xx} non-2xx of ${r.requests.total} (the median of ${ROUNDS} slices of ${SLICE_SECONDS} s)`,
     });
+    const ratio = (s: Spread) =>
+      `${s.median.toFixed(2)}: the median of ${s.all.length} rounds' ratios (middle half ${s.low.toFixed(2)}-${s.high.toFixed(2)}; in turn ${s.all.map((r) => r.toFixed(2)).join(", ")})`;
     // (d) is a fixed amount (one submit per learner), over 2-4 s: autocannon's requests.average is the mean of whole
     // one-second buckets, so it could only read 300/n (75, 100, 150, 300), and its duration ends on a one-second tick
     // too (300 in 4.01 s, 300 in 2 s). So the rate is the answers counted above over the time between the first request
@@ -251,19 +276,23 @@ export async function httpBench(databaseUrl: string | null = null, figures?: (f:
     const FIRST = 50;
     const firstRate = FIRST / ((answeredAt[FIRST - 1]! - firstSent) / 1000);
     const restRate = (answered - FIRST) / ((lastAnswered - answeredAt[FIRST - 1]!) / 1000);
-    figures?.({ a: a.requests.average, b: b.requests.average, c: c.requests.average, submit: submitRate });
+    figures?.({ a: a.rate, b: b.rate, c: c.rate, ab: ab.median, bc: bc.median, submitPerLesson: submitRate / lessonBeside });
     return [
       { name: "lesson page size", value: `${(Buffer.byteLength(lessonHtml) / 1024).toFixed(1)} KB HTML` },
       line("(a) lesson page, signed-in learner with progress", a),
       line("(b) page with no loader (framework ceiling)", b),
       line("(c) static file of the lesson page's size", c),
-      { name: "a/b", value: `${(a.requests.average / b.requests.average).toFixed(2)} (per round: ${ratios.map((r) => r.toFixed(2)).join(", ")})` },
-      { name: "b/c", value: (b.requests.average / c.requests.average).toFixed(2) },
+      { name: "a/b", value: ratio(ab) },
+      { name: "b/c", value: ratio(bc) },
       { name: "MDX compiles per lesson request", value: String(compilesPerLesson) },
       { name: "database statements per lesson request", value: queriesPerLesson.toFixed(2) },
       {
         name: `(d) quiz submit (grading, one attempt each; after ${SUBMIT_WARMUP} untimed)`,
         value: `${fmt(submitRate)} req/s (${answered} in ${elapsed.toFixed(3)} s; first ${FIRST} ${fmt(firstRate)} req/s, the rest ${fmt(restRate)}), p50 ${d.latency.p50} ms, p99 ${d.latency.p99} ms, ${d["2xx"] + d["3xx"]} ok of ${d.requests.total}${graded ? "" : " (NOT GRADED: check)"}`,
+      },
+      {
+        name: "quiz submit ÷ lesson",
+        value: `${(submitRate / lessonBeside).toFixed(2)}: (d) over the lesson page's rate just before and after it (${fmt(lessonBefore.rate)} and ${fmt(lessonAfter.rate)} req/s)`,
       },
     ];
   } finally {
