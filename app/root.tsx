@@ -2,6 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useMatches, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "./components/error-boundary.tsx";
+import { ClientNavigation } from "./components/ui/plain-link.tsx";
 import { SiteFooter, SiteHeader } from "./components/layout.tsx";
 import { getUser } from "#app/services/session.server.ts";
 import { useNonce } from "./utils/nonce-provider.tsx";
@@ -58,7 +59,12 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
-  return <Outlet />;
+  return (
+    <>
+      <ClientNavigation />
+      <Outlet />
+    </>
+  );
 }
 
 export function ErrorBoundary() {

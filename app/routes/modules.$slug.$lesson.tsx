@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useLoaderData, useNavigation } from "@remix-run/react";
 import { DocumentHtml } from "#app/components/document-html.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ProgressBar } from "#app/components/ui/progress-bar.tsx";
@@ -13,6 +13,7 @@ import { invariantResponse } from "#app/utils/invariant.ts";
 import { LessonActionSchema } from "#app/utils/learning-validation.ts";
 import { requireUser } from "#app/services/session.server.ts";
 import { Breadcrumbs } from "#app/components/ui/breadcrumbs.tsx";
+import { PlainLink } from "#app/components/ui/plain-link.tsx";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -113,18 +114,18 @@ export default function LessonPage() {
 
         <nav className="pagination" aria-label="Lessons">
           {view.previous ? (
-            <Link to={`/modules/${view.slug}/${view.previous.key}`} rel="prev">
+            <PlainLink to={`/modules/${view.slug}/${view.previous.key}`} rel="prev">
               <span>← Previous lesson</span>
               <span className="pagination__label">{view.previous.title}</span>
-            </Link>
+            </PlainLink>
           ) : (
             <span />
           )}
           {view.next ? (
-            <Link to={`/modules/${view.slug}/${view.next.key}`} rel="next">
+            <PlainLink to={`/modules/${view.slug}/${view.next.key}`} rel="next">
               <span>Next lesson →</span>
               <span className="pagination__label">{view.next.title}</span>
-            </Link>
+            </PlainLink>
           ) : null}
         </nav>
 
@@ -133,9 +134,9 @@ export default function LessonPage() {
           <ol>
             {view.lessons.map((l) => (
               <li key={l.key}>
-                <Link to={`/modules/${view.slug}/${l.key}`} aria-current={l.key === view.lesson.key ? "page" : undefined}>
+                <PlainLink to={`/modules/${view.slug}/${l.key}`} aria-current={l.key === view.lesson.key ? "page" : undefined}>
                   {l.title}
-                </Link>
+                </PlainLink>
                 {l.completed ? <span className="secondary"> (completed)</span> : null}
               </li>
             ))}

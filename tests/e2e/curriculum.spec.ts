@@ -83,3 +83,46 @@ test("printed, the offence reference table keeps its table and loses the site's 
   await expect(page.getByRole("cell", { name: "Offences Against the Person Act 1861, s.16" })).toBeVisible();
   await page.context().close();
 });
+
+test("a lesson's own links (next, previous, its contents, the breadcrumb) move within the page with JavaScript, and are plain links without", async ({ browser }) => {
+  const slug = MODULES[0]!;
+  const page = await learnerOnModules(browser);
+  await page.goto(`/modules/${slug}`);
+  const lessons = await page.locator(".task-list a").evaluateAll((links) =>
+    links.map((a) => ({ href: a.getAttribute("href") ?? "", title: a.textContent?.trim() ?? "" })).filter((l) => !l.href.endsWith("/quiz")),
+  );
+  await page.goto(lessons[0]!.href);
+  await opened(page, lessons[0]!.title);
+  // A mark on this document: a full page load would lose it.
+  await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+  const sameDocument = () => page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument === true);
+
+  await page.getByRole("link", { name: /Next lesson/ }).click();
+  await opened(page, lessons[1]!.title);
+  expect(new URL(page.url()).pathname).toBe(lessons[1]!.href);
+  await page.getByRole("link", { name: /Previous lesson/ }).click();
+  await opened(page, lessons[0]!.title);
+  await page.getByText("All lessons in this module").click();
+  await page.locator(".lesson-contents").getByRole("link", { name: lessons[2]!.title, exact: true }).click();
+  await opened(page, lessons[2]!.title);
+  // Back goes to the lesson before, in the same document, as after a <Link>.
+  await page.goBack();
+  await opened(page, lessons[0]!.title);
+  await page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link").last().click();
+  await page.waitForURL(new RegExp(`/modules/${slug}$`));
+  await expect(page.locator(".task-list")).toBeVisible();
+  expect(await sameDocument()).toBe(true);
+  await page.context().close();
+
+  // Without JavaScript the same links are ordinary links.
+  const context = await browser.newContext({ storageState: LEARNER_STATE, javaScriptEnabled: false });
+  const plain = await context.newPage();
+  await plain.goto(lessons[0]!.href);
+  await plain.getByRole("link", { name: /Next lesson/ }).click();
+  await opened(plain, lessons[1]!.title);
+  expect(new URL(plain.url()).pathname).toBe(lessons[1]!.href);
+  await plain.getByText("All lessons in this module").click();
+  await plain.locator(".lesson-contents").getByRole("link", { name: lessons[2]!.title, exact: true }).click();
+  await opened(plain, lessons[2]!.title);
+  await context.close();
+});

@@ -37,7 +37,7 @@ export function QuestionFormPage({
   submitLabel: string;
   children?: ReactNode;
 }) {
-  const bank = `/studio/${page.slug}`;
+  const bank = `/studio/${page.slug}` as const;
   return (
     <>
       <Breadcrumbs trail={[{ to: bank, label: page.moduleTitle }, { to: `${bank}/questions`, label: "Questions" }]} current={current} />
