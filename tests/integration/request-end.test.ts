@@ -11,6 +11,14 @@ const handle = await openTestDatabase();
 await importFixtures(handle);
 const remix = await createAppHandler();
 
+const servers: http.Server[] = [];
+afterAll(async () => {
+  for (const server of servers) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
 /** An Express server that hands each request to `answer` with its Fetch Request, as app/server.ts does. */
 async function serve(answer: (request: Request, res: express.Response) => Promise<void>) {
   const app = express();
@@ -27,13 +35,6 @@ async function serve(answer: (request: Request, res: express.Response) => Promis
   servers.push(server);
   return { base, requests };
 }
-const servers: http.Server[] = [];
-afterAll(async () => {
-  for (const server of servers) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
 
 const pendingTimers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
 

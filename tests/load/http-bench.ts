@@ -192,11 +192,12 @@ export async function httpBench(databaseUrl: string | null = null, figures?: (f:
     // sides of b alike). Each ratio is taken within a round, then the median over rounds: this machine's speed moves
     // by up to half from one five-second window to the next (the same page cost 1.2 to 2.4 ms of server CPU per
     // request), and a ratio of two windows apart measured that, not the pages (ADR 054).
+    const measure = async (key: keyof typeof pages) => slice(await run({ url: `${BASE}${pages[key]}`, ...common, duration: SLICE_SECONDS, sampleInt: 100 }));
     const rounds: Record<"a" | "b" | "c", Slice>[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 === 0 ? (["a", "b", "c"] as const) : (["c", "b", "a"] as const);
       const taken = {} as Record<"a" | "b" | "c", Slice>;
-      for (const key of order) taken[key] = slice(await run({ url: `${BASE}${pages[key]}`, ...common, duration: SLICE_SECONDS, sampleInt: 100 }));
+      for (const key of order) taken[key] = await measure(key);
       rounds.push(taken);
     }
     const middle = (key: "a" | "b" | "c") => {
@@ -233,8 +234,7 @@ export async function httpBench(databaseUrl: string | null = null, figures?: (f:
     const answeredAt: number[] = [];
     // The lesson page just before and just after the burst: (d) is one burst, so it is set against the lesson page
     // measured beside it rather than against (a)'s median over rounds a minute earlier.
-    const lessonSlice = async () => slice(await run({ url: `${BASE}${pages.a}`, ...common, duration: SLICE_SECONDS, sampleInt: 100 }));
-    const lessonBefore = await lessonSlice();
+    const lessonBefore = await measure("a");
     const d = await run({
       url: BASE,
       connections: 10,
@@ -254,7 +254,7 @@ export async function httpBench(databaseUrl: string | null = null, figures?: (f:
         },
       ],
     });
-    const lessonAfter = await lessonSlice();
+    const lessonAfter = await measure("a");
     const lessonBeside = (lessonBefore.rate + lessonAfter.rate) / 2;
     const submitted = await fetch(`${BASE}/modules/${SLUG}/quiz/${learners[0]!.attemptId}`, { headers: { Cookie: learnerSessions[0]! } });
     const graded = (await submitted.text()).includes("You scored");
