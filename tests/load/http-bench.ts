@@ -21,8 +21,15 @@ import { ROOT, type BenchLine, fmt, waitForHealthy } from "./common.ts";
 export const PORT = Number(process.env.BENCH_PORT ?? 3300);
 export const BASE = `http://127.0.0.1:${PORT}`;
 export const LEARNERS = 300;
-/** Learners whose submits warm the submit path before (d) is timed on the other LEARNERS. */
-const SUBMIT_WARMUP = 50;
+/**
+ * Learners whose submits warm the submit path before (d) is timed on the other LEARNERS: as many as (d) times. With 50
+ * the burst still ran while V8 compiled the submit path (its background compiler threads took a core; the first 50
+ * answers came at half the rate of the rest) and (d) read 0.63 of the lesson page, against 0.76-0.89 after 300
+ * (ADR 056). BENCH_SUBMIT_WARMUP: another count.
+ */
+const SUBMIT_WARMUP = Number(process.env.BENCH_SUBMIT_WARMUP ?? LEARNERS);
+/** Sign-ins at once: each is a scrypt on the server's thread pool, so a few at a time use both cores. */
+const SIGN_INS_AT_ONCE = 4;
 /** Rounds of (a), (b) and (c), a slice of SLICE_SECONDS each (BENCH_ROUNDS, BENCH_SLICE: another count or length). */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const SLICE_SECONDS = Number(process.env.BENCH_SLICE ?? 2);
@@ -84,6 +91,17 @@ export async function signIn(email: string): Promise<string> {
     .join("; ");
 }
 
+/** Each learner signed in, in order, a few at a time: their session cookies. */
+export async function signInAll(learners: { email: string }[]): Promise<string[]> {
+  const sessions: string[] = new Array(learners.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < learners.length; i = next++) sessions[i] = await signIn(learners[i]!.email);
+  };
+  await Promise.all(Array.from({ length: Math.min(SIGN_INS_AT_ONCE, learners.length) }, worker));
+  return sessions;
+}
+
 export async function counters(): Promise<{ queries: number; mdxCompiles: number }> {
   const health = (await (await fetch(`${BASE}/healthz`)).json()) as { counters: { queries: number; mdxCompiles: number } };
   return health.counters;
@@ -94,8 +112,7 @@ export async function counters(): Promise<{ queries: number; mdxCompiles: number
  * attempt once, 10 at a time: the quiz submit load of bench cpu and bench profile.
  */
 export async function submitEach(learners: Prepared["learners"]): Promise<(amount: number) => Promise<autocannon.Result>> {
-  const sessions: string[] = [];
-  for (const learner of learners) sessions.push(await signIn(learner.email));
+  const sessions = await signInAll(learners);
   let next = 0;
   return (amount) =>
     run({
@@ -209,11 +226,10 @@ export async function httpBench(databaseUrl: string | null = null, figures?: (f:
     const bc = spread(rounds.map((r) => r.b.rate / r.c.rate));
 
     console.log(`Signing in ${prepared.learners.length} learners for the quiz-submit run…`);
-    const sessions: string[] = [];
-    for (const learner of prepared.learners) sessions.push(await signIn(learner.email));
+    const sessions = await signInAll(prepared.learners);
     // Warm-up, as (a), (b) and (c) have theirs: the submit path's first JIT and first plans, by learners of its own
-    // (each attempt is submitted once), untimed. Without it the first 50 of a cold burst ran at about half the
-    // rate of the rest, and (d) counted them against pages that had been warmed for 10 s each.
+    // (each attempt is submitted once), untimed, as many as are timed. Without it the first 50 of a cold burst ran at
+    // about half the rate of the rest, and (d) counted them against pages that had been warmed for 10 s each.
     const warmers = prepared.learners.slice(0, SUBMIT_WARMUP);
     let warmed = 0;
     const warm = await run({
