@@ -27,8 +27,15 @@ export type MatchRoutes = (routes: RouteLike[], location: string | { pathname?: 
 
 /** What is kept of one answer: the matched routes by their place in the table, and the rest as plain values. */
 type Kept = { places: number[]; params: Record<string, string | undefined>; pathnames: string[]; bases: string[] } | null;
-/** A table shape: its key, and the first table seen of it (another table is compared with it route by route). */
-type Shape = { key: string; table: RouteLike[] };
+/**
+ * An answer kept for every address that differs from the one it came from only in its last segment (ADR 056):
+ * that segment was a `:param` of the deepest matched route, and `full` is the matched pathname ending in it (`last`).
+ */
+type Template = { kept: NonNullable<Kept>; param: string; full: string; last: string };
+/** A table shape: its key, the first table seen of it (another table is compared with it route by route), and its static segments, lower-cased. */
+type Shape = { key: string; table: RouteLike[]; statics: Set<string> };
+/** What is kept per shape: answers by address, and templates by an address's part before its last segment. */
+type Answers = { byAddress: Map<string, Kept>; byPrefix: Map<string, Template | null> };
 
 /** Addresses kept per table shape; past it the oldest goes (addresses carry ids, so they are unbounded). */
 export const ADDRESSES_PER_SHAPE = 2_000;
@@ -51,6 +58,49 @@ function describe(routes: RouteLike[]): string | null {
     return true;
   };
   return walk(routes) ? parts.join("") : null;
+}
+
+/** Every static segment of the table's paths, lower-cased (a `?` suffix cut off; params and splats left out). */
+function staticSegments(routes: RouteLike[]): Set<string> {
+  const statics = new Set<string>();
+  const walk = (list: RouteLike[]) => {
+    for (const route of list) {
+      for (const segment of (route.path ?? "").split("/")) {
+        const literal = segment.replace(/\?$/, "");
+        if (literal && !literal.startsWith(":") && literal !== "*") statics.add(literal.toLowerCase());
+      }
+      if (route.children) walk(route.children);
+    }
+  };
+  walk(routes);
+  return statics;
+}
+
+/**
+ * A last segment a template may stand for: letters, digits, `-` and `_` (so decoding leaves it as it is and no
+ * route's pattern reads it other than as a whole segment), and no static segment of the table (which a route of
+ * higher rank could match where a `:param` matched the template's).
+ */
+const GENERIC_SEGMENT = /^[A-Za-z0-9_-]+$/;
+function generic(segment: string, shape: Shape): boolean {
+  return GENERIC_SEGMENT.test(segment) && !shape.statics.has(segment.toLowerCase());
+}
+
+/**
+ * The answer for `last` as a template for its siblings, or null where it cannot be one: the deepest matched route
+ * with a path must end in `:param` whose value is `last` (so no splat matched it), and every pathname must be the whole
+ * matched path or end before its last segment.
+ */
+function templateOf(matches: RouteMatchLike[], kept: NonNullable<Kept>, last: string): Template | null {
+  const withPath = [...matches].reverse().find((m) => m.route.path);
+  const param = /^:([\w-]+)$/.exec(withPath?.route.path?.split("/").pop() ?? "")?.[1];
+  if (!param || kept.params[param] !== last) return null;
+  const full = kept.pathnames[kept.pathnames.length - 1]!;
+  if (!full.endsWith(`/${last}`)) return null;
+  const before = full.length - last.length - 1;
+  const fits = (pathname: string) => pathname === full || (pathname.length <= before && full.startsWith(pathname));
+  if (!kept.pathnames.every(fits) || !kept.bases.every(fits)) return null;
+  return { kept, param, full, last };
 }
 
 /**
@@ -91,21 +141,39 @@ function placesOf(routes: RouteLike[], matches: RouteMatchLike[]): number[] | nu
   return places;
 }
 
-/** `original` with its answers remembered by table shape and address. */
+/**
+ * `original` with its answers remembered by table shape and address, and by the address's part before its last
+ * segment where that segment is an id (`/modules/x/quiz/<attempt>`): each such address is new, and matching it
+ * afresh flattened and ranked the whole table (13% of a quiz submit's CPU; ADR 056).
+ */
 export function cachedMatchRoutes(original: MatchRoutes): MatchRoutes {
   const shapes = new WeakMap<object, Shape | null>();
   const known: Shape[] = [];
-  const answers = new Map<string, Map<string, Kept>>();
+  const answers = new Map<string, Answers>();
   const shapeOf = (routes: RouteLike[]): Shape | null => {
     const same = known.find((shape) => sameShape(shape.table, routes));
     if (same) return same;
     const key = describe(routes);
     if (key === null) return null;
-    const shape = { key, table: routes };
+    const shape = { key, table: routes, statics: staticSegments(routes) };
     if (known.length >= SHAPES) known.shift();
     known.push(shape);
     return shape;
   };
+  const keep = <V>(map: Map<string, V>, key: string, value: V) => {
+    if (map.size >= ADDRESSES_PER_SHAPE) map.delete(map.keys().next().value!);
+    map.set(key, value);
+  };
+  // Fresh match objects holding this table's routes; one params object shared by every match, as matchRoutes answers.
+  const rebuild = (routes: RouteLike[], kept: NonNullable<Kept>, params: Record<string, string | undefined>, pathnameOf: (kept: string) => string) => {
+    let level: RouteLike[] | undefined = routes;
+    return kept.places.map((place, i) => {
+      const route = level![place]!;
+      level = route.children;
+      return { params, pathname: pathnameOf(kept.pathnames[i]!), pathnameBase: pathnameOf(kept.bases[i]!), route };
+    });
+  };
+  const same = (pathname: string) => pathname;
   return (routes, location, basename = "/") => {
     let shape = shapes.get(routes);
     if (shape === undefined) {
@@ -113,37 +181,40 @@ export function cachedMatchRoutes(original: MatchRoutes): MatchRoutes {
       shapes.set(routes, shape);
     }
     if (!shape) return original(routes, location, basename);
-    let byAddress = answers.get(shape.key);
-    if (!byAddress) {
+    let kept = answers.get(shape.key);
+    if (!kept) {
       if (answers.size >= SHAPES) answers.clear();
-      byAddress = new Map();
-      answers.set(shape.key, byAddress);
+      kept = { byAddress: new Map(), byPrefix: new Map() };
+      answers.set(shape.key, kept);
     }
-    const address = `${basename}\u0000${pathnameOf(location)}`;
-    let kept = byAddress.get(address);
-    if (kept === undefined) {
-      const matches = original(routes, location, basename);
-      const places = matches && placesOf(routes, matches);
-      if (matches && !places) return matches;
-      kept = matches && {
-        places: places!,
-        params: { ...matches[0]?.params },
-        pathnames: matches.map((m) => m.pathname),
-        bases: matches.map((m) => m.pathnameBase),
-      };
-      if (byAddress.size >= ADDRESSES_PER_SHAPE) byAddress.delete(byAddress.keys().next().value!);
-      byAddress.set(address, kept);
-      if (matches) return matches;
+    const { byAddress, byPrefix } = kept;
+    const pathname = pathnameOf(location);
+    const address = `${basename}\u0000${pathname}`;
+    const known = byAddress.get(address);
+    if (known) return rebuild(routes, known, { ...known.params }, same);
+    if (known === null) return null;
+    const slash = pathname.lastIndexOf("/");
+    const last = pathname.slice(slash + 1);
+    const prefix = `${basename}\u0000${pathname.slice(0, slash + 1)}`;
+    const isGeneric = generic(last, shape);
+    const template = isGeneric ? byPrefix.get(prefix) : undefined;
+    if (template) {
+      const full = template.full.slice(0, template.full.length - template.last.length) + last;
+      return rebuild(routes, template.kept, { ...template.kept.params, [template.param]: last }, (p) => (p === template.full ? full : p));
     }
-    if (!kept) return null;
-    // As matchRoutes answers: one params object shared by every match of the answer.
-    const params = { ...kept.params };
-    let level: RouteLike[] | undefined = routes;
-    return kept.places.map((place, i) => {
-      const route = level![place]!;
-      level = route.children;
-      return { params, pathname: kept.pathnames[i]!, pathnameBase: kept.bases[i]!, route };
-    });
+    const matches = original(routes, location, basename);
+    const places = matches && placesOf(routes, matches);
+    if (matches && !places) return matches;
+    const answer: Kept = matches && {
+      places: places!,
+      params: { ...matches[0]?.params },
+      pathnames: matches.map((m) => m.pathname),
+      bases: matches.map((m) => m.pathnameBase),
+    };
+    keep(byAddress, address, answer);
+    // A template is tried once per prefix: where the first generic address under it gives none, none is kept.
+    if (isGeneric && template === undefined) keep(byPrefix, prefix, matches && answer && templateOf(matches, answer, last));
+    return matches;
   };
 }
 
