@@ -165,12 +165,12 @@ export function cachedMatchRoutes(original: MatchRoutes): MatchRoutes {
     map.set(key, value);
   };
   // Fresh match objects holding this table's routes; one params object shared by every match, as matchRoutes answers.
-  const rebuild = (routes: RouteLike[], kept: NonNullable<Kept>, params: Record<string, string | undefined>, pathnameOf: (kept: string) => string) => {
+  const rebuild = (routes: RouteLike[], kept: NonNullable<Kept>, params: Record<string, string | undefined>, repoint: (pathname: string) => string) => {
     let level: RouteLike[] | undefined = routes;
     return kept.places.map((place, i) => {
       const route = level![place]!;
       level = route.children;
-      return { params, pathname: pathnameOf(kept.pathnames[i]!), pathnameBase: pathnameOf(kept.bases[i]!), route };
+      return { params, pathname: repoint(kept.pathnames[i]!), pathnameBase: repoint(kept.bases[i]!), route };
     });
   };
   const same = (pathname: string) => pathname;
