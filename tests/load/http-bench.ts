@@ -24,7 +24,7 @@ export const LEARNERS = 300;
 /**
  * Learners whose submits warm the submit path before (d) is timed on the other LEARNERS: as many as (d) times. With 50
  * the burst still ran while V8 compiled the submit path (its background compiler threads took a core; the first 50
- * answers came at half the rate of the rest) and (d) read 0.63 of the lesson page, against 0.76-0.89 after 300
+ * answers came at 56-69% of the rest's rate) and (d) read 0.63 of the lesson page, against 0.76-0.89 after 300
  * (ADR 056). BENCH_SUBMIT_WARMUP: another count.
  */
 const SUBMIT_WARMUP = Number(process.env.BENCH_SUBMIT_WARMUP ?? LEARNERS);
